@@ -1,0 +1,85 @@
+"""The data model: a document, its blocks, and the votes cast on them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+LABELS: tuple[str, ...] = ("navigation", "fundraising", "headline", "body", "related-links", "other")
+"""The six built-in labels (see docs/labels.md); plugins may add their own."""
+
+FALLBACK_LABEL = "other"
+
+
+@dataclass(frozen=True)
+class Vote:
+    """One plugin's opinion about one block.
+
+    ``score`` is in [0, 1]: how strongly the plugin believes the block has ``label``.
+    ``reason`` is a short human-readable explanation ("12 of 14 words are links").
+    """
+
+    plugin: str
+    block: int
+    label: str
+    score: float
+    reason: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"plugin": self.plugin, "label": self.label, "score": round(self.score, 4), "reason": self.reason}
+
+
+@dataclass
+class Block:
+    """A piece of a document: a paragraph, heading, list item, menu row, caption...
+
+    ``features`` holds the structural facts the splitter recorded (for HTML: tag, ancestor
+    path, link density, heading level, ...); plain-text blocks have few or none.
+    """
+
+    index: int
+    text: str
+    features: dict[str, Any] = field(default_factory=dict)
+    label: str = FALLBACK_LABEL
+    confidence: float = 0.0
+    votes: list[Vote] = field(default_factory=list)
+
+    @property
+    def words(self) -> int:
+        return len(self.text.split())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "index": self.index,
+            "text": self.text,
+            "label": self.label,
+            "confidence": round(self.confidence, 4),
+            "votes": [vote.to_dict() for vote in self.votes],
+        }
+
+
+@dataclass
+class Document:
+    """A split document: its source name, input format, blocks and page-level facts.
+
+    ``meta`` holds page-level facts a splitter found (for HTML: ``title``, the text of
+    ``<title>``). ``warnings`` lists problems that did not stop classification, such as a
+    plugin whose votes were dropped.
+    """
+
+    source: str
+    input_format: str
+    blocks: list[Block]
+    meta: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    def text(self, labels: tuple[str, ...] | None = None) -> str:
+        """The text of the blocks (only those with ``labels``, if given), one blank line apart."""
+        chosen = (b.text for b in self.blocks if labels is None or b.label in labels)
+        return "\n\n".join(chosen)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"source": self.source, "blocks": [b.to_dict() for b in self.blocks]}
+        if self.warnings:
+            out["warnings"] = list(self.warnings)
+        return out
