@@ -26,7 +26,12 @@ class Vote:
     reason: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"plugin": self.plugin, "label": self.label, "score": round(self.score, 4), "reason": self.reason}
+        return {
+            "plugin": self.plugin,
+            "label": self.label,
+            "score": round(self.score, 4),
+            "reason": self.reason,
+        }
 
 
 @dataclass

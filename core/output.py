@@ -1,0 +1,50 @@
+"""Writing results: a table for people, JSON Lines for programs, plain text for extraction."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import TextIO
+
+from .runner import Result
+
+FORMATS = ("table", "jsonl", "text")
+
+
+def write_jsonl(result: Result, out: TextIO, **_: object) -> None:
+    """One JSON object per document per line (see docs/output.md for the schema)."""
+    out.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
+
+
+def write_text(result: Result, out: TextIO, labels: tuple[str, ...] | None = None, **_: object) -> None:
+    """The text of the blocks (with ``labels`` only, if given), one blank line apart."""
+    if result.document is None:
+        return
+    text = result.document.text(labels)
+    if text:
+        out.write(text + "\n\n")
+
+
+def write_table(
+    result: Result, out: TextIO, labels: tuple[str, ...] | None = None, explain: bool = False, width: int = 60
+) -> None:
+    """Index, label, confidence and the first words of each block; votes with ``explain``."""
+    out.write(f"== {result.source}\n")
+    if result.document is None:
+        out.write(f"   error: {result.error}\n\n")
+        return
+    for block in result.document.blocks:
+        if labels is not None and block.label not in labels:
+            continue
+        preview = " ".join(block.text.split())
+        preview = preview if len(preview) <= width else preview[: width - 1] + "…"
+        out.write(f"{block.index:>5}  {block.label:<13} {block.confidence:4.2f}  {preview}\n")
+        if explain:
+            for vote in block.votes:
+                out.write(f"{'':>7}{vote.plugin:>14} {vote.label:<13} {vote.score:4.2f}  {vote.reason}\n")
+    for warning in result.document.warnings:
+        out.write(f"   warning: {warning}\n")
+    out.write("\n")
+
+
+WRITERS: dict[str, Callable[..., None]] = {"table": write_table, "jsonl": write_jsonl, "text": write_text}

@@ -1,0 +1,46 @@
+"""The plain-text splitter: blocks are runs of lines separated by blank lines.
+
+Text without any blank line is split into one block per line instead, since a page
+copied from a browser without paragraph gaps still has one block per line.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..document import Block
+from ..hookspecs import hookimpl
+
+_BLANK_LINE = re.compile(r"\n[ \t\f\v]*\n")
+_SPACES = re.compile(r"[ \t\f\v\u00a0]+")
+
+
+def decode_text(content: bytes) -> str:
+    """Decode bytes as UTF-8 (BOM allowed), falling back to cp1252 with replacement."""
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return content.decode("cp1252", errors="replace")
+
+
+def split_text(text: str) -> list[str]:
+    """The block texts of a plain-text page, whitespace tidied, empty blocks dropped."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\x00" in text:
+        raise ValueError("binary content (NUL bytes) is not plain text")
+    chunks = _BLANK_LINE.split(text) if _BLANK_LINE.search(text) else text.split("\n")
+    blocks = []
+    for chunk in chunks:
+        lines = (_SPACES.sub(" ", line).strip() for line in chunk.split("\n"))
+        block = "\n".join(line for line in lines if line)
+        if block:
+            blocks.append(block)
+    return blocks
+
+
+@hookimpl
+def pageparts_split(content: bytes, input_format: str) -> tuple[list[Block], dict] | None:
+    if input_format != "text":
+        return None
+    texts = split_text(decode_text(content))
+    return [Block(index=i, text=t, features={"lines": t.count("\n") + 1}) for i, t in enumerate(texts)], {}
