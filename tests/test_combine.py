@@ -1,0 +1,62 @@
+import pytest
+
+from pageparts.combine import CombineOptions, combine
+from pageparts.document import Block, Document, Vote
+
+
+def doc(n: int) -> Document:
+    return Document("t", "text", [Block(i, f"block {i}") for i in range(n)])
+
+
+def test_the_weighted_mean_of_each_label_decides():
+    d = doc(1)
+    votes = [Vote("a", 0, "body", 0.9), Vote("b", 0, "body", 0.5), Vote("c", 0, "navigation", 0.6)]
+    combine(d, votes, CombineOptions(threshold=0.5))
+    assert d.blocks[0].label == "body"
+    assert d.blocks[0].confidence == pytest.approx(0.7)
+
+
+def test_plugin_weights_change_the_winner():
+    d = doc(1)
+    votes = [Vote("a", 0, "body", 0.9), Vote("b", 0, "body", 0.5), Vote("c", 0, "navigation", 0.6)]
+    combine(d, votes, CombineOptions(weights={"b": 4.0}, threshold=0.5))  # body: (0.9 + 4 * 0.5) / 5
+    assert d.blocks[0].label == "navigation"
+    assert d.blocks[0].confidence == pytest.approx(0.6)
+
+
+def test_below_the_threshold_a_block_is_other_and_unvoted_blocks_too():
+    d = doc(2)
+    combine(d, [Vote("a", 0, "body", 0.4)], CombineOptions(threshold=0.5))
+    assert (d.blocks[0].label, d.blocks[0].confidence) == ("other", pytest.approx(0.6))
+    assert (d.blocks[1].label, d.blocks[1].confidence) == ("other", pytest.approx(1.0))
+
+
+def test_a_zero_weight_plugin_is_ignored():
+    d = doc(1)
+    combine(d, [Vote("a", 0, "body", 0.9), Vote("b", 0, "navigation", 1.0)], CombineOptions(weights={"b": 0}))
+    assert d.blocks[0].label == "body"
+
+
+def test_context_lets_neighbours_pull_an_isolated_block_into_a_run():
+    votes = [Vote("m", i, "body", s) for i, s in enumerate([0.9, 0.9, 0.45, 0.9, 0.9])]
+    alone, with_context = doc(5), doc(5)
+    combine(alone, votes, CombineOptions(context=0.0))
+    combine(with_context, votes, CombineOptions(context=0.3))
+    assert alone.blocks[2].label == "other"
+    assert with_context.blocks[2].label == "body"
+    assert with_context.blocks[2].confidence == pytest.approx(0.7 * 0.45 + 0.3 * 0.9)
+
+
+def test_every_vote_is_kept_on_its_block_in_a_stable_order():
+    d = doc(2)
+    votes = [Vote("z", 1, "body", 0.8, "z says"), Vote("a", 1, "body", 0.7, "a says"), Vote("a", 0, "body", 0.1)]
+    combine(d, votes, CombineOptions())
+    assert [v.plugin for v in d.blocks[1].votes] == ["a", "z"]
+    assert [v.reason for v in d.blocks[1].votes] == ["a says", "z says"]
+    assert len(d.blocks[0].votes) == 1
+
+
+def test_an_empty_document_is_fine():
+    d = doc(0)
+    combine(d, [], CombineOptions())
+    assert d.blocks == []

@@ -1,0 +1,119 @@
+"""The runner survives plugins that raise or return garbage, and bad documents."""
+
+import gzip
+
+import pytest
+
+from pageparts.document import Vote
+from pageparts.hookspecs import hookimpl
+from pageparts.plugin_info import PluginInfo
+from pageparts.reading import InputError
+from pageparts.runner import Options, Runner
+
+from .conftest import KeywordPlugin, registry_with
+
+PAGE = b"Home\n\nThe river rose overnight and the council met at dawn.\n\nContact"
+
+
+class Raising:
+    @hookimpl
+    def pageparts_plugin_info(self):
+        return PluginInfo("broken", ("body",))
+
+    @hookimpl
+    def pageparts_classify(self, document):
+        raise RuntimeError("boom")
+
+
+class Returning:
+    """Returns whatever it was given, to test vote validation."""
+
+    def __init__(self, cast):
+        self.cast = cast
+
+    @hookimpl
+    def pageparts_plugin_info(self):
+        return PluginInfo("garbage", ("body",))
+
+    @hookimpl
+    def pageparts_classify(self, document):
+        return self.cast
+
+
+def test_keyword_plugins_label_blocks(keyword_registry):
+    document = Runner(registry=keyword_registry).classify_bytes(PAGE)
+    assert [b.label for b in document.blocks] == ["navigation", "body", "other"]
+    assert document.blocks[1].votes[0].reason == "contains river"
+
+
+def test_a_raising_plugin_is_dropped_reported_once_and_the_others_decide():
+    runner = Runner(registry=registry_with(prose=KeywordPlugin("prose", "body", "river"), broken=Raising()))
+    first, second = runner.classify_bytes(PAGE), runner.classify_bytes(PAGE)
+    assert first.blocks[1].label == "body"
+    assert all(v.plugin == "prose" for b in first.blocks for v in b.votes)
+    assert "'broken' failed" in first.warnings[0] and "boom" in first.warnings[0]
+    assert second.warnings == first.warnings
+    assert list(runner.failed_plugins) == ["broken"]
+
+
+@pytest.mark.parametrize(
+    "cast, problem",
+    [
+        ("not a list", "not a list"),
+        ([Vote("garbage", 1, "navigation", 0.9)], "undeclared label"),
+        ([Vote("garbage", 1, "body", 1.5)], "outside [0, 1]"),
+        ([Vote("garbage", 1, "body", float("nan"))], "outside [0, 1]"),
+        ([Vote("garbage", 99, "body", 0.9)], "does not exist"),
+        ([Vote("garbage", 1, "body", 0.9), "junk"], "among its votes"),
+    ],
+)
+def test_garbage_votes_drop_all_of_that_plugins_votes_for_the_document(cast, problem):
+    registry = registry_with(garbage=Returning(cast), menu=KeywordPlugin("menu", "navigation", "home"))
+    document = Runner(registry=registry).classify_bytes(PAGE)
+    assert problem in document.warnings[0]
+    assert [b.label for b in document.blocks] == ["navigation", "other", "other"]
+
+
+def test_votes_are_filed_under_the_registered_plugin_name():
+    registry = registry_with(real=Returning([Vote("impostor", 1, "body", 0.9)]))
+    registry.manager.unregister(name="real")
+    registry.register(Returning([Vote("impostor", 1, "body", 0.9)]), "real")
+    document = Runner(registry=registry).classify_bytes(PAGE)
+    assert document.blocks[1].votes[0].plugin == "real"
+
+
+def test_gzip_content_is_unpacked_and_truncated_gzip_is_an_error(keyword_registry):
+    runner = Runner(registry=keyword_registry)
+    packed = gzip.compress(PAGE)
+    assert runner.classify_bytes(packed).blocks[1].label == "body"
+    with pytest.raises(InputError, match="truncated gzip"):
+        runner.classify_bytes(packed[: len(packed) // 2])
+
+
+def test_binary_and_oversized_content_are_refused(keyword_registry):
+    runner = Runner(Options(max_bytes=1000), registry=keyword_registry)
+    with pytest.raises(InputError, match="binary"):
+        runner.classify_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    with pytest.raises(InputError, match="larger than"):
+        runner.classify_bytes(b"word " * 1000)
+
+
+def test_utf16_with_a_bom_is_read(keyword_registry):
+    document = Runner(registry=keyword_registry).classify_bytes(PAGE.decode().encode("utf-16"))
+    assert document.blocks[0].text == "Home"
+
+
+def test_run_reports_a_bad_document_and_goes_on(tmp_path, keyword_registry):
+    good, empty, missing = tmp_path / "good.txt", tmp_path / "empty.txt", tmp_path / "missing.txt"
+    good.write_bytes(PAGE)
+    empty.write_bytes(b"")
+    results = list(Runner(registry=keyword_registry).run([str(missing), str(empty), str(good)]))
+    assert results[0].error == f"no such file: {missing}"
+    assert results[1].document is not None and results[1].document.blocks == []
+    assert results[2].document.blocks[1].label == "body"
+    assert results[0].to_dict() == {"source": str(missing), "error": f"no such file: {missing}"}
+
+
+def test_an_unknown_input_format_is_an_error(keyword_registry):
+    with pytest.raises(InputError, match="no plugin splits input format 'pdf'"):
+        Runner(Options(input_format="pdf"), registry=keyword_registry).classify_bytes(PAGE)

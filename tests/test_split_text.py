@@ -1,0 +1,46 @@
+import pytest
+
+from pageparts.splitters.text import decode_text, pageparts_split, split_text
+
+
+def test_blank_lines_separate_blocks_and_lines_inside_a_block_stay_together():
+    assert split_text("Home\n\nThe first line\nthe second line\n\nFooter") == [
+        "Home",
+        "The first line\nthe second line",
+        "Footer",
+    ]
+
+
+def test_crlf_trailing_spaces_and_runs_of_blank_lines():
+    text = "One  \r\n \r\n\r\n\t\r\nTwo\t \r\nthree \r\n\r\n"
+    assert split_text(text) == ["One", "Two\nthree"]
+
+
+def test_text_without_blank_lines_gives_one_block_per_line():
+    assert split_text("Home\nNews\nA long sentence about the weather.\n") == [
+        "Home",
+        "News",
+        "A long sentence about the weather.",
+    ]
+
+
+def test_empty_and_whitespace_only_text_have_no_blocks():
+    assert split_text("") == []
+    assert split_text(" \n\n \t\n") == []
+
+
+def test_nul_bytes_are_refused():
+    with pytest.raises(ValueError, match="binary"):
+        split_text("abc\x00def")
+
+
+def test_decoding_falls_back_to_cp1252_for_non_utf8_bytes():
+    assert decode_text("café".encode("cp1252")) == "café"
+    assert decode_text("\ufeffnaïve".encode()) == "naïve"
+
+
+def test_the_hook_only_splits_text_and_numbers_blocks():
+    assert pageparts_split(b"a\n\nb", "html") is None
+    blocks, meta = pageparts_split(b"a\n\nb\nc", "text")
+    assert [(b.index, b.text, b.features["lines"]) for b in blocks] == [(0, "a", 1), (1, "b\nc", 2)]
+    assert meta == {}
