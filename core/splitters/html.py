@@ -1,0 +1,605 @@
+"""The HTML splitter: one block per run of visible text directly inside a block-level element.
+
+The page is decoded (BOM, then a declared charset, then UTF-8, then windows-1252 with
+replacement characters), parsed once with lxml's forgiving HTML parser and walked once,
+without recursion. Every block-level element (``p``, ``div``, ``li``, ``h1``-``h6``,
+``td``, ...) owns the inline text directly inside it; when it contains another block-level
+element, the text before, between and after those children becomes separate blocks, so
+``<div>A <p>B</p> C</div>`` gives "A", "B", "C". A ``<br>`` does not split a block, but a
+blank line (two ``<br>`` with only whitespace between) does. Whitespace is collapsed to
+single spaces (adjacent inline elements are not given one); empty blocks are dropped.
+
+Invisible content is skipped: ``script``, ``style``, ``noscript``, ``template``, ``svg``,
+``canvas``, ``iframe``, ``object``, ``select`` and the rest of INVISIBLE_TAGS, everything in
+``<head>``, comments, processing instructions, control characters, and elements with the
+``hidden`` attribute, ``aria-hidden="true"``, an inline style ``display:none`` or
+``visibility:hidden``, ``<input type=hidden>`` or a ``<dialog>`` that is not ``open``.
+Content that React's streaming server rendering parks in ``<div hidden id="S:n">`` is first
+moved to where its inline script would put it.
+
+``meta`` is ``{"title": <text of <title>, "" if none>, "lang": <lang of <html>, "" if none>}``.
+
+Every block's ``features`` dict has exactly these keys:
+
+``tag`` (str)
+    lowercase tag name of the block-level element that owns the text.
+``path`` (list[str])
+    tag names from just under ``<html>`` down to and including that element.
+``path_words`` (str)
+    lowercase words (runs of letters and digits, 2+ characters, not all digits) from the
+    ``class``, ``id`` and ``role`` attributes of the element and its ancestors, outermost
+    first, joined by spaces (a word may repeat).
+``heading`` (int)
+    1-6 when the element is, or is inside, ``h1``-``h6``; else 0.
+``link_chars`` (int), ``text_chars`` (int), ``link_density`` (float)
+    characters of the block text inside ``<a>`` elements, all characters of the block
+    text, and their ratio (0.0 for empty text).
+``links`` (int)
+    number of ``<a>`` elements that contribute text to the block.
+``in_list`` (bool), ``list_size`` (int)
+    whether the element is, or is inside, a ``ul``/``ol``/``dl``/``menu``, and the number of
+    item children (``li``; ``dt``/``dd`` for ``dl``) of the nearest such list (0 if none).
+``landmark`` (str)
+    the nearest landmark at or above the element: one of ``header``, ``nav``, ``footer``,
+    ``aside``, ``main``, ``article``, ``form``, from the tag or from a ``role`` attribute
+    (navigation -> nav, banner -> header, contentinfo -> footer, complementary -> aside,
+    main -> main, search -> form; a role wins over the tag); "" if none.
+``depth`` (int)
+    DOM depth of the element: ``<html>`` is 0, ``<body>`` is 1 (equals ``len(path)``).
+``group_size`` (int)
+    how many children of the element's parent (itself included) have the same tag and the
+    same ``class`` attribute: a repetition signal for menus and teaser lists.
+``in_table`` (bool)
+    whether the element is, or is inside, a ``table``.
+``emphasis_chars`` (int)
+    characters of the block text inside ``strong``, ``b``, ``em`` or ``i``.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from typing import Any
+
+from lxml import etree
+
+from ..document import Block
+from ..hookspecs import hookimpl
+
+FORMAT = "html"
+
+BLOCK_TAGS = frozenset(
+    {
+        "html", "body", "address", "article", "aside", "blockquote", "caption", "center", "dd",
+        "details", "dialog", "dir", "div", "dl", "dt", "fieldset", "figcaption", "figure",
+        "footer", "form", "frameset", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup",
+        "hr", "legend", "li", "listing", "main", "menu", "nav", "ol", "p", "plaintext", "pre",
+        "search", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr",
+        "ul", "xmp",
+    }
+)  # fmt: skip
+"""Elements whose text starts a new block."""
+
+INVISIBLE_TAGS = frozenset(
+    {
+        "head", "title", "script", "style", "noscript", "template", "svg", "math", "canvas",
+        "iframe", "frame", "object", "embed", "applet", "audio", "video", "map", "datalist",
+        "param", "source", "track", "link", "meta", "base", "select",
+    }
+)  # fmt: skip
+"""Elements whose content (but not their tail) is never shown."""
+
+_HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+_EMPHASIS = frozenset({"strong", "b", "em", "i"})
+_LISTS = {"ul": ("li",), "ol": ("li",), "menu": ("li",), "dir": ("li",), "dl": ("dt", "dd")}
+_LANDMARK_TAGS = frozenset({"header", "nav", "footer", "aside", "main", "article", "form"})
+_LANDMARK_ROLES = {
+    "navigation": "nav",
+    "banner": "header",
+    "contentinfo": "footer",
+    "complementary": "aside",
+    "main": "main",
+    "search": "form",
+}
+# A run of letters and digits, 2+ characters long, with at least one letter.
+_WORD = re.compile(r"(?=[^\W_]{2})[^\W_]*[^\W\d_][^\W_]*")
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
+
+# -- format detection -------------------------------------------------------------------------
+
+_SNIFF_BYTES = 4096
+_LEADING_JUNK = re.compile(rb"(?:\s+|<\?xml[^>]{0,200}>|<!--.*?-->)*", re.S)
+_DOCUMENT_START = re.compile(rb"<(?:!doctype\s+html|html|head|body)[\s>/]", re.I)
+_COMMON_TAG = re.compile(
+    rb"<(?:(?:div|p|span|li|ul|ol|table|tr|td|br|img|h[1-6]|meta|link|script|section|article|"
+    rb"nav|header|footer|form|input|b|i|em|strong)[\s>/]|a\s+href\s*=)",
+    re.I,
+)
+_CLOSE_TAG = re.compile(rb"</(?:div|p|a|span|li|ul|ol|table|tr|td|h[1-6]|script|b|i|em|strong)\s*>", re.I)
+
+
+def looks_like_html(content: bytes) -> bool:
+    """True when ``content`` starts like an HTML document or is dense with common HTML tags."""
+    head = content[:_SNIFF_BYTES]
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        head = head.decode("utf-16", errors="replace").encode("utf-8", errors="replace")
+    elif head.startswith(codecs.BOM_UTF8):
+        head = head[len(codecs.BOM_UTF8) :]
+    start = _LEADING_JUNK.match(head)
+    if _DOCUMENT_START.match(head, start.end() if start else 0):
+        return True
+    opened = len(_COMMON_TAG.findall(head))
+    return opened >= 3 and _CLOSE_TAG.search(head) is not None
+
+
+@hookimpl
+def pageparts_detect_format(content: bytes) -> str | None:
+    return FORMAT if looks_like_html(content) else None
+
+
+# -- decoding ---------------------------------------------------------------------------------
+
+_DECLARATION_BYTES = 8192
+_META_CHARSET = re.compile(rb"<meta[^>]*?charset\s*=\s*[\"']?\s*([a-z0-9_.:\-]+)", re.I)
+_XML_ENCODING = re.compile(rb"^\s*<\?xml[^>]*?encoding\s*=\s*[\"']([a-z0-9_.:\-]+)", re.I)
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
+# Control characters browsers do not draw (C0 except whitespace, DEL, C1); lxml would turn
+# some of them into U+FFFD, and mis-encoded pages are full of C1 characters.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]+")
+# Names browsers treat as windows-1252, and encodings that cannot describe an ASCII-based page.
+_AS_CP1252 = frozenset({"latin_1", "iso8859_1", "ascii", "cp1252"})
+_AS_UTF8 = frozenset({"utf_16", "utf_16_le", "utf_16_be", "utf_32", "utf_32_le", "utf_32_be", "utf_8"})
+# Python codecs that are no page encoding (browsers refuse UTF-7 too).
+_NOT_FOR_PAGES = frozenset({"utf_7", "idna", "punycode", "raw_unicode_escape", "unicode_escape", "undefined"})
+
+
+def declared_encoding(content: bytes) -> str | None:
+    """The Python codec named by a ``<meta>`` charset or XML declaration near the top, if any."""
+    head = content[:_DECLARATION_BYTES]
+    found = _META_CHARSET.search(head) or _XML_ENCODING.match(head)
+    if found is None:
+        return None
+    try:
+        info = codecs.lookup(found.group(1).decode("ascii"))
+    except (LookupError, UnicodeDecodeError):
+        return None
+    name = info.name.replace("-", "_")
+    if not getattr(info, "_is_text_encoding", True) or name in _NOT_FOR_PAGES:
+        return None
+    if name in _AS_CP1252:
+        return "cp1252"
+    if name in _AS_UTF8:
+        return "utf-8"
+    return name
+
+
+def decode(content: bytes) -> tuple[str, str]:
+    """Decode HTML bytes; returns the text and the codec used. Never raises on bad bytes.
+
+    A BOM wins; then a declared charset, except that bytes which are valid UTF-8 and not
+    plain ASCII are read as UTF-8 even when the page declares a legacy charset (stale
+    ``iso-8859-1`` declarations on UTF-8 pages are common; text in a legacy charset almost
+    never happens to be valid UTF-8); then UTF-8; then windows-1252 with U+FFFD for the few
+    bytes it does not define.
+    """
+    if content.startswith(codecs.BOM_UTF8):
+        return content[len(codecs.BOM_UTF8) :].decode("utf-8", errors="replace"), "utf-8"
+    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return content.decode("utf-16", errors="replace"), "utf-16"
+    try:
+        utf8: str | None = content.decode("utf-8")
+    except UnicodeDecodeError:
+        utf8 = None
+    declared = declared_encoding(content)
+    if utf8 is not None and (declared is None or declared == "utf-8" or not utf8.isascii()):
+        return utf8, "utf-8"
+    if declared is not None:
+        try:
+            return content.decode(declared, errors="replace"), declared
+        except (LookupError, UnicodeError, TypeError, ValueError):
+            pass  # a codec that fails on these bytes: fall through
+    if utf8 is not None:
+        return utf8, "utf-8"
+    return content.decode("cp1252", errors="replace"), "cp1252"
+
+
+# -- parsing and walking ----------------------------------------------------------------------
+
+
+def _parser() -> etree.HTMLParser:
+    # Comments are kept (and skipped by the walk) because React's streaming markers are comments.
+    return etree.HTMLParser(recover=True, huge_tree=True, remove_pis=True, no_network=True)
+
+
+def parse(text: str) -> Any:
+    """Parse decoded HTML into an lxml root element (None for an empty document)."""
+    text = _CONTROL.sub("", _XML_DECLARATION.sub("", text, count=1))
+    if not text.strip():
+        return None
+    parser = _parser()
+    try:
+        root = etree.fromstring(text, parser)
+    except (etree.LxmlError, ValueError) as exc:
+        raise ValueError(f"cannot parse HTML: {exc}".splitlines()[0]) from None
+    if any(error.type_name == "ERR_RESOURCE_LIMIT" for error in parser.error_log):
+        # libxml2 stops reading at its nesting limit: refuse rather than return half a page
+        raise ValueError("cannot parse HTML: elements are nested too deeply (more than 2,047 levels)")
+    if root is not None and _REACT_SEGMENT in text:
+        _place_react_segments(root)
+    return root
+
+
+# React's streaming server rendering sends late content as <div hidden id="S:n"> at the end of
+# the body, and a tiny inline script moves it into place: over the fallback that follows
+# <template id="B:n"> (up to the closing <!--/$--> comment), or in place of <template id="P:n">.
+# Browsers show it there, so we do the same move before walking.
+_REACT_SEGMENT = '<div hidden id="S:'
+
+
+def _append_text(el: Any, text: str | None) -> None:
+    """Add ``text`` right after the point where ``el`` would end if it were removed."""
+    if not text:
+        return
+    previous = el.getprevious()
+    if previous is not None:
+        previous.tail = (previous.tail or "") + text
+    else:
+        parent = el.getparent()
+        parent.text = (parent.text or "") + text
+
+
+def _remove(el: Any) -> None:
+    """Remove ``el`` from the tree but keep its tail text in place."""
+    _append_text(el, el.tail)
+    el.getparent().remove(el)
+
+
+def _fallback_after(template: Any) -> list[Any]:
+    """The siblings after a suspense boundary's template, up to its closing ``<!--/$-->``."""
+    found = []
+    depth = 0
+    for sibling in template.itersiblings():
+        if sibling.tag is etree.Comment:
+            marker = (sibling.text or "").strip()
+            if marker in ("$", "$?", "$!"):
+                depth += 1
+            elif marker == "/$":
+                if depth == 0:
+                    return found
+                depth -= 1
+        found.append(sibling)
+    return []  # no closing marker: leave the siblings alone
+
+
+def _place_react_segments(root: Any) -> None:
+    segments = [
+        el for el in root.iter("div") if el.get("hidden") is not None and el.get("id", "").startswith("S:")
+    ]
+    templates = {el.get("id"): el for el in root.iter("template") if el.get("id")}
+    for segment in segments:
+        number = segment.get("id")[2:]
+        boundary = templates.pop("B:" + number, None)
+        target = boundary if boundary is not None else templates.pop("P:" + number, None)
+        if target is None or target.getparent() is None or segment.getparent() is None:
+            continue
+        if boundary is not None:  # the fallback, tails included, gives way to the segment
+            for old in _fallback_after(boundary):
+                old.getparent().remove(old)
+            boundary.tail = None
+        _append_text(target, segment.text)
+        for child in list(segment):
+            target.addprevious(child)  # moves the child together with its tail
+        _remove(target)
+        _remove(segment)
+
+
+def _is_hidden(el: Any, tag: str, keys: list[str]) -> bool:
+    """Whether an element with attribute names ``keys`` is hidden by its attributes."""
+    if "hidden" in keys or (tag == "dialog" and "open" not in keys):
+        return True
+    if "aria-hidden" in keys and el.get("aria-hidden").strip().lower() == "true":
+        return True
+    if "style" in keys and _HIDDEN_STYLE.search(el.get("style").lower()):
+        return True
+    return tag == "input" and (el.get("type") or "").strip().lower() == "hidden"
+
+
+# What an element passes down to its descendants: (link id, emphasis, heading level,
+# landmark, list size, in list, in table, mark), where mark is (link id, emphasis) inside a
+# link or emphasis and None elsewhere.
+_Context = tuple[int, bool, int, str, int, bool, bool, "tuple[int, bool] | None"]
+_ROOT_CONTEXT: _Context = (0, False, 0, "", 0, False, False, None)
+_CONTEXT_TAGS = frozenset({"a", "table", *_EMPHASIS, *_HEADINGS, *_LISTS, *_LANDMARK_TAGS})
+
+# What the walk needs to know about a tag, looked up once per element.
+_INVISIBLE, _BLOCK, _CONTEXT, _BR, _CHECK = 1, 2, 4, 8, 16  # _CHECK: may be hidden without attributes
+_KINDS: dict[str, int] = {}
+for _tag in INVISIBLE_TAGS:
+    _KINDS[_tag] = _INVISIBLE
+for _tag in BLOCK_TAGS:
+    _KINDS[_tag] = _KINDS.get(_tag, 0) | _BLOCK
+for _tag in _CONTEXT_TAGS:
+    _KINDS[_tag] = _KINDS.get(_tag, 0) | _CONTEXT
+_KINDS["br"] = _BR
+_KINDS["dialog"] = _KINDS.get("dialog", 0) | _CHECK
+
+
+def _context(parent: _Context, el: Any, tag: str, role: str | None, link: int) -> _Context:
+    """The context of ``el`` (a tag in _CONTEXT_TAGS or one with a role); ``link`` is its id as a link."""
+    link_id, emphasis, heading, landmark, list_size, in_list, in_table, mark = parent
+    if tag == "a":
+        link_id = link
+    elif tag in _EMPHASIS:
+        emphasis = True
+    elif tag in _HEADINGS:
+        heading = _HEADINGS[tag]
+    elif tag in _LISTS:
+        items = _LISTS[tag]
+        in_list = True
+        list_size = sum(1 for _ in el.iterchildren(*items))
+    elif tag == "table":
+        in_table = True
+    if tag in _LANDMARK_TAGS:
+        landmark = tag
+    if role:
+        for token in role.lower().split():
+            if token in _LANDMARK_ROLES:
+                landmark = _LANDMARK_ROLES[token]
+                break
+    mark = (link_id, emphasis) if link_id or emphasis else None
+    return (link_id, emphasis, heading, landmark, list_size, in_list, in_table, mark)
+
+
+class _Block:
+    """A block-level element being walked: the text collected since the last cut, and its facts."""
+
+    __slots__ = ("ctx", "depth", "group_size", "last_br", "marks", "path_words", "pieces", "tag")
+
+    def __init__(self, tag: str, ctx: _Context, depth: int, group_size: int) -> None:
+        self.tag = tag
+        self.ctx = ctx
+        self.depth = depth  # its index in the walk's stack
+        self.group_size = group_size
+        self.pieces: list[str] = []
+        self.marks: dict[int, tuple[int, bool]] = {}  # piece index -> (link id, emphasis)
+        self.last_br = -1  # index in pieces of the last <br>, -1 if none since the last cut
+        self.path_words: str | None = None
+
+
+# One open, visible element: (element, tag, context, the _Block that collects its text,
+# its attribute names).
+_Open = tuple[Any, str, _Context, _Block, list[str]]
+
+
+def _path_words(stack: list[_Open], words: list[str], upto: int, cache: dict[str, str]) -> str:
+    """The path words of ``stack[upto]``.
+
+    ``words[i]`` holds the path words of ``stack[i]`` for the ``len(words)`` outermost open
+    elements (the walk trims it as elements close); ``cache`` maps attribute text to its
+    words, since class names repeat a lot within a page.
+    """
+    text = words[-1] if words else ""
+    for i in range(len(words), upto + 1):
+        el, _, _, _, keys = stack[i]
+        attributes = ""
+        if keys:
+            if "class" in keys:
+                attributes = el.get("class")
+            if "id" in keys:
+                attributes = f"{attributes} {el.get('id')}"
+            if "role" in keys:
+                attributes = f"{attributes} {el.get('role')}"
+        if attributes:
+            own = cache.get(attributes)
+            if own is None:
+                own = cache[attributes] = " ".join(_WORD.findall(attributes.lower()))
+            if own:
+                text = f"{text} {own}" if text else own
+        words.append(text)
+    return words[upto]
+
+
+def _join(pieces: list[str], marks: dict[int, tuple[int, bool]]) -> tuple[str, int, int, int]:
+    """Collapse whitespace across ``pieces``; count characters inside links and emphasis.
+
+    Returns the text, its characters inside links (a piece counts with its own whitespace
+    collapsed and trimmed), the number of links and the characters inside emphasis.
+    """
+    text = " ".join("".join(pieces).split())
+    if not marks or not text:
+        return text, 0, 0, 0
+    link_chars = emphasis_chars = 0
+    links: set[int] = set()
+    for i, (link, emphasis) in marks.items():
+        n = len(" ".join(pieces[i].split()))
+        if n:
+            if link:
+                link_chars += n
+                links.add(link)
+            if emphasis:
+                emphasis_chars += n
+    return text, link_chars, len(links), emphasis_chars
+
+
+def _walk(root: Any) -> list[Block]:
+    """Walk the tree once, without recursion, and cut it into blocks."""
+    blocks: list[Block] = []
+    stack: list[_Open] = []  # the open elements, without the skipped (invisible) ones
+    tags: list[str] = []  # their tags
+    words: list[str] = []  # path words of the outermost open elements, see _path_words
+    words_cache: dict[str, str] = {}
+    # depth -> (the open parent at that depth, (tag, class) counts of its children or None
+    # for an only child)
+    groups: dict[int, tuple[Any, dict | None]] = {}
+    path_start = 1 if root.tag == "html" else 0
+    links_seen = 0
+
+    def flush(block: _Block) -> None:
+        pieces = block.pieces
+        marks = block.marks
+        block.pieces = []
+        block.marks = {}
+        block.last_br = -1
+        text, link_chars, links, emphasis_chars = _join(pieces, marks)
+        if not text:
+            return
+        depth = block.depth
+        if block.path_words is None:
+            block.path_words = _path_words(stack, words, depth, words_cache)
+        heading, landmark, list_size, in_list, in_table = block.ctx[2:7]
+        n = len(text)
+        blocks.append(
+            Block(
+                index=len(blocks),
+                text=text,
+                features={
+                    "tag": block.tag,
+                    "path": tags[path_start : depth + 1],
+                    "path_words": block.path_words,
+                    "heading": heading,
+                    "link_chars": link_chars,
+                    "text_chars": n,
+                    "link_density": link_chars / n,
+                    "links": links,
+                    "in_list": in_list,
+                    "list_size": list_size,
+                    "landmark": landmark,
+                    "depth": depth + 1 - path_start,
+                    "group_size": block.group_size,
+                    "in_table": in_table,
+                    "emphasis_chars": emphasis_chars,
+                },
+            )
+        )
+
+    def add(block: _Block, ctx: _Context, text: str) -> None:
+        pieces = block.pieces
+        if pieces or not text.isspace():  # leading whitespace never shows
+            mark = ctx[7]
+            if mark is not None:
+                block.marks[len(pieces)] = mark
+            pieces.append(text)
+
+    kinds = _KINDS
+    walker = etree.iterwalk(root, events=("start", "end", "comment", "pi"))
+    for event, el in walker:
+        if event == "start":
+            tag = el.tag
+            kind = kinds.get(tag, 0)
+            keys = el.keys()
+            if (
+                kind & _INVISIBLE
+                or not isinstance(tag, str)
+                or (
+                    stack
+                    and (
+                        kind & _CHECK
+                        or (keys and ("style" in keys or "hidden" in keys or "aria-hidden" in keys))
+                        or tag == "input"
+                    )
+                    and _is_hidden(el, tag, keys)
+                )
+            ):
+                walker.skip_subtree()  # its "end" event still comes, for the tail
+                continue
+            depth = len(stack)
+            if depth:
+                parent = stack[-1]
+                ctx = parent[2]
+                block = parent[3]
+            else:
+                parent = None
+                ctx = _ROOT_CONTEXT
+                block = None
+            if kind & _CONTEXT or (keys and "role" in keys):
+                if tag == "a":
+                    links_seen += 1
+                ctx = _context(ctx, el, tag, el.get("role"), links_seen)
+            if block is None:
+                block = _Block(tag, ctx, depth, 1)
+            elif kind & _BLOCK:
+                if block.pieces:
+                    flush(block)
+                parent_el = parent[0]
+                counts = groups.get(depth)
+                if counts is None or counts[0] is not parent_el:  # first block child of this parent
+                    if len(parent_el) == 1:
+                        counts = groups[depth] = (parent_el, None)
+                    else:
+                        siblings: dict[tuple[Any, str | None], int] = {}
+                        for child in parent_el:
+                            key = (child.tag, child.get("class"))
+                            siblings[key] = siblings.get(key, 0) + 1
+                        counts = groups[depth] = (parent_el, siblings)
+                group_size = 1 if counts[1] is None else counts[1][(tag, el.get("class"))]
+                block = _Block(tag, ctx, depth, group_size)
+            elif kind & _BR and block.pieces:
+                # A blank line (two <br> with only whitespace between) ends the block.
+                last = block.last_br
+                if last >= 0 and not "".join(block.pieces[last + 1 :]).strip():
+                    flush(block)
+                else:
+                    block.last_br = len(block.pieces)
+                    block.pieces.append("\n")
+            stack.append((el, tag, ctx, block, keys))
+            tags.append(tag)
+            text = el.text
+            if text:
+                pieces = block.pieces
+                if pieces or not text.isspace():  # leading whitespace never shows
+                    if ctx[7] is not None:
+                        block.marks[len(pieces)] = ctx[7]
+                    pieces.append(text)
+        elif event == "end":
+            if stack and stack[-1][0] is el:
+                block = stack[-1][3]
+                depth = len(stack) - 1
+                if block.depth == depth and block.pieces:
+                    flush(block)
+                stack.pop()
+                tags.pop()
+                if len(words) > depth:
+                    del words[depth:]
+            if stack:
+                text = el.tail
+                if text:
+                    _, _, ctx, block, _ = stack[-1]
+                    pieces = block.pieces
+                    if pieces or not text.isspace():
+                        if ctx[7] is not None:
+                            block.marks[len(pieces)] = ctx[7]
+                        pieces.append(text)
+        elif stack and el.tail:  # a comment or processing instruction: only its tail shows
+            _, _, ctx, block, _ = stack[-1]
+            add(block, ctx, el.tail)
+    return blocks
+
+
+def page_meta(root: Any) -> dict[str, str]:
+    """``title`` (text of ``<title>``) and ``lang`` (of ``<html>``) of a parsed page."""
+    if root is None:
+        return {"title": "", "lang": ""}
+    title = root.find("head/title")
+    if title is None:
+        title = root.find(".//title")
+    lang = root.get("lang") or root.get("xml:lang") or ""
+    return {
+        "title": " ".join(title.xpath("string()").split()) if title is not None else "",
+        "lang": lang.strip(),
+    }
+
+
+def split_html(content: bytes | str) -> tuple[list[Block], dict[str, str]]:
+    """Split an HTML page (bytes, or text already decoded) into blocks and page facts."""
+    text = decode(content)[0] if isinstance(content, bytes) else content
+    root = parse(text)
+    if root is None:
+        return [], page_meta(None)
+    return _walk(root), page_meta(root)
+
+
+@hookimpl
+def pageparts_split(content: bytes, input_format: str) -> tuple[list[Block], dict] | None:
+    if input_format != FORMAT:
+        return None
+    return split_html(content)

@@ -1,0 +1,406 @@
+"""Tests for the HTML splitter plugin (pageparts.splitters.html)."""
+
+from __future__ import annotations
+
+import inspect
+import random
+import sys
+import time
+
+import pytest
+from pageparts.splitters import html as html_splitter
+
+FEATURE_KEYS = {
+    "tag", "path", "path_words", "heading", "link_chars", "text_chars", "link_density", "links",
+    "in_list", "list_size", "landmark", "depth", "group_size", "in_table", "emphasis_chars",
+}  # fmt: skip
+
+
+def split(page: str | bytes):
+    content = page.encode("utf-8") if isinstance(page, str) else page
+    result = html_splitter.pageparts_split(content, "html")
+    assert result is not None
+    return result
+
+
+def texts(page: str | bytes) -> list[str]:
+    return [block.text for block in split(page)[0]]
+
+
+def block_with(page: str, text: str):
+    """The one block of ``page`` whose text is ``text``."""
+    found = [block for block in split(page)[0] if block.text == text]
+    assert len(found) == 1, [b.text for b in split(page)[0]]
+    return found[0]
+
+
+# -- block boundaries ---------------------------------------------------------------------------
+
+
+def test_one_block_per_block_element_and_inline_elements_do_not_split():
+    page = """<html><body>
+      <h1>The   <em>title</em></h1>
+      <p>First <a href="/a">paragraph</a>, <span>still   the</span> same
+         block.</p>
+      <ul><li>one</li><li>two <b>bold</b></li></ul>
+      <table><tr><td>cell a</td><td>cell b</td></tr></table>
+    </body></html>"""
+    assert texts(page) == [
+        "The title",
+        "First paragraph, still the same block.",
+        "one",
+        "two bold",
+        "cell a",
+        "cell b",
+    ]
+
+
+def test_block_indexes_run_from_zero_in_reading_order():
+    blocks, _ = split("<p>a</p><div>b</div><p>c</p>")
+    assert [b.index for b in blocks] == [0, 1, 2]
+    assert [b.text for b in blocks] == ["a", "b", "c"]
+
+
+def test_nested_block_elements_split_the_text_around_them():
+    assert texts("<div>A <p>B</p> C</div>") == ["A", "B", "C"]
+    # the cut also happens when the child block sits inside an inline element
+    assert texts("<div>A <span>x <p>B</p> y</span> C</div>") == ["A x", "B", "y C"]
+    blocks, _ = split("<div>A <p>B</p> C</div>")
+    assert [b.features["tag"] for b in blocks] == ["div", "p", "div"]
+
+
+def test_br_does_not_split_but_a_blank_line_does():
+    assert texts("<p>line one<br>line two</p>") == ["line one line two"]
+    assert texts("<p>para one<br><br>para two</p>") == ["para one", "para two"]
+    assert texts("<p>para one<br/> <span><br/>para two</span></p>") == ["para one", "para two"]
+    assert texts("<p><br><br>only</p>") == ["only"]
+
+
+def test_whitespace_is_collapsed_and_empty_blocks_dropped():
+    page = "<div>  \n\t </div><p>  a \n\n b\u00a0 c  </p><p> </p><div><span> </span></div>"
+    assert texts(page) == ["a b c"]
+
+
+def test_adjacent_inline_elements_join_without_inventing_spaces():
+    assert texts("<p><a href='#'>Home</a><a href='#'>Contact</a></p>") == ["HomeContact"]
+    assert texts("<p>Up<!-- a comment -->dated</p>") == ["Updated"]
+
+
+# -- invisible content --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "hidden",
+    [
+        "<script>var x = 'SECRET';</script>",
+        "<style>.a{content:'SECRET'}</style>",
+        "<noscript>SECRET</noscript>",
+        "<template><p>SECRET</p></template>",
+        "<svg><text>SECRET</text><title>SECRET</title></svg>",
+        "<iframe>SECRET</iframe>",
+        "<object>SECRET</object>",
+        "<canvas>SECRET</canvas>",
+        "<select><option>SECRET</option></select>",
+        "<div hidden><p>SECRET</p></div>",
+        "<div aria-hidden='true'>SECRET</div>",
+        "<div style='color:red; display: none'>SECRET</div>",
+        "<span style='VISIBILITY:hidden'>SECRET</span>",
+        "<dialog><p>SECRET</p></dialog>",
+        "<input type='hidden' value='SECRET'>",
+        "<!-- SECRET -->",
+        "<?php echo 'SECRET'; ?>",
+    ],
+)
+def test_invisible_content_is_dropped_but_its_tail_is_kept(hidden):
+    page = f"<html><head><title>t</title></head><body><div>before {hidden} after</div></body></html>"
+    assert texts(page) == ["before after"]
+
+
+def test_head_content_is_not_a_block_and_visible_lookalikes_are_kept():
+    page = """<html><head><title>Page title</title><meta name="x" content="SECRET"></head>
+    <body><div aria-hidden="false">shown</div><dialog open>open dialog</dialog>
+    <div style="display:block">styled</div></body></html>"""
+    assert texts(page) == ["shown", "open dialog", "styled"]
+
+
+def test_react_streamed_segment_is_shown_where_its_placeholder_was():
+    page = """<body><header>Top</header><!--$?--><template id="B:0"></template><p>Loading</p><!--/$-->
+    <p>Middle</p><div hidden id="S:0"><nav><a href="/">Menu</a></nav></div></body>"""
+    assert texts(page) == ["Top", "Menu", "Middle"]
+
+
+# -- features -----------------------------------------------------------------------------------
+
+
+def test_every_block_has_exactly_the_documented_features():
+    blocks, _ = split("<div>A<p>B <a href='#'>c</a></p><ul><li>d</li></ul></div>")
+    assert blocks
+    for block in blocks:
+        assert set(block.features) == FEATURE_KEYS
+
+
+def test_link_features():
+    page = """<p>Read the <a href="/1">full story</a> and <a href="/2">more</a>.</p>
+    <p><a href="/3">All link</a></p><p>No links here</p>"""
+    mixed = block_with(page, "Read the full story and more.").features
+    assert mixed["links"] == 2
+    assert mixed["link_chars"] == len("full story") + len("more")
+    assert mixed["text_chars"] == len("Read the full story and more.")
+    assert mixed["link_density"] == pytest.approx(14 / 29)
+    full = block_with(page, "All link").features
+    assert (full["links"], full["link_density"]) == (1, 1.0)
+    none = block_with(page, "No links here").features
+    assert (none["links"], none["link_chars"], none["link_density"]) == (0, 0, 0.0)
+
+
+def test_a_link_around_a_block_counts_for_the_block_inside():
+    features = block_with("<a href='/x'><div>Teaser title</div></a>", "Teaser title").features
+    assert features["link_density"] == 1.0
+    assert features["links"] == 1
+
+
+def test_heading_level_and_emphasis():
+    page = "<h2>Sub <span>head</span></h2><h5><div>deep</div></h5><p>a <b>bold</b> <em>word</em></p>"
+    assert block_with(page, "Sub head").features["heading"] == 2
+    assert block_with(page, "deep").features["heading"] == 5
+    paragraph = block_with(page, "a bold word").features
+    assert paragraph["heading"] == 0
+    assert paragraph["emphasis_chars"] == len("bold") + len("word")
+
+
+def test_list_features_use_the_nearest_list():
+    page = """<ul><li>one</li><li>two<ol><li>inner</li></ol></li><li>three</li></ul>
+    <dl><dt>term</dt><dd>definition</dd></dl><p>outside</p>"""
+    one = block_with(page, "one").features
+    assert (one["in_list"], one["list_size"]) == (True, 3)
+    inner = block_with(page, "inner").features
+    assert (inner["in_list"], inner["list_size"]) == (True, 1)
+    assert block_with(page, "definition").features["list_size"] == 2
+    outside = block_with(page, "outside").features
+    assert (outside["in_list"], outside["list_size"]) == (False, 0)
+
+
+@pytest.mark.parametrize(
+    ("page", "landmark"),
+    [
+        ("<nav><ul><li>X</li></ul></nav>", "nav"),
+        ("<div role='navigation'><p>X</p></div>", "nav"),
+        ("<div role='banner'><p>X</p></div>", "header"),
+        ("<div role='contentinfo'>X</div>", "footer"),
+        ("<div role='complementary'>X</div>", "aside"),
+        ("<div role='main'>X</div>", "main"),
+        ("<div role='search'>X</div>", "form"),
+        ("<header><nav><p>X</p></nav></header>", "nav"),
+        ("<footer><div role='presentation'>X</div></footer>", "footer"),
+        ("<article><p>X</p></article>", "article"),
+        ("<form><label>X</label></form>", "form"),
+        ("<section><p>X</p></section>", ""),
+    ],
+)
+def test_landmark(page, landmark):
+    assert block_with(page, "X").features["landmark"] == landmark
+
+
+def test_path_depth_and_path_words():
+    page = """<body class="page"><div id="main-content" class="col-12 x a-b">
+    <p class="story__text" role="note">Text</p></div></body>"""
+    features = block_with(page, "Text").features
+    assert features["tag"] == "p"
+    assert features["path"] == ["body", "div", "p"]
+    assert features["depth"] == 3
+    words = features["path_words"].split()
+    assert words == ["page", "col", "main", "content", "story", "text", "note"]
+    assert "12" not in words and "x" not in words and "a" not in words
+
+
+def test_group_size_counts_siblings_with_the_same_tag_and_class():
+    page = """<div>
+      <div class="teaser">one</div><div class="teaser">two</div><div class="teaser">three</div>
+      <div class="teaser wide">four</div><p class="teaser">five</p>
+    </div><div><p>alone</p></div>"""
+    assert block_with(page, "two").features["group_size"] == 3
+    assert block_with(page, "four").features["group_size"] == 1
+    assert block_with(page, "five").features["group_size"] == 1
+    assert block_with(page, "alone").features["group_size"] == 1
+
+
+def test_in_table():
+    page = "<table><tr><th>head</th></tr><tr><td>cell <p>para</p></td></tr></table><p>out</p>"
+    assert block_with(page, "head").features["in_table"] is True
+    assert block_with(page, "para").features["in_table"] is True
+    assert block_with(page, "out").features["in_table"] is False
+
+
+# -- meta ---------------------------------------------------------------------------------------
+
+
+def test_meta_title_and_lang():
+    _, meta = split(
+        "<html lang='de'><head><title>\n  Die   Seite </title></head><body><p>x</p></body></html>"
+    )
+    assert meta == {"title": "Die Seite", "lang": "de"}
+    _, meta = split("<p>no title</p>")
+    assert meta == {"title": "", "lang": ""}
+
+
+# -- decoding -----------------------------------------------------------------------------------
+
+
+def test_legacy_charset_declared_in_meta():
+    page = '<html><head><meta charset="iso-8859-1"></head><body><p>caf\xe9 \x80 5</p></body></html>'
+    # latin-1 is read as windows-1252, as browsers do: 0x80 is the euro sign
+    assert texts(page.encode("latin-1")) == ["café € 5"]
+    http_equiv = (
+        b'<meta http-equiv="Content-Type" content="text/html; charset=windows-1251"><p>\xcf\xf0\xe8</p>'
+    )
+    assert texts(http_equiv) == ["При"]
+
+
+def test_utf8_bom_wins():
+    page = "\ufeff<html><head><meta charset='windows-1252'></head><body><p>naïve — ok</p></body></html>"
+    assert texts(page.encode("utf-8")) == ["naïve — ok"]
+    assert html_splitter.decode(page.encode("utf-8"))[1] == "utf-8"
+
+
+def test_valid_utf8_beats_a_stale_legacy_declaration():
+    page = "<meta charset='iso-8859-1'><p>it’s “quoted”</p>".encode()
+    assert texts(page) == ["it’s “quoted”"]
+
+
+def test_undecodable_bytes_never_raise():
+    # no declaration and not UTF-8: windows-1252, with U+FFFD for the bytes it leaves undefined
+    assert texts(b"<p>caf\xe9 \x81 ok</p>") == ["café \ufffd ok"]
+    # declared UTF-8 but broken
+    assert texts(b"<meta charset='utf-8'><p>bad \xff\xfe bytes</p>") == ["bad \ufffd\ufffd bytes"]
+    # nonsense declarations are ignored
+    assert texts(b"<meta charset='rot13'><p>plain</p>") == ["plain"]
+    assert texts(b"<meta charset='no-such-codec'><p>caf\xe9</p>") == ["café"]
+
+
+def test_xml_declaration_and_control_characters():
+    page = b"<?xml version='1.0' encoding='utf-8'?><html><body><p>a\x00b\x01c\xc2\x85d</p></body></html>"
+    assert texts(page) == ["abcd"]
+
+
+# -- format detection ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"<!DOCTYPE html><html><body>x</body></html>",
+        b"\xef\xbb\xbf\n  <!doctype HTML>\n<title>x</title>",
+        b"<html lang='en'>",
+        b"  <head><title>x</title></head>",
+        b"<body>",
+        b"<?xml version='1.0'?>\n<!-- c --><html>",
+        b"<div class='a'><p>Some <a href='/x'>text</a></p></div>",
+        "<!DOCTYPE html><p>x</p>".encode("utf-16"),
+    ],
+)
+def test_detect_format_claims_html(content):
+    assert html_splitter.pageparts_detect_format(content) == "html"
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"",
+        b"Just some plain text.\n\nAnother paragraph.",
+        b"if a < b and c > d then <- print",
+        b"Use the <p> tag for paragraphs, and the <div> tag for divisions.",
+        b"x <= 3\n<html> is mentioned later, not at the start",
+        b"\x00\x01\x02\xff binary",
+    ],
+)
+def test_detect_format_leaves_other_content_alone(content):
+    assert html_splitter.pageparts_detect_format(content) is None
+
+
+def test_split_ignores_other_formats():
+    assert html_splitter.pageparts_split(b"<p>x</p>", "text") is None
+
+
+# -- robustness ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("content", [b"", b"   \n\t  ", b"\xef\xbb\xbf", b"<!-- only a comment -->"])
+def test_empty_documents_give_no_blocks(content):
+    blocks, meta = split(content)
+    assert blocks == []
+    assert meta == {"title": "", "lang": ""}
+
+
+def test_truncated_and_malformed_html():
+    assert texts("<html><body><div><p>Hello <b>world") == ["Hello world"]
+    assert texts("<p>one<p>two</div></span><li>three") == ["one", "two", "three"]
+    assert texts("<table><tr><td>a<td>b<tr><td>c</table>") == ["a", "b", "c"]
+    assert texts("<p>unclosed <!-- comment <p>never shown") == ["unclosed"]
+    assert texts("<div class='a' <p>x</p>") == ["x"]
+
+
+def test_deep_nesting_does_not_recurse():
+    depth = 2_000  # just under libxml2's limit of 2,047 levels
+    page = ("<div>x" * depth + "</div>" * depth).encode()
+    limit = sys.getrecursionlimit()
+    # leave only a little headroom above the current stack: any recursion per level would fail
+    sys.setrecursionlimit(len(inspect.stack()) + 50)
+    try:
+        blocks, _ = html_splitter.pageparts_split(page, "html")
+    finally:
+        sys.setrecursionlimit(limit)
+    assert len(blocks) == depth
+    assert all(block.text == "x" for block in blocks)
+    assert blocks[-1].features["depth"] == len(blocks[-1].features["path"]) > 1000
+
+
+def test_nesting_beyond_the_parser_limit_is_a_clear_error_not_half_a_page():
+    depth = 10_000
+    page = ("<p>before</p>" + "<div>x" * depth + "</div>" * depth + "<p>after</p>").encode()
+    with pytest.raises(ValueError, match="nested too deeply"):
+        html_splitter.pageparts_split(page, "html")
+
+
+def test_large_page_is_linear():
+    row = (
+        '<div class="teaser"><a href="/x">Headline {}</a>'
+        "<p>Some <b>body</b> text with a <a href='/y'>link</a>.</p><ul><li>one</li><li>two</li></ul></div>\n"
+    )
+    rows = 5_000_000 // len(row)
+    page = ("<html><body>" + "".join(row.format(i) for i in range(rows)) + "</body></html>").encode()
+    assert len(page) > 5_000_000
+    start = time.perf_counter()
+    blocks, _ = html_splitter.pageparts_split(page, "html")
+    elapsed = time.perf_counter() - start
+    assert len(blocks) == 4 * rows
+    assert blocks[-4].text == f"Headline {rows - 1}"
+    assert blocks[-4].features["group_size"] == rows
+    assert elapsed < 60, f"{elapsed:.1f}s for 5 MB: something is no longer linear"
+
+
+def test_huge_page_of_inline_data():
+    script = "<script>var data = '" + "A" * 20_000_000 + "';</script>"
+    image = '<img src="data:image/png;base64,' + "QUJD" * 5_000_000 + '">'
+    paragraph = "<p>" + "word " * 2_000_000 + "</p>"
+    page = f"<html><body>{script}{image}{paragraph}<p>end</p></body></html>".encode()
+    assert len(page) > 50_000_000
+    start = time.perf_counter()
+    blocks, _ = html_splitter.pageparts_split(page, "html")
+    elapsed = time.perf_counter() - start
+    assert [len(b.text) for b in blocks] == [len("word ") * 2_000_000 - 1, 3]
+    assert elapsed < 30
+
+
+def test_binary_garbage_only_ever_raises_value_error():
+    rng = random.Random(7)
+    for _ in range(200):
+        content = bytes(rng.getrandbits(8) for _ in range(rng.randint(1, 3000)))
+        try:
+            blocks, meta = html_splitter.pageparts_split(content, "html")
+        except ValueError as exc:
+            assert "\n" not in str(exc)
+            continue
+        assert isinstance(meta, dict)
+        for block in blocks:
+            assert block.text == " ".join(block.text.split()) != ""
+            assert 0 <= block.features["link_chars"] <= block.features["text_chars"] == len(block.text)
