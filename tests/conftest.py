@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from pageparts.document import Document, Vote
 from pageparts.hookspecs import hookimpl
 from pageparts.plugin_info import PluginInfo

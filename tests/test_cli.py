@@ -4,9 +4,8 @@ import gzip
 import json
 
 import pytest
-from typer.testing import CliRunner
-
 from pageparts.cli import app
+from typer.testing import CliRunner
 
 PAGE = (
     "Home\n\nNews\n\n"
@@ -74,7 +73,8 @@ def test_standard_input_and_directories(cli, tmp_path, page):
     (tmp_path / "sub" / "second.txt.gz").write_bytes(gzip.compress(PAGE.encode()))
     from_dir = cli("classify", str(tmp_path), "--format", "jsonl")
     assert [json.loads(line)["source"] for line in from_dir.stdout.splitlines()] == [
-        str(page), str(tmp_path / "sub" / "second.txt.gz")
+        str(page),
+        str(tmp_path / "sub" / "second.txt.gz"),
     ]
     from_stdin = cli("classify", "-", "--format", "jsonl", stdin=PAGE)
     assert json.loads(from_stdin.stdout)["source"] == "-"
@@ -91,7 +91,10 @@ def test_input_format_forces_the_splitter(cli, tmp_path):
 
 def test_weights_threshold_and_disable_change_the_labels(cli, page):
     def labels(*options):
-        return [b["label"] for b in json.loads(cli("classify", str(page), "-f", "jsonl", *options).stdout)["blocks"]]
+        return [
+            b["label"]
+            for b in json.loads(cli("classify", str(page), "-f", "jsonl", *options).stdout)["blocks"]
+        ]
 
     assert labels()[4] == "fundraising"
     assert labels("--disable", "fundraising")[4] != "fundraising"
@@ -111,7 +114,11 @@ def test_a_config_file_sets_weights(cli, page, tmp_path):
 
 @pytest.mark.parametrize(
     "option, message",
-    [(["--weights", "body"], "bad weight"), (["--weights", "body=-1"], "bad weight"), (["--context", "2"], "between")],
+    [
+        (["--weights", "body"], "bad weight"),
+        (["--weights", "body=-1"], "bad weight"),
+        (["--context", "2"], "between"),
+    ],
 )
 def test_bad_options_give_a_clear_message_and_exit_2(cli, page, option, message):
     result = cli("classify", str(page), *option)
@@ -133,7 +140,9 @@ def test_bad_inputs_give_one_line_errors_or_sane_results_and_the_batch_goes_on(c
     for name, content in BAD_INPUTS.items():
         (tmp_path / name).write_bytes(content)
     result = cli("classify", str(tmp_path), "--format", "jsonl")
-    records = {json.loads(line)["source"].rsplit("/", 1)[-1]: json.loads(line) for line in result.stdout.splitlines()}
+    records = {
+        json.loads(line)["source"].rsplit("/", 1)[-1]: json.loads(line) for line in result.stdout.splitlines()
+    }
     assert set(records) == set(BAD_INPUTS) | {"page.txt"}
     assert records["page.txt"]["blocks"][4]["label"] == "fundraising"
     assert records["empty.html"]["blocks"] == []

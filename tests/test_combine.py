@@ -1,5 +1,4 @@
 import pytest
-
 from pageparts.combine import CombineOptions, combine
 from pageparts.document import Block, Document, Vote
 
@@ -49,7 +48,11 @@ def test_context_lets_neighbours_pull_an_isolated_block_into_a_run():
 
 def test_every_vote_is_kept_on_its_block_in_a_stable_order():
     d = doc(2)
-    votes = [Vote("z", 1, "body", 0.8, "z says"), Vote("a", 1, "body", 0.7, "a says"), Vote("a", 0, "body", 0.1)]
+    votes = [
+        Vote("z", 1, "body", 0.8, "z says"),
+        Vote("a", 1, "body", 0.7, "a says"),
+        Vote("a", 0, "body", 0.1),
+    ]
     combine(d, votes, CombineOptions())
     assert [v.plugin for v in d.blocks[1].votes] == ["a", "z"]
     assert [v.reason for v in d.blocks[1].votes] == ["a says", "z says"]

@@ -3,7 +3,6 @@
 import gzip
 
 import pytest
-
 from pageparts.document import Vote
 from pageparts.hookspecs import hookimpl
 from pageparts.plugin_info import PluginInfo

@@ -1,5 +1,4 @@
 import pytest
-
 from pageparts.splitters.text import decode_text, pageparts_split, split_text
 
 
