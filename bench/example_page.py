@@ -38,9 +38,8 @@ def main() -> None:
     wrong = [b for b in document.blocks if b.label not in accepted[b.index]]
     print(f"{'block':>5}  {'predicted':<14}{'expected':<28}first words")
     for block in wrong:
-        print(
-            f"{block.index:>5}  {block.label:<14}{'/'.join(sorted(accepted[block.index])):<28}{block.text[:40]!r}"
-        )
+        expected = "/".join(sorted(accepted[block.index]))
+        print(f"{block.index:>5}  {block.label:<14}{expected:<28}{block.text[:40]!r}")
     right = len(document.blocks) - len(wrong)
     print(f"\n{right} of {len(document.blocks)} blocks right ({right / len(document.blocks):.1%})")
     print("wrong by expected label:", dict(Counter(sorted(accepted[b.index])[0] for b in wrong)))
