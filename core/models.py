@@ -1,15 +1,189 @@
-"""Shipped models: placeholder until trained models land (see trained/manifest.json)."""
+"""Shipped models: one per plugin and model kind (``html``, ``text``), verified before loading.
+
+Each model file ``trained/<plugin>-<kind>.joblib`` is listed in ``trained/manifest.json`` with its
+SHA-256. joblib runs code while loading, so a file is loaded only when its hash matches; a file
+that does not match is refused with a warning naming it (the plugin's rules still vote, and every
+document it would have classified says so in ``Document.warnings``). A model trained with another
+scikit-learn version is used, with a warning naming the file. A missing model means no model
+votes. Each model is loaded at most once per process.
+
+A model is a dict of plain scikit-learn objects (see ``pageparts.training.train``): a linear
+model on hashed word n-grams and the block's own features (stage A), then gradient boosting on
+all dense features plus the stage-A scores of the block and its neighbours (stage B).
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import threading
+import warnings
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
 from .document import Document, Vote
+from .features import FEATURE_VERSION, DocumentFeatures, document_features, model_kind, window
+
+MANIFEST = "manifest.json"
+
+
+class ModelError(RuntimeError):
+    """A model file that must not be used: hash mismatch, unreadable, or the wrong features."""
+
+
+def model_dir() -> Path:
+    return Path(str(resources.files("pageparts.trained")))
+
+
+def model_file(plugin: str, kind: str) -> str:
+    return f"{plugin}-{kind}.joblib"
+
+
+_lock = threading.Lock()
+_loaded: dict[tuple[str, str], dict[str, Any] | None] = {}
+_refused: dict[tuple[str, str], str] = {}
+_manifests: dict[Path, dict[str, Any]] = {}
+
+
+def _manifest(directory: Path) -> dict[str, Any]:
+    if directory not in _manifests:
+        path = directory / MANIFEST
+        _manifests[directory] = json.loads(path.read_text()) if path.exists() else {"models": {}}
+    return _manifests[directory]
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def load_verified(path: Path, entry: dict[str, Any] | None) -> dict[str, Any]:
+    """Load the model at ``path`` if its SHA-256 matches the manifest ``entry``; else ModelError."""
+    if entry is None:
+        raise ModelError(f"{path.name} is not listed in {MANIFEST}; refusing to load it")
+    actual = sha256(path)
+    if actual != entry.get("sha256"):
+        raise ModelError(
+            f"{path.name}: SHA-256 {actual[:12]}... does not match {MANIFEST} "
+            f"({str(entry.get('sha256'))[:12]}...); refusing to load it "
+            "(rebuild with scripts/build_models.py)"
+        )
+    import joblib
+    import sklearn
+
+    trained_with = entry.get("versions", {}).get("scikit-learn")
+    if trained_with and trained_with != sklearn.__version__:
+        warnings.warn(
+            f"{path.name} was trained with scikit-learn {trained_with}, this is {sklearn.__version__}; "
+            "its probabilities may differ (rebuild with scripts/build_models.py)",
+            stacklevel=3,
+        )
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*Trying to unpickle estimator.*")
+        model = joblib.load(path)
+    if not isinstance(model, dict) or model.get("feature_version") != FEATURE_VERSION:
+        raise ModelError(f"{path.name} was built for other features; rebuild with scripts/build_models.py")
+    return model
+
+
+def get_model(plugin: str, kind: str, directory: Path | None = None) -> dict[str, Any] | None:
+    """The verified model for ``plugin`` and ``kind``, or None (missing or refused), loaded once."""
+    key = (plugin, kind)
+    with _lock:
+        if key in _loaded:
+            return _loaded[key]
+        directory = directory or model_dir()
+        path = directory / model_file(plugin, kind)
+        model = None
+        if path.exists():
+            try:
+                model = load_verified(path, _manifest(directory).get("models", {}).get(path.name))
+            except ModelError as error:
+                _refused[key] = str(error)
+                warnings.warn(str(error), stacklevel=2)
+            except Exception as error:  # unreadable file: refuse it the same way, never crash a run
+                _refused[key] = f"{path.name} could not be loaded: {error}"
+                warnings.warn(_refused[key], stacklevel=2)
+        _loaded[key] = model
+        return model
+
+
+def reset() -> None:
+    """Forget loaded models and the manifest (for tests and after rebuilding)."""
+    with _lock:
+        _loaded.clear()
+        _refused.clear()
+        _manifests.clear()
 
 
 def has_model(plugin: str) -> bool:
-    """True when a verified model file for ``plugin`` ships in trained/."""
-    return False
+    """True when a verified model file for ``plugin`` ships in trained/ (for either kind)."""
+    return any(get_model(plugin, kind) is not None for kind in ("html", "text"))
+
+
+def predict(model: dict[str, Any], features: DocumentFeatures) -> np.ndarray:
+    """The model's probability of its label for every block described by ``features``."""
+    n = features.dense.shape[0]
+    if n == 0:
+        return np.zeros(0)
+    if model["kind"] != features.kind or model["n_dense"] != features.dense.shape[1]:
+        raise ModelError(f"{model['file']} expects {model['kind']} features of another shape")
+    scores = stage_a(model, features)
+    # One document is a few hundred rows: OpenMP threads cost far more than they save (and
+    # stall badly when other processes share the cores), so boosting predicts on one thread.
+    with _one_thread():
+        return model["stage_b"].predict_proba(stage_b_input(features.dense, scores))[:, 1]
+
+
+_controller = None
+
+
+def _one_thread():
+    global _controller
+    if _controller is None:
+        from threadpoolctl import ThreadpoolController  # installed with scikit-learn
+
+        _controller = ThreadpoolController()
+    return _controller.limit(limits=1, user_api="openmp")
+
+
+def stage_a(model: dict[str, Any], features: DocumentFeatures) -> np.ndarray:
+    """The linear stage's score (log-odds) per block: n-gram weights plus own-feature weights."""
+    n_own = model["n_own"]
+    linear = model["stage_a"]
+    coef = linear.coef_.ravel()
+    n_hash = features.ngrams.shape[1]
+    own = (features.dense[:, :n_own] - model["mean"]) / model["scale"]
+    return features.ngrams @ coef[:n_hash] + own @ coef[n_hash:] + linear.intercept_[0]
+
+
+def stage_b_input(dense: np.ndarray, scores: np.ndarray) -> np.ndarray:
+    column = scores.reshape(-1, 1).astype(np.float32)
+    return np.hstack([dense, column, window(column)])
 
 
 def model_votes(plugin: str, label: str, document: Document) -> list[Vote]:
-    """One vote per block with the model's probability of ``label``; none without a model."""
-    return []
+    """One vote per block with the model's probability of ``label``; none without a model.
+
+    A plain-text document is always scored by the text model, never by an HTML one.
+    """
+    kind = model_kind(document)
+    model = get_model(plugin, kind)
+    if model is None:
+        refused = _refused.get((plugin, kind))
+        if refused:
+            document.warnings.append(f"model refused, {plugin} votes from rules only: {refused}")
+        return []
+    if model.get("label") != label or not document.blocks:
+        return []
+    probabilities = predict(model, document_features(document, kind))
+    return [
+        Vote(plugin, i, label, float(p), f"{kind} model: {p:.2f}")
+        for i, p in enumerate(probabilities.tolist())
+    ]

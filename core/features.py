@@ -1,0 +1,547 @@
+"""Block features for the shipped models, computed for a whole document at once.
+
+Two kinds of feature set exist, one per model kind:
+
+- ``text``: what the block text alone shows (length, punctuation, case, digits, money and
+  date patterns, sentence ends, position in the page, repetition, similarity to the title or
+  to the text that follows, neighbours' values in a window) plus hashed word 1-2 grams.
+  Every document has these, plain text or HTML.
+- ``html``: the text set plus the structure the HTML splitter recorded in ``Block.features``
+  (link density, tag, heading level, lists, landmarks, sibling groups, generic class/id word
+  stems). Only HTML documents have these; a plain-text document always gets the text set.
+
+Class and id words tie a model to the sites it saw, so they enter only as a fixed list of
+generic stems ("nav", "comment", "related", ...) matched inside the words, never as raw words.
+
+Everything is computed with a handful of regular-expression passes over the joined document
+text and numpy arrays, not per block in Python, and cached per document so the five plugins
+that ask for the same document share one computation.
+"""
+
+from __future__ import annotations
+
+import re
+import weakref
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import HashingVectorizer
+
+from .document import Document
+
+FEATURE_VERSION = 1
+"""Bumped whenever a feature changes meaning; models record the version they were trained on."""
+
+N_HASH = 2**16
+"""Width of the hashed word 1-2 gram block (the models' largest part)."""
+
+KINDS = ("html", "text")
+
+_SEP = "\n\x00\n"  # joins block texts; no pattern below matches across it
+
+_NGRAMS = HashingVectorizer(
+    n_features=N_HASH,
+    ngram_range=(1, 2),
+    token_pattern=r"(?u)\b\w+\b",
+    alternate_sign=False,
+    binary=True,
+    norm="l2",
+    dtype=np.float32,
+)
+
+_MONTH_NAME = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"
+_WORD_GROUPS = {
+    "appeal": r"donat\w*|membership|become a member|pledge|support (?:us|our|independent)|subscri\w+|"
+    r"contribut\w+|make a gift|give (?:now|today)|chip in|patron\w*",
+    "chrome": r"sign (?:in|up)|log ?in|log ?out|register|my account|menu|search|share|tweet|facebook|"
+    r"twitter|linkedin|instagram|youtube|pinterest|whatsapp|email|print|home|next|previous|prev|"
+    r"back to top|skip to|privacy|cookies?|terms|contact|about us|newsletter|follow us|rss",
+    "teaser": r"related|read more|more (?:from|stories|news|articles)|most (?:read|popular|viewed)|"
+    r"popular|trending|recommended|you (?:may|might) (?:also )?like|see also|read next|also read|"
+    r"latest|further reading|continue reading",
+    "other_words": r"photo|image|credit|getty|reuters|caption|advertisement|sponsored|comments?|"
+    r"reply|replies|posted|published|updated|min read|minutes? read",
+    "copyright": r"copyright|all rights reserved",
+    "money": r"(?:dollars|euros|pounds|usd|eur|gbp)\b",
+    # "May 3" only: the shipped models were trained before "3 May" was added (next rebuild)
+    "date": _MONTH_NAME + r"\.?\s\d|\d+ (?:minutes?|hours?|days?|weeks?|months?) ago",
+    "byline": r"by \w+ \w+|written by|posted by|author",
+}
+_WORD_PATTERN = re.compile(r"\b(?:" + "|".join(f"(?P<{k}>{v})" for k, v in _WORD_GROUPS.items()) + r")\b")
+_SYMBOL_PATTERN = re.compile(
+    r"(?P<money>[$€£¥]\s?\d)|(?P<copyright>©|\(c\))|(?P<url>https?://|www\.|\w@\w+\.)"
+    r"|(?P<year>(?<!\d)(?:19|20)\d\d(?!\d))|(?P<date>\d{4}-\d\d-\d\d|\d\d?/\d\d?/\d\d)"
+    r"|(?P<quotes>[\"“”«»])"
+)
+_COUNTED = (
+    "appeal",
+    "chrome",
+    "teaser",
+    "other_words",
+    "copyright",
+    "money",
+    "date",
+    "byline",
+    "url",
+    "year",
+    "quotes",
+)
+
+_TEXT_NAMES = (
+    "log_chars",
+    "log_words",
+    "mean_word_len",
+    "upper_share",
+    "digit_share",
+    "punct_share",
+    "log_sentence_ends",
+    "sentence_density",
+    "ends_terminal",
+    "ends_colon",
+    "starts_upper",
+    "title_case_share",
+    "comma_per_word",
+    "money",
+    "date",
+    "year",
+    "copyright",
+    "separator_share",
+    "url",
+    "byline",
+    "quotes",
+    "appeal",
+    "chrome",
+    "teaser",
+    "other_words",
+    "lines",
+    "position",
+    "char_position",
+    "first_block",
+    "last_share",
+    "words_vs_max",
+    "is_longest",
+    "prose_before",
+    "prose_after",
+    "log_duplicates",
+    "in_title",
+    "in_first_heading",
+    "shared_next",
+    "shared_prev",
+    "short_block",
+)
+
+_STEMS = (
+    "nav", "menu", "header", "footer", "foot", "sidebar", "side", "widget", "breadcrumb",
+    "pagination", "pager", "share", "social", "follow", "search", "login", "account",
+    "cookie", "consent", "banner", "newsletter", "subscribe", "signup", "donat", "support",
+    "member", "campaign", "paywall", "promo", "related", "recommend", "popular", "trending",
+    "more", "card", "teaser", "tile", "list", "item", "feed", "latest", "comment", "reply",
+    "author", "byline", "date", "time", "meta", "tag", "categor", "caption", "credit", "figure",
+    "photo", "image", "media", "advert", "sponsor", "article", "post", "entry", "story",
+    "content", "body", "text", "main", "title", "headline", "head", "dek", "summary", "excerpt",
+    "lead", "intro", "description", "product", "price", "review", "hidden", "modal", "popup",
+    "copyright", "legal", "disclaimer", "bio", "button", "btn", "link", "logo", "brand",
+)  # fmt: skip
+_STEM_PATTERN = re.compile("|".join(sorted(map(re.escape, _STEMS), key=len, reverse=True)))
+_STEM_INDEX = {stem: i for i, stem in enumerate(_STEMS)}
+
+_TAGS = (
+    "p", "div", "li", "td", "th", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "span", "a",
+    "figcaption", "blockquote", "pre", "caption", "address", "section", "article", "header",
+    "footer", "nav", "aside", "form", "label", "button", "summary", "center", "body",
+)  # fmt: skip
+_ANCESTORS = (
+    "nav", "header", "footer", "aside", "article", "main", "form", "figure", "blockquote",
+    "table", "ul", "ol", "dl", "section", "button", "label", "select", "a", "time", "address",
+    "figcaption", "details",
+)  # fmt: skip
+_LANDMARKS = ("header", "nav", "footer", "aside", "main", "article", "form", "")
+
+_STRUCT_NAMES = (
+    "link_density",
+    "log_links",
+    "log_link_chars",
+    "heading",
+    "h1",
+    "h2_h3",
+    "h4_h6",
+    "in_list",
+    "log_list_size",
+    "log_group_size",
+    "in_table",
+    "emphasis_share",
+    "depth",
+    "log_path_words",
+    *(f"tag={t}" for t in _TAGS),
+    *(f"anc={t}" for t in _ANCESTORS),
+    *(f"landmark={t or 'none'}" for t in _LANDMARKS),
+    *(f"stem={s}" for s in _STEMS),
+)
+
+_WINDOW_TEXT = (
+    "log_words",
+    "log_sentence_ends",
+    "ends_terminal",
+    "digit_share",
+    "title_case_share",
+    "date",
+    "chrome",
+    "teaser",
+    "short_block",
+    "log_duplicates",
+)
+_WINDOW_HTML = (
+    "link_density",
+    "heading",
+    "in_list",
+    "log_group_size",
+    "landmark=nav",
+    "landmark=header",
+    "landmark=footer",
+    "landmark=aside",
+    "landmark=main",
+    "landmark=article",
+)
+OFFSETS = (-3, -2, -1, 1, 2, 3)
+SPANS = (5, 15)
+
+
+def window(values: np.ndarray) -> np.ndarray:
+    """Neighbours' values of each column: at ``OFFSETS`` (0 past the ends) and means over ``SPANS``.
+
+    ``values`` is (blocks, columns); the result is (blocks, columns * (len(OFFSETS) + len(SPANS))).
+    """
+    n, k = values.shape
+    reach = max(max(abs(o) for o in OFFSETS), max(SPANS))
+    padded = np.zeros((n + 2 * reach, k), dtype=np.float32)
+    padded[reach : reach + n] = values
+    parts = [padded[reach + o : reach + o + n] for o in OFFSETS]
+    cumulative = np.vstack([np.zeros((1, k)), np.cumsum(padded, axis=0, dtype=np.float64)])
+    starts = np.arange(n) + reach
+    counts = np.zeros(n + 2 * reach)
+    counts[reach : reach + n] = 1
+    count_cum = np.concatenate([[0.0], np.cumsum(counts)])
+    for span in SPANS:
+        lo, hi = starts - span, starts + span + 1
+        total = cumulative[hi] - cumulative[lo]
+        present = (count_cum[hi] - count_cum[lo])[:, None]
+        parts.append((total / np.maximum(present, 1)).astype(np.float32))
+    return np.hstack(parts) if parts else np.zeros((n, 0), dtype=np.float32)
+
+
+@dataclass(frozen=True)
+class DocumentFeatures:
+    """The features of every block of one document, for one model kind."""
+
+    kind: str
+    names: tuple[str, ...]
+    dense: np.ndarray
+    """(blocks, len(names)) float32: the block's own features, then its neighbours'."""
+    ngrams: sp.csr_matrix
+    """(blocks, N_HASH) hashed, l2-normalised binary word 1-2 grams of the block text."""
+
+
+def model_kind(document: Document) -> str:
+    """``html`` for documents the HTML splitter made, ``text`` for everything else."""
+    return "html" if document.input_format == "html" and _has_structure(document) else "text"
+
+
+def _has_structure(document: Document) -> bool:
+    return not document.blocks or "link_density" in document.blocks[0].features
+
+
+def feature_names(kind: str) -> tuple[str, ...]:
+    own = _TEXT_NAMES + (_STRUCT_NAMES if kind == "html" else ())
+    windowed = _WINDOW_TEXT + (_WINDOW_HTML if kind == "html" else ())
+    around = [f"{name}@{o:+d}" for o in OFFSETS for name in windowed]
+    around += [f"{name}@±{s}" for s in SPANS for name in windowed]
+    return own + tuple(around)
+
+
+_cache: dict[int, tuple[weakref.ref, int, DocumentFeatures]] = {}
+
+
+def document_features(document: Document, kind: str | None = None) -> DocumentFeatures:
+    """The features of ``document`` for ``kind`` (by default ``model_kind(document)``), cached.
+
+    The cache holds a weak reference to the document, so it never keeps one alive; a document
+    whose blocks changed since is recomputed.
+    """
+    kind = kind or model_kind(document)
+    if kind == "html" and not _has_structure(document):
+        raise ValueError("html features need blocks from the HTML splitter")
+    key = hash((id(document), kind))
+    hit = _cache.get(key)
+    if hit is not None and hit[0]() is document and hit[1] == len(document.blocks):
+        return hit[2]
+    result = compute(document, kind)
+    if len(_cache) >= 16:
+        for stale in [k for k, v in _cache.items() if v[0]() is None] or list(_cache)[:8]:
+            _cache.pop(stale, None)
+    _cache[key] = (weakref.ref(document), len(document.blocks), result)
+    return result
+
+
+def compute(document: Document, kind: str) -> DocumentFeatures:
+    """Compute (without caching) the features of ``document`` for ``kind``."""
+    names = feature_names(kind)
+    texts = [block.text for block in document.blocks]
+    n = len(texts)
+    if n == 0:
+        return DocumentFeatures(
+            kind, names, np.zeros((0, len(names)), np.float32), sp.csr_matrix((0, N_HASH))
+        )
+    ngrams = _NGRAMS.transform(texts).tocsr()
+    own = _text_features(texts, document, ngrams)
+    if kind == "html":
+        own = np.hstack([own, _structure_features(document)])
+    column = {name: i for i, name in enumerate(_TEXT_NAMES + (_STRUCT_NAMES if kind == "html" else ()))}
+    windowed = _WINDOW_TEXT + (_WINDOW_HTML if kind == "html" else ())
+    around = window(own[:, [column[name] for name in windowed]])
+    dense = np.hstack([own, around]).astype(np.float32)
+    return DocumentFeatures(kind, names, dense, ngrams)
+
+
+def _pattern_counts(lowered: str, starts: np.ndarray, n: int) -> dict[str, np.ndarray]:
+    """Per-block counts of each named group of the two patterns, in one pass each."""
+    found = [(m.start(), m.lastgroup) for p in (_WORD_PATTERN, _SYMBOL_PATTERN) for m in p.finditer(lowered)]
+    counts = {name: np.zeros(n) for name in _COUNTED}
+    if found:
+        positions = np.fromiter((f[0] for f in found), np.int64, len(found))
+        owners = np.searchsorted(starts, positions, side="right") - 1
+        groups = np.asarray([f[1] for f in found])
+        for name in _COUNTED:
+            chosen = owners[groups == name]
+            if chosen.size:
+                counts[name] = np.bincount(chosen, minlength=n).astype(np.float64)
+    return counts
+
+
+_PUNCT_CODES = np.array([ord(c) for c in "!\"#%&'()*,-./:;?@[\\]_{}«»‘’“”…–—•·|"], dtype=np.uint32)
+_NON_WORD_ASCII = np.array([not chr(c).isalnum() for c in range(128)])
+_SPACE_CODES = np.array([9, 10, 11, 12, 13, 32, 0, 0xA0], dtype=np.uint32)
+_END_CODES = np.array([ord(c) for c in ".!?…"], dtype=np.uint32)
+_CLOSER_CODES = np.array([ord(c) for c in "\"')]”’"], dtype=np.uint32)
+
+
+def _char_counts(joined: str, lowered: str, lengths: np.ndarray, n: int) -> dict[str, np.ndarray]:
+    """Per-block counts of character classes and of word and sentence starts, from code points."""
+    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+    raised = joined.upper()
+    if lowered is not joined and len(raised) == len(joined):
+        is_upper = codes != np.frombuffer(lowered.encode("utf-32-le"), dtype=np.uint32)
+        is_lower = codes != np.frombuffer(raised.encode("utf-32-le"), dtype=np.uint32)
+    else:  # a rare character whose case mapping changes length: fall back to ASCII
+        is_upper = (codes >= 65) & (codes <= 90)
+        is_lower = (codes >= 97) & (codes <= 122)
+    is_digit = (codes >= 48) & (codes <= 57)
+    is_punct = np.isin(codes, _PUNCT_CODES)
+    is_space = np.isin(codes, _SPACE_CODES)
+    ascii_codes = np.minimum(codes, 127)
+    is_word = ~is_space & ~is_punct & ~((codes < 128) & _NON_WORD_ASCII[ascii_codes])
+    before = np.concatenate([[False], is_word[:-1]])
+    word_start = is_word & ~before
+    after = np.concatenate([is_space[1:], [True]])
+    after2 = np.concatenate([is_space[2:], [True, True]])
+    closer_next = np.concatenate([np.isin(codes[1:], _CLOSER_CODES), [False]])
+    sentence_end = np.isin(codes, _END_CODES) & (after | (closer_next & after2))
+    owners = np.repeat(np.arange(n), lengths + len(_SEP))[: len(codes)]
+    arrays = {
+        "upper": is_upper,
+        "lower": is_lower,
+        "digits": is_digit,
+        "punct": is_punct,
+        "words": word_start,
+        "title_words": word_start & is_upper,
+        "sentence_ends": sentence_end,
+        "commas": (codes == 44) | (codes == 59),
+        "separators": np.isin(codes, _SEPARATOR_CODES),
+    }
+    return {name: np.bincount(owners, weights=a, minlength=n) for name, a in arrays.items()}
+
+
+_SEPARATOR_CODES = np.array([ord(c) for c in "|•·›»/>"], dtype=np.uint32)
+
+
+def _text_features(texts: list[str], document: Document, ngrams: sp.csr_matrix) -> np.ndarray:
+    n = len(texts)
+    lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=n)
+    starts = np.concatenate([[0], np.cumsum(lengths + len(_SEP))[:-1]])
+    joined = _SEP.join(texts)
+    lowered = joined.lower()
+    if len(lowered) != len(joined):  # a rare character whose lower case is longer: keep offsets right
+        lowered = joined
+    count = _pattern_counts(lowered, starts, n)
+    count.update(_char_counts(joined, lowered, lengths, n))
+    chars = np.maximum(lengths, 1).astype(np.float64)
+    words = count["words"]
+    safe_words = np.maximum(words, 1)
+    last = [t[-1] if t else "" for t in texts]
+    first = [t[0] if t else "" for t in texts]
+    ends_terminal = np.fromiter((c in ".!?…\"'”’)" for c in last), dtype=bool, count=n)
+    ends_colon = np.fromiter((c == ":" for c in last), dtype=bool, count=n)
+    starts_upper = np.fromiter((c.isupper() for c in first), dtype=bool, count=n)
+    lines = np.fromiter((t.count("\n") + 1 for t in texts), dtype=np.float64, count=n)
+
+    position = np.arange(n) / max(n - 1, 1)
+    cum_chars = np.cumsum(lengths) - lengths
+    total_chars = max(int(lengths.sum()), 1)
+    prose = np.where((count["sentence_ends"] >= 2) | ((words >= 20) & ends_terminal), words, 0.0)
+    prose_total = max(prose.sum(), 1.0)
+    prose_before = (np.cumsum(prose) - prose) / prose_total
+    prose_after = 1.0 - prose_before - prose / prose_total
+
+    _, inverse, repeats = np.unique(
+        np.asarray([t.lower() for t in texts], dtype=object), return_inverse=True, return_counts=True
+    )
+    duplicates = repeats[inverse] - 1
+
+    # similarities are cosines of the l2-normalised binary 1-2 gram vectors
+    title = str(document.meta.get("title", "") or "")
+    in_title = np.zeros(n)
+    if title.strip():
+        in_title = np.asarray((ngrams @ _NGRAMS.transform([title]).T).todense()).ravel()
+    heading_levels = [b.features.get("heading", 0) for b in document.blocks]
+    first_h1 = next((i for i, level in enumerate(heading_levels) if level == 1), None)
+    in_first_heading = np.zeros(n)
+    if first_h1 is not None:
+        in_first_heading = np.asarray((ngrams @ ngrams[first_h1].T).todense()).ravel()
+    offsets = list(range(1, min(10, n - 1) + 1)) or [0]
+    band = sp.diags([np.ones(n - o) for o in offsets], offsets=offsets, shape=(n, n), format="csr")
+    if n == 1:
+        band = sp.csr_matrix((1, 1))
+    shared_next = np.asarray(ngrams.multiply(band @ ngrams).sum(axis=1)).ravel() / 10
+    shared_prev = np.asarray(ngrams.multiply(band.T @ ngrams).sum(axis=1)).ravel() / 10
+
+    columns = [
+        np.log1p(lengths),
+        np.log1p(words),
+        lengths / safe_words,
+        count["upper"] / np.maximum(count["upper"] + count["lower"], 1),
+        count["digits"] / chars,
+        count["punct"] / chars,
+        np.log1p(count["sentence_ends"]),
+        count["sentence_ends"] / safe_words,
+        ends_terminal,
+        ends_colon,
+        starts_upper,
+        count["title_words"] / safe_words,
+        count["commas"] / safe_words,
+        count["money"] > 0,
+        count["date"] > 0,
+        count["year"] > 0,
+        count["copyright"] > 0,
+        count["separators"] / safe_words,
+        count["url"] > 0,
+        count["byline"] > 0,
+        count["quotes"] > 0,
+        np.minimum(count["appeal"], 3),
+        np.minimum(count["chrome"], 3) / np.sqrt(safe_words),
+        np.minimum(count["teaser"], 3),
+        np.minimum(count["other_words"], 3) / np.sqrt(safe_words),
+        np.log1p(lines),
+        position,
+        cum_chars / total_chars,
+        np.arange(n) == 0,
+        np.minimum(n - 1 - np.arange(n), 10) / 10,
+        words / max(words.max(), 1),
+        words == words.max(),
+        prose_before,
+        prose_after,
+        np.log1p(duplicates),
+        in_title,
+        in_first_heading,
+        shared_next,
+        shared_prev,
+        words <= 4,
+    ]
+    return np.column_stack([np.asarray(c, dtype=np.float32) for c in columns])
+
+
+_word_stems: dict[str, tuple[int, ...]] = {}
+
+
+@lru_cache(maxsize=8192)
+def _stems(path_words: str) -> frozenset[int]:
+    """Indices of the generic stems found inside the class/id/role words (cached: pages repeat them)."""
+    found: set[int] = set()
+    for word in path_words.split():
+        hits = _word_stems.get(word)
+        if hits is None:
+            hits = tuple({_STEM_INDEX[m.group(0)] for m in _STEM_PATTERN.finditer(word)})
+            if len(_word_stems) < 100_000:
+                _word_stems[word] = hits
+        found.update(hits)
+    return frozenset(found)
+
+
+_ANCESTOR_INDEX = {t: i for i, t in enumerate(_ANCESTORS)}
+
+
+@lru_cache(maxsize=8192)
+def _ancestors(path: tuple[str, ...]) -> tuple[int, ...]:
+    return tuple({_ANCESTOR_INDEX[t] for t in path if t in _ANCESTOR_INDEX})
+
+
+def _structure_features(document: Document) -> np.ndarray:
+    blocks = document.blocks
+    n = len(blocks)
+    f = [b.features for b in blocks]
+    link_density = np.fromiter((x.get("link_density", 0.0) for x in f), np.float64, n)
+    links = np.fromiter((x.get("links", 0) for x in f), np.float64, n)
+    link_chars = np.fromiter((x.get("link_chars", 0) for x in f), np.float64, n)
+    heading = np.fromiter((x.get("heading", 0) for x in f), np.float64, n)
+    in_list = np.fromiter((bool(x.get("in_list")) for x in f), np.float64, n)
+    list_size = np.fromiter((x.get("list_size", 0) for x in f), np.float64, n)
+    group = np.fromiter((x.get("group_size", 1) for x in f), np.float64, n)
+    in_table = np.fromiter((bool(x.get("in_table")) for x in f), np.float64, n)
+    emphasis = np.fromiter((x.get("emphasis_chars", 0) for x in f), np.float64, n)
+    text_chars = np.fromiter((x.get("text_chars", 0) for x in f), np.float64, n)
+    depth = np.fromiter((x.get("depth", 0) for x in f), np.float64, n)
+
+    tag_index = {t: i for i, t in enumerate(_TAGS)}
+    tags = np.zeros((n, len(_TAGS)), np.float32)
+    rows = [(i, tag_index[x.get("tag")]) for i, x in enumerate(f) if x.get("tag") in tag_index]
+    if rows:
+        r = np.asarray(rows)
+        tags[r[:, 0], r[:, 1]] = 1
+
+    ancestors = np.zeros((n, len(_ANCESTORS)), np.float32)
+    rows = [(i, j) for i, x in enumerate(f) for j in _ancestors(tuple(x.get("path", ())))]
+    if rows:
+        r = np.asarray(rows)
+        ancestors[r[:, 0], r[:, 1]] = 1
+
+    landmark_index = {t: i for i, t in enumerate(_LANDMARKS)}
+    landmarks = np.zeros((n, len(_LANDMARKS)), np.float32)
+    landmarks[np.arange(n), [landmark_index.get(x.get("landmark", ""), len(_LANDMARKS) - 1) for x in f]] = 1
+
+    path_words = [str(x.get("path_words", "")) for x in f]
+    word_counts = np.fromiter((w.count(" ") + 1 if w else 0 for w in path_words), np.float64, n)
+    stems = np.zeros((n, len(_STEMS)), np.float32)
+    rows = [(i, j) for i, w in enumerate(path_words) for j in _stems(w)]
+    if rows:
+        r = np.asarray(rows)
+        stems[r[:, 0], r[:, 1]] = 1
+
+    columns = np.column_stack(
+        [
+            link_density,
+            np.log1p(links),
+            np.log1p(link_chars),
+            heading > 0,
+            heading == 1,
+            (heading == 2) | (heading == 3),
+            heading >= 4,
+            in_list,
+            np.log1p(list_size),
+            np.log1p(group),
+            in_table,
+            emphasis / np.maximum(text_chars, 1),
+            np.minimum(depth, 40) / 10,
+            np.log1p(word_counts),
+        ]
+    ).astype(np.float32)
+    return np.hstack([columns, tags, ancestors, landmarks, stems])

@@ -1,0 +1,107 @@
+"""Fitting the two-stage block models and measuring them.
+
+Stage A: a linear model (logistic loss, SGD) on the hashed word 1-2 grams and the block's own
+standardised features. Stage B: gradient boosting on all dense features (own and neighbours')
+plus the stage-A score of the block and of its neighbours. Stage B is fitted on stage-A scores
+predicted out of fold (folds by domain), so it learns how far to trust them on unseen sites.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.linear_model import SGDClassifier
+from sklearn.model_selection import GroupKFold
+
+from ..features import FEATURE_VERSION, DocumentFeatures
+from ..models import model_file, predict, stage_b_input
+
+SEED = 0
+
+
+def _stack(features: Sequence[DocumentFeatures]) -> tuple[np.ndarray, sp.csr_matrix, np.ndarray]:
+    dense = np.vstack([f.dense for f in features])
+    ngrams = sp.vstack([f.ngrams for f in features], format="csr")
+    bounds = np.cumsum([0] + [f.dense.shape[0] for f in features])
+    return dense, ngrams, bounds
+
+
+def _linear(alpha: float) -> SGDClassifier:
+    return SGDClassifier(loss="log_loss", alpha=alpha, max_iter=30, tol=1e-4, random_state=SEED)
+
+
+BOOSTING = {
+    "max_iter": 80,
+    "learning_rate": 0.15,
+    "max_leaf_nodes": 31,
+    "min_samples_leaf": 40,
+    "l2_regularization": 1.0,
+}
+
+
+def _boosting(params: dict | None) -> HistGradientBoostingClassifier:
+    return HistGradientBoostingClassifier(
+        **{**BOOSTING, **(params or {})}, early_stopping=False, random_state=SEED
+    )
+
+
+def fit(
+    plugin: str,
+    label: str,
+    kind: str,
+    features: Sequence[DocumentFeatures],
+    targets: Sequence[np.ndarray],
+    groups: Sequence[str],
+    n_own: int,
+    alpha: float = 2e-5,
+    boosting: dict | None = None,
+    max_rows: int = 100_000,
+) -> dict:
+    """Fit one model for ``label`` on documents' ``features`` and 0/1 ``targets`` per block.
+
+    ``groups`` names each document's site (folds never split a site); ``n_own`` is how many
+    leading dense columns are the block's own features; ``boosting`` overrides ``BOOSTING``;
+    stage B is fitted on at most ``max_rows`` blocks drawn at random (seeded).
+    """
+    dense, ngrams, bounds = _stack(features)
+    y = np.concatenate(targets).astype(np.int64)
+    doc_groups = np.asarray(groups)
+    row_groups = np.repeat(doc_groups, np.diff(bounds))
+    mean = dense[:, :n_own].mean(axis=0)
+    scale = dense[:, :n_own].std(axis=0) + 1e-6
+    model = {
+        "plugin": plugin,
+        "label": label,
+        "kind": kind,
+        "file": model_file(plugin, kind),
+        "feature_version": FEATURE_VERSION,
+        "n_dense": dense.shape[1],
+        "n_own": n_own,
+        "mean": mean.astype(np.float32),
+        "scale": scale.astype(np.float32),
+    }
+    inputs = sp.hstack([ngrams, sp.csr_matrix(((dense[:, :n_own] - mean) / scale).astype(np.float32))], "csr")
+    out_of_fold = np.zeros(len(y))
+    n_splits = min(3, len(set(groups)))
+    for train_rows, test_rows in GroupKFold(n_splits=n_splits).split(inputs, y, row_groups):
+        linear = _linear(alpha).fit(inputs[train_rows], y[train_rows])
+        out_of_fold[test_rows] = linear.decision_function(inputs[test_rows])
+    model["stage_a"] = _linear(alpha).fit(inputs, y)
+    model["stage_a"].coef_ = model["stage_a"].coef_.astype(np.float32)
+    stage_b_rows = np.vstack(
+        [stage_b_input(dense[a:b], out_of_fold[a:b]) for a, b in itertools.pairwise(bounds)]
+    )
+    rows = np.arange(len(y))
+    if len(rows) > max_rows:
+        rows = np.sort(np.random.default_rng(SEED).choice(rows, max_rows, replace=False))
+    model["stage_b"] = _boosting(boosting).fit(stage_b_rows[rows], y[rows])
+    return model
+
+
+def predict_all(model: dict, features: Sequence[DocumentFeatures]) -> list[np.ndarray]:
+    """The model's probabilities for the blocks of each document."""
+    return [predict(model, f) for f in features]

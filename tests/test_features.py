@@ -1,0 +1,98 @@
+"""Block features: shapes, kinds, a few values that must hold, and the per-document cache."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from pageparts.document import Block, Document
+from pageparts.features import compute, document_features, feature_names, model_kind, window
+from pageparts.splitters.html import split_html
+
+PAGE = b"""<!doctype html><html><head><title>Otters learn to juggle pebbles</title></head><body>
+<nav class="main-menu"><ul><li><a href="/">Home</a></li><li><a href="/news">News</a></li>
+<li><a href="/give">Donate</a></li></ul></nav>
+<main><article><h1>Otters learn to juggle pebbles</h1>
+<p>Young otters in the river were seen juggling small pebbles for hours. Scientists think
+the game trains their paws. It costs them $0 and nothing else, they said on May 3, 2024.</p>
+<p>The keepers said the habit spreads from mother to pup, and that older otters stop.</p>
+</article></main>
+<footer><p>Copyright 2024 River News. All rights reserved.</p></footer></body></html>"""
+
+
+def html_document() -> Document:
+    blocks, meta = split_html(PAGE)
+    return Document("page.html", "html", blocks, meta)
+
+
+def text_document(texts: list[str]) -> Document:
+    return Document("page.txt", "text", [Block(i, t, {"lines": 1}) for i, t in enumerate(texts)])
+
+
+def column(features, name: str) -> np.ndarray:
+    return features.dense[:, features.names.index(name)]
+
+
+def test_html_and_text_kinds_have_their_own_feature_sets():
+    html = html_document()
+    assert model_kind(html) == "html"
+    plain = text_document([b.text for b in html.blocks])
+    assert model_kind(plain) == "text"
+    f_html, f_text = compute(html, "html"), compute(plain, "text")
+    assert f_html.dense.shape == (len(html.blocks), len(feature_names("html")))
+    assert f_text.dense.shape == (len(html.blocks), len(feature_names("text")))
+    assert "link_density" in f_html.names and "link_density" not in f_text.names
+    assert f_html.ngrams.shape[0] == len(html.blocks)
+    assert np.isfinite(f_html.dense).all() and np.isfinite(f_text.dense).all()
+
+
+def test_text_features_of_a_plain_text_document_need_no_html():
+    document = text_document(["Home", "A long sentence that ends here. And another one ends too.", "© 2024"])
+    with pytest.raises(ValueError):
+        document_features(document, "html")
+    f = document_features(document)
+    assert f.kind == "text"
+    assert column(f, "ends_terminal").tolist() == [0, 1, 0]
+    assert column(f, "copyright").tolist() == [0, 0, 1]
+    assert column(f, "log_sentence_ends")[1] == pytest.approx(np.log1p(2))
+
+
+def test_values_follow_the_page():
+    document = html_document()
+    f = document_features(document)
+    texts = [b.text for b in document.blocks]
+    home, heading = texts.index("Home"), texts.index("Otters learn to juggle pebbles")
+    paragraph = next(i for i, t in enumerate(texts) if t.startswith("Young otters"))
+    assert column(f, "link_density")[home] == 1.0
+    assert column(f, "landmark=nav")[home] == 1.0
+    assert column(f, "stem=menu")[home] == 1.0
+    assert column(f, "h1")[heading] == 1.0
+    assert column(f, "in_title")[heading] > 0.99
+    assert column(f, "in_title")[paragraph] < 0.5
+    assert column(f, "money")[paragraph] == 1.0 and column(f, "date")[paragraph] == 1.0
+    assert column(f, "appeal")[texts.index("Donate")] == 1.0
+    assert column(f, "position")[0] == 0.0 and column(f, "position")[-1] == 1.0
+
+
+def test_features_are_cached_per_document_and_recomputed_for_another():
+    document = html_document()
+    first = document_features(document)
+    assert document_features(document) is first
+    other = html_document()
+    assert document_features(other) is not first
+    document.blocks.append(Block(len(document.blocks), "A new block."))
+    assert document_features(document) is not first
+
+
+def test_window_reads_neighbours_and_pads_with_zero():
+    values = np.arange(1, 6, dtype=np.float32).reshape(-1, 1)
+    out = window(values)
+    # columns: offsets -3 -2 -1 +1 +2 +3, then means over +-5 and +-15
+    assert out[0, :3].tolist() == [0, 0, 0]
+    assert out[0, 3:6].tolist() == [2, 3, 4]
+    assert out[4, 2] == 4 and out[4, 3] == 0
+    assert out[2, 6] == pytest.approx(3.0)
+
+
+def test_empty_and_tiny_documents():
+    assert compute(text_document([]), "text").dense.shape == (0, len(feature_names("text")))
+    assert compute(text_document(["Only one."]), "text").dense.shape[0] == 1
