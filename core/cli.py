@@ -72,12 +72,23 @@ def classify(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
     ] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=1,
+            help="Worker processes (default: the number of cores; 1 classifies in this process).",
+        ),
+    ] = None,
 ) -> None:
     """Split documents into blocks and label every block."""
     from dataclasses import replace
+    from functools import partial
+    from itertools import chain, islice
 
     from .config import load_combine_options, parse_weights
-    from .output import WRITERS
+    from .output import WRITERS, render
     from .reading import iter_sources
     from .runner import Options, Runner
 
@@ -101,21 +112,93 @@ def classify(
     out = output.open("w", encoding="utf-8") if output else sys.stdout
     chosen = output_format or (OutputFormat.table if out.isatty() else OutputFormat.jsonl)
     write = WRITERS[chosen.value]
+    sources = iter_sources(paths)
+    first = list(islice(sources, 2))
+    jobs = jobs or available_cores()
+    if len(first) < 2:  # one document: worker processes would only cost time
+        jobs = 1
+    show = partial(render, format_name=chosen.value, labels=wanted, explain=explain) if jobs > 1 else None
+    progress = Progress(sys.stderr) if sys.stderr.isatty() else None
+    to_terminal = progress is not None and out.isatty()
     failed = 0
     try:
-        for result in runner.run(iter_sources(paths)):
+        for result in runner.run(chain(first, sources), jobs=jobs, render=show):
             if result.error is not None:
                 failed += 1
+                if progress:
+                    progress.hide()
                 typer.echo(f"pageparts: {result.source}: {result.error}", err=True)
-            write(result, out, labels=wanted, explain=explain)
+            if to_terminal:
+                progress.hide()
+            if result.output is not None:
+                out.write(result.output)
+            else:
+                write(result, out, labels=wanted, explain=explain)
             out.flush()
+            if progress:
+                progress.update(result.error is not None)
     finally:
+        if progress:
+            progress.close()
         if output:
             out.close()
     for message in runner.failed_plugins.values():
         typer.echo(f"pageparts: {message}", err=True)
     if failed:
         raise typer.Exit(1)
+
+
+def available_cores() -> int:
+    """The cores this process may run on."""
+    import os
+
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+class Progress:
+    """A one-line progress display (documents, rate, errors) redrawn at most ten times a second."""
+
+    def __init__(self, stream, interval: float = 0.1) -> None:
+        import time
+
+        self.clock = time.monotonic
+        self.stream = stream
+        self.interval = interval
+        self.started = self.clock()
+        self.drawn_at = float("-inf")
+        self.shown = False
+        self.done = self.errors = 0
+
+    def update(self, error: bool = False) -> None:
+        self.done += 1
+        self.errors += error
+        now = self.clock()
+        if not self.shown or now - self.drawn_at >= self.interval:
+            self.draw(now)
+
+    def draw(self, now: float | None = None) -> None:
+        now = self.clock() if now is None else now
+        rate = self.done / max(now - self.started, 1e-6)
+        errors = f"{self.errors} error{'s' if self.errors != 1 else ''}"
+        self.stream.write(f"\r\x1b[K{self.done} documents, {rate:.1f}/s, {errors}")
+        self.stream.flush()
+        self.drawn_at, self.shown = now, True
+
+    def hide(self) -> None:
+        """Clear the line (before something else is written to the terminal)."""
+        if self.shown:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+            self.shown = False
+
+    def close(self) -> None:
+        if self.done:
+            self.draw()
+            self.stream.write("\n")
+            self.stream.flush()
 
 
 @app.command()

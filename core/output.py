@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Callable
 from typing import TextIO
@@ -48,3 +49,12 @@ def write_table(
 
 
 WRITERS: dict[str, Callable[..., None]] = {"table": write_table, "jsonl": write_jsonl, "text": write_text}
+
+
+def render(
+    result: Result, format_name: str, labels: tuple[str, ...] | None = None, explain: bool = False
+) -> str:
+    """What ``WRITERS[format_name]`` writes for ``result``, as a string (made in worker processes)."""
+    buffer = io.StringIO()
+    WRITERS[format_name](result, buffer, labels=labels, explain=explain)
+    return buffer.getvalue()

@@ -404,3 +404,36 @@ def test_binary_garbage_only_ever_raises_value_error():
         for block in blocks:
             assert block.text == " ".join(block.text.split()) != ""
             assert 0 <= block.features["link_chars"] <= block.features["text_chars"] == len(block.text)
+
+
+def _features(blocks):
+    return [(b.text, b.features) for b in blocks]
+
+
+def test_utf8_parse_gives_the_tree_the_text_parse_gives():
+    # parse() hands libxml2 UTF-8 bytes and removes control characters there; the result must
+    # be what parsing the cleaned str gives, whatever characters the page holds
+    rng = random.Random(11)
+    pieces = [
+        "<p>", "</p>", "<div class='x\x01y'>", "</div>", "<a href=/>", "</a>", "<b>", "<br>", "<li>",
+        "caf\u00e9", "\u00a0", "\x85", "\x9f", "\x80", "\x7f", "\x00", "\x1f", "\x0b", "\u2028", "\U0001f600",
+        "&amp;", "&nbsp;", " ", "\n", "word", "<title>t\x01i</title>", "<!-- c -->", "\u00c2",
+    ]  # fmt: skip
+    for _ in range(300):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 40)))
+        expected_root = html_splitter._parse(html_splitter._CONTROL.sub("", text))
+        root = html_splitter.parse(text)
+        assert (root is None) == (expected_root is None), repr(text)
+        if root is not None:
+            assert _features(html_splitter._walk(root)) == _features(html_splitter._walk(expected_root))
+            assert html_splitter.page_meta(root) == html_splitter.page_meta(expected_root)
+
+
+def test_only_control_characters_and_spaces_is_an_empty_page():
+    assert html_splitter.parse("\x01 \x85\u00a0\x7f") is None
+
+
+def test_a_str_with_lone_surrogates_does_not_raise():
+    # it cannot be encoded as UTF-8, so the str itself is parsed (libxml2 stops at the surrogate)
+    blocks, _ = html_splitter.split_html("<p>a\ud800b</p><p>c\x01d</p>")
+    assert [b.text for b in blocks] == ["a"]

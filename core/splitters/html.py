@@ -146,6 +146,8 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
 # Control characters browsers do not draw (C0 except whitespace, DEL, C1); lxml would turn
 # some of them into U+FFFD, and mis-encoded pages are full of C1 characters.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]+")
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x20), 0x7F])  # the same, in UTF-8
+_C1_UTF8 = re.compile(b"\xc2[\x80-\x9f]")
 # Names browsers treat as windows-1252, and encodings that cannot describe an ASCII-based page.
 _AS_CP1252 = frozenset({"latin_1", "iso8859_1", "ascii", "cp1252"})
 _AS_UTF8 = frozenset({"utf_16", "utf_16_le", "utf_16_be", "utf_32", "utf_32_le", "utf_32_be", "utf_8"})
@@ -213,20 +215,41 @@ def _parser() -> etree.HTMLParser:
 
 def parse(text: str) -> Any:
     """Parse decoded HTML into an lxml root element (None for an empty document)."""
-    text = _CONTROL.sub("", _XML_DECLARATION.sub("", text, count=1))
+    text = _XML_DECLARATION.sub("", text, count=1)
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates: clean and parse the text itself
+        return _parse(_CONTROL.sub("", text))
+    # libxml2 reads UTF-8 bytes faster than a str, and control characters are found (and
+    # removed) far faster in the bytes: C0 and DEL are single bytes that never occur inside
+    # a multi-byte sequence, and C1 characters are exactly the sequences \xc2\x80-\xc2\x9f.
+    cleaned = data.translate(None, _CONTROL_BYTES)
+    if _C1_UTF8.search(cleaned) is not None:
+        cleaned = _C1_UTF8.sub(b"", cleaned)
+    if len(cleaned) != len(data):
+        text = cleaned.decode("utf-8")
+    return _parse(text, cleaned)
+
+
+def _parse(text: str, data: bytes | None = None) -> Any:
+    """Parse ``text`` (free of control characters), or ``data``, the same text in UTF-8."""
     if not text.strip():
         return None
-    parser = _parser()
+    parser = _parser() if data is None else _utf8_parser()
     try:
-        root = etree.fromstring(text, parser)
+        root = etree.fromstring(text if data is None else data, parser)
     except (etree.LxmlError, ValueError) as exc:
         raise ValueError(f"cannot parse HTML: {exc}".splitlines()[0]) from None
     if any(error.type_name == "ERR_RESOURCE_LIMIT" for error in parser.error_log):
         # libxml2 stops reading at its nesting limit: refuse rather than return half a page
         raise ValueError("cannot parse HTML: elements are nested too deeply (more than 2,047 levels)")
-    if root is not None and _REACT_SEGMENT in text:
+    if root is not None and (_REACT_SEGMENT in text if data is None else _REACT_SEGMENT_UTF8 in data):
         _place_react_segments(root)
     return root
+
+
+def _utf8_parser() -> etree.HTMLParser:
+    return etree.HTMLParser(recover=True, huge_tree=True, remove_pis=True, no_network=True, encoding="utf-8")
 
 
 # React's streaming server rendering sends late content as <div hidden id="S:n"> at the end of
@@ -234,6 +257,7 @@ def parse(text: str) -> Any:
 # <template id="B:n"> (up to the closing <!--/$--> comment), or in place of <template id="P:n">.
 # Browsers show it there, so we do the same move before walking.
 _REACT_SEGMENT = '<div hidden id="S:'
+_REACT_SEGMENT_UTF8 = _REACT_SEGMENT.encode()
 
 
 def _append_text(el: Any, text: str | None) -> None:
@@ -371,6 +395,12 @@ class _Block:
 _Open = tuple[Any, str, _Context, _Block, list[str]]
 
 
+# Attribute text -> its words, shared by all pages: class names repeat within a site and across
+# sites built with the same framework. Cleared when it grows past _ATTRIBUTE_WORDS_MAX entries.
+_ATTRIBUTE_WORDS: dict[str, str] = {}
+_ATTRIBUTE_WORDS_MAX = 50_000
+
+
 def _path_words(stack: list[_Open], words: list[str], upto: int, cache: dict[str, str]) -> str:
     """The path words of ``stack[upto]``.
 
@@ -427,7 +457,9 @@ def _walk(root: Any) -> list[Block]:
     stack: list[_Open] = []  # the open elements, without the skipped (invisible) ones
     tags: list[str] = []  # their tags
     words: list[str] = []  # path words of the outermost open elements, see _path_words
-    words_cache: dict[str, str] = {}
+    words_cache = _ATTRIBUTE_WORDS
+    if len(words_cache) > _ATTRIBUTE_WORDS_MAX:
+        words_cache.clear()
     # depth -> (the open parent at that depth, (tag, class) counts of its children or None
     # for an only child)
     groups: dict[int, tuple[Any, dict | None]] = {}
