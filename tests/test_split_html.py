@@ -437,3 +437,27 @@ def test_a_str_with_lone_surrogates_does_not_raise():
     # it cannot be encoded as UTF-8, so the str itself is parsed (libxml2 stops at the surrogate)
     blocks, _ = html_splitter.split_html("<p>a\ud800b</p><p>c\x01d</p>")
     assert [b.text for b in blocks] == ["a"]
+
+
+def test_a_page_whose_content_is_only_in_noscript_is_read_as_without_scripts():
+    page = (
+        "<html><body><div id='app'></div><noscript><h1>Thread title</h1>"
+        + "<p>A forum post with enough words to be the content of this page. </p>" * 5
+        + "</noscript></body></html>"
+    )
+    blocks, _ = html_splitter.pageparts_split(page.encode(), "html")
+    assert blocks[0].text == "Thread title" and blocks[0].features["heading"] == 1
+    assert len(blocks) == 6
+
+
+def test_a_page_hidden_by_an_inline_style_until_scripts_run_is_still_read():
+    page = "<body><div style='visibility:hidden'>" + "<p>Visible once scripts run, words here.</p>" * 10
+    blocks, _ = html_splitter.pageparts_split(page.encode(), "html")
+    assert len(blocks) == 10
+
+
+def test_noscript_stays_invisible_on_a_page_with_content():
+    page = "<body>" + "<p>Plenty of ordinary visible words in this paragraph.</p>" * 10
+    page += "<noscript>Please enable JavaScript</noscript></body>"
+    blocks, _ = html_splitter.pageparts_split(page.encode(), "html")
+    assert all("JavaScript" not in block.text for block in blocks)

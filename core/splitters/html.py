@@ -15,7 +15,9 @@ Invisible content is skipped: ``script``, ``style``, ``noscript``, ``template``,
 ``hidden`` attribute, ``aria-hidden="true"``, an inline style ``display:none`` or
 ``visibility:hidden``, ``<input type=hidden>`` or a ``<dialog>`` that is not ``open``.
 Content that React's streaming server rendering parks in ``<div hidden id="S:n">`` is first
-moved to where its inline script would put it.
+moved to where its inline script would put it. A page that shows fewer than 50 words this
+way is read again as a browser with scripting off shows it (``<noscript>`` content visible,
+inline styles ignored), and that reading is kept if it shows at least 50 words more.
 
 ``meta`` is ``{"title": <text of <title>, "" if none>, "lang": <lang of <html>, "" if none>}``.
 
@@ -317,13 +319,16 @@ def _place_react_segments(root: Any) -> None:
         _remove(segment)
 
 
-def _is_hidden(el: Any, tag: str, keys: list[str]) -> bool:
-    """Whether an element with attribute names ``keys`` is hidden by its attributes."""
+def _is_hidden(el: Any, tag: str, keys: list[str], styles: bool = True) -> bool:
+    """Whether an element with attribute names ``keys`` is hidden by its attributes.
+
+    ``styles=False`` ignores inline styles (see ``split_html``).
+    """
     if "hidden" in keys or (tag == "dialog" and "open" not in keys):
         return True
     if "aria-hidden" in keys and el.get("aria-hidden").strip().lower() == "true":
         return True
-    if "style" in keys and _HIDDEN_STYLE.search(el.get("style").lower()):
+    if styles and "style" in keys and _HIDDEN_STYLE.search(el.get("style").lower()):
         return True
     return tag == "input" and (el.get("type") or "").strip().lower() == "hidden"
 
@@ -346,6 +351,8 @@ for _tag in _CONTEXT_TAGS:
     _KINDS[_tag] = _KINDS.get(_tag, 0) | _CONTEXT
 _KINDS["br"] = _BR
 _KINDS["dialog"] = _KINDS.get("dialog", 0) | _CHECK
+# Without scripts, a browser shows <noscript> content (as a block of its own).
+_SCRIPTLESS_KINDS = {**_KINDS, "noscript": _BLOCK}
 
 
 def _context(parent: _Context, el: Any, tag: str, role: str | None, link: int) -> _Context:
@@ -451,8 +458,11 @@ def _join(pieces: list[str], marks: dict[int, tuple[int, bool]]) -> tuple[str, i
     return text, link_chars, len(links), emphasis_chars
 
 
-def _walk(root: Any) -> list[Block]:
-    """Walk the tree once, without recursion, and cut it into blocks."""
+def _walk(root: Any, scriptless: bool = False) -> list[Block]:
+    """Walk the tree once, without recursion, and cut it into blocks.
+
+    ``scriptless`` shows ``<noscript>`` content and ignores hiding inline styles.
+    """
     blocks: list[Block] = []
     stack: list[_Open] = []  # the open elements, without the skipped (invisible) ones
     tags: list[str] = []  # their tags
@@ -512,7 +522,8 @@ def _walk(root: Any) -> list[Block]:
                 block.marks[len(pieces)] = mark
             pieces.append(text)
 
-    kinds = _KINDS
+    kinds = _SCRIPTLESS_KINDS if scriptless else _KINDS
+    styles = not scriptless
     walker = etree.iterwalk(root, events=("start", "end", "comment", "pi"))
     for event, el in walker:
         if event == "start":
@@ -529,7 +540,7 @@ def _walk(root: Any) -> list[Block]:
                         or (keys and ("style" in keys or "hidden" in keys or "aria-hidden" in keys))
                         or tag == "input"
                     )
-                    and _is_hidden(el, tag, keys)
+                    and _is_hidden(el, tag, keys, styles)
                 )
             ):
                 walker.skip_subtree()  # its "end" event still comes, for the tail
@@ -627,7 +638,23 @@ def split_html(content: bytes | str) -> tuple[list[Block], dict[str, str]]:
     root = parse(text)
     if root is None:
         return [], page_meta(None)
-    return _walk(root), page_meta(root)
+    blocks = _walk(root)
+    if _word_count(blocks) < SCRIPTLESS_BELOW_WORDS:
+        # Pages that show their content only through scripts (a forum thread kept in
+        # <noscript>, a page hidden by an inline style until a script reveals it): read
+        # them as a browser with scripting off would, if that shows many more words.
+        scriptless = _walk(root, scriptless=True)
+        if _word_count(scriptless) >= _word_count(blocks) + SCRIPTLESS_BELOW_WORDS:
+            blocks = scriptless
+    return blocks, page_meta(root)
+
+
+SCRIPTLESS_BELOW_WORDS = 50
+"""A page with fewer visible words than this is also read with scripting off (see split_html)."""
+
+
+def _word_count(blocks: list[Block]) -> int:
+    return sum(len(block.text.split()) for block in blocks)
 
 
 @hookimpl
