@@ -29,6 +29,11 @@ class OutputFormat(StrEnum):
     text = "text"
 
 
+class Combiner(StrEnum):
+    mean = "mean"
+    learned = "learned"
+
+
 class ListFormat(StrEnum):
     table = "table"
     json = "json"
@@ -68,6 +73,10 @@ def classify(
     context: Annotated[
         float | None, typer.Option(help="How much neighbouring blocks' scores count (0-1).")
     ] = None,
+    combiner: Annotated[
+        Combiner | None,
+        typer.Option(help="mean: weighted mean of votes (default); learned: fitted on hand-labelled pages."),
+    ] = None,
     disable: Annotated[list[str] | None, typer.Option(help="Do not load this plugin (repeatable).")] = None,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
@@ -100,6 +109,8 @@ def classify(
             combine = replace(combine, threshold=threshold)
         if context is not None:
             combine = replace(combine, context=context)
+        if combiner is not None:
+            combine = replace(combine, learned=combiner is Combiner.learned)
     except ValueError as error:
         raise _fail(str(error)) from None
     if not 0 <= combine.context <= 1:

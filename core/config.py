@@ -7,6 +7,9 @@ from pathlib import Path
 
 from .combine import CombineOptions
 
+COMBINERS = ("mean", "learned")
+"""Names of the two combiners, indexed by ``CombineOptions.learned``."""
+
 
 def parse_weights(spec: str) -> dict[str, float]:
     """``"body=2,navigation=0.5"`` -> ``{"body": 2.0, "navigation": 0.5}``."""
@@ -24,7 +27,7 @@ def parse_weights(spec: str) -> dict[str, float]:
 
 
 def load_combine_options(path: Path | None, base: CombineOptions | None = None) -> CombineOptions:
-    """Combiner options from a TOML file with ``threshold``, ``context`` and a ``[weights]`` table."""
+    """Combiner options from a TOML file: ``threshold``, ``context``, ``combiner`` and ``[weights]``."""
     base = base or CombineOptions()
     if path is None:
         return base
@@ -32,7 +35,7 @@ def load_combine_options(path: Path | None, base: CombineOptions | None = None) 
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise ValueError(f"cannot read config {path}: {error}") from None
-    unknown = set(data) - {"threshold", "context", "weights"}
+    unknown = set(data) - {"threshold", "context", "combiner", "weights"}
     if unknown:
         raise ValueError(f"unknown keys in config {path}: {', '.join(sorted(unknown))}")
     weights = data.get("weights", {})
@@ -40,8 +43,12 @@ def load_combine_options(path: Path | None, base: CombineOptions | None = None) 
         isinstance(w, int | float) and w >= 0 for w in weights.values()
     ):
         raise ValueError(f"[weights] in {path} must map plugin names to numbers >= 0")
+    combiner = data.get("combiner", COMBINERS[base.learned])
+    if combiner not in COMBINERS:
+        raise ValueError(f"combiner in {path} must be one of {', '.join(COMBINERS)}, not {combiner!r}")
     return CombineOptions(
         weights={**base.weights, **{k: float(v) for k, v in weights.items()}},
         threshold=float(data.get("threshold", base.threshold)),
         context=float(data.get("context", base.context)),
+        learned=combiner == "learned",
     )

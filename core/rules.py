@@ -1,11 +1,26 @@
-"""Small helpers shared by rule-based votes: word counts, link shares, lexicon matches."""
+"""Helpers for explainable rule votes, computed once per document and shared by the plugins.
+
+Rules look at a few facts per block (word and sentence counts, link share, landmark, class/id
+words) and at lexicon matches. ``facts(document)`` computes them for every block at once: each
+lexicon is matched in one pass over the joined document text, not block by block, and the
+result is cached per document so the five plugins share it.
+"""
 
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
 
-from .document import Block, Vote
+import numpy as np
+
+from .document import Block, Document, Vote
+
+_SEP = "\n\x00\n"  # joins block texts; lexicon patterns never match across it
+_WORD = re.compile(r"[^\s\x00]+")
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)]*(?=\s|$)")
 
 
 def word_count(block: Block) -> int:
@@ -31,7 +46,7 @@ def matches(pattern: re.Pattern[str], text: str) -> list[str]:
 
 def lexicon(words: Iterable[str]) -> re.Pattern[str]:
     """A case-insensitive pattern matching any of ``words`` (phrases allowed) as whole words."""
-    alternatives = sorted((re.escape(w).replace(r"\ ", r"\s+") for w in words), key=len, reverse=True)
+    alternatives = sorted((re.escape(w.lower()).replace(r"\ ", r"\s+") for w in words), key=len, reverse=True)
     return re.compile(r"\b(?:" + "|".join(alternatives) + r")\b", re.IGNORECASE)
 
 
@@ -41,3 +56,118 @@ def best_vote(plugin: str, block: Block, label: str, candidates: list[tuple[floa
         return []
     score, reason = max(candidates)
     return [Vote(plugin=plugin, block=block.index, label=label, score=score, reason=reason)]
+
+
+@dataclass
+class Facts:
+    """Per-block facts of one document, as arrays indexed by block."""
+
+    texts: list[str]
+    words: np.ndarray
+    sentences: np.ndarray
+    links: np.ndarray
+    group: np.ndarray
+    heading: np.ndarray
+    landmark: list[str]
+    path_words: list[str]
+    html: bool
+    _joined: str = ""
+    _lowered: str | None = None
+    _starts: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    _hits: dict[int, list[list[str]]] = field(default_factory=dict)
+
+    def hits(self, pattern: re.Pattern[str]) -> list[list[str]]:
+        """For each block, the distinct lower-cased matches of ``pattern`` in its text (one pass)."""
+        key = id(pattern)
+        if key not in self._hits:
+            found: list[dict[str, None]] = [{} for _ in self.texts]
+            text = self._joined
+            if pattern.flags & re.IGNORECASE and self._lowered is not None:
+                text, pattern = self._lowered, _case_sensitive(pattern)
+            for m in pattern.finditer(text):
+                owner = int(np.searchsorted(self._starts, m.start(), side="right")) - 1
+                found[owner].setdefault(m.group(0).lower(), None)
+            self._hits[key] = [list(f) for f in found]
+        return self._hits[key]
+
+    def hit_count(self, pattern: re.Pattern[str]) -> np.ndarray:
+        return np.fromiter((len(h) for h in self.hits(pattern)), np.int64, len(self.texts))
+
+    def named(self, names: set[str]) -> list[list[str]]:
+        """For each block, its class/id/role words that are in ``names`` (sorted)."""
+        seen: dict[str, list[str]] = {"": []}
+        out = []
+        for words in self.path_words:
+            hit = seen.get(words)
+            if hit is None:
+                hit = seen[words] = sorted(set(words.split()) & names)
+            out.append(hit)
+        return out
+
+
+_cache: dict[int, tuple[weakref.ref, int, Facts]] = {}
+
+
+def facts(document: Document) -> Facts:
+    """The rule facts of ``document``, computed once (cached by a weak reference)."""
+    key = id(document)
+    hit = _cache.get(key)
+    if hit is not None and hit[0]() is document and hit[1] == len(document.blocks):
+        return hit[2]
+    result = _compute(document)
+    if len(_cache) >= 16:
+        for stale in [k for k, v in _cache.items() if v[0]() is None] or list(_cache)[:8]:
+            _cache.pop(stale, None)
+    _cache[key] = (weakref.ref(document), len(document.blocks), result)
+    return result
+
+
+def _compute(document: Document) -> Facts:
+    blocks = document.blocks
+    n = len(blocks)
+    texts = [b.text for b in blocks]
+    f = [b.features for b in blocks]
+    lengths = np.fromiter((len(t) for t in texts), np.int64, n)
+    starts = np.concatenate([[0], np.cumsum(lengths + len(_SEP))[:-1]]).astype(np.int64)
+    joined = _SEP.join(texts)
+    owners_of = _owners(starts)
+    words = np.bincount(owners_of(_WORD, joined), minlength=n) if n else np.zeros(0, np.int64)
+    sentences = np.bincount(owners_of(_SENTENCE_END, joined), minlength=n) if n else np.zeros(0, np.int64)
+    return Facts(
+        texts=texts,
+        words=words,
+        sentences=sentences,
+        links=np.fromiter((x.get("link_density", 0.0) for x in f), np.float64, n),
+        group=np.fromiter((x.get("group_size", 0) for x in f), np.int64, n),
+        heading=np.fromiter((x.get("heading", 0) or 0 for x in f), np.int64, n),
+        landmark=[str(x.get("landmark", "")) for x in f],
+        path_words=[str(x.get("path_words", "")) for x in f],
+        html=document.input_format == "html" and bool(n) and "link_density" in f[0],
+        _joined=joined,
+        _lowered=lowered if len(lowered := joined.lower()) == len(joined) else None,
+        _starts=starts,
+    )
+
+
+@lru_cache(maxsize=256)
+def _case_sensitive(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """``pattern`` without IGNORECASE, to run on lower-cased text (much faster in ``re``).
+
+    Only for patterns written in lower case, as every lexicon here is."""
+    return re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE)
+
+
+def _owners(starts: np.ndarray):
+    def owners(pattern: re.Pattern[str], joined: str) -> np.ndarray:
+        positions = np.fromiter((m.start() for m in pattern.finditer(joined)), np.int64)
+        return np.searchsorted(starts, positions, side="right") - 1
+
+    return owners
+
+
+def vote(plugin: str, block: int, label: str, candidates: list[tuple[float, str]]) -> list[Vote]:
+    """One vote for block index ``block`` with the strongest fired rule; none if none fired."""
+    if not candidates:
+        return []
+    score, reason = max(candidates)
+    return [Vote(plugin=plugin, block=block, label=label, score=score, reason=reason)]

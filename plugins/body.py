@@ -1,45 +1,130 @@
-"""The ``body`` plugin: the paragraphs, sub-headings and lists of the main content."""
+"""The ``body`` plugin: the paragraphs, sub-headings and lists of the main content.
+
+It also votes ``other`` for the small parts around an article that read like prose but are
+not the content: the byline, photo captions and credits, copyright and licence lines.
+"""
 
 from __future__ import annotations
 
 import re
 
+import numpy as np
 from pageparts import __version__
-from pageparts.document import Block, Document, Vote
+from pageparts.document import Document, Vote
 from pageparts.hookspecs import hookimpl
 from pageparts.models import has_model, model_votes
 from pageparts.plugin_info import PluginInfo
-from pageparts.rules import best_vote, link_share, word_count
+from pageparts.rules import Facts, facts, vote
 
 NAME = "body"
 LABEL = "body"
+OTHER = "other"
 
-_SENTENCE_END = re.compile(r"[.!?…][\"'”’)]*(?:\s|$)")
 _CONTENT_LANDMARKS = {"article", "main"}
 
+_COPYRIGHT = re.compile(
+    r"©|\(c\)\s*\d{4}|\bcopyright\b|\ball rights reserved\b|\blicen[cs]ed under\b|\bcreative commons\b"
+    r"|\bcc[ -]by\b",
+    re.IGNORECASE,
+)
+_CREDIT = re.compile(
+    r"\((?:photo|image|photograph|picture|illustration|graphic)s?\b[^)]{0,80}\)"
+    r"|\b(?:photo|image|photograph|picture|illustration)s?\s*(?:by\b|:|credit\b|courtesy\b|source\b)"
+    r"|\bgetty images\b|\bshutterstock\b|\bap photo\b|\bvia getty\b|\bcourtesy of\b|\bphoto credit\b",
+    re.IGNORECASE,
+)
+_NAME_ONLY = re.compile(r"^(?:by\s+)?[A-Z][\w'’.-]+(?:\s+(?:[A-Z][\w'’.-]*|van|von|de|da|del|la|le)){1,3}$")
+_BY = re.compile(r"^(?:by|written by|words by|reporting by)\s+[A-Z]", re.IGNORECASE)
+_TOKEN = re.compile(r"\w+")
 
-def rule_votes(block: Block) -> list[Vote]:
-    """Explainable body votes for one block: prose that is not mostly links."""
-    fired: list[tuple[float, str]] = []
-    words = word_count(block)
-    links = link_share(block)
-    sentences = len(_SENTENCE_END.findall(block.text))
-    if words >= 30 and sentences >= 2 and links < 0.3:
-        fired.append((0.8, f"{words} words in {sentences} sentences, {links:.0%} links"))
-    elif words >= 15 and sentences >= 1 and links < 0.2:
-        fired.append((0.6, f"a {words}-word sentence, {links:.0%} links"))
-    landmark = block.features.get("landmark", "")
-    if landmark in _CONTENT_LANDMARKS and words >= 8 and links < 0.5:
-        fired.append((0.6, f"text inside <{landmark}>"))
-    return best_vote(NAME, block, LABEL, fired)
+
+def _overlap(a: str, b: str) -> float:
+    """Share of the words of ``a`` that occur in ``b``."""
+    words = _TOKEN.findall(a.lower())
+    if not words:
+        return 0.0
+    other = set(_TOKEN.findall(b.lower()))
+    return sum(w in other for w in words) / len(words)
+
+
+def body_rules(document: Document, f: Facts) -> list[Vote]:
+    """Explainable body votes: prose that is not mostly links, text inside <article>/<main>."""
+    votes = []
+    w, s, links = f.words, f.sentences, f.links
+    long_prose = (w >= 30) & (s >= 2) & (links < 0.3)
+    sentence = (w >= 15) & (s >= 1) & (links < 0.2) & ~long_prose
+    landmark = np.fromiter((x in _CONTENT_LANDMARKS for x in f.landmark), bool, len(w))
+    in_content = landmark & (w >= 8) & (links < 0.5)
+    for i in np.flatnonzero(long_prose | sentence | in_content).tolist():
+        fired = []
+        if long_prose[i]:
+            fired.append((0.8, f"{w[i]} words in {s[i]} sentences, {links[i]:.0%} links"))
+        elif sentence[i]:
+            fired.append((0.6, f"a {w[i]}-word sentence, {links[i]:.0%} links"))
+        if in_content[i]:
+            fired.append((0.6, f"text inside <{f.landmark[i]}>"))
+        votes += vote(NAME, i, LABEL, fired)
+    return votes
+
+
+def other_rules(document: Document, f: Facts) -> list[Vote]:
+    """Explainable ``other`` votes: copyright/licence lines, captions and credits, bylines."""
+    w, s = f.words, f.sentences
+    n = len(w)
+    fired: dict[int, list[tuple[float, str]]] = {}
+    copyright_hits = f.hits(_COPYRIGHT)
+    credit_hits = f.hits(_CREDIT)
+    caption = np.zeros(n, bool)
+    for i in range(n):
+        if copyright_hits[i] and w[i] <= 60:
+            fired.setdefault(i, []).append((0.85, f"copyright or licence wording: {copyright_hits[i][0]}"))
+        if credit_hits[i] and w[i] <= 60:
+            caption[i] = True
+            fired.setdefault(i, []).append((0.85, f"a photo caption or credit: {credit_hits[i][0]}"))
+    prose = (w >= 25) & (s >= 1)
+    for i in np.flatnonzero(caption).tolist():  # an image description right before its caption
+        j = i - 1
+        if j >= 0 and not caption[j] and 3 <= w[j] <= 30 and not f.texts[j].rstrip().endswith("."):
+            share = _overlap(f.texts[j], f.texts[i])
+            if share >= 0.6:
+                fired.setdefault(j, []).append(
+                    (0.75, f"describes the image of the caption below ({share:.0%} shared words)")
+                )
+    for i in range(n):
+        text = f.texts[i]
+        if w[i] > 8 or "\n" in text:
+            continue
+        after_prose = i + 1 < n and prose[i + 1]
+        before_prose = i > 0 and prose[i - 1]
+        if _BY.match(text) and w[i] <= 8:
+            fired.setdefault(i, []).append((0.8, "a byline: 'By' and a name"))
+        elif (
+            after_prose
+            and not before_prose
+            and not f.heading[i]
+            and _NAME_ONLY.match(text)
+            and f.links[i] < 0.5
+        ):
+            fired.setdefault(i, []).append((0.7, "a byline: a name alone, right before the text"))
+    return [v for i in sorted(fired) for v in vote(NAME, i, OTHER, fired[i])]
+
+
+def rule_votes(document: Document) -> list[Vote]:
+    f = facts(document)
+    return body_rules(document, f) + other_rules(document, f)
 
 
 @hookimpl
 def pageparts_plugin_info() -> PluginInfo:
-    return PluginInfo(NAME, (LABEL,), __version__, has_model(NAME), "The main content a reader came for.")
+    return PluginInfo(
+        NAME,
+        (LABEL, OTHER),
+        __version__,
+        has_model(NAME),
+        "The main content a reader came for; bylines, captions and licence lines as other.",
+    )
 
 
 @hookimpl
 def pageparts_classify(document: Document) -> list[Vote]:
-    votes = [vote for block in document.blocks for vote in rule_votes(block)]
-    return votes + model_votes(NAME, LABEL, document)
+    return rule_votes(document) + model_votes(NAME, LABEL, document)

@@ -4,51 +4,35 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 from pageparts import __version__
-from pageparts.document import Block, Document, Vote
+from pageparts.document import Document, Vote
 from pageparts.hookspecs import hookimpl
 from pageparts.models import has_model, model_votes
 from pageparts.plugin_info import PluginInfo
-from pageparts.rules import best_vote, lexicon, matches, path_words, word_count
+from pageparts.rules import facts, vote
 
 NAME = "fundraising"
 LABEL = "fundraising"
 
-_APPEAL = lexicon(
-    [
-        "donate",
-        "donation",
-        "donations",
-        "donating",
-        "donor",
-        "donors",
-        "contribute",
-        "contribution",
-        "make a gift",
-        "give today",
-        "give now",
-        "pledge",
-        "become a member",
-        "membership",
-        "members",
-        "support us",
-        "support our",
-        "support independent",
-        "support quality",
-        "reader-funded",
-        "reader funded",
-        "readers like you",
-        "fund our",
-        "subscribe now",
-        "subscription",
-        "paywall",
-        "chip in",
-        "patron",
-        "sponsor us",
-    ]
+_APPEAL = re.compile(
+    r"\b(?:donat(?:e|es|ed|ing|ion|ions)|donors?|make a (?:tax[- ]deductible )?(?:gift|donation)"
+    r"|give (?:today|now|what you can|whatever)|gifts? (?:of any size|add up)|small gifts|your gift"
+    r"|tax[- ]deductible|pledge|become a (?:member|supporter|patron|sustainer|subscriber)|membership"
+    r"|sustaining member|support us|support our (?:work|journalism|mission|reporting)"
+    r"|support (?:independent|quality|nonprofit|non-profit) (?:journalism|media|news)"
+    r"|please support|reader[- ](?:funded|supported)|readers like you|generous readers"
+    r"|funded by (?:readers|you)|who funds|fund (?:our|this) (?:work|journalism|reporting)"
+    r"|without your (?:help|support)|we need (?:you|your (?:help|support))|with your (?:help|support)"
+    r"|keep(?:ing)? (?:\w+ ){0,3}free (?:for|and)|chip in|subscribe now|subscription|paywall|patreon"
+    r"|(?:mid-year|year-end|end-of-year|annual|spring|fall|summer|winter) (?:fundraising )?campaign"
+    r"|fundrais\w*|contribute (?:now|today)|make a contribution|recurring (?:gift|donation))\b",
+    re.IGNORECASE,
 )
 _MONEY = re.compile(
-    r"(?:[$€£¥]\s?\d[\d,.]*|\b\d[\d,.]*\s?(?:dollars|euros|pounds|usd|eur|gbp)\b)", re.IGNORECASE
+    r"[$€£]\s?\d{1,4}(?:\.\d\d)?(?![\d,.]*\s*(?:million|billion|trillion|bn|m)\b)(?!\d|[,.]\d)"
+    r"|\b\d{1,4}\s?(?:dollars|euros|pounds)\b(?! (?:million|billion))",
+    re.IGNORECASE,
 )
 _CLASS_WORDS = {
     "donate",
@@ -62,23 +46,27 @@ _CLASS_WORDS = {
 }
 
 
-def rule_votes(block: Block) -> list[Vote]:
-    """Explainable fundraising votes for one block."""
-    fired: list[tuple[float, str]] = []
-    appeals = matches(_APPEAL, block.text)
-    money = matches(_MONEY, block.text)
-    if appeals and money:
-        fired.append((0.9, f"mentions {appeals[0]} and a money amount ({money[0]})"))
-    elif len(appeals) >= 2:
-        fired.append((0.8, f"appeal wording: {', '.join(appeals[:3])}"))
-    elif appeals and word_count(block) <= 4:
-        fired.append((0.7, f"a short call to action: {appeals[0]}"))
-    elif appeals:
-        fired.append((0.5, f"mentions {appeals[0]}"))
-    class_hits = sorted(path_words(block) & _CLASS_WORDS)
-    if class_hits:
-        fired.append((0.6, f"inside an element named {', '.join(class_hits[:3])}"))
-    return best_vote(NAME, block, LABEL, fired)
+def rule_votes(document: Document) -> list[Vote]:
+    """Explainable fundraising votes: appeal wording, small money amounts, named elements."""
+    f = facts(document)
+    appeals, money = f.hits(_APPEAL), f.hits(_MONEY)
+    named = f.named(_CLASS_WORDS) if f.html else [[] for _ in f.texts]
+    votes = []
+    for i in np.flatnonzero([bool(a or n) for a, n in zip(appeals, named, strict=True)]).tolist():
+        fired: list[tuple[float, str]] = []
+        found, words = appeals[i], int(f.words[i])
+        if found and money[i]:
+            fired.append((0.9, f"appeal wording ({found[0]}) and a small money amount ({money[i][0]})"))
+        elif len(found) >= 2:
+            fired.append((0.85, f"appeal wording: {', '.join(found[:3])}"))
+        elif found and words <= 6:
+            fired.append((0.75, f"a short call to action: {found[0]}"))
+        elif found:
+            fired.append((0.55, f"mentions {found[0]}"))
+        if named[i]:
+            fired.append((0.6, f"inside an element named {', '.join(named[i][:3])}"))
+        votes += vote(NAME, i, LABEL, fired)
+    return votes
 
 
 @hookimpl
@@ -90,5 +78,4 @@ def pageparts_plugin_info() -> PluginInfo:
 
 @hookimpl
 def pageparts_classify(document: Document) -> list[Vote]:
-    votes = [vote for block in document.blocks for vote in rule_votes(block)]
-    return votes + model_votes(NAME, LABEL, document)
+    return rule_votes(document) + model_votes(NAME, LABEL, document)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from pageparts import __version__
 from pageparts.document import Block, Document, Vote
 from pageparts.hookspecs import hookimpl
 from pageparts.models import has_model, model_votes
 from pageparts.plugin_info import PluginInfo
-from pageparts.rules import path_words, word_count
+from pageparts.rules import facts, path_words, word_count
 from pageparts.scoring import words
 
 NAME = "headline"
@@ -47,11 +49,48 @@ def headline_index(document: Document) -> int | None:
     return next((b.index for b in document.blocks if b.features.get("heading") == 1), None)
 
 
+_BYLINE = re.compile(r"^(?:by\s+)?[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]*){1,3}\s*[·|]?$|^by\s", re.IGNORECASE)
+_DATE = re.compile(r"\b(?:19|20)\d\d\b|\b\d{1,2}:\d\d\b|\bago\b|\bmin(?:ute)?s? read\b", re.IGNORECASE)
+
+
+def text_headline(document: Document) -> list[Vote]:
+    """Plain text has no <title> or <h1>: the headline is the short unpunctuated line just above
+    the first run of prose, perhaps with a one-sentence dek and a byline/date line between."""
+    f = facts(document)
+    w, s, texts = f.words, f.sentences, f.texts
+    n = len(w)
+    prose = (w >= 25) & (s >= 1)
+    starts = [i for i in range(n - 2) if prose[i] and prose[i + 1 : i + 4].sum() >= 2]
+    if not starts:
+        return []
+    i = starts[0] - 1
+    while i >= 0 and w[i] <= 8 and (_BYLINE.match(texts[i]) or _DATE.search(texts[i])):
+        i -= 1  # skip the byline and date lines
+    if i < 0:
+        return []
+    votes = []
+    if 6 <= w[i] <= 50 and s[i] <= 2 and i >= 1 and 3 <= w[i - 1] <= 25 and _title_like(texts[i - 1]):
+        votes.append(
+            Vote(NAME, i - 1, LABEL, 0.8, "a short title line above a one-sentence dek and the text")
+        )
+        votes.append(Vote(NAME, i, LABEL, 0.7, "a one-sentence dek under the title, above the text"))
+    elif 3 <= w[i] <= 25 and _title_like(texts[i]):
+        votes.append(Vote(NAME, i, LABEL, 0.75, "a short title line right above the text"))
+    return votes
+
+
+def _title_like(text: str) -> bool:
+    return ("\n" not in text and not text.rstrip().endswith((".", ":", ",", ";")) and text[:1].isupper()) or (
+        text[:1] in "'\"‘“" and "\n" not in text and not text.rstrip().endswith(".")
+    )
+
+
 def rule_votes(document: Document) -> list[Vote]:
-    """Explainable headline votes: the title match or first <h1>, and the dek under it."""
+    """Explainable headline votes: the title match or first <h1>, and the dek under it; in plain
+    text, the title line above the first run of prose."""
     found = headline_index(document)
     if found is None:
-        return []
+        return text_headline(document) if document.input_format == "text" else []
     head = document.blocks[found]
     overlap = title_overlap(head, str(document.meta.get("title", "")))
     reason = f"{overlap:.0%} of its words are in the page <title>" if overlap else "the first <h1>"

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import numpy as np
 from pageparts import __version__
-from pageparts.document import Block, Document, Vote
+from pageparts.document import Document, Vote
 from pageparts.hookspecs import hookimpl
 from pageparts.models import has_model, model_votes
 from pageparts.plugin_info import PluginInfo
-from pageparts.rules import best_vote, lexicon, link_share, matches, path_words, word_count
+from pageparts.rules import facts, lexicon, vote
 
 NAME = "navigation"
 LABEL = "navigation"
@@ -37,6 +38,9 @@ _CHROME_PHRASES = lexicon(
         "contact us",
         "about us",
         "newsletter",
+        "your inbox",
+        "in your inbox",
+        "subscribe to our newsletter",
         "follow us",
         "home",
         "next",
@@ -65,23 +69,30 @@ _NAV_CLASS_WORDS = {
 _NAV_LANDMARKS = {"nav", "header", "footer"}
 
 
-def rule_votes(block: Block) -> list[Vote]:
-    """Explainable navigation votes for one block."""
-    fired: list[tuple[float, str]] = []
-    words = word_count(block)
-    links = link_share(block)
-    if words <= 12 and links >= 0.8:
-        fired.append((0.7, f"{links:.0%} of its text is links, {words} words"))
-    landmark = block.features.get("landmark", "")
-    if landmark in _NAV_LANDMARKS and words <= 20:
-        fired.append((0.75, f"short text inside <{landmark}>"))
-    class_hits = sorted(path_words(block) & _NAV_CLASS_WORDS)
-    if class_hits and words <= 20:
-        fired.append((0.65, f"inside an element named {', '.join(class_hits[:3])}"))
-    phrases = matches(_CHROME_PHRASES, block.text)
-    if phrases and words <= 8:
-        fired.append((0.75, f"site-chrome wording: {', '.join(phrases[:3])}"))
-    return best_vote(NAME, block, LABEL, fired)
+def rule_votes(document: Document) -> list[Vote]:
+    """Explainable navigation votes: link rows, short text in nav landmarks or named elements,
+    site-chrome wording."""
+    f = facts(document)
+    w, links = f.words, f.links
+    phrases = f.hits(_CHROME_PHRASES)
+    named = f.named(_NAV_CLASS_WORDS) if f.html else [[] for _ in f.texts]
+    in_landmark = np.fromiter((x in _NAV_LANDMARKS for x in f.landmark), bool, len(w))
+    link_row = (w <= 12) & (links >= 0.8)
+    chrome = np.fromiter((bool(p) for p in phrases), bool, len(w)) & (w <= 8)
+    has_named = np.fromiter((bool(x) for x in named), bool, len(w)) & (w <= 20)
+    votes = []
+    for i in np.flatnonzero(link_row | (in_landmark & (w <= 20)) | has_named | chrome).tolist():
+        fired: list[tuple[float, str]] = []
+        if link_row[i]:
+            fired.append((0.7, f"{links[i]:.0%} of its text is links, {w[i]} words"))
+        if in_landmark[i] and w[i] <= 20:
+            fired.append((0.75, f"short text inside <{f.landmark[i]}>"))
+        if has_named[i]:
+            fired.append((0.65, f"inside an element named {', '.join(named[i][:3])}"))
+        if chrome[i]:
+            fired.append((0.75, f"site-chrome wording: {', '.join(phrases[i][:3])}"))
+        votes += vote(NAME, i, LABEL, fired)
+    return votes
 
 
 @hookimpl
@@ -91,5 +102,4 @@ def pageparts_plugin_info() -> PluginInfo:
 
 @hookimpl
 def pageparts_classify(document: Document) -> list[Vote]:
-    votes = [vote for block in document.blocks for vote in rule_votes(block)]
-    return votes + model_votes(NAME, LABEL, document)
+    return rule_votes(document) + model_votes(NAME, LABEL, document)

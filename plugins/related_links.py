@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from pageparts import __version__
-from pageparts.document import Block, Document, Vote
+from pageparts.document import Document, Vote
 from pageparts.hookspecs import hookimpl
 from pageparts.models import has_model, model_votes
 from pageparts.plugin_info import PluginInfo
-from pageparts.rules import best_vote, lexicon, link_share, matches, path_words, word_count
+from pageparts.rules import Facts, facts, lexicon, vote
 
 NAME = "related-links"
 LABEL = "related-links"
@@ -36,6 +38,7 @@ _SECTION_TITLES = lexicon(
         "see also",
     ]
 )
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"
 _CLASS_WORDS = {
     "related",
     "recommended",
@@ -55,20 +58,71 @@ _CLASS_WORDS = {
 }
 
 
-def rule_votes(block: Block) -> list[Vote]:
-    """Explainable related-links votes for one block."""
-    fired: list[tuple[float, str]] = []
-    words = word_count(block)
-    titles = matches(_SECTION_TITLES, block.text)
-    if titles and words <= 6:
-        fired.append((0.8, f"a section title: {titles[0]}"))
-    class_hits = sorted(path_words(block) & _CLASS_WORDS)
-    if class_hits:
-        fired.append((0.65, f"inside an element named {', '.join(class_hits[:3])}"))
-    group = int(block.features.get("group_size", 0))
-    if link_share(block) >= 0.6 and 5 <= words <= 25 and group >= 3:
-        fired.append((0.6, f"a linked {words}-word title repeated in a group of {group}"))
-    return best_vote(NAME, block, LABEL, fired)
+_META_LINE = re.compile(
+    r"^(?:by\s+)?[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|van|von|de|da|del|la|le|and|&)){0,5}"
+    r"\s*(?:[·|•–—]\s*(?:[\w ,.:'’-]{0,40}))?$"
+    r"|^(?:" + _MONTH + r")\.? \d{1,2},? \d{4}$|^\d{1,2} (?:" + _MONTH + r")\.? \d{4}$|^\d{4}-\d\d-\d\d$",
+)
+_SEPARATED = re.compile(r"[·|•–—]\s*[\w ,.:'’-]{0,40}$|^(?:by\s)|\d{4}$")
+
+
+def teaser_list(f: Facts) -> dict[int, str]:
+    """Blocks of a list of teasers: a short author/date line repeating every 2 to 4 blocks.
+
+    A teaser is a title (and maybe a one-line summary) followed by an author or date line;
+    three or more of them in a row, with the same stride, make a list of links to other
+    documents. Returns block index -> reason.
+    """
+    n = len(f.texts)
+    meta = [
+        i
+        for i in range(n)
+        if f.words[i] <= 8
+        and "\n" not in f.texts[i]
+        and _META_LINE.match(f.texts[i]) is not None
+        and _SEPARATED.search(f.texts[i]) is not None
+    ]
+    found: dict[int, str] = {}
+    start = 0
+    while start < len(meta):
+        stride = meta[start + 1] - meta[start] if start + 1 < len(meta) else 0
+        end = start + 1
+        while end < len(meta) and meta[end] - meta[end - 1] == stride and 2 <= stride <= 4:
+            end += 1
+        run = meta[start:end]
+        if len(run) >= 3:
+            first = run[0] - (stride - 1)
+            teaser_words = [f.words[j] for j in range(max(first, 0), run[-1]) if j not in run]
+            if first >= 0 and max(teaser_words) <= 80:
+                reason = f"teaser in a list of {len(run)}: title, summary and author/date line repeat"
+                found.update({j: reason for j in range(first, run[-1] + 1)})
+        start = end if len(run) >= 2 else start + 1
+    return found
+
+
+def rule_votes(document: Document) -> list[Vote]:
+    """Explainable related-links votes: section titles, named elements, linked titles in
+    groups, and teaser lists (title, summary, author/date line, repeated)."""
+    f = facts(document)
+    w = f.words
+    titles = f.hits(_SECTION_TITLES)
+    named = f.named(_CLASS_WORDS) if f.html else [[] for _ in f.texts]
+    linked = (f.links >= 0.6) & (w >= 5) & (w <= 25) & (f.group >= 3)
+    teasers = teaser_list(f)
+    chosen = {i for i in range(len(w)) if (titles[i] and w[i] <= 6) or named[i] or linked[i]}
+    votes = []
+    for i in sorted(chosen | set(teasers)):
+        fired: list[tuple[float, str]] = []
+        if titles[i] and w[i] <= 6:
+            fired.append((0.8, f"a section title: {titles[i][0]}"))
+        if named[i]:
+            fired.append((0.65, f"inside an element named {', '.join(named[i][:3])}"))
+        if linked[i]:
+            fired.append((0.6, f"a linked {w[i]}-word title repeated in a group of {f.group[i]}"))
+        if i in teasers:
+            fired.append((0.9, teasers[i]))
+        votes += vote(NAME, i, LABEL, fired)
+    return votes
 
 
 @hookimpl
@@ -78,5 +132,4 @@ def pageparts_plugin_info() -> PluginInfo:
 
 @hookimpl
 def pageparts_classify(document: Document) -> list[Vote]:
-    votes = [vote for block in document.blocks for vote in rule_votes(block)]
-    return votes + model_votes(NAME, LABEL, document)
+    return rule_votes(document) + model_votes(NAME, LABEL, document)

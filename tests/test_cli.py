@@ -177,3 +177,18 @@ def test_plugins_lists_built_in_plugins_as_table_and_json(cli):
     rows = {p["name"]: p for p in json.loads(cli("plugins", "--format", "json").stdout)["plugins"]}
     assert rows["fundraising"]["labels"] == ["fundraising"]
     assert isinstance(rows["body"]["uses_model"], bool)
+
+
+def test_the_combiner_can_be_chosen_on_the_command_line_and_in_a_config(cli, page, tmp_path):
+    from pageparts.combine import CombineOptions
+    from pageparts.config import load_combine_options
+
+    config = tmp_path / "pageparts.toml"
+    config.write_text("combiner = 'learned'\n")
+    assert load_combine_options(config).learned is True
+    assert CombineOptions().learned is False
+    config.write_text("combiner = 'median'\n")
+    assert "must be one of mean, learned" in cli("classify", str(page), "--config", str(config)).stderr
+    learned = cli("classify", str(page), "-f", "jsonl", "--combiner", "learned")
+    assert learned.exit_code == 0 and json.loads(learned.stdout)["source"] == str(page)
+    assert cli("classify", str(page), "--combiner", "median").exit_code == 2

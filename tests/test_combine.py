@@ -63,3 +63,20 @@ def test_an_empty_document_is_fine():
     d = doc(0)
     combine(d, [], CombineOptions())
     assert d.blocks == []
+
+
+def test_the_learned_combiner_lets_a_strong_rule_beat_a_confident_model_vote():
+    # a block whose model says body but whose rule sees a teaser list: the mean would say body
+    d = doc(3)
+    votes = []
+    for i in range(3):
+        votes += [
+            Vote("body", i, "body", 0.85, "text model: 0.85"),
+            Vote("related-links", i, "related-links", 0.02, "text model: 0.02"),
+            Vote("related-links", i, "related-links", 0.9, "teaser in a list of 3"),
+        ]
+    combine(d, votes, CombineOptions(learned=False))
+    assert d.blocks[1].label == "body"
+    combine(d, votes, CombineOptions(learned=True))
+    assert d.blocks[1].label == "related-links"
+    assert len(d.blocks[1].votes) == 3  # every vote is still shown with its reason

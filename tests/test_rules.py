@@ -1,0 +1,86 @@
+"""Rule votes of the built-in plugins on small invented pages."""
+
+from pageparts.document import Block, Document
+from pageparts.plugins import body, fundraising, headline, navigation, related_links
+from pageparts.rules import facts, lexicon
+
+
+def text_doc(*texts: str) -> Document:
+    return Document("t", "text", [Block(i, t, {"lines": t.count("\n") + 1}) for i, t in enumerate(texts)])
+
+
+PROSE = (
+    "The river council met on Thursday to discuss the new bridge, which has been delayed for "
+    "three years. Engineers said the foundations were sound, but the budget had doubled since "
+    "the first plans were drawn up."
+)
+
+
+def by_block(votes, label):
+    return {v.block: v for v in votes if v.label == label}
+
+
+def test_facts_count_words_sentences_and_lexicon_hits_per_block():
+    d = text_doc("one two three.", "Sign in here", PROSE)
+    f = facts(d)
+    assert f.words.tolist() == [3, 3, len(PROSE.split())]
+    assert f.sentences.tolist() == [1, 0, 2]
+    assert f.hits(lexicon(["sign in", "bridge"])) == [[], ["sign in"], ["bridge"]]
+    assert facts(d) is f  # cached per document
+
+
+def test_appeals_with_a_small_amount_are_fundraising_but_big_sums_in_news_are_not():
+    d = text_doc(
+        "Our newsroom is funded by readers. Give whatever you can, $5 or $15, and donate today.",
+        "The city will spend $400 million on the bridge, the council said on Monday evening.",
+        "Donate",
+    )
+    votes = by_block(fundraising.rule_votes(d), "fundraising")
+    assert votes[0].score >= 0.85 and "$5" in votes[0].reason
+    assert 1 not in votes
+    assert votes[2].score >= 0.7
+
+
+def test_body_plugin_votes_other_for_captions_credits_licences_and_bylines():
+    d = text_doc(
+        "A heron standing in the shallow water at dawn",
+        "A heron stands in the shallow water at dawn. (Photo: Jan Smit/Example Agency)",
+        "Maria Lopez",
+        PROSE,
+        PROSE,
+        "This article is licensed under a Creative Commons licence. Republish it freely.",
+    )
+    other = by_block(body.rule_votes(d), "other")
+    assert set(other) == {0, 1, 2, 5}
+    assert "caption" in other[1].reason and "image" in other[0].reason
+    assert "byline" in other[2].reason and "licence" in other[5].reason
+
+
+def test_a_repeated_title_summary_author_pattern_is_a_teaser_list():
+    teasers = []
+    for n in range(4):
+        teasers += [f"Story number {n} about the harbour", f"A short summary of story {n}.", "Ann Berg ·"]
+    d = text_doc(PROSE, PROSE, *teasers)
+    votes = by_block(related_links.rule_votes(d), "related-links")
+    assert set(votes) == set(range(2, 2 + len(teasers)))
+    assert "list of 4" in votes[2].reason
+
+
+def test_a_plain_text_headline_and_dek_sit_above_the_byline_and_prose():
+    d = text_doc(
+        "Menu",
+        "Bridge Opens After Three Years of Delays",
+        "The council says the crossing will cut commuting times by half.",
+        "By Maria Lopez",
+        PROSE,
+        PROSE,
+        PROSE,
+    )
+    votes = by_block(headline.rule_votes(d), "headline")
+    assert set(votes) == {1, 2}
+
+
+def test_newsletter_prompts_and_short_chrome_are_navigation():
+    d = text_doc("Get the best stories in your inbox.", "Sign in", PROSE)
+    votes = by_block(navigation.rule_votes(d), "navigation")
+    assert set(votes) == {0, 1}
