@@ -11,7 +11,9 @@ import json
 from collections import Counter
 from pathlib import Path
 
-import pageparts
+from pageparts.combine import CombineOptions
+from pageparts.config import COMBINERS
+from pageparts.runner import Options, Runner
 
 HERE = Path(__file__).parent
 
@@ -29,9 +31,11 @@ def expected_labels(spec: dict) -> dict[int, set[str]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=HERE.parent.parent / "shared")
+    parser.add_argument("--combiner", choices=COMBINERS, default="mean", help="how votes are combined")
     args = parser.parse_args()
     spec = json.loads((HERE / "news_page_labels.json").read_text())
-    document = pageparts.classify(args.shared / spec["file"], input_format="text")
+    options = Options(input_format="text", combine=CombineOptions(learned=args.combiner == "learned"))
+    document = Runner(options).classify_source(args.shared / spec["file"])
     accepted = expected_labels(spec)
     if len(accepted) != len(document.blocks):
         raise SystemExit(f"label file covers {len(accepted)} blocks, the page has {len(document.blocks)}")

@@ -19,6 +19,8 @@ import json
 from collections import Counter
 from pathlib import Path
 
+from pageparts.combine import CombineOptions
+from pageparts.config import COMBINERS
 from pageparts.document import LABELS, Document
 from pageparts.runner import Options, Runner
 from pageparts.training.labels import align, gold_words, is_held_out, words
@@ -67,6 +69,7 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("data_dir", nargs="?", default=str(REPO.parent / "shared" / "data"))
+    parser.add_argument("--combiner", choices=COMBINERS, default="mean", help="how votes are combined")
     parser.add_argument("--all", action="store_true", help="all gold pages, not only held-out domains")
     args = parser.parse_args(argv)
     data = Path(args.data_dir)
@@ -78,7 +81,9 @@ def main(argv: list[str] | None = None) -> int:
     scope = "ALL gold pages (most were training pages)" if args.all else "held-out domains only"
     print(f"pageparts six-label word scores on {len(docs)} gold pages, {scope}")
     for input_format in ("html", "text"):
-        runner = Runner(Options(input_format=input_format))
+        runner = Runner(
+            Options(input_format=input_format, combine=CombineOptions(learned=args.combiner == "learned"))
+        )
         counts: dict[str, Counter] = {label: Counter() for label in LABELS}
         for doc in docs:
             file_id = doc["source"].rsplit("/", 1)[-1]

@@ -17,6 +17,8 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+from pageparts.combine import CombineOptions
+from pageparts.config import COMBINERS
 from pageparts.runner import Options, Runner
 from pageparts.scoring import word_prf
 from pageparts.splitters.html import split_html
@@ -30,6 +32,7 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("data_dir", nargs="?", default=str(REPO.parent / "shared" / "data"))
+    parser.add_argument("--combiner", choices=COMBINERS, default="mean", help="how votes are combined")
     parser.add_argument("--all", action="store_true", help="all pages, not only held-out domains")
     parser.add_argument("--limit", type=int, default=0, help="score only the first N pages")
     parser.add_argument("--text", action="store_true", help="classify the plain-text renderings")
@@ -37,7 +40,12 @@ def main(argv: list[str] | None = None) -> int:
     pages = [p for p in load_pages(args.data_dir) if args.all or p.held_out]
     if args.limit:
         pages = pages[: args.limit]
-    runner = Runner(Options(input_format="text" if args.text else "html"))
+    runner = Runner(
+        Options(
+            input_format="text" if args.text else "html",
+            combine=CombineOptions(learned=args.combiner == "learned"),
+        )
+    )
     by_type: dict[str, list] = defaultdict(list)
     elapsed = 0.0
     for page in pages:
