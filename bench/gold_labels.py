@@ -16,52 +16,15 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-from collections import Counter
 from pathlib import Path
 
 from pageparts.combine import CombineOptions
 from pageparts.config import COMBINERS
-from pageparts.document import LABELS, Document
+from pageparts.evaluation import WordScores, format_table, plain_text
 from pageparts.runner import Options, Runner
-from pageparts.training.labels import align, gold_words, is_held_out, words
+from pageparts.training.labels import is_held_out
 
 REPO = Path(__file__).resolve().parent.parent
-
-
-def score_document(document: Document, gold_blocks: list[dict], counts: dict[str, Counter]) -> None:
-    g_words, g_labels, g_accepts = gold_words(gold_blocks)
-    s_words: list[str] = []
-    s_labels: list[str] = []
-    for block in document.blocks:
-        found = words(block.text)
-        s_words.extend(found)
-        s_labels.extend([block.label] * len(found))
-    mapping = align(s_words, g_words)
-    predicted_for_gold: list[str | None] = [None] * len(g_words)
-    for i, target in enumerate(mapping):
-        if target >= 0:
-            predicted_for_gold[target] = s_labels[i]
-        else:
-            counts[s_labels[i]]["predicted"] += 1
-    for label, accept, predicted in zip(g_labels, g_accepts, predicted_for_gold, strict=True):
-        right = predicted is not None and predicted in accept
-        counts[label]["gold"] += 1
-        counts[label]["recalled"] += right
-        if predicted is not None:
-            counts[predicted]["predicted"] += 1
-            counts[predicted]["precise"] += right
-
-
-def table(counts: dict[str, Counter]) -> tuple[list[str], float]:
-    lines, f1s = [], []
-    for label in LABELS:
-        c = counts[label]
-        p = c["precise"] / c["predicted"] if c["predicted"] else 0.0
-        r = c["recalled"] / c["gold"] if c["gold"] else 0.0
-        f = 2 * p * r / (p + r) if p + r else 0.0
-        f1s.append(f)
-        lines.append(f"  {label:<14} {p:>9.3f} {r:>7.3f} {f:>7.3f} {c['gold']:>8}")
-    return lines, sum(f1s) / len(f1s)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -84,18 +47,16 @@ def main(argv: list[str] | None = None) -> int:
         runner = Runner(
             Options(input_format=input_format, combine=CombineOptions(learned=args.combiner == "learned"))
         )
-        counts: dict[str, Counter] = {label: Counter() for label in LABELS}
+        scores = WordScores()
         for doc in docs:
             file_id = doc["source"].rsplit("/", 1)[-1]
             if input_format == "html":
                 content = gzip.decompress((data / "wcxb-dev" / "html" / f"{file_id}.html.gz").read_bytes())
             else:
-                content = "\n\n".join(b["text"] for b in doc["blocks"]).encode("utf-8")
-            score_document(runner.classify_bytes(content, file_id), doc["blocks"], counts)
-        lines, macro = table(counts)
-        print(f"{input_format} input:  {'label':<14} {'precision':>9} {'recall':>7} {'F1':>7} {'words':>8}")
-        print("\n".join(lines))
-        print(f"  macro F1 over six labels: {macro:.3f}")
+                content = plain_text(doc)
+            scores.add(runner.classify_bytes(content, file_id), doc["blocks"])
+        print(f"{input_format} input:")
+        print(format_table(scores))
     return 0
 
 

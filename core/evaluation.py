@@ -1,0 +1,102 @@
+"""Scoring labelled blocks per word, as docs/labels.md defines it.
+
+Every word of a labelled (gold) document carries its block's accepted labels; every word of a
+classified block carries that block's label; the two word sequences are aligned by order, and a
+word is right when its predicted label is one its gold block accepts. Precision of a label: right
+words among those predicted with it; recall: right words among those whose gold label it is.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .document import LABELS, Document
+from .training.labels import align, gold_words, words
+
+
+@dataclass
+class WordScores:
+    """Word counts per label, added up over documents."""
+
+    counts: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+
+    def add(self, document: Document, gold_blocks: list[dict]) -> None:
+        """Count the words of one classified ``document`` against its ``gold_blocks``."""
+        g_words, g_labels, g_accepts = gold_words(gold_blocks)
+        s_words: list[str] = []
+        s_labels: list[str] = []
+        for block in document.blocks:
+            found = words(block.text)
+            s_words.extend(found)
+            s_labels.extend([block.label] * len(found))
+        predicted_for_gold: list[str | None] = [None] * len(g_words)
+        for i, target in enumerate(align(s_words, g_words)):
+            if target >= 0:
+                predicted_for_gold[target] = s_labels[i]
+            else:
+                self.counts[s_labels[i]]["predicted"] += 1
+        for label, accept, predicted in zip(g_labels, g_accepts, predicted_for_gold, strict=True):
+            right = predicted is not None and predicted in accept
+            self.counts[label]["gold"] += 1
+            self.counts[label]["recalled"] += right
+            if predicted is not None:
+                self.counts[predicted]["predicted"] += 1
+                self.counts[predicted]["precise"] += right
+
+    def rows(self) -> list[dict]:
+        """Per label: precision, recall, F1 and gold words (the six labels, then any others)."""
+        extra = sorted(set(self.counts) - set(LABELS))
+        out = []
+        for label in (*LABELS, *extra):
+            c = self.counts[label]
+            p = c["precise"] / c["predicted"] if c["predicted"] else 0.0
+            r = c["recalled"] / c["gold"] if c["gold"] else 0.0
+            f1 = 2 * p * r / (p + r) if p + r else 0.0
+            out.append({"label": label, "precision": p, "recall": r, "f1": f1, "words": c["gold"]})
+        return out
+
+    def macro_f1(self) -> float:
+        """The mean F1 over the six built-in labels."""
+        return sum(row["f1"] for row in self.rows()[: len(LABELS)]) / len(LABELS)
+
+
+def format_table(scores: WordScores) -> str:
+    """A plain-text table of the per-label scores and the macro F1."""
+    lines = [f"  {'label':<14} {'precision':>9} {'recall':>7} {'F1':>7} {'words':>8}"]
+    for row in scores.rows():
+        p, r, f1 = row["precision"], row["recall"], row["f1"]
+        lines.append(f"  {row['label']:<14} {p:>9.3f} {r:>7.3f} {f1:>7.3f} {row['words']:>8}")
+    lines.append(f"  macro F1 over six labels: {scores.macro_f1():.3f}")
+    return "\n".join(lines)
+
+
+def read_labelled(path: Path) -> Iterator[tuple[str, dict | str]]:
+    """For each line of a labelled-block JSON Lines file (gold format): ("file:line", document),
+    or ("file:line", message) for a line that is not a labelled document."""
+    with path.open(encoding="utf-8", errors="replace") as handle:
+        for number, line in enumerate(handle, 1):
+            if line.strip():
+                yield f"{path}:{number}", _labelled_document(line)
+
+
+def _labelled_document(line: str) -> dict | str:
+    try:
+        document = json.loads(line)
+        blocks = document["blocks"]
+        if not isinstance(blocks, list) or not all(
+            isinstance(b, dict) and isinstance(b.get("text"), str) and isinstance(b.get("label"), str)
+            for b in blocks
+        ):
+            return "not a labelled document: each block needs a text and a label"
+    except (ValueError, KeyError, TypeError) as error:
+        return f"not a labelled document ({type(error).__name__}: {error})"
+    return document
+
+
+def plain_text(document: dict) -> bytes:
+    """The plain-text form of a labelled document: its block texts joined by one blank line."""
+    return "\n\n".join(block["text"] for block in document["blocks"]).encode("utf-8")
