@@ -232,7 +232,7 @@ def evaluate(
     blank line), and scored as docs/labels.md describes.
     """
     from .combine import CombineOptions
-    from .evaluation import WordScores, format_table, plain_text, read_labelled
+    from .evaluation import WordScores, format_confusion, format_table, plain_text, read_labelled
     from .runner import Options, Runner
 
     runner = Runner(
@@ -259,11 +259,17 @@ def evaluate(
             "skipped": skipped,
             "labels": scores.rows(),
             "macro_f1": scores.macro_f1(),
+            "confusion": [
+                {"gold": gold, "predicted": given, "words": n}
+                for (gold, given), n in scores.confusion.items()
+            ],
         }
         typer.echo(json.dumps(report, indent=2))
         return
     typer.echo(f"{documents} documents ({skipped} lines skipped), plain-text input, per-word scores:")
     typer.echo(format_table(scores))
+    typer.echo("\nwords by gold label (rows) and predicted label (columns):")
+    typer.echo(format_confusion(scores))
 
 
 @app.command()

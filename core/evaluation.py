@@ -23,6 +23,8 @@ class WordScores:
     """Word counts per label, added up over documents."""
 
     counts: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    confusion: Counter = field(default_factory=Counter)
+    """(gold label, predicted label or None for an unaligned word) -> words."""
 
     def add(self, document: Document, gold_blocks: list[dict]) -> None:
         """Count the words of one classified ``document`` against its ``gold_blocks``."""
@@ -43,6 +45,7 @@ class WordScores:
             right = predicted is not None and predicted in accept
             self.counts[label]["gold"] += 1
             self.counts[label]["recalled"] += right
+            self.confusion[label, predicted] += 1
             if predicted is not None:
                 self.counts[predicted]["predicted"] += 1
                 self.counts[predicted]["precise"] += right
@@ -62,6 +65,21 @@ class WordScores:
     def macro_f1(self) -> float:
         """The mean F1 over the six built-in labels."""
         return sum(row["f1"] for row in self.rows()[: len(LABELS)]) / len(LABELS)
+
+
+def format_confusion(scores: WordScores) -> str:
+    """Gold words (rows, by gold label) against the label they were given (columns)."""
+    predicted = [*LABELS, *sorted({p for _, p in scores.confusion if p is not None and p not in LABELS})]
+    short = [label[:8] for label in predicted]
+    lines = ["  " + "gold / given".ljust(16) + "".join(f"{name:>10}" for name in (*short, "unaligned"))]
+    for gold in sorted({g for g, _ in scores.confusion}, key=_label_order):
+        cells = [scores.confusion[gold, label] for label in (*predicted, None)]
+        lines.append(f"  {gold:<16}" + "".join(f"{n:>10}" for n in cells))
+    return "\n".join(lines)
+
+
+def _label_order(label: str) -> tuple[int, str]:
+    return (LABELS.index(label), "") if label in LABELS else (len(LABELS), label)
 
 
 def format_table(scores: WordScores) -> str:

@@ -1,6 +1,7 @@
 """Per-word scoring of labelled blocks, and the ``pageparts evaluate`` command."""
 
 import json
+from collections import Counter
 
 import pytest
 from pageparts.cli import app
@@ -43,6 +44,11 @@ def test_an_accepted_label_counts_as_right_and_a_wrong_one_does_not():
     assert row(scores, "fundraising")["recall"] == 1.0  # its words got a label they accept
     assert row(scores, "body")["recall"] == 0.0
     assert row(scores, "other")["precision"] == 0.0
+    assert scores.confusion == {
+        ("navigation", "navigation"): 2,
+        ("fundraising", "navigation"): 2,
+        ("body", "other"): 7,
+    }
 
 
 def test_scoring_does_not_depend_on_how_the_page_was_split():
@@ -96,6 +102,10 @@ def test_evaluate_can_skip_malformed_lines_and_report_json(gold_file):
         "other": 6,
     }
     assert 0 <= report["macro_f1"] <= 1
+    by_gold = Counter()
+    for cell in report["confusion"]:
+        by_gold[cell["gold"]] += cell["words"]
+    assert dict(by_gold) == {label: n for label, n in words.items() if n}
 
 
 def test_evaluate_without_documents_is_a_clear_error(tmp_path):
