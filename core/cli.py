@@ -97,7 +97,7 @@ def classify(
     from itertools import chain, islice
 
     from .config import load_combine_options, parse_weights
-    from .output import WRITERS, render
+    from .output import render
     from .reading import iter_sources
     from .runner import Options, Runner
 
@@ -122,13 +122,12 @@ def classify(
         typer.echo(f"pageparts: plugin {name!r} could not be loaded: {error}", err=True)
     out = output.open("w", encoding="utf-8") if output else sys.stdout
     chosen = output_format or (OutputFormat.table if out.isatty() else OutputFormat.jsonl)
-    write = WRITERS[chosen.value]
     sources = iter_sources(paths)
     first = list(islice(sources, 2))
     jobs = jobs or available_cores()
     if len(first) < 2:  # one document: worker processes would only cost time
         jobs = 1
-    show = partial(render, format_name=chosen.value, labels=wanted, explain=explain) if jobs > 1 else None
+    show = partial(render, format_name=chosen.value, labels=wanted, explain=explain)
     progress = Progress(sys.stderr) if sys.stderr.isatty() else None
     to_terminal = progress is not None and out.isatty()
     failed = 0
@@ -141,10 +140,7 @@ def classify(
                 typer.echo(f"pageparts: {result.source}: {result.error}", err=True)
             if to_terminal:
                 progress.hide()
-            if result.output is not None:
-                out.write(result.output)
-            else:
-                write(result, out, labels=wanted, explain=explain)
+            out.write(result.output)
             out.flush()
             if progress:
                 progress.update(result.error is not None)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 LABELS: tuple[str, ...] = ("navigation", "fundraising", "headline", "body", "related-links", "other")
 """The six built-in labels (see docs/labels.md); plugins may add their own."""
@@ -77,6 +80,18 @@ class Document:
     blocks: list[Block]
     meta: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    _computed: dict[Hashable, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def computed(self, key: Hashable, compute: Callable[[Document], T]) -> T:
+        """``compute(self)``, worked out once per document and kept for the plugins that share it
+        (block features, rule facts). Blocks must not change after the first call."""
+        if key not in self._computed:
+            self._computed[key] = compute(self)
+        return self._computed[key]
+
+    def forget_computed(self) -> None:
+        """Drop what ``computed`` kept (it is large, and needed only while classifying)."""
+        self._computed.clear()
 
     def text(self, labels: tuple[str, ...] | None = None) -> str:
         """The text of the blocks (only those with ``labels``, if given), one blank line apart."""

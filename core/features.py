@@ -21,7 +21,6 @@ that ask for the same document share one computation.
 from __future__ import annotations
 
 import re
-import weakref
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -260,28 +259,13 @@ def feature_names(kind: str) -> tuple[str, ...]:
     return own + tuple(around)
 
 
-_cache: dict[int, tuple[weakref.ref, int, DocumentFeatures]] = {}
-
-
 def document_features(document: Document, kind: str | None = None) -> DocumentFeatures:
-    """The features of ``document`` for ``kind`` (by default ``model_kind(document)``), cached.
-
-    The cache holds a weak reference to the document, so it never keeps one alive; a document
-    whose blocks changed since is recomputed.
-    """
+    """The features of ``document`` for ``kind`` (by default ``model_kind(document)``), computed
+    once per document and shared by the plugins (again if blocks were added since)."""
     kind = kind or model_kind(document)
     if kind == "html" and not _has_structure(document):
         raise ValueError("html features need blocks from the HTML splitter")
-    key = hash((id(document), kind))
-    hit = _cache.get(key)
-    if hit is not None and hit[0]() is document and hit[1] == len(document.blocks):
-        return hit[2]
-    result = compute(document, kind)
-    if len(_cache) >= 16:
-        for stale in [k for k, v in _cache.items() if v[0]() is None] or list(_cache)[:8]:
-            _cache.pop(stale, None)
-    _cache[key] = (weakref.ref(document), len(document.blocks), result)
-    return result
+    return document.computed(("features", kind, len(document.blocks)), lambda d: compute(d, kind))
 
 
 def compute(document: Document, kind: str) -> DocumentFeatures:

@@ -9,8 +9,6 @@ from typing import TextIO
 
 from .runner import Result
 
-FORMATS = ("table", "jsonl", "text")
-
 
 def write_jsonl(result: Result, out: TextIO, **_: object) -> None:
     """One JSON object per document per line (see docs/output.md for the schema)."""

@@ -9,7 +9,6 @@ result is cached per document so the five plugins share it.
 from __future__ import annotations
 
 import re
-import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -84,21 +83,9 @@ class Facts:
         return out
 
 
-_cache: dict[int, tuple[weakref.ref, int, Facts]] = {}
-
-
 def facts(document: Document) -> Facts:
-    """The rule facts of ``document``, computed once (cached by a weak reference)."""
-    key = id(document)
-    hit = _cache.get(key)
-    if hit is not None and hit[0]() is document and hit[1] == len(document.blocks):
-        return hit[2]
-    result = _compute(document)
-    if len(_cache) >= 16:
-        for stale in [k for k, v in _cache.items() if v[0]() is None] or list(_cache)[:8]:
-            _cache.pop(stale, None)
-    _cache[key] = (weakref.ref(document), len(document.blocks), result)
-    return result
+    """The rule facts of ``document``, computed once per document and shared by the plugins."""
+    return document.computed(("rule facts", len(document.blocks)), _compute)
 
 
 def _compute(document: Document) -> Facts:

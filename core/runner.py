@@ -79,6 +79,7 @@ class Runner:
         blocks, meta = split
         document = Document(source=source, input_format=input_format, blocks=blocks, meta=dict(meta))
         combine(document, self._collect_votes(document), self.options.combine)
+        document.forget_computed()
         return document
 
     def classify_source(self, source: str | os.PathLike[str]) -> Document:
@@ -249,22 +250,8 @@ def _checked_votes(cast: object, plugin: str, labels: tuple[str, ...], n_blocks:
         return []
     if not isinstance(cast, list | tuple):
         raise ValueError(f"returned {type(cast).__name__}, not a list of votes")
-    renamed = False
     for vote in cast:
-        # the common case in one test: a Vote with a declared label, a float score in [0, 1]
-        # (NaN and infinities fail the range test) and the index of an existing block
-        if not (
-            type(vote) is Vote
-            and vote.label in labels
-            and type(vote.score) is float
-            and 0.0 <= vote.score <= 1.0
-            and type(vote.block) is int
-            and 0 <= vote.block < n_blocks
-        ):
-            _check_vote(vote, labels, n_blocks)
-        renamed = renamed or vote.plugin != plugin
-    if not renamed:
-        return list(cast)
+        _check_vote(vote, labels, n_blocks)
     return [vote if vote.plugin == plugin else replace(vote, plugin=plugin) for vote in cast]
 
 

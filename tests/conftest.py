@@ -29,6 +29,18 @@ class KeywordPlugin:
         ]
 
 
+class RaisingPlugin:
+    """A test plugin whose classify hook always raises."""
+
+    @hookimpl
+    def pageparts_plugin_info(self) -> PluginInfo:
+        return PluginInfo("broken", ("body",))
+
+    @hookimpl
+    def pageparts_classify(self, document: Document) -> list[Vote]:
+        raise RuntimeError("boom")
+
+
 def registry_with(**plugins: object) -> Registry:
     """A registry with the text splitter and the given plugins only."""
     return make_registry(load_entrypoints=False, plugins={"text-splitter": text_splitter, **plugins})

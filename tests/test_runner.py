@@ -9,19 +9,9 @@ from pageparts.plugin_info import PluginInfo
 from pageparts.reading import InputError
 from pageparts.runner import Options, Runner
 
-from .conftest import KeywordPlugin, registry_with
+from .conftest import KeywordPlugin, RaisingPlugin, registry_with
 
 PAGE = b"Home\n\nThe river rose overnight and the council met at dawn.\n\nContact"
-
-
-class Raising:
-    @hookimpl
-    def pageparts_plugin_info(self):
-        return PluginInfo("broken", ("body",))
-
-    @hookimpl
-    def pageparts_classify(self, document):
-        raise RuntimeError("boom")
 
 
 class Returning:
@@ -46,7 +36,9 @@ def test_keyword_plugins_label_blocks(keyword_registry):
 
 
 def test_a_raising_plugin_is_dropped_reported_once_and_the_others_decide():
-    runner = Runner(registry=registry_with(prose=KeywordPlugin("prose", "body", "river"), broken=Raising()))
+    runner = Runner(
+        registry=registry_with(prose=KeywordPlugin("prose", "body", "river"), broken=RaisingPlugin())
+    )
     first, second = runner.classify_bytes(PAGE), runner.classify_bytes(PAGE)
     assert first.blocks[1].label == "body"
     assert all(v.plugin == "prose" for b in first.blocks for v in b.votes)

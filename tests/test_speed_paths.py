@@ -14,7 +14,7 @@ from pageparts.plugin_info import PluginInfo
 from pageparts.runner import Runner
 from typer.testing import CliRunner
 
-from .conftest import KeywordPlugin, registry_with
+from .conftest import KeywordPlugin, RaisingPlugin, registry_with
 
 PAGE = "Home\n\nThe river rose overnight and the council met at dawn.\n\nContact"
 
@@ -85,18 +85,8 @@ def test_a_dying_worker_costs_only_its_documents(tmp_path, pages):
     )
 
 
-class Failing:
-    @hookimpl
-    def pageparts_plugin_info(self):
-        return PluginInfo("failing", ("body",))
-
-    @hookimpl
-    def pageparts_classify(self, document):
-        raise RuntimeError("boom")
-
-
 def test_plugin_failures_in_workers_are_reported_to_the_parent(pages):
-    runner = Runner(registry=registry_with(failing=Failing()))
+    runner = Runner(registry=registry_with(failing=RaisingPlugin()))
     results = list(runner.run(pages, jobs=2))
     assert "boom" in results[0].document.warnings[0]
     assert list(runner.failed_plugins) == ["failing"]
