@@ -7,7 +7,8 @@ import json
 import os
 
 import pytest
-from pageparts.cli import Progress, app
+from pageparts.cli import app
+from pageparts.cli.classify import Progress
 from pageparts.hookspecs import hookimpl
 from pageparts.output import render
 from pageparts.plugin_info import PluginInfo

@@ -1,47 +1,14 @@
-"""The ``pageparts`` command line."""
+"""`pageparts classify`: label every block of documents, with a progress line on long runs."""
 
 from __future__ import annotations
 
-import json
 import sys
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-app = typer.Typer(
-    help="Label the parts of web pages: navigation, fundraising, headline, body, related links.",
-    no_args_is_help=True,
-    add_completion=False,
-)
-
-
-class InputFormat(StrEnum):
-    auto = "auto"
-    html = "html"
-    text = "text"
-
-
-class OutputFormat(StrEnum):
-    table = "table"
-    jsonl = "jsonl"
-    text = "text"
-
-
-class Combiner(StrEnum):
-    mean = "mean"
-    learned = "learned"
-
-
-class ListFormat(StrEnum):
-    table = "table"
-    json = "json"
-
-
-def _fail(message: str) -> typer.Exit:
-    typer.echo(f"pageparts: {message}", err=True)
-    return typer.Exit(2)
+from . import Combiner, InputFormat, OutputFormat, _fail, app
 
 
 @app.command()
@@ -96,10 +63,10 @@ def classify(
     from functools import partial
     from itertools import chain, islice
 
-    from .config import load_combine_options, parse_weights
-    from .output import render
-    from .reading import iter_sources
-    from .runner import Options, Runner
+    from ..config import load_combine_options, parse_weights
+    from ..output import render
+    from ..reading import iter_sources
+    from ..runner import Options, Runner
 
     try:
         combine = load_combine_options(config)
@@ -206,89 +173,3 @@ class Progress:
             self.draw()
             self.stream.write("\n")
             self.stream.flush()
-
-
-class OnError(StrEnum):
-    skip = "skip"
-    stop = "stop"
-
-
-@app.command()
-def evaluate(
-    paths: Annotated[list[Path], typer.Argument(help="Labelled-block JSON Lines files (gold format).")],
-    output_format: Annotated[
-        ListFormat, typer.Option("--format", "-f", help="table or json.")
-    ] = ListFormat.table,
-    combiner: Annotated[Combiner, typer.Option(help="How votes are combined.")] = Combiner.mean,
-    on_error: Annotated[OnError, typer.Option(help="On a malformed line: skip it, or stop.")] = OnError.stop,
-) -> None:
-    """Score pageparts per word against labelled blocks (precision, recall, F1 per label).
-
-    Each labelled document is classified in its plain-text form (its block texts joined by a
-    blank line), and scored as docs/labels.md describes.
-    """
-    from .combine import CombineOptions
-    from .evaluation import WordScores, format_confusion, format_table, plain_text, read_labelled
-    from .runner import Options, Runner
-
-    runner = Runner(
-        Options(input_format="text", combine=CombineOptions(learned=combiner is Combiner.learned))
-    )
-    scores, documents, skipped = WordScores(), 0, 0
-    for path in paths:
-        if not path.is_file():
-            raise _fail(f"no such file: {path}")
-        for where, document in read_labelled(path):
-            if isinstance(document, str):
-                typer.echo(f"pageparts: {where}: {document}", err=True)
-                if on_error is OnError.stop:
-                    raise typer.Exit(2)
-                skipped += 1
-                continue
-            scores.add(runner.classify_bytes(plain_text(document), where), document["blocks"])
-            documents += 1
-    if not documents:
-        raise _fail("no labelled documents to evaluate")
-    if output_format is ListFormat.json:
-        report = {
-            "documents": documents,
-            "skipped": skipped,
-            "labels": scores.rows(),
-            "macro_f1": scores.macro_f1(),
-            "confusion": [
-                {"gold": gold, "predicted": given, "words": n}
-                for (gold, given), n in scores.confusion.items()
-            ],
-        }
-        typer.echo(json.dumps(report, indent=2))
-        return
-    typer.echo(f"{documents} documents ({skipped} lines skipped), plain-text input, per-word scores:")
-    typer.echo(format_table(scores))
-    typer.echo("\nwords by gold label (rows) and predicted label (columns):")
-    typer.echo(format_confusion(scores))
-
-
-@app.command()
-def plugins(
-    output_format: Annotated[
-        ListFormat, typer.Option("--format", "-f", help="table or json.")
-    ] = ListFormat.table,
-) -> None:
-    """List the registered plugins, their versions, labels and whether they use a model."""
-    from dataclasses import asdict
-
-    from .registry import make_registry
-
-    registry = make_registry()
-    infos = registry.plugin_infos()
-    if output_format is ListFormat.json:
-        rows = [{**asdict(info), "labels": list(info.labels)} for info in infos]
-        errors = [{"name": name, "error": error} for name, error in registry.load_errors.items()]
-        typer.echo(json.dumps({"plugins": rows, "load_errors": errors}, indent=2))
-        return
-    typer.echo(f"{'name':<16}{'version':<10}{'model':<7}labels")
-    for info in infos:
-        model = "yes" if info.uses_model else "no"
-        typer.echo(f"{info.name:<16}{info.version:<10}{model:<7}{', '.join(info.labels) or '-'}")
-    for name, error in registry.load_errors.items():
-        typer.echo(f"{name:<16}failed to load: {error}")

@@ -1,0 +1,54 @@
+"""The ``pageparts`` command line: the app, and the options several commands share.
+
+Each command lives in its own module here and registers itself on ``app``.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+import typer
+
+app = typer.Typer(
+    help="Label the parts of web pages: navigation, fundraising, headline, body, related links.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+
+class InputFormat(StrEnum):
+    auto = "auto"
+    html = "html"
+    text = "text"
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    jsonl = "jsonl"
+    text = "text"
+
+
+class Combiner(StrEnum):
+    mean = "mean"
+    learned = "learned"
+
+
+class ListFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(f"pageparts: {message}", err=True)
+    return typer.Exit(2)
+
+
+class OnError(StrEnum):
+    skip = "skip"
+    stop = "stop"
+
+
+# Importing the command modules registers their commands on ``app``.
+from . import classify, evaluate, plugins  # noqa: E402
+
+__all__ = ["app", "classify", "evaluate", "plugins"]
