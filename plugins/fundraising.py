@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 import numpy as np
 from pageparts import __version__
@@ -10,7 +11,7 @@ from pageparts.document import Document, Vote
 from pageparts.hookspecs import hookimpl
 from pageparts.models import has_model, model_votes
 from pageparts.plugin_info import PluginInfo
-from pageparts.rules import facts, vote
+from pageparts.rules import Facts, facts, vote
 
 NAME = "fundraising"
 LABEL = "fundraising"
@@ -34,6 +35,9 @@ _MONEY = re.compile(
     r"|\b\d{1,4}\s?(?:dollars|euros|pounds)\b(?! (?:million|billion))",
     re.IGNORECASE,
 )
+MAX_WIDGET_SHARE = 0.25
+"""A named element holding more of the page's words than this wraps the page (a metered-paywall
+wrapper around the article), it is not an appeal box."""
 _CLASS_WORDS = {
     "donate",
     "donation",
@@ -50,7 +54,7 @@ def rule_votes(document: Document) -> list[Vote]:
     """Explainable fundraising votes: appeal wording, small money amounts, named elements."""
     f = facts(document)
     appeals, money = f.hits(_APPEAL), f.hits(_MONEY)
-    named = f.named(_CLASS_WORDS) if f.html else [[] for _ in f.texts]
+    named = _widgets(f, _CLASS_WORDS) if f.html else [[] for _ in f.texts]
     votes = []
     for i in np.flatnonzero([bool(a or n) for a, n in zip(appeals, named, strict=True)]).tolist():
         fired: list[tuple[float, str]] = []
@@ -67,6 +71,17 @@ def rule_votes(document: Document) -> list[Vote]:
             fired.append((0.6, f"inside an element named {', '.join(named[i][:3])}"))
         votes += vote(NAME, i, LABEL, fired)
     return votes
+
+
+def _widgets(f: Facts, names: set[str]) -> list[list[str]]:
+    """Per block, its class/id words from ``names`` that name a small part of the page."""
+    named = f.named(names)
+    share: Counter[str] = Counter()
+    for hit, words in zip(named, f.words.tolist(), strict=True):
+        for name in hit:
+            share[name] += words
+    wrappers = {name for name, words in share.items() if words > MAX_WIDGET_SHARE * max(f.words.sum(), 1)}
+    return [[name for name in hit if name not in wrappers] for hit in named] if wrappers else named
 
 
 @hookimpl

@@ -41,6 +41,21 @@ def test_appeals_with_a_small_amount_are_fundraising_but_big_sums_in_news_are_no
     assert votes[2].score >= 0.7
 
 
+def test_a_named_appeal_box_votes_fundraising_but_a_paywall_wrapping_the_article_does_not():
+    from pageparts.splitters.html import split_html
+
+    story = "".join(f"<p>{PROSE}</p>" for _ in range(4))
+    page = (
+        f"<html><body><div class='paywall'><h1>Bridge plans</h1><p>By Ann Lee</p>{story}</div>"
+        "<div class='donate-box'><p>Every reader counts</p></div></body></html>"
+    )
+    blocks, meta = split_html(page.encode())
+    votes = by_block(fundraising.rule_votes(Document("p", "html", blocks, meta)), "fundraising")
+    box = next(b.index for b in blocks if b.text == "Every reader counts")
+    assert "donate" in votes[box].reason
+    assert set(votes) == {box}
+
+
 def test_body_plugin_votes_other_for_captions_credits_licences_and_bylines():
     d = text_doc(
         "A heron standing in the shallow water at dawn",
