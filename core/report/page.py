@@ -122,7 +122,8 @@ def render_index(rows: list[IndexRow]) -> str:
         colours="".join(
             ".l{}{{--c:{};--t:{}}}\n".format(n, *PALETTE[n % len(PALETTE)]) for n in range(len(labels))
         ),
-        summary=f"{len(rows)} documents" + (f", {failed} failed" if failed else ""),
+        summary=f"{len(rows)} document{'s' if len(rows) != 1 else ''}"
+        + (f", {failed} failed" if failed else ""),
         head=head + ("<th>macro F1</th>" if gold else ""),
         rows="\n".join(_index_row(row, labels, gold) for row in rows),
     )

@@ -80,18 +80,26 @@
 
   // -- the block list ------------------------------------------------------------------------
 
+  // Whether block i's label disagrees with the gold labels: as scored (gold's accepted labels)
+  // for the predicted label, against the block's main gold label once corrected.
+  function wrong(i) {
+    var b = blocks[i];
+    if (current[i] === b.label) return b.agrees === false;
+    return b.gold != null && labels[current[i]] !== b.gold;
+  }
+
   function paint(i) {
     var node = elements[i];
     var b = blocks[i];
     var n = current[i];
-    node.className = "b l" + n + (n !== b.label ? " fixed" : "") +
-      (b.agrees === false ? " wrong" : "") + (i === selected ? " sel" : "");
+    var bad = wrong(i);
+    node.className = "b l" + n + (n !== b.label ? " fixed" : "") + (bad ? " wrong" : "") +
+      (i === selected ? " sel" : "");
     node.firstChild.textContent = labels[n];
-    var note = node.children[2];
     var notes = [];
     if (n !== b.label) notes.push("was " + labels[b.label]);
-    if (b.agrees === false && b.gold !== null) notes.push("gold: " + b.gold);
-    note.textContent = notes.join(" · ");
+    if (bad) notes.push("gold: " + b.gold);
+    node.children[2].textContent = notes.join(" · ");
   }
 
   function build() {
@@ -112,7 +120,7 @@
   }
 
   function visible(i) {
-    return !hidden[current[i]] && (!onlyDisagreeing || blocks[i].agrees === false);
+    return !hidden[current[i]] && (!onlyDisagreeing || wrong(i));
   }
 
   function applyFilter() {
@@ -241,7 +249,7 @@
   function exportName() {
     var base = data.source === "-" ? "stdin" : data.source.split(/[\\/]/).pop();
     base = base.replace(/\.(gz)$/i, "").replace(/\.[^.]*$/, "") || "document";
-    return base.replace(/[^\w.-]+/g, "_") + ".labels.jsonl";
+    return (base.replace(/[^\w.-]+/g, "_").replace(/^[._]+|[._]+$/g, "") || "document") + ".labels.jsonl";
   }
 
   function exportLabels() {
@@ -416,6 +424,8 @@
   summarise();
   scores();
   applyFilter();
-  void document.body.offsetHeight;
-  document.body.dataset.ready = String(Math.round(performance.now()));
+  // Milliseconds from navigation start to the first frame drawn with the blocks (tests read it).
+  requestAnimationFrame(function () {
+    setTimeout(function () { document.body.dataset.ready = String(Math.round(performance.now())); }, 0);
+  });
 })();
