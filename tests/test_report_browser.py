@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from pageparts.document import LABELS, Block, Document, Vote
+from pageparts.evaluation import read_labelled
 from pageparts.report import read_pages, render_document, write_report
 from pageparts.runner import Runner
 from pageparts.splitters import html as html_splitter
@@ -143,7 +144,7 @@ def _export(page) -> tuple[str, dict]:
     return download.suggested_filename, json.loads(lines[0])
 
 
-def test_relabel_with_keys_undo_and_export(page, story):
+def test_relabel_with_keys_undo_and_export(page, story, tmp_path):
     open_report(page, story["url"])
     blocks = story["document"].blocks
     page.locator("#blocks > .b").nth(0).click()
@@ -161,6 +162,10 @@ def test_relabel_with_keys_undo_and_export(page, story):
 
     name, record = _export(page)
     assert name == "img_src_x_onerror_window.pwned_1.labels.jsonl"
+    exported = tmp_path / name
+    exported.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    [(_, read)] = read_labelled(exported)
+    assert read == record  # a labelled document, as evaluate and training read it
     assert set(record) == {"source", "input_format", "html", "blocks"}
     assert record["source"] == story["document"].source
     assert record["input_format"] == "html" and record["html"] == story["html"]

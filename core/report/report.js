@@ -51,6 +51,8 @@
     return n;
   }
 
+  function plural(n, noun) { return n + " " + noun + (n === 1 ? "" : "s"); }
+
   function wordCount(text) {
     var found = text.match(/\S+/g);
     return found ? found.length : 0;
@@ -131,7 +133,7 @@
       shown += show;
     }
     if (selected >= 0 && !visible(selected)) select(-1);
-    document.getElementById("shown").textContent = shown + " of " + blocks.length + " blocks shown";
+    document.getElementById("shown").textContent = shown + " of " + plural(blocks.length, "block") + " shown";
   }
 
   // -- the selected block and its votes ------------------------------------------------------
@@ -255,7 +257,9 @@
   function exportLabels() {
     var record = { source: data.source, input_format: data.html != null ? data.input_format : "text" };
     if (data.html != null) record.html = data.html;
-    record.blocks = blocks.map(function (b, i) { return { index: i, text: b.text, label: labels[current[i]] }; });
+    record.blocks = blocks.map(function (b, i) {
+      return { index: i, text: b.text, label: labels[current[i]] };
+    });
     var blob = new Blob([JSON.stringify(record) + "\n"], { type: "application/jsonl" });
     var link = el("a");
     link.href = URL.createObjectURL(blob);
@@ -266,7 +270,8 @@
     setTimeout(function () { URL.revokeObjectURL(link.href); }, 1000);
     try { window.localStorage.removeItem(storeKey); } catch (e) { /* nothing kept */ }
     document.getElementById("status").textContent =
-      "Exported " + link.download + " (" + corrections() + " corrections); they are no longer kept in this browser.";
+      "Exported " + link.download + " (" + plural(corrections(), "correction") +
+      "); they are no longer kept in this browser.";
   }
 
   // -- the summary: words per label, the filter, the gold scores -------------------------------
@@ -301,7 +306,8 @@
       item.appendChild(el("span", "sw"));
       item.appendChild(el("span", "name", name));
       var pct = total ? Math.round(100 * words[n] / total) : 0;
-      item.appendChild(el("span", "cnt", words[n] + " words (" + pct + "%) · " + count[n] + " blocks"));
+      var counts = plural(words[n], "word") + " (" + pct + "%) · " + plural(count[n], "block");
+      item.appendChild(el("span", "cnt", counts));
       if (n < 9) item.appendChild(el("kbd", "", String(n + 1)));
       legend.appendChild(item);
     });
@@ -317,7 +323,9 @@
     box.hidden = false;
     var table = el("table", "scores");
     var head = el("tr");
-    ["label", "precision", "recall", "F1", "gold words"].forEach(function (h) { head.appendChild(el("th", "", h)); });
+    ["label", "precision", "recall", "F1", "gold words"].forEach(function (h) {
+      head.appendChild(el("th", "", h));
+    });
     table.appendChild(el("thead")).appendChild(head);
     var body = el("tbody");
     data.scores.rows.forEach(function (r) {
@@ -334,8 +342,9 @@
     wrap.appendChild(table);
     box.appendChild(wrap);
     var wrong = blocks.filter(function (b) { return b.agrees === false; }).length;
-    box.appendChild(el("p", "", "Macro F1 over the six labels: " + data.scores.macro_f1.toFixed(3) +
-      ". " + wrong + " blocks disagree with the gold labels (outlined in red)."));
+    box.appendChild(el("p", "", "Macro F1 over the six labels: " + data.scores.macro_f1.toFixed(3) + ". " +
+      plural(wrong, "block") + (wrong === 1 ? " disagrees" : " disagree") +
+      " with the gold labels (outlined in red)."));
     var toggle = el("label", "check");
     var check = el("input");
     check.type = "checkbox";
