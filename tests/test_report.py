@@ -174,3 +174,35 @@ def test_classify_format_html_needs_an_output_directory(cli, tmp_path):
     result = cli("classify", str(page), "--format", "html", "--output", str(tmp_path / "out"))
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["0001-page.txt.html", "index.html"]
+
+
+def test_preview_keeps_the_text_drops_what_runs_or_fetches_and_marks_block_owners():
+    from pageparts.report.preview import preview
+
+    html = """<html><head><base href="https://example.invalid/"><link rel="stylesheet" href="s.css">
+    <meta http-equiv="refresh" content="0; url=https://example.invalid/">
+    <style>@import "x.css"; body { background: url(https://example.invalid/bg.png) }</style></head>
+    <body onload="go()"><nav><a href="/home">Home</a></nav><script>go()</script>
+    <h1 style="background-image: url('https://example.invalid/h.png')">Ferry back</h1>
+    <p>The ferry runs again<br><br>from Monday <img src="https://example.invalid/i.png" srcset="a.png 2x"></p>
+    <iframe src="https://example.invalid/ad"></iframe><svg><use xlink:href="https://example.invalid/#i"/></svg>
+    </body></html>"""
+    texts = ["Home", "Ferry back", "The ferry runs again", "from Monday"]
+    out = preview(html, [0, 2, 3, 5], texts, ["#111", "#222", "#333", "#444", "#555", "#666"], list(LABELS))
+    for gone in (
+        "<script",
+        "<iframe",
+        "<link",
+        "<base",
+        "refresh",
+        "onload",
+        "href",
+        "src",
+        "url(",
+        "@import",
+    ):
+        assert gone not in out.lower(), gone
+    assert "outline:2px solid #333" in out
+    assert "<li" not in out and '<h1 style="background-image: none" data-pp="2" title="#1 headline">' in out
+    assert '<p data-pp="3" title="#2 body">The ferry runs again' in out
+    assert "<a>Home</a>" in out and "from Monday" in out

@@ -23,7 +23,8 @@ pytestmark = pytest.mark.browser
 
 CHROMIUM = os.environ.get("PAGEPARTS_CHROMIUM", "/usr/bin/chromium")
 
-# A fictional page. Two paragraphs hold markup as text, and so do its title and file name.
+# A fictional page. Two paragraphs hold markup as text, and so do its title and file name; it
+# also has a script, an event handler and resources on the network, for the side-by-side view.
 STORY = """<!doctype html><html><head><meta charset="utf-8">
 <title>&lt;/script&gt;&lt;script&gt;window.pwned = "title"&lt;/script&gt; Valley Courier</title></head>
 <body>
@@ -34,6 +35,8 @@ flour from the old mill.</p>
 <p>&lt;script&gt;window.pwned = "text"&lt;/script&gt; was typed into the festival's comment form.</p>
 <p>"&gt;&lt;img src=x onerror="window.pwned = 'img'"&gt; came by the river too.</p>
 <p>Flour, water and salt: the festival loaf.</p>
+<script>document.title = "ran"</script><link rel="stylesheet" href="https://example.invalid/site.css">
+<img src="https://example.invalid/pixel.png" onerror="document.title = 'img'" alt="">
 <footer><p>Copyright 2024 The Valley Courier</p></footer>
 </body></html>
 """
@@ -237,6 +240,24 @@ def test_page_text_never_runs_as_code(page, story):
     assert page.evaluate("window.pwned") is None
 
 
+def test_the_page_beside_the_blocks_runs_and_fetches_nothing(page, story):
+    requests = []
+    page.on("request", lambda request: requests.append(request.url))
+    open_report(page, story["url"])
+    page.click("#page-view")
+    frame_element = page.locator("#original iframe")
+    assert frame_element.get_attribute("sandbox") == ""
+    frame = page.frame_locator("#original iframe")
+    outlined = frame.locator("[data-pp]")
+    assert outlined.count() >= 5
+    assert frame.locator("h1").get_attribute("title") == f"#2 {story['document'].blocks[2].label}"
+    assert frame.locator("script, link, [onerror], [src], [href]").count() == 0
+    assert page.frames[1].evaluate("document.title").endswith("Valley Courier")
+    assert requests == [story["url"]]
+    page.click("#page-view")
+    assert not page.locator("#original").is_visible()
+
+
 def test_five_thousand_blocks_open_in_under_two_seconds(page, tmp_path):
     labels = ("navigation", "body", "related-links", "other", "headline", "fundraising")
     blocks = []
@@ -274,6 +295,10 @@ def test_screenshots_fit_the_width(page, story, width, tmp_path_factory):
     page.keyboard.press("4")
     page.mouse.move(0, 0)
     page.screenshot(path=shots / f"report-votes-{width}.png")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.click("#page-view")
+    page.locator("#original").scroll_into_view_if_needed()
+    page.screenshot(path=shots / f"report-page-{width}.png")
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     page.goto(story["url"].rsplit("/", 1)[0] + "/index.html")
     page.screenshot(path=shots / f"index-{width}.png", full_page=True)

@@ -13,6 +13,7 @@ from string import Template
 
 from ..document import LABELS, Document
 from .data import document_data, label_words
+from .preview import preview
 
 PALETTE: tuple[tuple[str, str], ...] = (
     ("#2f5fb3", "#e3ecfa"),
@@ -67,8 +68,15 @@ def render_document(
 
 
 def render_page(data: dict, index: str | None = None) -> str:
-    """The report page for ``data`` made by ``document_data``."""
+    """The report page for ``data`` made by ``document_data``; for HTML input it includes the
+    page without scripts or network fetches, with the blocks outlined (see ``preview``)."""
     script = _asset("report.js")
+    data = {**data, "colours": PALETTE}
+    if "html" in data:
+        colours = [PALETTE[n % len(PALETTE)][0] for n in range(len(data["labels"]))]
+        texts = [block["text"] for block in data["blocks"]]
+        labels = [block["label"] for block in data["blocks"]]
+        data["preview"] = preview(data["html"], labels, texts, colours, data["labels"])
     facts = [f"{len(data['blocks'])} blocks", f"{data['input_format']} input"]
     if data["title"]:
         facts.append(f"title: {data['title']}")
@@ -80,7 +88,7 @@ def render_page(data: dict, index: str | None = None) -> str:
         source=escape(data["source"]),
         facts=escape(" · ".join(facts)),
         warnings="".join(f'<p class="warn">warning: {escape(w)}</p>\n' for w in data["warnings"]),
-        data=script_json({**data, "colours": PALETTE}),
+        data=script_json(data),
         script=script,
     )
 

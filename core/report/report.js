@@ -376,6 +376,27 @@
     if (on) showExtract();
   }
 
+  // -- the page itself, beside the blocks (HTML input) ----------------------------------------
+
+  function togglePage() {
+    var aside = document.getElementById("original");
+    var button = document.getElementById("page-view");
+    var on = aside.hidden;
+    if (on && !aside.querySelector("iframe")) {
+      var frame = el("iframe");
+      frame.setAttribute("sandbox", "");  // no scripts, forms, popups or navigation of this page
+      frame.setAttribute("referrerpolicy", "no-referrer");
+      frame.title = "The page as shown without scripts";
+      frame.srcdoc = data.preview;
+      aside.appendChild(frame);
+    }
+    aside.hidden = !on;
+    document.body.classList.toggle("side", on);
+    button.setAttribute("aria-pressed", String(on));
+    button.textContent = on ? "Hide the page" : "Show the page";
+    aside.style.top = document.getElementById("toolbar").offsetHeight + "px";
+  }
+
   // -- events ----------------------------------------------------------------------------------
 
   function blockIndex(target) {
@@ -411,6 +432,10 @@
   document.getElementById("undo").addEventListener("click", undo);
   document.getElementById("export").addEventListener("click", exportLabels);
   document.getElementById("view").addEventListener("click", toggleExtract);
+  if (data.preview) {
+    document.getElementById("page-view").hidden = false;
+    document.getElementById("page-view").addEventListener("click", togglePage);
+  }
 
   document.addEventListener("keydown", function (event) {
     if (event.target.closest && event.target.closest("input, textarea, select")) return;
