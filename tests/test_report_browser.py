@@ -119,6 +119,9 @@ def test_filter_shows_only_the_checked_labels(page, story):
     shown = page.locator("#blocks > .b:visible .chip").all_inner_texts()
     assert shown == [label for label in labels if label != "navigation"]
     assert page.inner_text("#shown") == f"{len(shown)} of {len(labels)} blocks shown"
+    page.keyboard.press("ArrowDown")  # from the legend's checkbox: the first block shown
+    first = next(i for i, label in enumerate(labels) if label != "navigation")
+    assert page.locator("#blocks > .b.sel").get_attribute("data-i") == str(first)
     page.locator("#legend label", has_text="navigation").locator("input").check()
     assert page.locator("#blocks > .b:visible").count() == len(labels)
 

@@ -438,13 +438,13 @@
   }
 
   document.addEventListener("keydown", function (event) {
-    if (event.target.closest && event.target.closest("input, textarea, select")) return;
+    if (event.target.closest && event.target.closest("textarea, select, input:not([type=checkbox])")) return;
     if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === "z") {
       event.preventDefault();
       undo();
       return;
     }
-    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.ctrlKey || event.metaKey || event.altKey || list.hidden) return;
     if (event.key === "ArrowDown" || event.key === "j") { event.preventDefault(); move(1); }
     else if (event.key === "ArrowUp" || event.key === "k") { event.preventDefault(); move(-1); }
     else if (event.key === "Escape") select(-1);
