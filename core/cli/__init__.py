@@ -26,6 +26,7 @@ class OutputFormat(StrEnum):
     table = "table"
     jsonl = "jsonl"
     text = "text"
+    html = "html"
 
 
 class Combiner(StrEnum):
@@ -49,6 +50,6 @@ class OnError(StrEnum):
 
 
 # Importing the command modules registers their commands on ``app``.
-from . import classify, evaluate, plugins  # noqa: E402
+from . import classify, evaluate, plugins, report  # noqa: E402
 
-__all__ = ["app", "classify", "evaluate", "plugins"]
+__all__ = ["app", "classify", "evaluate", "plugins", "report"]

@@ -19,7 +19,10 @@ def classify(
     output_format: Annotated[
         OutputFormat | None,
         typer.Option(
-            "--format", "-f", help="table (default on a terminal), jsonl (default when piped) or text."
+            "--format",
+            "-f",
+            help="table (default on a terminal), jsonl (default when piped), text, or html "
+            "(the report of `pageparts report`, written into the --output directory).",
         ),
     ] = None,
     labels: Annotated[
@@ -46,7 +49,8 @@ def classify(
     ] = None,
     disable: Annotated[list[str] | None, typer.Option(help="Do not load this plugin (repeatable).")] = None,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
+        Path | None,
+        typer.Option("--output", "-o", help="Write here instead of stdout (a directory for --format html)."),
     ] = None,
     jobs: Annotated[
         int | None,
@@ -87,6 +91,13 @@ def classify(
     runner = Runner(Options(input_format=input_format.value, combine=combine, disabled=tuple(disable or ())))
     for name, error in runner.registry.load_errors.items():
         typer.echo(f"pageparts: plugin {name!r} could not be loaded: {error}", err=True)
+    if output_format is OutputFormat.html:
+        from .report import write_html_report
+
+        if output is None:
+            raise _fail("--format html writes one page per document: give a directory with --output")
+        write_html_report(runner, paths, output)
+        return
     out = output.open("w", encoding="utf-8") if output else sys.stdout
     chosen = output_format or (OutputFormat.table if out.isatty() else OutputFormat.jsonl)
     sources = iter_sources(paths)

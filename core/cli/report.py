@@ -1,0 +1,87 @@
+"""`pageparts report`: a self-contained HTML report per document, with an index (docs/report.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from . import Combiner, InputFormat, _fail, app
+
+
+@app.command()
+def report(
+    paths: Annotated[
+        list[str], typer.Argument(help="HTML or text files, directories (recursively), or - for stdin.")
+    ],
+    out: Annotated[
+        Path,
+        typer.Option("--out", "-o", help="Directory for the report pages and index.html.", file_okay=False),
+    ],
+    gold: Annotated[
+        Path | None,
+        typer.Option(
+            help="Labelled-block JSON Lines file: scores and disagreements.", exists=True, dir_okay=False
+        ),
+    ] = None,
+    input_format: Annotated[
+        InputFormat, typer.Option(help="How to read the inputs; auto sniffs the content.")
+    ] = InputFormat.auto,
+    config: Annotated[
+        Path | None,
+        typer.Option(help="TOML file with threshold, context and [weights].", exists=True, dir_okay=False),
+    ] = None,
+    combiner: Annotated[
+        Combiner | None,
+        typer.Option(help="mean: weighted mean of votes (default); learned: fitted on hand-labelled pages."),
+    ] = None,
+    disable: Annotated[list[str] | None, typer.Option(help="Do not load this plugin (repeatable).")] = None,
+) -> None:
+    """Write an HTML page per document (blocks coloured by label, votes, corrections) and an index."""
+    from dataclasses import replace
+
+    from ..config import load_combine_options
+    from ..runner import Options, Runner
+
+    try:
+        combine = load_combine_options(config)
+    except ValueError as error:
+        raise _fail(str(error)) from None
+    if combiner is not None:
+        combine = replace(combine, learned=combiner is Combiner.learned)
+    runner = Runner(Options(input_format=input_format.value, combine=combine, disabled=tuple(disable or ())))
+    for name, error in runner.registry.load_errors.items():
+        typer.echo(f"pageparts: plugin {name!r} could not be loaded: {error}", err=True)
+    write_html_report(runner, paths, out, gold)
+
+
+def write_html_report(runner, paths: list[str], out: Path, gold: Path | None = None) -> None:
+    """Classify ``paths`` with ``runner`` and write the report into ``out``; errors go to stderr,
+    and the exit status is 1 when a document failed (2 for an unusable gold file)."""
+    from ..evaluation import read_labelled
+    from ..reading import iter_sources
+    from ..report import match_gold, read_pages, write_report
+
+    sources = list(iter_sources(paths))
+    matched = None
+    if gold is not None:
+        documents = []
+        for where, document in read_labelled(gold):
+            if isinstance(document, str):
+                raise _fail(f"{where}: {document}")
+            documents.append(document)
+        matched, unmatched = match_gold(documents, sources)
+        for name in unmatched:
+            typer.echo(f"pageparts: gold document {name!r} matches no input", err=True)
+    if out.exists() and not out.is_dir():
+        raise _fail(f"not a directory: {out}")
+    rows = write_report(read_pages(runner, sources), out, matched)
+    failed = [row for row in rows if row.error is not None]
+    for row in failed:
+        typer.echo(f"pageparts: {row.source}: {row.error}", err=True)
+    for message in runner.failed_plugins.values():
+        typer.echo(f"pageparts: {message}", err=True)
+    typer.echo(f"pageparts: wrote {len(rows) - len(failed)} report pages and {out / 'index.html'}", err=True)
+    if failed:
+        raise typer.Exit(1)

@@ -1,0 +1,465 @@
+// The report page: blocks coloured by label, votes on click, a label filter, the extracted
+// text, and label corrections (keys, undo, saved in localStorage, exported as labelled blocks).
+// Page text only ever reaches the DOM through textContent.
+(function () {
+  "use strict";
+
+  var EXTRACT = ["headline", "body"];
+
+  var data = JSON.parse(document.getElementById("pageparts-data").textContent);
+  var labels = data.labels.slice();
+  var blocks = data.blocks;
+  var current = blocks.map(function (b) { return b.label; });
+  var history = [];
+  var storeKey = "pageparts-report:" + data.key;
+  var hidden = {};
+  var onlyDisagreeing = false;
+  var selected = -1;
+  var elements = [];
+  var list = document.getElementById("blocks");
+  var detail = document.createElement("div");
+  detail.id = "detail";
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function colour(n) { return data.colours[n % data.colours.length]; }
+
+  function labelStyles() {
+    var rules = [];
+    for (var n = 0; n < labels.length; n++) {
+      var c = colour(n);
+      rules.push(".l" + n + "{--c:" + c[0] + ";--t:" + c[1] + "}");
+    }
+    var style = document.getElementById("label-colours") || el("style");
+    style.id = "label-colours";
+    style.textContent = rules.join("\n");
+    document.head.appendChild(style);
+  }
+
+  function labelNumber(name) {
+    var n = labels.indexOf(name);
+    if (n < 0) {
+      labels.push(name);
+      n = labels.length - 1;
+      labelStyles();
+    }
+    return n;
+  }
+
+  function plural(n, noun) { return n + " " + noun + (n === 1 ? "" : "s"); }
+
+  function wordCount(text) {
+    var found = text.match(/\S+/g);
+    return found ? found.length : 0;
+  }
+
+  // -- corrections kept in localStorage until exported -------------------------------------
+
+  function load() {
+    var saved;
+    try { saved = JSON.parse(window.localStorage.getItem(storeKey) || "null"); } catch (e) { saved = null; }
+    if (!saved || !Array.isArray(saved.history)) return;
+    saved.history.forEach(function (step) {
+      var i = step[0];
+      if (typeof i !== "number" || i < 0 || i >= blocks.length) return;
+      history.push([i, labelNumber(String(step[1])), labelNumber(String(step[2]))]);
+      current[i] = labelNumber(String(step[2]));
+    });
+  }
+
+  function save() {
+    var steps = history.map(function (s) { return [s[0], labels[s[1]], labels[s[2]]]; });
+    try {
+      if (steps.length) window.localStorage.setItem(storeKey, JSON.stringify({ history: steps }));
+      else window.localStorage.removeItem(storeKey);
+    } catch (e) { /* storage full or disabled: corrections live until the page closes */ }
+  }
+
+  // -- the block list ------------------------------------------------------------------------
+
+  // Whether block i's label disagrees with the gold labels: as scored (gold's accepted labels)
+  // for the predicted label, against the block's main gold label once corrected.
+  function wrong(i) {
+    var b = blocks[i];
+    if (current[i] === b.label) return b.agrees === false;
+    return b.gold != null && labels[current[i]] !== b.gold;
+  }
+
+  function paint(i) {
+    var node = elements[i];
+    var b = blocks[i];
+    var n = current[i];
+    var bad = wrong(i);
+    node.className = "b l" + n + (n !== b.label ? " fixed" : "") + (bad ? " wrong" : "") +
+      (i === selected ? " sel" : "");
+    node.firstChild.textContent = labels[n];
+    var notes = [];
+    if (n !== b.label) notes.push("was " + labels[b.label]);
+    if (bad) notes.push("gold: " + b.gold);
+    node.children[2].textContent = notes.join(" · ");
+  }
+
+  function build() {
+    var fragment = document.createDocumentFragment();
+    for (var i = 0; i < blocks.length; i++) {
+      var node = el("div");
+      node.dataset.i = i;
+      node.appendChild(el("span", "chip"));
+      node.appendChild(el("span", "n", "#" + i));
+      node.appendChild(el("span", "note"));
+      node.appendChild(el("p", "t", blocks[i].text));
+      elements.push(node);
+      paint(i);
+      fragment.appendChild(node);
+    }
+    list.textContent = "";
+    list.appendChild(fragment);
+  }
+
+  function visible(i) {
+    return !hidden[current[i]] && (!onlyDisagreeing || wrong(i));
+  }
+
+  function applyFilter() {
+    var shown = 0;
+    for (var i = 0; i < elements.length; i++) {
+      var show = visible(i);
+      elements[i].hidden = !show;
+      shown += show;
+    }
+    if (selected >= 0 && !visible(selected)) select(-1);
+    document.getElementById("shown").textContent = shown + " of " + plural(blocks.length, "block") + " shown";
+  }
+
+  // -- the selected block and its votes ------------------------------------------------------
+
+  function showDetail(i) {
+    var b = blocks[i];
+    detail.textContent = "";
+    var facts = ["confidence " + b.confidence.toFixed(2), "predicted " + labels[b.label]];
+    if (current[i] !== b.label) facts.push("corrected to " + labels[current[i]]);
+    if (b.gold !== undefined) facts.push("gold " + (b.gold === null ? "(no words aligned)" : b.gold));
+    detail.appendChild(el("p", "facts", "Block #" + i + ": " + facts.join(" · ")));
+    var buttons = el("div", "relabel");
+    buttons.appendChild(el("span", "hint", "Set label:"));
+    labels.forEach(function (name, n) {
+      var button = el("button", "pick l" + n + (n === current[i] ? " on" : ""));
+      button.type = "button";
+      button.dataset.label = n;
+      if (n < 9) button.appendChild(el("kbd", "", String(n + 1)));
+      button.appendChild(document.createTextNode(name));
+      buttons.appendChild(button);
+    });
+    detail.appendChild(buttons);
+    if (!b.votes.length) {
+      detail.appendChild(el("p", "hint", "No plugin voted on this block."));
+      return;
+    }
+    var table = el("table", "votes");
+    var head = el("tr");
+    ["plugin", "label", "score", "reason"].forEach(function (h) { head.appendChild(el("th", "", h)); });
+    table.appendChild(el("thead")).appendChild(head);
+    var body = el("tbody");
+    b.votes.forEach(function (v) {
+      var row = el("tr");
+      row.appendChild(el("td", "", v[0]));
+      var cell = el("td");
+      cell.appendChild(el("span", "chip small l" + v[1], labels[v[1]]));
+      row.appendChild(cell);
+      var score = el("td", "score");
+      var bar = el("span", "meter l" + v[1]);
+      bar.style.width = (3 * v[2]).toFixed(2) + "rem";
+      score.appendChild(bar);
+      score.appendChild(el("span", "", v[2].toFixed(2)));
+      row.appendChild(score);
+      row.appendChild(el("td", "", v[3]));
+      body.appendChild(row);
+    });
+    table.appendChild(body);
+    var wrap = el("div", "scroll");
+    wrap.appendChild(table);
+    detail.appendChild(wrap);
+  }
+
+  function select(i) {
+    var before = selected;
+    selected = i;
+    if (before >= 0) paint(before);
+    if (i < 0) {
+      if (detail.parentNode) detail.parentNode.removeChild(detail);
+      return;
+    }
+    paint(i);
+    showDetail(i);
+    elements[i].after(detail);
+    elements[i].tabIndex = -1;
+    elements[i].focus({ preventScroll: true });
+  }
+
+  function move(step) {
+    var i = selected < 0 ? (step > 0 ? -1 : elements.length) : selected;
+    for (i += step; i >= 0 && i < elements.length; i += step) {
+      if (visible(i)) {
+        select(i);
+        detail.scrollIntoView({ block: "nearest" });
+        elements[i].scrollIntoView({ block: "nearest" });
+        return;
+      }
+    }
+  }
+
+  // -- corrections -----------------------------------------------------------------------------
+
+  function relabel(i, n) {
+    if (i < 0 || n >= labels.length || current[i] === n) return;
+    history.push([i, current[i], n]);
+    current[i] = n;
+    changed(i);
+  }
+
+  function undo() {
+    var step = history.pop();
+    if (!step) return;
+    current[step[0]] = step[1];
+    changed(step[0]);
+    if (selected !== step[0] && visible(step[0])) {
+      select(step[0]);
+      elements[step[0]].scrollIntoView({ block: "nearest" });
+    }
+  }
+
+  function changed(i) {
+    save();
+    paint(i);
+    if (i === selected) showDetail(i);
+    summarise();
+    if (!visible(i)) applyFilter();
+    if (!document.getElementById("extract").hidden) showExtract();
+  }
+
+  function corrections() {
+    var n = 0;
+    for (var i = 0; i < blocks.length; i++) n += current[i] !== blocks[i].label;
+    return n;
+  }
+
+  function exportName() {
+    var base = data.source === "-" ? "stdin" : data.source.split(/[\\/]/).pop();
+    base = base.replace(/\.(gz)$/i, "").replace(/\.[^.]*$/, "") || "document";
+    return (base.replace(/[^\w.-]+/g, "_").replace(/^[._]+|[._]+$/g, "") || "document") + ".labels.jsonl";
+  }
+
+  function exportLabels() {
+    var record = { source: data.source, input_format: data.html != null ? data.input_format : "text" };
+    if (data.html != null) record.html = data.html;
+    record.blocks = blocks.map(function (b, i) {
+      return { index: i, text: b.text, label: labels[current[i]] };
+    });
+    var blob = new Blob([JSON.stringify(record) + "\n"], { type: "application/jsonl" });
+    var link = el("a");
+    link.href = URL.createObjectURL(blob);
+    link.download = exportName();
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+    setTimeout(function () { URL.revokeObjectURL(link.href); }, 1000);
+    try { window.localStorage.removeItem(storeKey); } catch (e) { /* nothing kept */ }
+    document.getElementById("status").textContent =
+      "Exported " + link.download + " (" + plural(corrections(), "correction") +
+      "); they are no longer kept in this browser.";
+  }
+
+  // -- the summary: words per label, the filter, the gold scores -------------------------------
+
+  function summarise() {
+    var words = labels.map(function () { return 0; });
+    var count = labels.map(function () { return 0; });
+    var total = 0;
+    for (var i = 0; i < blocks.length; i++) {
+      var w = blocks[i].words === undefined ? (blocks[i].words = wordCount(blocks[i].text)) : blocks[i].words;
+      words[current[i]] += w;
+      count[current[i]] += 1;
+      total += w;
+    }
+    var bar = document.getElementById("bar");
+    var legend = document.getElementById("legend");
+    bar.textContent = "";
+    legend.textContent = "";
+    labels.forEach(function (name, n) {
+      if (words[n]) {
+        var part = el("span", "l" + n);
+        part.style.width = (100 * words[n] / total) + "%";
+        part.title = name + ": " + words[n] + " words";
+        bar.appendChild(part);
+      }
+      var item = el("label", "lg l" + n + (count[n] ? "" : " none"));
+      var box = el("input");
+      box.type = "checkbox";
+      box.checked = !hidden[n];
+      box.dataset.label = n;
+      item.appendChild(box);
+      item.appendChild(el("span", "sw"));
+      item.appendChild(el("span", "name", name));
+      var pct = total ? Math.round(100 * words[n] / total) : 0;
+      var counts = plural(words[n], "word") + " (" + pct + "%) · " + plural(count[n], "block");
+      item.appendChild(el("span", "cnt", counts));
+      if (n < 9) item.appendChild(el("kbd", "", String(n + 1)));
+      legend.appendChild(item);
+    });
+    var fixes = corrections();
+    var button = document.getElementById("export");
+    button.textContent = "Export labelled blocks" + (fixes ? " (" + fixes + " corrected)" : "");
+    document.getElementById("undo").disabled = !history.length;
+  }
+
+  function scores() {
+    if (!data.scores) return;
+    var box = document.getElementById("scores");
+    box.hidden = false;
+    var table = el("table", "scores");
+    var head = el("tr");
+    ["label", "precision", "recall", "F1", "gold words"].forEach(function (h) {
+      head.appendChild(el("th", "", h));
+    });
+    table.appendChild(el("thead")).appendChild(head);
+    var body = el("tbody");
+    data.scores.rows.forEach(function (r) {
+      var row = el("tr");
+      var cell = el("td");
+      cell.appendChild(el("span", "chip small l" + labelNumber(r.label), r.label));
+      row.appendChild(cell);
+      [r.precision, r.recall, r.f1].forEach(function (x) { row.appendChild(el("td", "num", x.toFixed(3))); });
+      row.appendChild(el("td", "num", String(r.words)));
+      body.appendChild(row);
+    });
+    table.appendChild(body);
+    var wrap = el("div", "scroll");
+    wrap.appendChild(table);
+    box.appendChild(wrap);
+    var wrong = blocks.filter(function (b) { return b.agrees === false; }).length;
+    box.appendChild(el("p", "", "Macro F1 over the six labels: " + data.scores.macro_f1.toFixed(3) + ". " +
+      plural(wrong, "block") + (wrong === 1 ? " disagrees" : " disagree") +
+      " with the gold labels (outlined in red)."));
+    var toggle = el("label", "check");
+    var check = el("input");
+    check.type = "checkbox";
+    check.id = "only-wrong";
+    toggle.appendChild(check);
+    toggle.appendChild(document.createTextNode(" show only blocks that disagree"));
+    box.appendChild(toggle);
+    check.addEventListener("change", function () { onlyDisagreeing = check.checked; applyFilter(); });
+  }
+
+  // -- the extracted text ----------------------------------------------------------------------
+
+  function showExtract() {
+    var parts = [];
+    for (var i = 0; i < blocks.length; i++) {
+      if (EXTRACT.indexOf(labels[current[i]]) >= 0) parts.push(blocks[i].text);
+    }
+    var box = document.getElementById("extract");
+    box.firstElementChild.textContent = parts.length ? parts.join("\n\n") : "(no headline or body blocks)";
+  }
+
+  function toggleExtract() {
+    var box = document.getElementById("extract");
+    var on = box.hidden;
+    box.hidden = !on;
+    list.hidden = on;
+    document.getElementById("view").setAttribute("aria-pressed", String(on));
+    document.getElementById("view").textContent = on ? "Show blocks" : "Show extracted text";
+    if (on) showExtract();
+  }
+
+  // -- the page itself, beside the blocks (HTML input) ----------------------------------------
+
+  function togglePage() {
+    var aside = document.getElementById("original");
+    var button = document.getElementById("page-view");
+    var on = aside.hidden;
+    if (on && !aside.querySelector("iframe")) {
+      var frame = el("iframe");
+      frame.setAttribute("sandbox", "");  // no scripts, forms, popups or navigation of this page
+      frame.setAttribute("referrerpolicy", "no-referrer");
+      frame.title = "The page as shown without scripts";
+      frame.srcdoc = data.preview;
+      aside.appendChild(frame);
+    }
+    aside.hidden = !on;
+    document.body.classList.toggle("side", on);
+    button.setAttribute("aria-pressed", String(on));
+    button.textContent = on ? "Hide the page" : "Show the page";
+    aside.style.top = document.getElementById("toolbar").offsetHeight + "px";
+  }
+
+  // -- events ----------------------------------------------------------------------------------
+
+  function blockIndex(target) {
+    var node = target.closest(".b");
+    return node && node.parentNode === list ? Number(node.dataset.i) : -1;
+  }
+
+  list.addEventListener("click", function (event) {
+    var pick = event.target.closest("button.pick");
+    if (pick) {
+      relabel(selected, Number(pick.dataset.label));
+      return;
+    }
+    if (event.target.closest("#detail")) return;
+    var i = blockIndex(event.target);
+    if (i >= 0) select(i === selected ? -1 : i);
+  });
+
+  list.addEventListener("mouseover", function (event) {
+    var i = blockIndex(event.target);
+    if (i >= 0 && !elements[i].title) {
+      elements[i].title = labels[blocks[i].label] + ", confidence " + blocks[i].confidence.toFixed(2) +
+        " (" + blocks[i].votes.length + " votes): click for the votes";
+    }
+  });
+
+  document.getElementById("legend").addEventListener("change", function (event) {
+    var n = Number(event.target.dataset.label);
+    hidden[n] = !event.target.checked;
+    applyFilter();
+  });
+
+  document.getElementById("undo").addEventListener("click", undo);
+  document.getElementById("export").addEventListener("click", exportLabels);
+  document.getElementById("view").addEventListener("click", toggleExtract);
+  if (data.preview) {
+    document.getElementById("page-view").hidden = false;
+    document.getElementById("page-view").addEventListener("click", togglePage);
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.target.closest && event.target.closest("textarea, select, input:not([type=checkbox])")) return;
+    if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === "z") {
+      event.preventDefault();
+      undo();
+      return;
+    }
+    if (event.ctrlKey || event.metaKey || event.altKey || list.hidden) return;
+    if (event.key === "ArrowDown" || event.key === "j") { event.preventDefault(); move(1); }
+    else if (event.key === "ArrowUp" || event.key === "k") { event.preventDefault(); move(-1); }
+    else if (event.key === "Escape") select(-1);
+    else if (event.key === "u") undo();
+    else if (/^[1-9]$/.test(event.key) && selected >= 0) relabel(selected, Number(event.key) - 1);
+  });
+
+  labelStyles();
+  load();
+  build();
+  summarise();
+  scores();
+  applyFilter();
+  // Milliseconds from navigation start to the first frame drawn with the blocks (tests read it).
+  requestAnimationFrame(function () {
+    setTimeout(function () { document.body.dataset.ready = String(Math.round(performance.now())); }, 0);
+  });
+})();
