@@ -27,7 +27,9 @@ def test_built_in_plugins_come_from_the_entry_point_group():
     registry = make_registry()
     names = {name for name, _ in registry.manager.list_name_plugin()}
     assert names >= BUILT_IN
-    assert registry.distributions["body"][0] == "pageparts"
+    assert registry.sources["body"].distribution == "pageparts"
+    assert registry.sources["body"].module == "pageparts.plugins.body"
+    assert registry.sources["body"].path.endswith("body.py")
     assert {info.name for info in registry.plugin_infos()} >= {"body", "navigation", "related-links"}
 
 
