@@ -52,7 +52,7 @@ def hook_problem(plugin: object) -> str | None:
             return f"{attribute} is not marked @pageparts.hookimpl, so pageparts would never call it"
         if spec is None:
             return f"{attribute} is not a pageparts hook (misspelt?); the hooks are {', '.join(HOOKS)}"
-        asked, given = _arguments(function), _arguments(spec)
+        asked, given = hook_arguments(function), hook_arguments(spec)
         unknown = [name for name in asked if name not in given]
         if unknown:
             return (
@@ -69,7 +69,7 @@ def hook_problem(plugin: object) -> str | None:
     return None
 
 
-def _arguments(function: Callable[..., object]) -> list[str]:
+def hook_arguments(function: Callable[..., object]) -> list[str]:
     """The arguments pluggy passes to ``function``: named ones without a default."""
     return [
         p.name
