@@ -49,6 +49,6 @@ class OnError(StrEnum):
 
 
 # Importing the command modules registers their commands on ``app``.
-from . import classify, evaluate, plugins  # noqa: E402
+from . import classify, evaluate, new_plugin, plugins  # noqa: E402
 
-__all__ = ["app", "classify", "evaluate", "plugins"]
+__all__ = ["app", "classify", "evaluate", "new_plugin", "plugins"]
