@@ -76,6 +76,8 @@ class Registry:
         outcome = name_problem(name, "plugin name") or hook_problem(plugin) or _describe(plugin, name, source)
         if isinstance(outcome, PluginInfo) and self.manager.has_plugin(name):
             outcome = f"a plugin named {name!r} is already loaded"
+        elif isinstance(outcome, PluginInfo) and self.manager.is_registered(plugin):
+            outcome = f"it is already loaded as {self.manager.get_name(plugin)!r}"
         if isinstance(outcome, str):
             self.load_errors[name] = outcome
             return False

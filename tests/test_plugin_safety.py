@@ -93,6 +93,12 @@ def test_two_packages_claiming_one_plugin_name_load_neither(monkeypatch):
     assert not registry.manager.has_plugin("menu")
 
 
+def test_one_plugin_object_under_two_names_is_loaded_once():
+    menu = KeywordPlugin("menu", "navigation", "home")
+    registry = registry_with(menu=menu, site=menu)
+    assert registry.load_errors == {"site": "it is already loaded as 'menu'"}
+
+
 def test_two_plugins_introducing_one_label_clash_and_both_are_named():
     registry = registry_with(
         alpha=KeywordPlugin("alpha", "comments", "reply"), beta=KeywordPlugin("beta", "comments", "said")
