@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-import math
 import os
 import sys
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
+from .budget import DEFAULT_TIME_BUDGET, PluginTimeout, time_limit
 from .combine import CombineOptions, combine
+from .contract import checked_votes
 from .document import Document, Vote
 from .reading import MAX_BYTES, STDIN, InputError, looks_binary, read_source, to_utf8, unpack
 from .registry import Registry, make_registry
@@ -29,6 +31,8 @@ class Options:
     combine: CombineOptions = field(default_factory=CombineOptions)
     max_bytes: int = MAX_BYTES
     disabled: tuple[str, ...] = ()
+    time_budget: float | None = DEFAULT_TIME_BUDGET
+    """Seconds one plugin may spend on one document (None: no limit); see ``pageparts.budget``."""
 
 
 @dataclass
@@ -195,11 +199,24 @@ class Runner:
     def _collect_votes(self, document: Document) -> list[Vote]:
         votes: list[Vote] = []
         n_blocks = len(document.blocks)
+        budget = self.options.time_budget
         for name, function, labels in self._classifier_plugins():
+            problem = None
+            started = time.perf_counter()
             try:
-                votes.extend(_checked_votes(function(document=document), name, labels, n_blocks))
+                with time_limit(budget):
+                    cast = function(document=document)
+                spent = time.perf_counter() - started
+                if budget and spent > budget:
+                    problem = f"took {spent:.2f} s on this document, over its time budget of {budget:g} s"
+                else:
+                    votes.extend(checked_votes(cast, name, labels, n_blocks))
+            except PluginTimeout:
+                problem = f"was stopped after {budget:g} s on this document, its time budget"
             except Exception as error:  # a plugin must never stop the run
-                message = f"plugin {name!r} failed, its votes were dropped: {_one_line(error)}"
+                problem = f"failed: {_one_line(error)}"
+            if problem is not None:
+                message = f"plugin {name!r} {problem}; its votes were dropped"
                 document.warnings.append(message)
                 self.failed_plugins.setdefault(name, message)
         return votes
@@ -242,29 +259,6 @@ def _chunks(sources: Iterable[str], size: int, max_bytes: int) -> Iterator[list[
             chunk = []
     if chunk:
         yield chunk
-
-
-def _checked_votes(cast: object, plugin: str, labels: tuple[str, ...], n_blocks: int) -> list[Vote]:
-    """The plugin's votes, or a ValueError describing the first thing wrong with them."""
-    if cast is None:
-        return []
-    if not isinstance(cast, list | tuple):
-        raise ValueError(f"returned {type(cast).__name__}, not a list of votes")
-    for vote in cast:
-        _check_vote(vote, labels, n_blocks)
-    return [vote if vote.plugin == plugin else replace(vote, plugin=plugin) for vote in cast]
-
-
-def _check_vote(vote: object, labels: tuple[str, ...], n_blocks: int) -> None:
-    """Raise a ValueError describing the first thing wrong with ``vote``, if anything is."""
-    if not isinstance(vote, Vote):
-        raise ValueError(f"returned {type(vote).__name__} among its votes")
-    if vote.label not in labels:
-        raise ValueError(f"voted for undeclared label {vote.label!r}")
-    if not isinstance(vote.score, int | float) or not math.isfinite(vote.score) or not 0 <= vote.score <= 1:
-        raise ValueError(f"gave score {vote.score!r}, outside [0, 1]")
-    if not isinstance(vote.block, int) or not 0 <= vote.block < n_blocks:
-        raise ValueError(f"voted on block {vote.block!r}, which does not exist")
 
 
 def _one_line(error: BaseException) -> str:

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
 import pytest
+from pageparts.cli import app
 from pageparts.document import Document, Vote
 from pageparts.hookspecs import hookimpl
 from pageparts.plugin_info import PluginInfo
-from pageparts.registry import Registry, make_registry
+from pageparts.registry import LOAD_PLUGINS_ENV, Registry, make_registry
 from pageparts.splitters import text as text_splitter
+from typer.testing import CliRunner
 
 
 class KeywordPlugin:
@@ -52,3 +62,76 @@ def keyword_registry() -> Registry:
         menu=KeywordPlugin("menu", "navigation", "home"),
         prose=KeywordPlugin("prose", "body", "river", 0.8),
     )
+
+
+# -- third-party plugin packages, pip-installed as users install them -----------------------------
+
+ROOT = Path(__file__).parent.parent
+GENERATED_PLUGIN = "reader-poll"
+"""The plugin ``pageparts new-plugin`` makes for the tests."""
+
+
+@dataclass(frozen=True)
+class PluginSite:
+    """A scratch site-packages folder with third-party plugin packages installed, and the
+    package made by ``pageparts new-plugin`` (installed editable from ``generated``)."""
+
+    site: Path
+    generated: Path
+
+    def python(self, code: str, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+        """Run ``code`` in a new Python that sees the packages, as if ``site`` were its site-packages."""
+        env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+        env.pop(LOAD_PLUGINS_ENV, None)
+        command = [sys.executable, "-c", f"import site; site.addsitedir({str(self.site)!r})\n{code}", *args]
+        return subprocess.run(command, env=env, input=stdin, capture_output=True, text=True, timeout=300)
+
+    def pageparts(self, *calls: tuple[str, ...]) -> list[Outcome]:
+        """Run ``pageparts`` with each tuple of arguments, all in one new Python (models load once)."""
+        done = self.python(_RUN_CLI, stdin=json.dumps([list(args) for args in calls]))
+        assert done.returncode == 0, done.stderr
+        return [Outcome(**outcome) for outcome in json.loads(done.stdout)]
+
+    def pytest(self, *args: str) -> subprocess.CompletedProcess:
+        code = "import sys, pytest; sys.exit(pytest.main(sys.argv[1:]))"
+        return self.python(code, "-p", "no:cacheprovider", *args)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+_RUN_CLI = """
+import json, sys
+from typer.testing import CliRunner
+from pageparts.cli import app
+outcomes = []
+for args in json.load(sys.stdin):
+    result = CliRunner().invoke(app, args)
+    error = repr(result.exception) if result.exception and result.exit_code not in (0, 1, 2) else ""
+    outcomes.append({"exit_code": result.exit_code, "stdout": result.stdout, "stderr": result.stderr + error})
+print(json.dumps(outcomes))
+"""
+
+
+@pytest.fixture(scope="session")
+def plugin_site(tmp_path_factory) -> PluginSite:
+    """tests/plugin_package and examples/pageparts-comments (copied, so no build files land in the
+    repository) and a package made by ``pageparts new-plugin``, pip-installed in one go (slow)."""
+    work = tmp_path_factory.mktemp("plugins")
+    made = CliRunner().invoke(app, ["new-plugin", GENERATED_PLUGIN, "--directory", str(work)])
+    assert made.exit_code == 0, made.output
+    packages = []
+    for source in (ROOT / "tests" / "plugin_package", ROOT / "examples" / "pageparts-comments"):
+        packages.append(work / source.name)
+        shutil.copytree(
+            source, packages[-1], ignore=shutil.ignore_patterns("build", "*.egg-info", "__pycache__")
+        )
+    generated = work / f"pageparts-{GENERATED_PLUGIN}"
+    site = work / "site"
+    command = [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(site)]
+    subprocess.run([*command, *map(str, packages), "-e", str(generated)], check=True, capture_output=True)
+    return PluginSite(site, generated)

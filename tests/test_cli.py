@@ -172,7 +172,15 @@ def test_output_file(cli, page, tmp_path):
 
 def test_plugins_lists_built_in_plugins_as_table_and_json(cli):
     table = cli("plugins").stdout
-    assert table.splitlines()[0].split() == ["name", "version", "model", "labels"]
+    assert table.splitlines()[0].split() == [
+        "name",
+        "status",
+        "version",
+        "model",
+        "labels",
+        "package",
+        "module",
+    ]
     assert any(line.split()[0] == "related-links" for line in table.splitlines()[1:])
     rows = {p["name"]: p for p in json.loads(cli("plugins", "--format", "json").stdout)["plugins"]}
     assert rows["fundraising"]["labels"] == ["fundraising"]

@@ -1,10 +1,6 @@
 """Plugin loading: entry points, only/disabled, the environment switch, broken plugins."""
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from pageparts.hookspecs import hookimpl
@@ -27,7 +23,9 @@ def test_built_in_plugins_come_from_the_entry_point_group():
     registry = make_registry()
     names = {name for name, _ in registry.manager.list_name_plugin()}
     assert names >= BUILT_IN
-    assert registry.distributions["body"][0] == "pageparts"
+    assert registry.sources["body"].distribution == "pageparts"
+    assert registry.sources["body"].module == "pageparts.plugins.body"
+    assert registry.sources["body"].path.endswith("body.py")
     assert {info.name for info in registry.plugin_infos()} >= {"body", "navigation", "related-links"}
 
 
@@ -65,45 +63,20 @@ def test_declared_labels_come_from_plugin_info():
     assert registry.declared_labels()["text-splitter"] == ()
 
 
-@pytest.fixture(scope="module")
-def installed_third_party_plugin(tmp_path_factory) -> Path:
-    """The test package under tests/plugin_package, pip-installed into a scratch folder."""
-    target = tmp_path_factory.mktemp("site")
-    package = Path(__file__).parent / "plugin_package"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--no-deps",
-            "--target",
-            str(target),
-            str(package),
-        ],
-        check=True,
-        capture_output=True,
+@pytest.mark.slow
+def test_an_installed_third_party_plugin_is_listed_and_votes(plugin_site, tmp_path):
+    page = tmp_path / "page.txt"
+    page.write_text("BREAKING NEWS\n\nThe river rose overnight, and the council met at dawn to discuss it.\n")
+    listed, result = plugin_site.pageparts(
+        ("plugins", "--format", "json"), ("classify", str(page), "-f", "jsonl")
     )
-    return target
-
-
-def run_cli(args: list[str], site: Path, stdin: str | None = None) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(site)}
-    env.pop(LOAD_PLUGINS_ENV, None)
-    command = [sys.executable, "-c", "from pageparts.cli import app; app()", *args]
-    return subprocess.run(command, env=env, input=stdin, capture_output=True, text=True, timeout=120)
-
-
-def test_an_installed_third_party_plugin_is_listed_and_votes(installed_third_party_plugin):
-    listed = run_cli(["plugins", "--format", "json"], installed_third_party_plugin)
     plugins = {p["name"]: p for p in json.loads(listed.stdout)["plugins"]}
     assert plugins["shouting"]["labels"] == ["shouting"]
     assert plugins["shouting"]["version"] == "1.2.3"
+    assert plugins["shouting"]["distribution"] == "pageparts-shouting"
+    assert plugins["shouting"]["module"] == "pageparts_shouting"
     assert "body" in plugins
 
-    page = "BREAKING NEWS\n\nThe river rose overnight, and the council met at dawn to discuss it.\n"
-    result = run_cli(["classify", "-", "--format", "jsonl"], installed_third_party_plugin, stdin=page)
     blocks = json.loads(result.stdout)["blocks"]
     assert blocks[0]["label"] == "shouting"
     assert blocks[0]["votes"][-1] == {

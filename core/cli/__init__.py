@@ -50,6 +50,6 @@ class OnError(StrEnum):
 
 
 # Importing the command modules registers their commands on ``app``.
-from . import classify, evaluate, plugins, report  # noqa: E402
+from . import classify, evaluate, new_plugin, plugins, report  # noqa: E402
 
-__all__ = ["app", "classify", "evaluate", "plugins", "report"]
+__all__ = ["app", "classify", "evaluate", "new_plugin", "plugins", "report"]

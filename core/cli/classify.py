@@ -34,7 +34,11 @@ def classify(
     explain: Annotated[bool, typer.Option(help="Show every vote under each block (table format).")] = False,
     config: Annotated[
         Path | None,
-        typer.Option(help="TOML file with threshold, context and [weights].", exists=True, dir_okay=False),
+        typer.Option(
+            help="TOML file with threshold, context, [weights], disable and time_budget.",
+            exists=True,
+            dir_okay=False,
+        ),
     ] = None,
     weights: Annotated[str | None, typer.Option(help="Plugin weights, e.g. body=2,navigation=0.5.")] = None,
     threshold: Annotated[
@@ -48,6 +52,18 @@ def classify(
         typer.Option(help="mean: weighted mean of votes (default); learned: fitted on hand-labelled pages."),
     ] = None,
     disable: Annotated[list[str] | None, typer.Option(help="Do not load this plugin (repeatable).")] = None,
+    time_budget: Annotated[
+        float | None,
+        typer.Option(
+            help="Seconds a plugin may take per document (default 10, 0: none), else its votes are dropped."
+        ),
+    ] = None,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            help="Stop with exit status 2 at the first plugin problem instead of going on without it."
+        ),
+    ] = False,
     output: Annotated[
         Path | None,
         typer.Option("--output", "-o", help="Write here instead of stdout (a directory for --format html)."),
@@ -67,7 +83,7 @@ def classify(
     from functools import partial
     from itertools import chain, islice
 
-    from ..config import load_combine_options, parse_weights
+    from ..config import load_combine_options, load_plugin_settings, parse_time_budget, parse_weights
     from ..output import render
     from ..reading import iter_sources
     from ..runner import Options, Runner
@@ -82,15 +98,23 @@ def classify(
             combine = replace(combine, context=context)
         if combiner is not None:
             combine = replace(combine, learned=combiner is Combiner.learned)
+        settings = load_plugin_settings(config)
+        budget = settings.time_budget if time_budget is None else parse_time_budget(time_budget)
     except ValueError as error:
         raise _fail(str(error)) from None
     if not 0 <= combine.context <= 1:
         raise _fail("--context must be between 0 and 1")
     wanted = tuple(label.strip() for label in labels.split(",") if label.strip()) if labels else None
 
-    runner = Runner(Options(input_format=input_format.value, combine=combine, disabled=tuple(disable or ())))
+    disabled = settings.disabled + tuple(disable or ())
+    options = Options(input_format=input_format.value, combine=combine, disabled=disabled, time_budget=budget)
+    runner = Runner(options)
+    for name in runner.registry.unknown_disabled:
+        typer.echo(f"pageparts: no plugin named {name!r} to disable", err=True)
     for name, error in runner.registry.load_errors.items():
-        typer.echo(f"pageparts: plugin {name!r} could not be loaded: {error}", err=True)
+        typer.echo(f"pageparts: plugin {name!r} left out: {error}", err=True)
+    if strict and runner.registry.load_errors:
+        raise typer.Exit(2)
     if output_format is OutputFormat.html:
         from .report import write_html_report
 
@@ -111,6 +135,8 @@ def classify(
     failed = 0
     try:
         for result in runner.run(chain(first, sources), jobs=jobs, render=show):
+            if strict and runner.failed_plugins:
+                break
             if result.error is not None:
                 failed += 1
                 if progress:
@@ -129,6 +155,8 @@ def classify(
             out.close()
     for message in runner.failed_plugins.values():
         typer.echo(f"pageparts: {message}", err=True)
+    if strict and runner.failed_plugins:
+        raise typer.Exit(2)
     if failed:
         raise typer.Exit(1)
 

@@ -1,13 +1,16 @@
-"""`pageparts plugins`: list the registered plugins."""
+"""`pageparts plugins`: list the plugins found, where they come from, and whether they are used."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from . import ListFormat, app
+from . import ListFormat, _fail, app
+
+COLUMNS = ("name", "status", "version", "model", "labels", "package", "module")
 
 
 @app.command()
@@ -15,22 +18,59 @@ def plugins(
     output_format: Annotated[
         ListFormat, typer.Option("--format", "-f", help="table or json.")
     ] = ListFormat.table,
+    disable: Annotated[
+        list[str] | None, typer.Option(help="Show this plugin as disabled (repeatable).")
+    ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option(help="TOML config file whose disable key to apply.", exists=True, dir_okay=False),
+    ] = None,
 ) -> None:
-    """List the registered plugins, their versions, labels and whether they use a model."""
-    from dataclasses import asdict
+    """List every plugin found: status (enabled, disabled, left out and why), version, labels, origin."""
+    from ..config import load_plugin_settings
+    from ..registry import ENABLED, make_registry
 
-    from ..registry import make_registry
-
-    registry = make_registry()
-    infos = registry.plugin_infos()
+    try:
+        disabled = load_plugin_settings(config).disabled + tuple(disable or ())
+    except ValueError as error:
+        raise _fail(str(error)) from None
+    registry = make_registry(disabled=disabled)
+    for name in registry.unknown_disabled:
+        typer.echo(f"pageparts: no plugin named {name!r} to disable", err=True)
+    entries = registry.entries()
     if output_format is ListFormat.json:
-        rows = [{**asdict(info), "labels": list(info.labels)} for info in infos]
-        errors = [{"name": name, "error": error} for name, error in registry.load_errors.items()]
+        rows = [
+            {
+                "name": entry.name,
+                "status": entry.status,
+                "enabled": entry.status == ENABLED,
+                "version": entry.info.version if entry.info else entry.source.version,
+                "uses_model": entry.info.uses_model if entry.info else None,
+                "labels": list(entry.info.labels) if entry.info else [],
+                "shared_labels": list(entry.info.shared_labels) if entry.info else [],
+                "description": entry.info.description if entry.info else "",
+                "distribution": entry.source.distribution,
+                "distribution_version": entry.source.version,
+                "module": entry.source.module,
+                "path": entry.source.path,
+                "problem": entry.problem,
+            }
+            for entry in entries
+        ]
+        errors = [{"name": name, "error": error} for name, error in sorted(registry.load_errors.items())]
         typer.echo(json.dumps({"plugins": rows, "load_errors": errors}, indent=2))
         return
-    typer.echo(f"{'name':<16}{'version':<10}{'model':<7}labels")
-    for info in infos:
-        model = "yes" if info.uses_model else "no"
-        typer.echo(f"{info.name:<16}{info.version:<10}{model:<7}{', '.join(info.labels) or '-'}")
-    for name, error in registry.load_errors.items():
-        typer.echo(f"{name:<16}failed to load: {error}")
+    table = [COLUMNS]
+    for entry in entries:
+        info, source = entry.info, entry.source
+        package = f"{source.distribution} {source.version}" if source.distribution else "-"
+        model = ("yes" if info.uses_model else "no") if info else "-"
+        version = (info.version if info else source.version) or "-"
+        labels = ",".join(info.labels) if info and info.labels else "-"
+        table.append((entry.name, entry.status, version, model, labels, package, source.module or "-"))
+    widths = [max(len(row[i]) for row in table) for i in range(len(COLUMNS))]
+    for row in table:
+        typer.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+    problems = [f"{entry.name}: {entry.problem}" for entry in entries if entry.problem]
+    if problems:
+        typer.echo("\nleft out:\n" + "\n".join(problems))
