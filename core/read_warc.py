@@ -1,7 +1,7 @@
 """WARC files (web crawls, such as Common Crawl's): each HTML or text ``response`` record is a document.
 
 Read with FastWARC (the ``warc`` extra; docs/scale.md says why this library) one record at a
-time. HTTP headers are stripped, chunked and compressed payloads decoded, and the charset of the
+time. HTTP headers are stripped, chunked and compressed bodies decoded, and the charset of the
 HTTP ``Content-Type`` travels with the content. Other records (requests, metadata, images, ...)
 are skipped and counted.
 """
@@ -39,7 +39,7 @@ def read_warc(path: str, max_bytes: int = MAX_BYTES, stats: ReadStats | None = N
     last = "at the start"
     try:
         with handle:
-            for record in ArchiveIterator(handle, parse_http=True, auto_decode="all"):
+            for record in ArchiveIterator(handle, parse_http=True):
                 item = _document(record, path, max_bytes)
                 if item is None:
                     stats.skipped += 1
@@ -66,13 +66,33 @@ def _document(record: Any, path: str, max_bytes: int) -> Input | None:
     content_type = (record.http_content_type or "").lower()
     if not record.is_http or content_type not in DOCUMENT_TYPES:
         return None
-    payload = record.reader.read(max_bytes + 1)
+    try:
+        body, encoded = _decoding(record)
+        payload = body.read(max_bytes + 1)
+    except (OSError, ValueError) as error:  # a body whose chunked or compressed encoding is broken
+        return Input(source, url=url, id=ident, error=f"bad HTTP body: {' '.join(str(error).split())}")
     if len(payload) > max_bytes:
         return Input(
             source, url=url, id=ident, error=f"document is larger than {max_bytes // (1024 * 1024)} MB"
         )
-    encoded = any(record.http_headers.get(name) for name in ("Content-Encoding", "Transfer-Encoding"))
     if not encoded and len(payload) < record.content_length:  # an uncompressed file cut short
         return Input(source, url=url, id=ident, error="truncated WARC record")
     input_format = "text" if content_type == "text/plain" else "html"
     return Input(source, payload, input_format, record.http_charset, url, ident)
+
+
+def _decoding(record: Any) -> tuple[Any, bool]:
+    """A reader of the record's HTTP body with its transfer and content encodings undone, and
+    whether there were any. (Decoded here rather than by the iterator, so that a broken body
+    costs only its own record.)"""
+    from fastwarc.stream_io import BrotliReader, ChunkedReader, GzipReader
+
+    headers, reader, encoded = record.http_headers, record.reader, False
+    if "chunked" in (headers.get("Transfer-Encoding") or "").lower():
+        reader, encoded = ChunkedReader(reader), True
+    coding = (headers.get("Content-Encoding") or "").strip().lower()
+    if coding in ("gzip", "x-gzip", "deflate"):
+        reader, encoded = GzipReader(reader, zlib=coding == "deflate"), True
+    elif coding == "br":
+        reader, encoded = BrotliReader(reader), True
+    return reader, encoded
