@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from .reading import MAX_BYTES, Input, InputError, ReadStats, open_binary
+from .reading import MAX_BYTES, Input, InputError, ReadStats, open_binary, read_at_most
 
 DOCUMENT_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain"})
 """HTTP content types of the response records that are documents."""
@@ -68,7 +68,7 @@ def _document(record: Any, path: str, max_bytes: int) -> Input | None:
         return None
     try:
         body, encoded = _decoding(record)
-        payload = body.read(max_bytes + 1)
+        payload = read_at_most(body, max_bytes + 1)
     except (OSError, ValueError) as error:  # a body whose chunked or compressed encoding is broken
         return Input(source, url=url, id=ident, error=f"bad HTTP body: {' '.join(str(error).split())}")
     if len(payload) > max_bytes:

@@ -107,7 +107,17 @@ def iter_sources(paths: list[str]) -> Iterator[str]:
 def read_source(source: str | os.PathLike[str], max_bytes: int = MAX_BYTES) -> bytes:
     """The content of a file (or of standard input for ``-``), gunzipped if needed."""
     with open_binary(str(source)) as handle:
-        return unpack(handle.read(max_bytes + 1), max_bytes)
+        return unpack(read_at_most(handle, max_bytes + 1), max_bytes)
+
+
+def read_at_most(handle: BinaryIO, limit: int) -> bytes:
+    """Up to ``limit`` bytes from ``handle``, 64 KiB at a time (one ``read(limit)`` allocates all
+    ``limit`` bytes first, which costs more than reading a small page)."""
+    chunks, size = [], 0
+    while size < limit and (chunk := handle.read(min(1 << 16, limit - size))):
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
 
 
 def open_binary(path: str) -> BinaryIO:
