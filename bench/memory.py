@@ -26,9 +26,34 @@ import time
 from pathlib import Path
 
 WORDS = (
-    "river council barrier flood street town vote budget spring winter road school market bridge "
-    "residents engineers mayor plan report water storm repair summer harbour library park train"
-).split()
+    "river",
+    "council",
+    "barrier",
+    "flood",
+    "street",
+    "town",
+    "vote",
+    "budget",
+    "spring",
+    "winter",
+    "road",
+    "school",
+    "market",
+    "bridge",
+    "residents",
+    "engineers",
+    "mayor",
+    "plan",
+    "report",
+    "water",
+    "storm",
+    "repair",
+    "summer",
+    "harbour",
+    "library",
+    "park",
+    "train",
+)
 
 
 def page(i: int) -> str:

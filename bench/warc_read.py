@@ -24,7 +24,8 @@ def write(path: Path, records: int, kb: int) -> None:
     sentence = "The council met at dawn to discuss the flood barrier on Mill Street. "
     with path.open("wb") as out:
         for i in range(records):
-            body = f"<html><body><h1>Story {i}</h1><p>{sentence * (kb * 1024 // len(sentence))}</p></body></html>"
+            text = sentence * (kb * 1024 // len(sentence))
+            body = f"<html><body><h1>Story {i}</h1><p>{text}</p></body></html>"
             for kind, block in (
                 (WarcRecordType.request, b"GET / HTTP/1.1\r\n\r\n"),
                 (

@@ -233,3 +233,17 @@ def test_cli_reads_json_lines_from_standard_input(tmp_path):
     record = json.loads(result.stdout)
     assert result.exit_code == 0 and result.stderr == ""  # piped, no errors: quiet
     assert (record["source"], record["url"], len(record["blocks"])) == ("-:1", "https://e.org", 2)
+
+
+def test_urls_are_read_through_fsspec():
+    import fsspec
+
+    lines = "".join(json.dumps({"text": f"document {i}"}) + "\n" for i in range(3))
+    with fsspec.open("memory://pageparts-test/docs.jsonl.gz", "wb") as handle:
+        handle.write(gzip.compress(lines.encode()))
+    items = list(iter_inputs(["memory://pageparts-test/docs.jsonl.gz"]))
+    assert [(i.source, i.content) for i in items] == [
+        (f"memory://pageparts-test/docs.jsonl.gz:{n + 1}", f"document {n}".encode()) for n in range(3)
+    ]
+    [missing] = iter_inputs(["memory://pageparts-test/missing.warc"])
+    assert missing.error.startswith("no such file")

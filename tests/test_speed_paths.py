@@ -162,3 +162,12 @@ def test_progress_line_shows_documents_rate_and_errors():
     assert stream.getvalue().endswith("8 documents, " + stream.getvalue().rsplit(", ", 2)[1] + ", 3 errors")
     progress.close()  # the run's summary line follows
     assert stream.getvalue().endswith("3 errors\r\x1b[K")
+
+
+def test_the_summary_line_counts_documents_errors_skipped_records_and_time():
+    from pageparts.cli.classify import summary_line
+
+    assert summary_line(1000, 3, 0, 12.34) == "1,000 documents, 3 errors, 12.3 s"
+    assert summary_line(1, 1, 1, 0.04, already=2500) == (
+        "1 document, 1 error, 1 WARC record skipped (not HTML or text), 2,500 already in the output, 0.0 s"
+    )
