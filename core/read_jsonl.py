@@ -98,5 +98,4 @@ def _too_large(max_bytes: int) -> str:
 def _reason(error: BaseException) -> str:
     if isinstance(error, EOFError):
         return "truncated gzip data"
-    text = " ".join(str(error).split()) or type(error).__name__
-    return text if isinstance(error, InputError) else f"corrupt data ({text})"
+    return f"corrupt data ({' '.join(str(error).split()) or type(error).__name__})"

@@ -82,7 +82,7 @@ def test_cli_dask_engine_reports_errors_and_a_summary(cluster, inputs, tmp_path)
         "line 1 column 2 (char 1)",
     ]
     assert lines[2].startswith("pageparts: 8 documents, 2 errors, ")
-    assert lines[2].endswith(f", 3 partitions written to {output}")
+    assert lines[2].endswith(f", 3 partitions run, output in {output}")
     assert len((output / "part-00002.jsonl").read_text().splitlines()) == 3
 
 

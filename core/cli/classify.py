@@ -6,11 +6,14 @@ import sys
 import time
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from . import Combiner, InputFormat, OutputFormat, _fail, app
+
+if TYPE_CHECKING:
+    from ..runner import Options
 
 
 class InputKind(StrEnum):
@@ -131,7 +134,7 @@ def classify(
         assert output is not None
         chosen = output_format or OutputFormat.jsonl
         show_options = {"format_name": chosen.value, "labels": wanted, "explain": explain}
-        classify_on_dask(
+        run_on_dask(
             paths, str(output), runner.options, input_kind, scheduler, partition_size, resume, show_options
         )
         return
@@ -216,10 +219,10 @@ def summary_line(documents: int, errors: int, skipped: int, seconds: float, alre
     return ", ".join([*parts, f"{seconds:.1f} s"])
 
 
-def classify_on_dask(
+def run_on_dask(
     paths: list[str],
     output_dir: str,
-    options,
+    options: Options,
     input_kind: InputKind,
     scheduler: str | None,
     partition_size: int,
@@ -265,8 +268,13 @@ def classify_on_dask(
         typer.echo(f"pageparts: {message}", err=True)
     failed = summary.errors + summary.failed_partitions
     if failed or sys.stderr.isatty():
-        line = summary_line(summary.documents, failed, summary.skipped, time.monotonic() - started)
-        typer.echo(f"pageparts: {line}, {summary.partitions:,} partitions written to {output_dir}", err=True)
+        seconds = time.monotonic() - started
+        line = summary_line(summary.documents, failed, summary.skipped, seconds)
+        if summary.already_done:
+            line += f", {summary.already_done:,} partitions already done"
+        typer.echo(
+            f"pageparts: {line}, {summary.partitions:,} partitions run, output in {output_dir}", err=True
+        )
     if failed:
         raise typer.Exit(1)
 
