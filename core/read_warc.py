@@ -46,8 +46,11 @@ def read_warc(path: str, max_bytes: int = MAX_BYTES, stats: ReadStats | None = N
                 else:
                     last = f"after offset {record.stream_pos}"
                     yield item
-    except (OSError, ValueError) as error:
-        yield Input(path, error=f"cannot read further {last}: {' '.join(str(error).split())}")
+    except (KeyboardInterrupt, SystemExit, GeneratorExit):
+        raise
+    except BaseException as error:  # FastWARC's errors, and its panics, which are BaseExceptions
+        reason = " ".join(str(error).split()) or type(error).__name__
+        yield Input(path, error=f"cannot read further {last}: {reason[:300]}")
 
 
 def _document(record: Any, path: str, max_bytes: int) -> Input | None:

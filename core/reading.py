@@ -209,19 +209,28 @@ _NOT_FOR_PAGES = frozenset({"utf_7", "idna", "punycode", "raw_unicode_escape", "
 
 
 class _StdinBytes:
-    """Standard input's bytes, as a file object that closing leaves open."""
+    """Standard input's bytes, as a file object that closing leaves open and that knows how far
+    it has read (``tell``), which a pipe does not."""
 
     def __init__(self) -> None:
         self.buffer = sys.stdin.buffer
+        self.position = 0
 
     def read(self, size: int = -1) -> bytes:
-        return self.buffer.read(size)
+        data = self.buffer.read(size)
+        self.position += len(data)
+        return data
 
     def readline(self, size: int = -1) -> bytes:
-        return self.buffer.readline(size)
+        data = self.buffer.readline(size)
+        self.position += len(data)
+        return data
 
     def peek(self, size: int = 0) -> bytes:
         return self.buffer.peek(size) if hasattr(self.buffer, "peek") else b""
+
+    def tell(self) -> int:
+        return self.position
 
     def close(self) -> None:
         pass

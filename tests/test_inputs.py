@@ -247,3 +247,13 @@ def test_urls_are_read_through_fsspec():
     ]
     [missing] = iter_inputs(["memory://pageparts-test/missing.warc"])
     assert missing.error.startswith("no such file")
+
+
+def test_cli_reads_a_warc_file_from_standard_input(tmp_path):
+    path, offsets = crawl(tmp_path)
+    result = CliRunner().invoke(
+        app, ["classify", "-", "--input-kind", "warc", "-f", "jsonl", "--jobs", "1"], input=path.read_bytes()
+    )
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["source"] for r in records] == [f"-:{offsets[n]}" for n in (2, 4, 5, 6, 7, 8)]
+    assert result.exit_code == 1 and "bad HTTP body" in records[4]["error"]
