@@ -1,26 +1,100 @@
-"""Reading documents: paths, directories, standard input, raw bytes; gzip; size limits."""
+"""Reading documents: paths, directories, standard input, JSON Lines and WARC files; gzip; size limits.
+
+Everything is read as a stream: ``iter_inputs`` yields one ``Input`` at a time, so memory does
+not grow with the number of documents.
+"""
 
 from __future__ import annotations
 
+import codecs
 import os
 import sys
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import BinaryIO
 
 MAX_BYTES = 100 * 1024 * 1024
 """Documents larger than this (after decompression) are refused with an error."""
 
 STDIN = "-"
 
+INPUT_KINDS = ("auto", "file", "jsonl", "warc")
+"""How a path is read: ``file`` is one document; ``jsonl`` and ``warc`` hold many; ``auto`` goes by
+the file name (``.jsonl``, ``.jsonl.gz``, ``.warc``, ``.warc.gz``; anything else is a ``file``)."""
+
 
 class InputError(ValueError):
     """A document that cannot be read or split; the message is one line for the user."""
 
 
+@dataclass(frozen=True, slots=True)
+class Input:
+    """One document to classify: a file to read (``content`` None), or content a reader already has.
+
+    ``source`` names the input in the output and is unique within a run: the path, ``FILE:LINE`` for a
+    JSON Lines record (or the record's own ``source``), ``FILE:OFFSET`` for a WARC record.
+    ``input_format`` and ``charset`` are what the input itself says (a record's ``html`` or
+    ``text`` field, an HTTP ``Content-Type`` charset). ``url`` and ``id`` are written to the
+    output when known. ``error`` is set when the reader could not get the document.
+    """
+
+    source: str
+    content: bytes | None = None
+    input_format: str | None = None
+    charset: str | None = None
+    url: str | None = None
+    id: str | None = None
+    error: str | None = None
+
+
+@dataclass
+class ReadStats:
+    """What the readers passed over: records of a WARC file that are not documents."""
+
+    skipped: int = 0
+
+
+def as_input(source: str | os.PathLike[str] | Input) -> Input:
+    """``source`` as an ``Input`` (a path or ``-`` becomes a file to read)."""
+    return source if isinstance(source, Input) else Input(str(source))
+
+
+def input_kind(path: str) -> str:
+    """The kind of input ``path`` is, by its name."""
+    name = path.lower()
+    if name.endswith((".jsonl", ".jsonl.gz")):
+        return "jsonl"
+    if name.endswith((".warc", ".warc.gz")):
+        return "warc"
+    return "file"
+
+
+def iter_inputs(
+    paths: Iterable[str], kind: str = "auto", max_bytes: int = MAX_BYTES, stats: ReadStats | None = None
+) -> Iterator[Input]:
+    """Every document in ``paths`` (directories recursively), in order, one at a time.
+
+    ``kind`` forces how each file is read (``auto``: by its name, see ``INPUT_KINDS``).
+    """
+    from .read_jsonl import read_jsonl
+    from .read_warc import read_warc
+
+    stats = stats if stats is not None else ReadStats()
+    for path in iter_sources(paths):
+        chosen = input_kind(path) if kind == "auto" else kind
+        if chosen == "jsonl":
+            yield from read_jsonl(path, max_bytes)
+        elif chosen == "warc":
+            yield from read_warc(path, max_bytes, stats)
+        else:
+            yield Input(path)
+
+
 def iter_sources(paths: list[str]) -> Iterator[str]:
     """Expand the command line's paths: files as given, directories recursively (sorted)."""
     for path in paths:
-        if path != STDIN and os.path.isdir(path):
+        if path != STDIN and "://" not in path and os.path.isdir(path):
             for root, dirs, files in os.walk(path):
                 dirs.sort()
                 for name in sorted(files):
@@ -32,17 +106,46 @@ def iter_sources(paths: list[str]) -> Iterator[str]:
 
 def read_source(source: str | os.PathLike[str], max_bytes: int = MAX_BYTES) -> bytes:
     """The content of a file (or of standard input for ``-``), gunzipped if needed."""
-    if str(source) == STDIN:
-        return unpack(sys.stdin.buffer.read(max_bytes + 1), max_bytes)
+    with open_binary(str(source)) as handle:
+        return unpack(read_at_most(handle, max_bytes + 1), max_bytes)
+
+
+def read_at_most(handle: BinaryIO, limit: int) -> bytes:
+    """Up to ``limit`` bytes from ``handle``, 64 KiB at a time (one ``read(limit)`` allocates all
+    ``limit`` bytes first, which costs more than reading a small page)."""
+    chunks, size = [], 0
+    while size < limit and (chunk := handle.read(min(1 << 16, limit - size))):
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
+
+
+def open_binary(path: str) -> BinaryIO:
+    """``path`` opened for reading bytes: standard input for ``-``, a URL through fsspec.
+
+    Raises InputError with a one-line message when it cannot be opened.
+    """
+    if path == STDIN:
+        return _StdinBytes()  # type: ignore[return-value]
+    if "://" in path:
+        try:
+            import fsspec
+        except ImportError:
+            raise InputError(f"reading URLs needs fsspec (pip install fsspec): {path}") from None
+        try:
+            return fsspec.open(path, "rb").open()
+        except FileNotFoundError:
+            raise InputError(f"no such file: {path}") from None
+        except Exception as error:  # fsspec's many back-ends raise their own errors
+            raise InputError(f"cannot open {path}: {' '.join(str(error).split())}") from None
     try:
-        with open(source, "rb") as handle:
-            return unpack(handle.read(max_bytes + 1), max_bytes)
+        return open(path, "rb")
     except FileNotFoundError:
-        raise InputError(f"no such file: {source}") from None
+        raise InputError(f"no such file: {path}") from None
     except IsADirectoryError:
-        raise InputError(f"is a directory: {source}") from None
+        raise InputError(f"is a directory: {path}") from None
     except PermissionError:
-        raise InputError(f"permission denied: {source}") from None
+        raise InputError(f"permission denied: {path}") from None
 
 
 def unpack(content: bytes, max_bytes: int = MAX_BYTES) -> bytes:
@@ -73,3 +176,67 @@ def to_utf8(content: bytes) -> bytes:
     if content.startswith((b"\xff\xfe", b"\xfe\xff")):
         return content.decode("utf-16", errors="replace").encode("utf-8")
     return content
+
+
+def with_charset(content: bytes, charset: str | None) -> bytes:
+    """``content`` re-encoded as UTF-8 from ``charset``, a charset declared outside it (HTTP).
+
+    As browsers do, a BOM wins over the declaration; and as the HTML splitter does for ``<meta>``
+    declarations, bytes that are valid UTF-8 stay UTF-8 (stale ``iso-8859-1`` labels on UTF-8 pages
+    are common). Unknown charsets are ignored.
+    """
+    if not charset or content.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return content
+    try:
+        content.decode("utf-8")
+        return content
+    except UnicodeDecodeError:
+        pass
+    try:
+        codec = codecs.lookup(charset.strip().strip("\"'"))
+    except LookupError:
+        return content
+    name = codec.name.replace("-", "_")
+    if not getattr(codec, "_is_text_encoding", True) or name in _NOT_FOR_PAGES:
+        return content
+    if name in ("latin_1", "iso8859_1", "ascii"):  # what browsers do with these labels
+        name = "cp1252"
+    return content.decode(name, errors="replace").encode("utf-8")
+
+
+# Python codecs that no page is written in (browsers refuse UTF-7 too).
+_NOT_FOR_PAGES = frozenset({"utf_7", "idna", "punycode", "raw_unicode_escape", "unicode_escape", "undefined"})
+
+
+class _StdinBytes:
+    """Standard input's bytes, as a file object that closing leaves open and that knows how far
+    it has read (``tell``), which a pipe does not."""
+
+    def __init__(self) -> None:
+        self.buffer = sys.stdin.buffer
+        self.position = 0
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.buffer.read(size)
+        self.position += len(data)
+        return data
+
+    def readline(self, size: int = -1) -> bytes:
+        data = self.buffer.readline(size)
+        self.position += len(data)
+        return data
+
+    def peek(self, size: int = 0) -> bytes:
+        return self.buffer.peek(size) if hasattr(self.buffer, "peek") else b""
+
+    def tell(self) -> int:
+        return self.position
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self) -> _StdinBytes:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        pass

@@ -7,14 +7,25 @@ import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .budget import DEFAULT_TIME_BUDGET, PluginTimeout, time_limit
 from .combine import CombineOptions, combine
 from .contract import checked_votes
 from .document import Document, Vote
-from .reading import MAX_BYTES, STDIN, InputError, looks_binary, read_source, to_utf8, unpack
+from .reading import (
+    MAX_BYTES,
+    STDIN,
+    Input,
+    InputError,
+    as_input,
+    looks_binary,
+    read_source,
+    to_utf8,
+    unpack,
+    with_charset,
+)
 from .registry import Registry, make_registry
 
 INPUT_FORMATS = ("auto", "html", "text")
@@ -41,17 +52,22 @@ class Result:
 
     ``output`` is the result as written by the ``render`` function given to ``Runner.run``
     (in the worker process when ``jobs`` > 1; ``document`` is then None, ``error`` is kept).
+    ``url`` and ``id`` are the input's own, when it has them (JSON Lines and WARC records).
     """
 
     source: str
     document: Document | None = None
     error: str | None = None
     output: str | None = None
+    url: str | None = None
+    id: str | None = None
 
     def to_dict(self) -> dict:
+        head = {"source": self.source}
+        head.update((key, value) for key, value in (("url", self.url), ("id", self.id)) if value)
         if self.document is None:
-            return {"source": self.source, "error": self.error}
-        return self.document.to_dict()
+            return {**head, "error": self.error}
+        return {**head, **self.document.to_dict()}
 
 
 # One classifier plugin as the runner calls it: (name, hook function, declared labels).
@@ -70,13 +86,24 @@ class Runner:
         self._classifiers_key: tuple[Any, ...] | None = None
         self._classifiers: list[_Classifier] = []
 
-    def classify_bytes(self, content: bytes, source: str = "<bytes>") -> Document:
-        """Classify one document's raw content; raises InputError for unusable input."""
+    def classify_bytes(
+        self,
+        content: bytes,
+        source: str = "<bytes>",
+        *,
+        input_format: str | None = None,
+        charset: str | None = None,
+    ) -> Document:
+        """Classify one document's raw content; raises InputError for unusable input.
+
+        ``input_format`` and ``charset`` are what the input says about itself (see ``Input``);
+        an ``input_format`` chosen in the options wins over it.
+        """
         content = unpack(content, self.options.max_bytes)
         if looks_binary(content):
             raise InputError("binary content, not HTML or text")
-        content = to_utf8(content)
-        input_format = self._input_format(content)
+        content = with_charset(to_utf8(content), charset)
+        input_format = self._input_format(content, input_format)
         split = self.registry.manager.hook.pageparts_split(content=content, input_format=input_format)
         if split is None:
             raise InputError(f"no plugin splits input format {input_format!r}")
@@ -92,39 +119,44 @@ class Runner:
 
     def run(
         self,
-        sources: Iterable[str],
+        sources: Iterable[str | os.PathLike[str] | Input],
         jobs: int = 1,
         render: Callable[[Result], str] | None = None,
         chunk_size: int = CHUNK_SIZE,
     ) -> Iterator[Result]:
         """Classify many sources, yielding results in input order; a failing document gives an error Result.
 
-        With ``jobs`` > 1 the documents are classified in that many worker processes, ``chunk_size``
-        at a time, with at most two chunks per worker in flight (the sources are read lazily, by
-        the workers). Each worker loads the plugins and models once. ``render``, if given, turns
-        each result into text in the worker (``Result.output``) and the document is not sent back.
+        A source is a path (``-`` for standard input) or an ``Input`` (from ``reading.iter_inputs``:
+        JSON Lines and WARC records carry their content). With ``jobs`` > 1 the documents are
+        classified in that many worker processes, ``chunk_size`` at a time, with at most two chunks
+        per worker in flight (files are read lazily, by the workers). Each worker loads the plugins
+        and models once. ``render``, if given, turns each result into text in the worker
+        (``Result.output``) and the document is not sent back.
         """
+        inputs = map(as_input, sources)
         if jobs <= 1:
-            for source in sources:
-                result = self._result(source)
-                if render is not None:
-                    result = Result(result.source, error=result.error, output=render(result))
-                yield result
+            for item in inputs:
+                yield _rendered(self._result(item), render)
             return
-        yield from self._run_parallel(sources, jobs, render, max(1, chunk_size))
+        yield from self._run_parallel(inputs, jobs, render, max(1, chunk_size))
 
-    def _result(self, source: str, content: bytes | None = None) -> Result:
+    def _result(self, item: Input) -> Result:
+        result = Result(item.source, error=item.error, url=item.url, id=item.id)
+        if item.error is not None:
+            return result
         try:
-            if content is None:
-                document = self.classify_source(source)
+            if item.content is None:
+                result.document = self.classify_source(item.source)
             else:
-                document = self.classify_bytes(content, source)
-            return Result(source, document=document)
+                result.document = self.classify_bytes(
+                    item.content, item.source, input_format=item.input_format, charset=item.charset
+                )
         except Exception as error:  # one bad document must not stop the others
-            return Result(source, error=_one_line(error))
+            result.error = _one_line(error)
+        return result
 
     def _run_parallel(
-        self, sources: Iterable[str], jobs: int, render: Callable[[Result], str] | None, chunk_size: int
+        self, inputs: Iterable[Input], jobs: int, render: Callable[[Result], str] | None, chunk_size: int
     ) -> Iterator[Result]:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
@@ -145,7 +177,7 @@ class Runner:
 
         executor = start()
         # (chunk, its future, whether it was already retried); in input order
-        pending: deque[tuple[list[tuple[str, bytes | None]], Any, bool]] = deque()
+        pending: deque[tuple[list[Input], Any, bool]] = deque()
 
         def finish() -> list[Result]:
             nonlocal executor, pending
@@ -161,13 +193,13 @@ class Runner:
                     pending.appendleft((chunk, executor.submit(_work, chunk), True))
                     return []
                 message = f"worker process failed: {_one_line(error)}"
-                return [Result(source, error=message) for source, _ in chunk]
+                return [Result(i.source, error=message, url=i.url, id=i.id) for i in chunk]
             for name, message in failed.items():
                 self.failed_plugins.setdefault(name, message)
             return results
 
         try:
-            for chunk in _chunks(sources, chunk_size, self.options.max_bytes):
+            for chunk in _chunks(inputs, chunk_size, self.options.max_bytes):
                 pending.append((chunk, executor.submit(_work, chunk), False))
                 while len(pending) >= 2 * jobs:
                     yield from finish()
@@ -176,11 +208,11 @@ class Runner:
         finally:
             executor.shutdown(wait=True, cancel_futures=True)
 
-    def _input_format(self, content: bytes) -> str:
+    def _input_format(self, content: bytes, declared: str | None = None) -> str:
         chosen = self.options.input_format
         if chosen != "auto":
             return chosen
-        return self.registry.manager.hook.pageparts_detect_format(content=content) or "text"
+        return declared or self.registry.manager.hook.pageparts_detect_format(content=content) or "text"
 
     def _classifier_plugins(self) -> list[_Classifier]:
         """The classifier plugins sorted by name, with their declared labels; rebuilt only when
@@ -235,25 +267,27 @@ def _start_worker(setup: Runner | Options, render: Callable[[Result], str] | Non
     _worker = (runner, render)
 
 
-def _work(chunk: list[tuple[str, bytes | None]]) -> tuple[list[Result], dict[str, str]]:
+def _work(chunk: list[Input]) -> tuple[list[Result], dict[str, str]]:
     assert _worker is not None
     runner, render = _worker
-    results = []
-    for source, content in chunk:
-        result = runner._result(source, content)
-        if render is not None:
-            result = Result(result.source, error=result.error, output=render(result))
-        results.append(result)
-    return results, runner.failed_plugins
+    return [_rendered(runner._result(item), render) for item in chunk], runner.failed_plugins
 
 
-def _chunks(sources: Iterable[str], size: int, max_bytes: int) -> Iterator[list[tuple[str, bytes | None]]]:
-    """Sources in chunks of ``size``; standard input is read here, since workers cannot."""
-    chunk: list[tuple[str, bytes | None]] = []
-    for source in sources:
-        # unpacked and size-checked by the worker, as classify_bytes does
-        content = sys.stdin.buffer.read(max_bytes + 1) if str(source) == STDIN else None
-        chunk.append((str(source), content))
+def _rendered(result: Result, render: Callable[[Result], str] | None) -> Result:
+    """``result`` with its ``output`` made by ``render`` (and its document dropped), if given."""
+    if render is None:
+        return result
+    return replace(result, document=None, output=render(result))
+
+
+def _chunks(inputs: Iterable[Input], size: int, max_bytes: int) -> Iterator[list[Input]]:
+    """Inputs in chunks of ``size``; standard input is read here, since workers cannot."""
+    chunk: list[Input] = []
+    for item in inputs:
+        if item.source == STDIN and item.content is None and item.error is None:
+            # unpacked and size-checked by the worker, as classify_bytes does
+            item = replace(item, content=sys.stdin.buffer.read(max_bytes + 1))
+        chunk.append(item)
         if len(chunk) >= size:
             yield chunk
             chunk = []

@@ -151,8 +151,10 @@ def test_bad_inputs_give_one_line_errors_or_sane_results_and_the_batch_goes_on(c
     assert "cell" in " ".join(b["text"] for b in records["malformed.html"]["blocks"])
     assert "ok" in " ".join(b["text"] for b in records["undecodable.html"]["blocks"])
     assert "nested too deeply" in records["nested.html"]["error"]
-    errors = [line for line in result.stderr.splitlines() if line.startswith("pageparts: ")]
-    assert len(errors) == sum("error" in r for r in records.values()) >= 2
+    *errors, summary = [line for line in result.stderr.splitlines() if line.startswith("pageparts: ")]
+    failed = sum("error" in r for r in records.values())
+    assert len(errors) == failed >= 2
+    assert summary.startswith(f"pageparts: {len(records)} documents, {failed} errors, ")
     assert "Traceback" not in result.stderr
     assert result.exit_code == 1
 

@@ -137,7 +137,10 @@ def test_cli_jobs_give_the_same_output_and_errors_as_one_process(pages):
     table = cli.invoke(app, ["classify", directory, "-f", "table", "--jobs", "2", "--labels", "body"])
     assert one.exit_code == two.exit_code == 1
     assert two.stdout == one.stdout
-    assert two.stderr == one.stderr == f"pageparts: {pages[4]}: binary content, not HTML or text\n"
+    error = f"pageparts: {pages[4]}: binary content, not HTML or text"
+    for run in (one, two):
+        assert len(run.stderr.splitlines()) == 2 and run.stderr.splitlines()[0] == error
+        assert run.stderr.splitlines()[1].startswith("pageparts: 9 documents, 1 error, ")
     assert "\r" not in two.stderr  # no progress line when stderr is not a terminal
     assert table.stdout.count("== ") == 9 and table.stdout.count("error: binary content") == 1
 
@@ -153,5 +156,18 @@ def test_progress_line_shows_documents_rate_and_errors():
     assert stream.getvalue().endswith("\r\x1b[K")
     progress.update()  # hidden: redrawn at once
     assert stream.getvalue().endswith("3 documents, " + stream.getvalue().rsplit(", ", 2)[1] + ", 1 error")
-    progress.close()
-    assert stream.getvalue().endswith("1 error\n")
+    progress.add(5, errors=2)  # a finished Dask partition
+    assert stream.getvalue().count("documents") == 2  # within the interval again
+    progress.draw()
+    assert stream.getvalue().endswith("8 documents, " + stream.getvalue().rsplit(", ", 2)[1] + ", 3 errors")
+    progress.close()  # the run's summary line follows
+    assert stream.getvalue().endswith("3 errors\r\x1b[K")
+
+
+def test_the_summary_line_counts_documents_errors_skipped_records_and_time():
+    from pageparts.cli.classify import summary_line
+
+    assert summary_line(1000, 3, 0, 12.34) == "1,000 documents, 3 errors, 12.3 s"
+    assert summary_line(1, 1, 1, 0.04, already=2500) == (
+        "1 document, 1 error, 1 WARC record skipped (not HTML or text), 2,500 already in the output, 0.0 s"
+    )

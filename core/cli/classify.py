@@ -3,18 +3,38 @@
 from __future__ import annotations
 
 import sys
+import time
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from . import Combiner, InputFormat, OutputFormat, _fail, app
 
+if TYPE_CHECKING:
+    from ..runner import Options
+
+
+class InputKind(StrEnum):
+    auto = "auto"
+    file = "file"
+    jsonl = "jsonl"
+    warc = "warc"
+
+
+class Engine(StrEnum):
+    local = "local"
+    dask = "dask"
+
 
 @app.command()
 def classify(
     paths: Annotated[
-        list[str], typer.Argument(help="HTML or text files, directories (recursively), or - for stdin.")
+        list[str],
+        typer.Argument(
+            help="HTML or text files, JSON Lines or WARC files, directories (recursively), or - for stdin."
+        ),
     ],
     output_format: Annotated[
         OutputFormat | None,
@@ -77,6 +97,27 @@ def classify(
             help="Worker processes (default: the number of cores; 1 classifies in this process).",
         ),
     ] = None,
+    # -- inputs at scale, resuming, and the Dask engine (docs/scale.md) --
+    input_kind: Annotated[
+        InputKind,
+        typer.Option(
+            help="How to read each path; auto: .jsonl[.gz] and .warc[.gz] by name, else one document."
+        ),
+    ] = InputKind.auto,
+    resume: Annotated[
+        bool, typer.Option(help="Skip the documents already in --output (JSON Lines) and append the rest.")
+    ] = False,
+    engine: Annotated[
+        Engine,
+        typer.Option(help="local: this machine (--jobs); dask: a Dask cluster (--output is a directory)."),
+    ] = Engine.local,
+    scheduler: Annotated[
+        str | None, typer.Option(help="Dask scheduler address (default: a local Dask cluster).")
+    ] = None,
+    partition_size: Annotated[
+        int,
+        typer.Option(min=1, help="Dask: loose files per partition (JSON Lines and WARC files: one each)."),
+    ] = 1000,
 ) -> None:
     """Split documents into blocks and label every block."""
     from dataclasses import replace
@@ -85,7 +126,8 @@ def classify(
 
     from ..config import load_combine_options, load_plugin_settings, parse_time_budget, parse_weights
     from ..output import render
-    from ..reading import iter_sources
+    from ..reading import InputError, ReadStats, iter_inputs
+    from ..resume import done_sources, skip_done
     from ..runner import Options, Runner
 
     try:
@@ -105,6 +147,7 @@ def classify(
     if not 0 <= combine.context <= 1:
         raise _fail("--context must be between 0 and 1")
     wanted = tuple(label.strip() for label in labels.split(",") if label.strip()) if labels else None
+    check_scale_options(engine, output, output_format, resume, scheduler)
 
     disabled = settings.disabled + tuple(disable or ())
     options = Options(input_format=input_format.value, combine=combine, disabled=disabled, time_budget=budget)
@@ -122,9 +165,26 @@ def classify(
             raise _fail("--format html writes one page per document: give a directory with --output")
         write_html_report(runner, paths, output)
         return
-    out = output.open("w", encoding="utf-8") if output else sys.stdout
+    if engine is Engine.dask:
+        assert output is not None
+        chosen = output_format or OutputFormat.jsonl
+        show_options = {"format_name": chosen.value, "labels": wanted, "explain": explain}
+        run_on_dask(
+            paths, str(output), runner.options, input_kind, scheduler, partition_size, resume, show_options
+        )
+        return
+    started = time.monotonic()
+    try:
+        done = done_sources(output) if resume and output else None
+    except InputError as error:
+        raise _fail(str(error)) from None
+    already = done.total() if done else 0
+    out = output.open("a" if resume else "w", encoding="utf-8") if output else sys.stdout
     chosen = output_format or (OutputFormat.table if out.isatty() else OutputFormat.jsonl)
-    sources = iter_sources(paths)
+    stats = ReadStats()
+    sources = iter_inputs(paths, input_kind.value, runner.options.max_bytes, stats)
+    if done:
+        sources = skip_done(sources, done)
     first = list(islice(sources, 2))
     jobs = jobs or available_cores()
     if len(first) < 2:  # one document: worker processes would only cost time
@@ -132,9 +192,10 @@ def classify(
     show = partial(render, format_name=chosen.value, labels=wanted, explain=explain)
     progress = Progress(sys.stderr) if sys.stderr.isatty() else None
     to_terminal = progress is not None and out.isatty()
-    failed = 0
+    count = failed = 0
     try:
         for result in runner.run(chain(first, sources), jobs=jobs, render=show):
+            count += 1
             if strict and runner.failed_plugins:
                 break
             if result.error is not None:
@@ -157,6 +218,102 @@ def classify(
         typer.echo(f"pageparts: {message}", err=True)
     if strict and runner.failed_plugins:
         raise typer.Exit(2)
+    if failed or sys.stderr.isatty():
+        seconds = time.monotonic() - started
+        typer.echo(f"pageparts: {summary_line(count, failed, stats.skipped, seconds, already)}", err=True)
+    if failed:
+        raise typer.Exit(1)
+
+
+def check_scale_options(
+    engine: Engine,
+    output: Path | None,
+    output_format: OutputFormat | None,
+    resume: bool,
+    scheduler: str | None,
+) -> None:
+    """Fail with exit status 2 on options that do not go together."""
+    if engine is Engine.dask and output is None:
+        raise _fail("--engine dask needs --output DIR (one part file per partition is written there)")
+    if engine is Engine.local and scheduler is not None:
+        raise _fail("--scheduler needs --engine dask")
+    if (
+        resume
+        and engine is Engine.local
+        and (output is None or output_format not in (None, OutputFormat.jsonl))
+    ):
+        raise _fail("--resume needs --output FILE and JSON Lines output (--format jsonl)")
+
+
+def summary_line(documents: int, errors: int, skipped: int, seconds: float, already: int = 0) -> str:
+    """One line on a finished run, such as "1,000 documents, 3 errors, 12.3 s"."""
+    parts = [
+        f"{documents:,} document{'s' if documents != 1 else ''}",
+        f"{errors:,} error{'s' if errors != 1 else ''}",
+    ]
+    if skipped:
+        parts.append(f"{skipped:,} WARC record{'s' if skipped != 1 else ''} skipped (not HTML or text)")
+    if already:
+        parts.append(f"{already:,} already in the output")
+    return ", ".join([*parts, f"{seconds:.1f} s"])
+
+
+def run_on_dask(
+    paths: list[str],
+    output_dir: str,
+    options: Options,
+    input_kind: InputKind,
+    scheduler: str | None,
+    partition_size: int,
+    resume: bool,
+    show_options: dict,
+) -> None:
+    """`classify --engine dask`: run the partitions on Dask, report errors and a summary."""
+    try:
+        from ..dask_engine import Summary, run_partitions
+    except ImportError:
+        raise _fail("--engine dask needs Dask: pip install 'pageparts[dask]'") from None
+    started = time.monotonic()
+    summary = Summary()
+    progress = Progress(sys.stderr) if sys.stderr.isatty() else None
+    plugin_failures: dict[str, str] = {}
+    parts = run_partitions(
+        paths,
+        output_dir,
+        options,
+        scheduler=scheduler,
+        kind=input_kind.value,
+        partition_size=partition_size,
+        resume=resume,
+        summary=summary,
+        **show_options,
+    )
+    try:
+        for part in parts:
+            if progress and (part.errors or part.failure):
+                progress.hide()
+            for source, message in part.errors:
+                typer.echo(f"pageparts: {source}: {message}", err=True)
+            if part.failure is not None:
+                typer.echo(f"pageparts: partition {part.partition.index} failed: {part.failure}", err=True)
+            for name, message in part.failed_plugins.items():
+                plugin_failures.setdefault(name, message)
+            if progress:
+                progress.add(part.documents, len(part.errors))
+    finally:
+        if progress:
+            progress.close()
+    for message in plugin_failures.values():
+        typer.echo(f"pageparts: {message}", err=True)
+    failed = summary.errors + summary.failed_partitions
+    if failed or sys.stderr.isatty():
+        seconds = time.monotonic() - started
+        line = summary_line(summary.documents, failed, summary.skipped, seconds)
+        if summary.already_done:
+            line += f", {summary.already_done:,} partitions already done"
+        typer.echo(
+            f"pageparts: {line}, {summary.partitions:,} partitions run, output in {output_dir}", err=True
+        )
     if failed:
         raise typer.Exit(1)
 
@@ -186,8 +343,12 @@ class Progress:
         self.done = self.errors = 0
 
     def update(self, error: bool = False) -> None:
-        self.done += 1
-        self.errors += error
+        self.add(1, int(error))
+
+    def add(self, documents: int, errors: int = 0) -> None:
+        """Count ``documents`` more, ``errors`` of them failed."""
+        self.done += documents
+        self.errors += errors
         now = self.clock()
         if not self.shown or now - self.drawn_at >= self.interval:
             self.draw(now)
@@ -208,7 +369,5 @@ class Progress:
             self.shown = False
 
     def close(self) -> None:
-        if self.done:
-            self.draw()
-            self.stream.write("\n")
-            self.stream.flush()
+        """Clear the line: the run's summary follows."""
+        self.hide()
