@@ -172,7 +172,8 @@ def main(argv: list[str] | None = None) -> int:
     found = {f"{fmt}-{combiner}": classify(sources[fmt], fmt, combiner) for fmt, combiner in RUNS}
     arrays = {**features(pages, "html"), **features(texts, "text")}
     if args.action == "save":
-        (directory / "pages.json").write_text(json.dumps({"count": args.pages, "pages": [p.name for p in pages]}))
+        chosen = {"count": args.pages, "pages": [p.name for p in pages]}
+        (directory / "pages.json").write_text(json.dumps(chosen))
         for run, (lines, exact) in found.items():
             (directory / f"{run}.jsonl").write_text("".join(lines), encoding="utf-8")
             (directory / f"{run}.json").write_text(json.dumps(exact), encoding="utf-8")

@@ -114,10 +114,14 @@ def _weighted_mean(n: int, votes: list[Vote], weights: dict[str, float]) -> tupl
     column = {label: i for i, label in enumerate(labels)}
     weighted = np.zeros((n, len(labels)))
     totals = np.zeros_like(weighted)
-    for vote in votes:
-        weight = weights.get(vote.plugin, 1.0)
-        weighted[vote.block, column[vote.label]] += weight * vote.score
-        totals[vote.block, column[vote.label]] += weight
+    if votes:  # np.add.at adds in vote order, as a loop over the votes would
+        at = (
+            np.fromiter((v.block for v in votes), np.intp, len(votes)),
+            np.fromiter((column[v.label] for v in votes), np.intp, len(votes)),
+        )
+        weight = np.fromiter((weights.get(v.plugin, 1.0) for v in votes), np.float64, len(votes))
+        np.add.at(weighted, at, weight * np.fromiter((v.score for v in votes), np.float64, len(votes)))
+        np.add.at(totals, at, weight)
     return labels, np.divide(weighted, totals, out=np.zeros_like(weighted), where=totals > 0)
 
 

@@ -20,13 +20,15 @@ that ask for the same document share one computation.
 
 from __future__ import annotations
 
+import itertools
 import re
+import struct
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import HashingVectorizer
 
 from .document import Document
 
@@ -40,15 +42,96 @@ KINDS = ("html", "text")
 
 _SEP = "\n\x00\n"  # joins block texts; no pattern below matches across it
 
-_NGRAMS = HashingVectorizer(
-    n_features=N_HASH,
-    ngram_range=(1, 2),
-    token_pattern=r"(?u)\b\w+\b",
-    alternate_sign=False,
-    binary=True,
-    norm="l2",
-    dtype=np.float32,
-)
+_TOKEN = re.compile(r"(?u)\b\w+\b")
+
+
+class _Columns(dict):
+    """Word or word pair -> its hashed column, worked out once per process (cleared when large)."""
+
+    misses = 0
+
+    def __missing__(self, gram: str) -> int:
+        if len(self) >= 1_000_000:
+            self.clear()
+        self.misses += 1
+        self[gram] = column = _hash_column(gram.encode("utf-8"), self.misses > COMPILED_HASH_AFTER)
+        return column
+
+
+COMPILED_HASH_AFTER = 20_000
+"""After this many distinct grams, hash with scikit-learn's compiled MurmurHash3 (importing it
+takes about a second, which only a long run pays back); before, in Python."""
+
+_COLUMNS = _Columns()
+
+
+def _hash_column(data: bytes, compiled: bool = False) -> int:
+    if compiled:
+        from sklearn.utils import murmurhash3_32 as hash_32
+    else:
+        hash_32 = murmurhash3_32
+    h = hash_32(data, 0)
+    return (2**31 - 1 - (N_HASH - 1)) % N_HASH if h == -(2**31) else abs(h) % N_HASH
+
+
+def murmurhash3_32(data: bytes, seed: int = 0) -> int:
+    """MurmurHash3 (x86, 32 bits) of ``data`` as a signed integer, as scikit-learn hashes features."""
+    c1, c2, mask = 0xCC9E2D51, 0x1B873593, 0xFFFFFFFF
+    h = seed
+    end = len(data) & ~3
+    for (k,) in struct.iter_unpack("<I", data[:end]):
+        k = (k * c1) & mask
+        k = ((k << 15) | (k >> 17)) & mask
+        h ^= (k * c2) & mask
+        h = ((h << 13) | (h >> 19)) & mask
+        h = (h * 5 + 0xE6546B64) & mask
+    tail = data[end:]
+    if tail:
+        k = int.from_bytes(tail, "little")
+        k = (k * c1) & mask
+        k = ((k << 15) | (k >> 17)) & mask
+        h ^= (k * c2) & mask
+    h ^= len(data)
+    h ^= h >> 16
+    h = (h * 0x85EBCA6B) & mask
+    h ^= h >> 13
+    h = (h * 0xC2B2AE35) & mask
+    h ^= h >> 16
+    return h - 2**32 if h & 0x80000000 else h
+
+
+def hashed_ngrams(texts: list[str]) -> sp.csr_matrix:
+    """The l2-normalised binary word 1-2 grams of ``texts``, hashed into N_HASH float32 columns.
+
+    The same matrix as scikit-learn's ``HashingVectorizer(n_features=N_HASH, ngram_range=(1, 2),
+    token_pattern=r"(?u)\\b\\w+\\b", alternate_sign=False, binary=True, norm="l2",
+    dtype=np.float32)`` gives (the shipped models were trained on it), without importing
+    scikit-learn: lower-cased ``\\w+`` tokens, single and adjacent pairs joined by a space,
+    MurmurHash3 (seed 0) of their UTF-8 bytes, absolute value modulo N_HASH.
+    """
+    grams: list[str] = []
+    owners = []
+    for row, text in enumerate(texts):
+        tokens = _TOKEN.findall(text.lower())
+        if tokens:
+            grams += tokens
+            grams += map(" ".join, itertools.pairwise(tokens))
+            owners.append((row, 2 * len(tokens) - 1))
+    n = len(texts)
+    if not grams:
+        return sp.csr_matrix((n, N_HASH), dtype=np.float32)
+    rows_of = np.repeat(*np.asarray(owners, dtype=np.int64).T)
+    keys = np.fromiter(map(_COLUMNS.__getitem__, grams), np.int64, len(grams)) + rows_of * N_HASH
+    keys.sort()
+    unique = keys[np.concatenate([[True], keys[1:] != keys[:-1]])]  # by row, then column, once
+    rows, cols = np.divmod(unique, N_HASH)
+    counts = np.bincount(rows, minlength=n)
+    norms = np.ones(n)
+    norms[counts > 0] = np.sqrt(counts[counts > 0])
+    data = (1.0 / norms).astype(np.float32)[rows]
+    indptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
+    return sp.csr_matrix((data, cols.astype(np.int32), indptr), shape=(n, N_HASH))
+
 
 _MONTH_NAME = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"
 _WORD_GROUPS = {
@@ -277,7 +360,7 @@ def compute(document: Document, kind: str) -> DocumentFeatures:
         return DocumentFeatures(
             kind, names, np.zeros((0, len(names)), np.float32), sp.csr_matrix((0, N_HASH))
         )
-    ngrams = _NGRAMS.transform(texts).tocsr()
+    ngrams = hashed_ngrams(texts)
     own = _text_features(texts, document, ngrams)
     if kind == "html":
         own = np.hstack([own, _structure_features(document)])
@@ -377,16 +460,15 @@ def _text_features(texts: list[str], document: Document, ngrams: sp.csr_matrix) 
     prose_before = (np.cumsum(prose) - prose) / prose_total
     prose_after = 1.0 - prose_before - prose / prose_total
 
-    _, inverse, repeats = np.unique(
-        np.asarray([t.lower() for t in texts], dtype=object), return_inverse=True, return_counts=True
-    )
-    duplicates = repeats[inverse] - 1
+    lowered_texts = [t.lower() for t in texts]
+    repeats = Counter(lowered_texts)
+    duplicates = np.fromiter(map(repeats.__getitem__, lowered_texts), np.float64, n) - 1
 
     # similarities are cosines of the l2-normalised binary 1-2 gram vectors
     title = str(document.meta.get("title", "") or "")
     in_title = np.zeros(n)
     if title.strip():
-        in_title = np.asarray((ngrams @ _NGRAMS.transform([title]).T).todense()).ravel()
+        in_title = np.asarray((ngrams @ hashed_ngrams([title]).T).todense()).ravel()
     heading_levels = [b.features.get("heading", 0) for b in document.blocks]
     first_h1 = next((i for i, level in enumerate(heading_levels) if level == 1), None)
     in_first_heading = np.zeros(n)

@@ -58,14 +58,19 @@ class Facts:
         """For each block, the distinct lower-cased matches of ``pattern`` in its text (one pass)."""
         key = id(pattern)
         if key not in self._hits:
-            found: list[dict[str, None]] = [{} for _ in self.texts]
             text = self._joined
             if pattern.flags & re.IGNORECASE and self._lowered is not None:
                 text, pattern = self._lowered, _case_sensitive(pattern)
-            for m in pattern.finditer(text):
-                owner = int(np.searchsorted(self._starts, m.start(), side="right")) - 1
-                found[owner].setdefault(m.group(0).lower(), None)
-            self._hits[key] = [list(f) for f in found]
+            matches = [(m.start(), m.group(0).lower()) for m in pattern.finditer(text)]
+            found: list[list[str]] = [[] for _ in self.texts]
+            if matches:
+                positions = np.fromiter((start for start, _ in matches), np.int64, len(matches))
+                owners = (np.searchsorted(self._starts, positions, side="right") - 1).tolist()
+                for owner, (_, word) in zip(owners, matches, strict=True):
+                    hits = found[owner]
+                    if word not in hits:
+                        hits.append(word)
+            self._hits[key] = found
         return self._hits[key]
 
     def hit_count(self, pattern: re.Pattern[str]) -> np.ndarray:

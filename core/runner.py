@@ -250,8 +250,17 @@ def _checked_votes(cast: object, plugin: str, labels: tuple[str, ...], n_blocks:
         return []
     if not isinstance(cast, list | tuple):
         raise ValueError(f"returned {type(cast).__name__}, not a list of votes")
-    for vote in cast:
-        _check_vote(vote, labels, n_blocks)
+    allowed = set(labels)
+    for vote in cast:  # the common case checked inline; anything unusual by _check_vote
+        if not (
+            type(vote) is Vote
+            and vote.label in allowed
+            and type(vote.score) is float
+            and 0.0 <= vote.score <= 1.0
+            and type(vote.block) is int
+            and 0 <= vote.block < n_blocks
+        ):
+            _check_vote(vote, labels, n_blocks)
     return [vote if vote.plugin == plugin else replace(vote, plugin=plugin) for vote in cast]
 
 
