@@ -28,7 +28,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-import scipy.sparse as sp
 
 from .document import Document
 
@@ -45,33 +44,66 @@ _SEP = "\n\x00\n"  # joins block texts; no pattern below matches across it
 _TOKEN = re.compile(r"(?u)\b\w+\b")
 
 
-class _Columns(dict):
-    """Word or word pair -> its hashed column, worked out once per process (cleared when large)."""
-
-    misses = 0
-
-    def __missing__(self, gram: str) -> int:
-        if len(self) >= 1_000_000:
-            self.clear()
-        self.misses += 1
-        self[gram] = column = _hash_column(gram.encode("utf-8"), self.misses > COMPILED_HASH_AFTER)
-        return column
+_COLUMNS: dict[str, int] = {}
+"""Word or word pair -> its hashed column, worked out once per process (cleared when large)."""
 
 
-COMPILED_HASH_AFTER = 20_000
-"""After this many distinct grams, hash with scikit-learn's compiled MurmurHash3 (importing it
-takes about a second, which only a long run pays back); before, in Python."""
+def _columns(grams: list[str]) -> np.ndarray:
+    """The hashed column of each of ``grams`` (new ones hashed together, then remembered)."""
+    columns = _COLUMNS
+    missing = list(dict.fromkeys(g for g in grams if g not in columns))
+    if missing:
+        if len(columns) + len(missing) > 1_000_000:
+            columns.clear()
+        h = murmurhash3_32_many([g.encode("utf-8") for g in missing]).astype(np.int64)
+        # as scikit-learn: abs(h) % N_HASH, with abs(-2**31) taken as 2**31 - 1 - (N_HASH - 1)
+        found = np.where(h == -(2**31), 2**31 - 1 - (N_HASH - 1), np.abs(h)) % N_HASH
+        columns.update(zip(missing, found.tolist(), strict=True))
+    return np.fromiter(map(columns.__getitem__, grams), np.int64, len(grams))
 
-_COLUMNS = _Columns()
+
+_C1, _C2 = np.uint32(0xCC9E2D51), np.uint32(0x1B873593)
 
 
-def _hash_column(data: bytes, compiled: bool = False) -> int:
-    if compiled:
-        from sklearn.utils import murmurhash3_32 as hash_32
-    else:
-        hash_32 = murmurhash3_32
-    h = hash_32(data, 0)
-    return (2**31 - 1 - (N_HASH - 1)) % N_HASH if h == -(2**31) else abs(h) % N_HASH
+def _rotl(x: np.ndarray, r: int) -> np.ndarray:
+    return (x << np.uint32(r)) | (x >> np.uint32(32 - r))
+
+
+def murmurhash3_32_many(keys: list[bytes], longest: int = 256) -> np.ndarray:
+    """``murmurhash3_32`` (seed 0) of each key, as int32, computed for all keys at once with numpy
+    (keys longer than ``longest`` bytes one by one)."""
+    lengths = np.fromiter(map(len, keys), np.int64, len(keys))
+    short = lengths <= longest
+    out = np.zeros(len(keys), np.int32)
+    for i in np.flatnonzero(~short).tolist():
+        out[i] = murmurhash3_32(keys[i])
+    if not short.any():
+        return out
+    chosen = [k for k, ok in zip(keys, short.tolist(), strict=True) if ok]
+    n = lengths[short]
+    width = (int(n.max()) // 4 + 1) * 4
+    raw = np.zeros((len(chosen), width), np.uint8)  # each key, zero-padded to whole 4-byte blocks
+    starts = np.cumsum(n) - n
+    owner = np.repeat(np.arange(len(chosen)), n)
+    raw[owner, np.arange(int(n.sum())) - starts[owner]] = np.frombuffer(b"".join(chosen), np.uint8)
+    words = raw.view("<u4").astype(np.uint32)
+    blocks = n // 4
+    h = np.zeros(len(chosen), np.uint32)
+    with np.errstate(over="ignore"):
+        for j in range(int(blocks.max())):
+            k = _rotl(words[:, j] * _C1, 15) * _C2
+            mixed = _rotl(h ^ k, 13) * np.uint32(5) + np.uint32(0xE6546B64)
+            h = np.where(blocks > j, mixed, h)
+        tail = words[np.arange(len(chosen)), blocks]  # the last 0-3 bytes; the padding is zeros
+        h = np.where(n % 4 > 0, h ^ (_rotl(tail * _C1, 15) * _C2), h)
+        h ^= n.astype(np.uint32)
+        h ^= h >> np.uint32(16)
+        h *= np.uint32(0x85EBCA6B)
+        h ^= h >> np.uint32(13)
+        h *= np.uint32(0xC2B2AE35)
+        h ^= h >> np.uint32(16)
+    out[short] = h.view(np.int32)
+    return out
 
 
 def murmurhash3_32(data: bytes, seed: int = 0) -> int:
@@ -100,7 +132,50 @@ def murmurhash3_32(data: bytes, seed: int = 0) -> int:
     return h - 2**32 if h & 0x80000000 else h
 
 
-def hashed_ngrams(texts: list[str]) -> sp.csr_matrix:
+@dataclass(frozen=True)
+class Ngrams:
+    """Hashed word 1-2 grams of some texts: a sparse (texts, N_HASH) matrix in CSR form whose
+    row ``i`` holds ``weights[i]`` (1 / sqrt of its number of columns) in each of its columns."""
+
+    keys: np.ndarray
+    """int64, sorted: ``row * N_HASH + column`` of every entry."""
+    rows: np.ndarray
+    columns: np.ndarray
+    weights: np.ndarray
+    """float32 per row (0 for a row without columns)."""
+    indptr: np.ndarray
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return (len(self.weights), N_HASH)
+
+    @property
+    def data(self) -> np.ndarray:
+        return self.weights[self.rows]
+
+    def dot(self, vector: np.ndarray) -> np.ndarray:
+        """The matrix times a float32 vector of N_HASH values, as scipy.sparse computes it: float32
+        products added one at a time, in column order, to a float32 sum per row."""
+        products = self.data * vector[self.columns].astype(np.float32)
+        n = len(self.weights)
+        counts = np.diff(self.indptr)
+        longest = int(counts.max(initial=0))
+        if longest * n > 4_000_000:  # a huge block: let scipy do it
+            return np.asarray(self.csr() @ vector.astype(np.float32))
+        # one column per row, padded with zeros; summing over axis 0 adds row after row
+        padded = np.zeros((longest, n), np.float32)
+        padded[np.arange(len(products)) - self.indptr[self.rows], self.rows] = products
+        return padded.sum(axis=0, dtype=np.float32)
+
+    def csr(self):
+        """The matrix as a scipy.sparse CSR matrix of float32."""
+        import scipy.sparse as sp
+
+        indices = self.columns.astype(np.int32)
+        return sp.csr_matrix((self.data, indices, self.indptr.astype(np.int32)), shape=self.shape)
+
+
+def hashed_ngrams(texts: list[str]) -> Ngrams:
     """The l2-normalised binary word 1-2 grams of ``texts``, hashed into N_HASH float32 columns.
 
     The same matrix as scikit-learn's ``HashingVectorizer(n_features=N_HASH, ngram_range=(1, 2),
@@ -118,19 +193,48 @@ def hashed_ngrams(texts: list[str]) -> sp.csr_matrix:
             grams += map(" ".join, itertools.pairwise(tokens))
             owners.append((row, 2 * len(tokens) - 1))
     n = len(texts)
-    if not grams:
-        return sp.csr_matrix((n, N_HASH), dtype=np.float32)
-    rows_of = np.repeat(*np.asarray(owners, dtype=np.int64).T)
-    keys = np.fromiter(map(_COLUMNS.__getitem__, grams), np.int64, len(grams)) + rows_of * N_HASH
-    keys.sort()
-    unique = keys[np.concatenate([[True], keys[1:] != keys[:-1]])]  # by row, then column, once
-    rows, cols = np.divmod(unique, N_HASH)
+    if grams:
+        rows_of = np.repeat(*np.asarray(owners, dtype=np.int64).T)
+        keys = _columns(grams) + rows_of * N_HASH
+        keys.sort()
+        keys = keys[np.concatenate([[True], keys[1:] != keys[:-1]])]  # by row, then column, once
+    else:
+        keys = np.zeros(0, np.int64)
+    rows, columns = np.divmod(keys, N_HASH)
     counts = np.bincount(rows, minlength=n)
-    norms = np.ones(n)
-    norms[counts > 0] = np.sqrt(counts[counts > 0])
-    data = (1.0 / norms).astype(np.float32)[rows]
-    indptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
-    return sp.csr_matrix((data, cols.astype(np.int32), indptr), shape=(n, N_HASH))
+    # as scikit-learn's l2 normalisation: 1 (float32) divided by a float64 norm, stored as float32
+    weights = np.zeros(n, np.float32)
+    weights[counts > 0] = (1.0 / np.sqrt(counts[counts > 0])).astype(np.float32)
+    indptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    return Ngrams(keys, rows, columns, weights, indptr)
+
+
+def cosine_with(ngrams: Ngrams, columns: np.ndarray, weight: np.float32) -> np.ndarray:
+    """float32 cosine of every row with one row (its sorted ``columns``, each of ``weight``), summed
+    as scipy.sparse multiplies float32 matrices: equal float32 terms added one at a time."""
+    shared = np.bincount(ngrams.rows[np.isin(ngrams.columns, columns)], minlength=len(ngrams.weights))
+    term = ngrams.weights * np.float32(weight)
+    total = np.zeros(len(term), np.float32)
+    for k in range(1, int(shared.max(initial=0)) + 1):
+        total = np.where(shared >= k, total + term, total)
+    return total
+
+
+def shared_with_neighbours(ngrams: Ngrams, reach: int, after: bool) -> np.ndarray:
+    """For each row, the sum of its dot products with the ``reach`` rows after (or before) it, summed
+    in the order scipy.sparse does for ``ngrams.multiply(band @ ngrams).sum(axis=1)``."""
+    n = len(ngrams.weights)
+    keys = ngrams.keys
+    around = np.zeros(len(keys))  # per entry: the neighbours' weights in its column, in float64
+    steps = range(1, min(reach, n - 1) + 1) if after else range(min(reach, n - 1), 0, -1)
+    for step in steps:
+        wanted = keys + (step if after else -step) * N_HASH
+        at = np.minimum(np.searchsorted(keys, wanted), max(len(keys) - 1, 0))
+        found = keys[at] == wanted if len(keys) else np.zeros(0, bool)
+        neighbour = ngrams.rows + (step if after else -step)
+        around = np.where(found, around + ngrams.weights[np.clip(neighbour, 0, n - 1)], around)
+    products = ngrams.data.astype(np.float64) * around
+    return np.bincount(ngrams.rows, weights=products, minlength=n)
 
 
 _MONTH_NAME = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"
@@ -321,8 +425,13 @@ class DocumentFeatures:
     names: tuple[str, ...]
     dense: np.ndarray
     """(blocks, len(names)) float32: the block's own features, then its neighbours'."""
-    ngrams: sp.csr_matrix
+    hashed: Ngrams
     """(blocks, N_HASH) hashed, l2-normalised binary word 1-2 grams of the block text."""
+
+    @property
+    def ngrams(self):
+        """``hashed`` as a scipy.sparse CSR matrix (for training; classifying does not need it)."""
+        return self.hashed.csr()
 
 
 def model_kind(document: Document) -> str:
@@ -357,9 +466,7 @@ def compute(document: Document, kind: str) -> DocumentFeatures:
     texts = [block.text for block in document.blocks]
     n = len(texts)
     if n == 0:
-        return DocumentFeatures(
-            kind, names, np.zeros((0, len(names)), np.float32), sp.csr_matrix((0, N_HASH))
-        )
+        return DocumentFeatures(kind, names, np.zeros((0, len(names)), np.float32), hashed_ngrams([]))
     ngrams = hashed_ngrams(texts)
     own = _text_features(texts, document, ngrams)
     if kind == "html":
@@ -432,7 +539,7 @@ def _char_counts(joined: str, lowered: str, lengths: np.ndarray, n: int) -> dict
 _SEPARATOR_CODES = np.array([ord(c) for c in "|•·›»/>"], dtype=np.uint32)
 
 
-def _text_features(texts: list[str], document: Document, ngrams: sp.csr_matrix) -> np.ndarray:
+def _text_features(texts: list[str], document: Document, ngrams: Ngrams) -> np.ndarray:
     n = len(texts)
     lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=n)
     starts = np.concatenate([[0], np.cumsum(lengths + len(_SEP))[:-1]])
@@ -468,18 +575,16 @@ def _text_features(texts: list[str], document: Document, ngrams: sp.csr_matrix) 
     title = str(document.meta.get("title", "") or "")
     in_title = np.zeros(n)
     if title.strip():
-        in_title = np.asarray((ngrams @ hashed_ngrams([title]).T).todense()).ravel()
+        title_ngrams = hashed_ngrams([title])
+        in_title = cosine_with(ngrams, title_ngrams.columns, title_ngrams.weights[0])
     heading_levels = [b.features.get("heading", 0) for b in document.blocks]
     first_h1 = next((i for i, level in enumerate(heading_levels) if level == 1), None)
     in_first_heading = np.zeros(n)
     if first_h1 is not None:
-        in_first_heading = np.asarray((ngrams @ ngrams[first_h1].T).todense()).ravel()
-    offsets = list(range(1, min(10, n - 1) + 1)) or [0]
-    band = sp.diags([np.ones(n - o) for o in offsets], offsets=offsets, shape=(n, n), format="csr")
-    if n == 1:
-        band = sp.csr_matrix((1, 1))
-    shared_next = np.asarray(ngrams.multiply(band @ ngrams).sum(axis=1)).ravel() / 10
-    shared_prev = np.asarray(ngrams.multiply(band.T @ ngrams).sum(axis=1)).ravel() / 10
+        start, stop = ngrams.indptr[first_h1], ngrams.indptr[first_h1 + 1]
+        in_first_heading = cosine_with(ngrams, ngrams.columns[start:stop], ngrams.weights[first_h1])
+    shared_next = shared_with_neighbours(ngrams, 10, after=True) / 10
+    shared_prev = shared_with_neighbours(ngrams, 10, after=False) / 10
 
     columns = [
         np.log1p(lengths),

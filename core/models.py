@@ -47,6 +47,7 @@ _lock = threading.Lock()
 _loaded: dict[tuple[str, str], dict[str, Any] | None] = {}
 _refused: dict[tuple[str, str], str] = {}
 _manifests: dict[Path, dict[str, Any]] = {}
+_hash_ok: dict[tuple[str, str], bool] = {}
 
 
 def _manifest(directory: Path) -> dict[str, Any]:
@@ -133,11 +134,26 @@ def reset() -> None:
         _loaded.clear()
         _refused.clear()
         _manifests.clear()
+        _hash_ok.clear()
 
 
 def has_model(plugin: str) -> bool:
-    """True when a verified model file for ``plugin`` ships in trained/ (for either kind)."""
-    return any(get_model(plugin, kind) is not None for kind in ("html", "text"))
+    """True when a model file for ``plugin`` ships in trained/ (for either kind) and its SHA-256
+    matches the manifest; checked without loading the model."""
+    return any(_verified_file(plugin, kind) for kind in ("html", "text"))
+
+
+def _verified_file(plugin: str, kind: str) -> bool:
+    key = (plugin, kind)
+    with _lock:
+        if key in _loaded:
+            return _loaded[key] is not None
+        if key not in _hash_ok:
+            directory = model_dir()
+            path = directory / model_file(plugin, kind)
+            entry = _manifest(directory).get("models", {}).get(path.name) if path.exists() else None
+            _hash_ok[key] = entry is not None and sha256(path) == entry.get("sha256")
+        return _hash_ok[key]
 
 
 def predict(model: dict[str, Any], features: DocumentFeatures) -> np.ndarray:
@@ -192,9 +208,9 @@ def stage_a(model: dict[str, Any], features: DocumentFeatures) -> np.ndarray:
     n_own = model["n_own"]
     linear = model["stage_a"]
     coef = linear.coef_.ravel()
-    n_hash = features.ngrams.shape[1]
+    n_hash = features.hashed.shape[1]
     own = (features.dense[:, :n_own] - model["mean"]) / model["scale"]
-    return features.ngrams @ coef[:n_hash] + own @ coef[n_hash:] + linear.intercept_[0]
+    return features.hashed.dot(coef[:n_hash]) + own @ coef[n_hash:] + linear.intercept_[0]
 
 
 def stage_b_input(dense: np.ndarray, scores: np.ndarray) -> np.ndarray:

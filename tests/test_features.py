@@ -99,7 +99,7 @@ def test_empty_and_tiny_documents():
 
 
 def test_hashed_ngrams_equal_scikit_learn_hashing_vectorizer():
-    from pageparts.features import N_HASH, hashed_ngrams, murmurhash3_32
+    from pageparts.features import N_HASH, hashed_ngrams, murmurhash3_32, murmurhash3_32_many
     from sklearn.feature_extraction.text import HashingVectorizer
     from sklearn.utils import murmurhash3_32 as reference
 
@@ -114,9 +114,11 @@ def test_hashed_ngrams_equal_scikit_learn_hashing_vectorizer():
         dtype=np.float32,
     ).transform(texts)
     expected.sort_indices()
-    found = hashed_ngrams(texts)
+    found = hashed_ngrams(texts).csr()
     assert np.array_equal(found.indptr, expected.indptr)
     assert np.array_equal(found.indices, expected.indices)
     assert np.array_equal(found.data, expected.data) and found.dtype == np.float32
-    for word in ["", "a", "ab", "abc", "abcd", "abcde", "straße", "漢字テスト", "otters juggle"]:
-        assert murmurhash3_32(word.encode()) == reference(word, seed=0)
+    words = ["", "a", "ab", "abc", "abcd", "abcde", "straße", "漢字テスト", "otters juggle", "long" * 80]
+    expected_hashes = [reference(word, seed=0) for word in words]
+    assert [murmurhash3_32(word.encode()) for word in words] == expected_hashes
+    assert murmurhash3_32_many([word.encode() for word in words]).tolist() == expected_hashes
