@@ -51,7 +51,7 @@ _COLUMNS: dict[str, int] = {}
 def _columns(grams: list[str]) -> np.ndarray:
     """The hashed column of each of ``grams`` (new ones hashed together, then remembered)."""
     columns = _COLUMNS
-    missing = list(dict.fromkeys(g for g in grams if g not in columns))
+    missing = list(set(grams).difference(columns))
     if missing:
         if len(columns) + len(missing) > 1_000_000:
             columns.clear()

@@ -102,7 +102,10 @@ def _compute(document: Document) -> Facts:
     starts = np.concatenate([[0], np.cumsum(lengths + len(_SEP))[:-1]]).astype(np.int64)
     joined = _SEP.join(texts)
     owners_of = _owners(starts)
-    words = np.bincount(owners_of(_WORD, joined), minlength=n) if n else np.zeros(0, np.int64)
+    # runs of characters that are neither whitespace nor NUL, as _WORD finds them in ``joined``
+    words = np.fromiter(
+        (len(t.split()) if "\x00" not in t else len(_WORD.findall(t)) for t in texts), np.int64, n
+    )
     sentences = np.bincount(owners_of(_SENTENCE_END, joined), minlength=n) if n else np.zeros(0, np.int64)
     return Facts(
         texts=texts,
