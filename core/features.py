@@ -212,7 +212,9 @@ def hashed_ngrams(texts: list[str]) -> Ngrams:
 def cosine_with(ngrams: Ngrams, columns: np.ndarray, weight: np.float32) -> np.ndarray:
     """float32 cosine of every row with one row (its sorted ``columns``, each of ``weight``), summed
     as scipy.sparse multiplies float32 matrices: equal float32 terms added one at a time."""
-    shared = np.bincount(ngrams.rows[np.isin(ngrams.columns, columns)], minlength=len(ngrams.weights))
+    at = np.minimum(np.searchsorted(columns, ngrams.columns), max(len(columns) - 1, 0))
+    inside = columns[at] == ngrams.columns if len(columns) else np.zeros(len(ngrams.columns), bool)
+    shared = np.bincount(ngrams.rows[inside], minlength=len(ngrams.weights))
     term = ngrams.weights * np.float32(weight)
     total = np.zeros(len(term), np.float32)
     for k in range(1, int(shared.max(initial=0)) + 1):
@@ -493,7 +495,20 @@ def _pattern_counts(lowered: str, starts: np.ndarray, n: int) -> dict[str, np.nd
     return counts
 
 
-_PUNCT_CODES = np.array([ord(c) for c in "!\"#%&'()*,-./:;?@[\\]_{}«»‘’“”…–—•·|"], dtype=np.uint32)
+def _code_table(codes: list[int]) -> np.ndarray:
+    """A lookup table: True at each of ``codes`` (all below _TABLE_SIZE - 1), False elsewhere; index
+    it with code points capped at _TABLE_SIZE - 1."""
+    table = np.zeros(_TABLE_SIZE, bool)
+    table[codes] = True
+    assert not table[-1]
+    return table
+
+
+_TABLE_SIZE = 0x2200
+_PUNCT = _code_table([ord(c) for c in "!\"#%&'()*,-./:;?@[\\]_{}«»‘’“”…–—•·|"])
+_SPACE = _code_table([9, 10, 11, 12, 13, 32, 0, 0xA0])
+_END = _code_table([ord(c) for c in ".!?…"])
+_CLOSER = _code_table([ord(c) for c in "\"')]”’"])
 _NON_WORD_ASCII = np.array([not chr(c).isalnum() for c in range(128)])
 _SPACE_CODES = np.array([9, 10, 11, 12, 13, 32, 0, 0xA0], dtype=np.uint32)
 _END_CODES = np.array([ord(c) for c in ".!?…"], dtype=np.uint32)
@@ -511,16 +526,17 @@ def _char_counts(joined: str, lowered: str, lengths: np.ndarray, n: int) -> dict
         is_upper = (codes >= 65) & (codes <= 90)
         is_lower = (codes >= 97) & (codes <= 122)
     is_digit = (codes >= 48) & (codes <= 57)
-    is_punct = np.isin(codes, _PUNCT_CODES)
-    is_space = np.isin(codes, _SPACE_CODES)
+    capped = np.minimum(codes, _TABLE_SIZE - 1)
+    is_punct = _PUNCT[capped]
+    is_space = _SPACE[capped]
     ascii_codes = np.minimum(codes, 127)
     is_word = ~is_space & ~is_punct & ~((codes < 128) & _NON_WORD_ASCII[ascii_codes])
     before = np.concatenate([[False], is_word[:-1]])
     word_start = is_word & ~before
     after = np.concatenate([is_space[1:], [True]])
     after2 = np.concatenate([is_space[2:], [True, True]])
-    closer_next = np.concatenate([np.isin(codes[1:], _CLOSER_CODES), [False]])
-    sentence_end = np.isin(codes, _END_CODES) & (after | (closer_next & after2))
+    closer_next = np.concatenate([_CLOSER[capped[1:]], [False]])
+    sentence_end = _END[capped] & (after | (closer_next & after2))
     owners = np.repeat(np.arange(n), lengths + len(_SEP))[: len(codes)]
     arrays = {
         "upper": is_upper,
@@ -531,12 +547,12 @@ def _char_counts(joined: str, lowered: str, lengths: np.ndarray, n: int) -> dict
         "title_words": word_start & is_upper,
         "sentence_ends": sentence_end,
         "commas": (codes == 44) | (codes == 59),
-        "separators": np.isin(codes, _SEPARATOR_CODES),
+        "separators": _SEPARATOR[capped],
     }
     return {name: np.bincount(owners, weights=a, minlength=n) for name, a in arrays.items()}
 
 
-_SEPARATOR_CODES = np.array([ord(c) for c in "|•·›»/>"], dtype=np.uint32)
+_SEPARATOR = _code_table([ord(c) for c in "|•·›»/>"])
 
 
 def _text_features(texts: list[str], document: Document, ngrams: Ngrams) -> np.ndarray:
