@@ -30,6 +30,7 @@ import json
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from operator import attrgetter
 
 import numpy as np
 
@@ -64,7 +65,7 @@ def combine(document: Document, votes: list[Vote], options: CombineOptions) -> N
         block.votes = []
     if not blocks:
         return
-    votes = sorted(votes, key=lambda v: (v.block, v.plugin, v.label))
+    votes = sorted(votes, key=attrgetter("block", "plugin", "label"))
     for vote in votes:
         blocks[vote.block].votes.append(vote)
     labels, scores = _weighted_mean(len(blocks), votes, options.weights)
