@@ -18,6 +18,8 @@ so its peak memory (``ru_maxrss``) is its own:
 
 Rates are wall-clock over all N pages after a warm-up document (plugins and models loaded);
 ``start-up`` is the time to import, load the plugins and models and classify that first page.
+Then the command line's start-up: ``pageparts classify -f jsonl`` on the first page, run
+``--startup-runs`` times as a fresh process (median wall-clock and CPU seconds).
 Then, unless ``--no-stages``, a per-stage breakdown of the classify path in its own subprocess:
 read+gunzip, sniff, split (for HTML also decode, parse, walk and page facts), features, each
 plugin's classify (its model's part separately), vote checks and combine.
@@ -265,6 +267,26 @@ def child_main(config: str, list_file: str, jobs: int) -> None:
     print(json.dumps(result))
 
 
+def command_startup(page: str, runs: int) -> tuple[float, float]:
+    """Median wall-clock and CPU seconds of ``pageparts classify -f jsonl PAGE`` in a fresh process."""
+    import resource
+    import statistics
+
+    script = Path(sys.executable).with_name("pageparts")
+    command = [str(script)]
+    if not script.exists():
+        command = [sys.executable, "-c", "from pageparts.cli import app; app()"]
+    walls, cpus = [], []
+    for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        started = time.perf_counter()
+        subprocess.run([*command, "classify", "-f", "jsonl", page], capture_output=True, check=True)
+        walls.append(time.perf_counter() - started)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+    return statistics.median(walls), statistics.median(cpus)
+
+
 def run_child(python: str, config: str, paths: list[str], jobs: int = 1) -> dict:
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as handle:
         handle.write("\n".join(paths))
@@ -296,6 +318,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", default="1,2", help="comma-separated --jobs values for HTML input")
     parser.add_argument("--trafilatura-python", default=sys.executable, help="interpreter for trafilatura")
     parser.add_argument("--no-stages", action="store_true", help="skip the per-stage breakdown")
+    parser.add_argument("--startup-runs", type=int, default=7, help="runs of the command (0: skip)")
     parser.add_argument("--child", nargs=2, metavar=("CONFIG", "LIST"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -355,6 +378,16 @@ def main(argv: list[str] | None = None) -> int:
                     f" largest worker peak RSS {row['worker_peak_mb']:.0f} MB"
                     f" (with {j} idle cores: about {estimate:.2f}x over jobs=1, from CPU times)"
                 )
+    if args.startup_runs:
+        with tempfile.TemporaryDirectory() as directory:
+            page = Path(directory) / "page.html"
+            page.write_bytes(gzip.decompress(Path(paths[0]).read_bytes()))
+            wall, cpu = command_startup(str(page), args.startup_runs)
+        name = Path(paths[0]).name.removesuffix(".gz")
+        print(
+            f"\n`pageparts classify -f jsonl {name}` (one page, a fresh process each time):"
+            f" median of {args.startup_runs} runs {wall:.2f} s wall-clock, {cpu:.2f} s CPU"
+        )
     if not args.no_stages:
         stages_html = run_child(sys.executable, "stages", paths)
         for title, result in (("HTML input", stages_html), ("plain-text input", stages_text)):

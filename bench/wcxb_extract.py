@@ -17,6 +17,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+from pageparts import models
 from pageparts.combine import CombineOptions
 from pageparts.config import COMBINERS
 from pageparts.runner import Options, Runner
@@ -36,7 +37,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--all", action="store_true", help="all pages, not only held-out domains")
     parser.add_argument("--limit", type=int, default=0, help="score only the first N pages")
     parser.add_argument("--text", action="store_true", help="classify the plain-text renderings")
+    parser.add_argument("--models", help="read the models from this directory instead of trained/")
     args = parser.parse_args(argv)
+    if args.models:
+        models.model_dir = lambda: Path(args.models)
     pages = [p for p in load_pages(args.data_dir) if args.all or p.held_out]
     if args.limit:
         pages = pages[: args.limit]

@@ -30,6 +30,7 @@ import json
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from operator import attrgetter
 
 import numpy as np
 
@@ -64,7 +65,7 @@ def combine(document: Document, votes: list[Vote], options: CombineOptions) -> N
         block.votes = []
     if not blocks:
         return
-    votes = sorted(votes, key=lambda v: (v.block, v.plugin, v.label))
+    votes = sorted(votes, key=attrgetter("block", "plugin", "label"))
     for vote in votes:
         blocks[vote.block].votes.append(vote)
     labels, scores = _weighted_mean(len(blocks), votes, options.weights)
@@ -114,10 +115,14 @@ def _weighted_mean(n: int, votes: list[Vote], weights: dict[str, float]) -> tupl
     column = {label: i for i, label in enumerate(labels)}
     weighted = np.zeros((n, len(labels)))
     totals = np.zeros_like(weighted)
-    for vote in votes:
-        weight = weights.get(vote.plugin, 1.0)
-        weighted[vote.block, column[vote.label]] += weight * vote.score
-        totals[vote.block, column[vote.label]] += weight
+    if votes:  # np.add.at adds in vote order, as a loop over the votes would
+        at = (
+            np.fromiter((v.block for v in votes), np.intp, len(votes)),
+            np.fromiter((column[v.label] for v in votes), np.intp, len(votes)),
+        )
+        weight = np.fromiter((weights.get(v.plugin, 1.0) for v in votes), np.float64, len(votes))
+        np.add.at(weighted, at, weight * np.fromiter((v.score for v in votes), np.float64, len(votes)))
+        np.add.at(totals, at, weight)
     return labels, np.divide(weighted, totals, out=np.zeros_like(weighted), where=totals > 0)
 
 

@@ -20,13 +20,14 @@ that ask for the same document share one computation.
 
 from __future__ import annotations
 
+import itertools
 import re
+import struct
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-import scipy.sparse as sp
-from sklearn.feature_extraction.text import HashingVectorizer
 
 from .document import Document
 
@@ -40,15 +41,203 @@ KINDS = ("html", "text")
 
 _SEP = "\n\x00\n"  # joins block texts; no pattern below matches across it
 
-_NGRAMS = HashingVectorizer(
-    n_features=N_HASH,
-    ngram_range=(1, 2),
-    token_pattern=r"(?u)\b\w+\b",
-    alternate_sign=False,
-    binary=True,
-    norm="l2",
-    dtype=np.float32,
-)
+_TOKEN = re.compile(r"(?u)\b\w+\b")
+
+
+_COLUMNS: dict[str, int] = {}
+"""Word or word pair -> its hashed column, worked out once per process (cleared when large)."""
+
+
+def _columns(grams: list[str]) -> np.ndarray:
+    """The hashed column of each of ``grams`` (new ones hashed together, then remembered)."""
+    columns = _COLUMNS
+    missing = list(set(grams).difference(columns))
+    if missing:
+        if len(columns) + len(missing) > 1_000_000:
+            columns.clear()
+        h = murmurhash3_32_many([g.encode("utf-8") for g in missing]).astype(np.int64)
+        # as scikit-learn: abs(h) % N_HASH, with abs(-2**31) taken as 2**31 - 1 - (N_HASH - 1)
+        found = np.where(h == -(2**31), 2**31 - 1 - (N_HASH - 1), np.abs(h)) % N_HASH
+        columns.update(zip(missing, found.tolist(), strict=True))
+    return np.fromiter(map(columns.__getitem__, grams), np.int64, len(grams))
+
+
+_C1, _C2 = np.uint32(0xCC9E2D51), np.uint32(0x1B873593)
+
+
+def _rotl(x: np.ndarray, r: int) -> np.ndarray:
+    return (x << np.uint32(r)) | (x >> np.uint32(32 - r))
+
+
+def murmurhash3_32_many(keys: list[bytes], longest: int = 256) -> np.ndarray:
+    """``murmurhash3_32`` (seed 0) of each key, as int32, computed for all keys at once with numpy
+    (keys longer than ``longest`` bytes one by one)."""
+    lengths = np.fromiter(map(len, keys), np.int64, len(keys))
+    short = lengths <= longest
+    out = np.zeros(len(keys), np.int32)
+    for i in np.flatnonzero(~short).tolist():
+        out[i] = murmurhash3_32(keys[i])
+    if not short.any():
+        return out
+    chosen = [k for k, ok in zip(keys, short.tolist(), strict=True) if ok]
+    n = lengths[short]
+    width = (int(n.max()) // 4 + 1) * 4
+    raw = np.zeros((len(chosen), width), np.uint8)  # each key, zero-padded to whole 4-byte blocks
+    starts = np.cumsum(n) - n
+    owner = np.repeat(np.arange(len(chosen)), n)
+    raw[owner, np.arange(int(n.sum())) - starts[owner]] = np.frombuffer(b"".join(chosen), np.uint8)
+    words = raw.view("<u4").astype(np.uint32)
+    blocks = n // 4
+    h = np.zeros(len(chosen), np.uint32)
+    with np.errstate(over="ignore"):
+        for j in range(int(blocks.max())):
+            k = _rotl(words[:, j] * _C1, 15) * _C2
+            mixed = _rotl(h ^ k, 13) * np.uint32(5) + np.uint32(0xE6546B64)
+            h = np.where(blocks > j, mixed, h)
+        tail = words[np.arange(len(chosen)), blocks]  # the last 0-3 bytes; the padding is zeros
+        h = np.where(n % 4 > 0, h ^ (_rotl(tail * _C1, 15) * _C2), h)
+        h ^= n.astype(np.uint32)
+        h ^= h >> np.uint32(16)
+        h *= np.uint32(0x85EBCA6B)
+        h ^= h >> np.uint32(13)
+        h *= np.uint32(0xC2B2AE35)
+        h ^= h >> np.uint32(16)
+    out[short] = h.view(np.int32)
+    return out
+
+
+def murmurhash3_32(data: bytes, seed: int = 0) -> int:
+    """MurmurHash3 (x86, 32 bits) of ``data`` as a signed integer, as scikit-learn hashes features."""
+    c1, c2, mask = 0xCC9E2D51, 0x1B873593, 0xFFFFFFFF
+    h = seed
+    end = len(data) & ~3
+    for (k,) in struct.iter_unpack("<I", data[:end]):
+        k = (k * c1) & mask
+        k = ((k << 15) | (k >> 17)) & mask
+        h ^= (k * c2) & mask
+        h = ((h << 13) | (h >> 19)) & mask
+        h = (h * 5 + 0xE6546B64) & mask
+    tail = data[end:]
+    if tail:
+        k = int.from_bytes(tail, "little")
+        k = (k * c1) & mask
+        k = ((k << 15) | (k >> 17)) & mask
+        h ^= (k * c2) & mask
+    h ^= len(data)
+    h ^= h >> 16
+    h = (h * 0x85EBCA6B) & mask
+    h ^= h >> 13
+    h = (h * 0xC2B2AE35) & mask
+    h ^= h >> 16
+    return h - 2**32 if h & 0x80000000 else h
+
+
+@dataclass(frozen=True)
+class Ngrams:
+    """Hashed word 1-2 grams of some texts: a sparse (texts, N_HASH) matrix in CSR form whose
+    row ``i`` holds ``weights[i]`` (1 / sqrt of its number of columns) in each of its columns."""
+
+    keys: np.ndarray
+    """int64, sorted: ``row * N_HASH + column`` of every entry."""
+    rows: np.ndarray
+    columns: np.ndarray
+    weights: np.ndarray
+    """float32 per row (0 for a row without columns)."""
+    indptr: np.ndarray
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return (len(self.weights), N_HASH)
+
+    @property
+    def data(self) -> np.ndarray:
+        return self.weights[self.rows]
+
+    def dot(self, vector: np.ndarray) -> np.ndarray:
+        """The matrix times a float32 vector of N_HASH values, as scipy.sparse computes it: float32
+        products added one at a time, in column order, to a float32 sum per row."""
+        products = self.data * vector[self.columns].astype(np.float32)
+        n = len(self.weights)
+        counts = np.diff(self.indptr)
+        longest = int(counts.max(initial=0))
+        if longest * n > 4_000_000:  # a huge block: let scipy do it
+            return np.asarray(self.csr() @ vector.astype(np.float32))
+        # one column per row, padded with zeros; summing over axis 0 adds row after row
+        padded = np.zeros((longest, n), np.float32)
+        padded[np.arange(len(products)) - self.indptr[self.rows], self.rows] = products
+        return padded.sum(axis=0, dtype=np.float32)
+
+    def csr(self):
+        """The matrix as a scipy.sparse CSR matrix of float32."""
+        import scipy.sparse as sp
+
+        indices = self.columns.astype(np.int32)
+        return sp.csr_matrix((self.data, indices, self.indptr.astype(np.int32)), shape=self.shape)
+
+
+def hashed_ngrams(texts: list[str]) -> Ngrams:
+    """The l2-normalised binary word 1-2 grams of ``texts``, hashed into N_HASH float32 columns.
+
+    The same matrix as scikit-learn's ``HashingVectorizer(n_features=N_HASH, ngram_range=(1, 2),
+    token_pattern=r"(?u)\\b\\w+\\b", alternate_sign=False, binary=True, norm="l2",
+    dtype=np.float32)`` gives (the shipped models were trained on it), without importing
+    scikit-learn: lower-cased ``\\w+`` tokens, single and adjacent pairs joined by a space,
+    MurmurHash3 (seed 0) of their UTF-8 bytes, absolute value modulo N_HASH.
+    """
+    grams: list[str] = []
+    owners = []
+    for row, text in enumerate(texts):
+        tokens = _TOKEN.findall(text.lower())
+        if tokens:
+            grams += tokens
+            grams += map(" ".join, itertools.pairwise(tokens))
+            owners.append((row, 2 * len(tokens) - 1))
+    n = len(texts)
+    if grams:
+        rows_of = np.repeat(*np.asarray(owners, dtype=np.int64).T)
+        keys = _columns(grams) + rows_of * N_HASH
+        keys.sort()
+        keys = keys[np.concatenate([[True], keys[1:] != keys[:-1]])]  # by row, then column, once
+    else:
+        keys = np.zeros(0, np.int64)
+    rows, columns = np.divmod(keys, N_HASH)
+    counts = np.bincount(rows, minlength=n)
+    # as scikit-learn's l2 normalisation: 1 (float32) divided by a float64 norm, stored as float32
+    weights = np.zeros(n, np.float32)
+    weights[counts > 0] = (1.0 / np.sqrt(counts[counts > 0])).astype(np.float32)
+    indptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    return Ngrams(keys, rows, columns, weights, indptr)
+
+
+def cosine_with(ngrams: Ngrams, columns: np.ndarray, weight: np.float32) -> np.ndarray:
+    """float32 cosine of every row with one row (its sorted ``columns``, each of ``weight``), summed
+    as scipy.sparse multiplies float32 matrices: equal float32 terms added one at a time."""
+    at = np.minimum(np.searchsorted(columns, ngrams.columns), max(len(columns) - 1, 0))
+    inside = columns[at] == ngrams.columns if len(columns) else np.zeros(len(ngrams.columns), bool)
+    shared = np.bincount(ngrams.rows[inside], minlength=len(ngrams.weights))
+    term = ngrams.weights * np.float32(weight)
+    total = np.zeros(len(term), np.float32)
+    for k in range(1, int(shared.max(initial=0)) + 1):
+        total = np.where(shared >= k, total + term, total)
+    return total
+
+
+def shared_with_neighbours(ngrams: Ngrams, reach: int, after: bool) -> np.ndarray:
+    """For each row, the sum of its dot products with the ``reach`` rows after (or before) it, summed
+    in the order scipy.sparse does for ``ngrams.multiply(band @ ngrams).sum(axis=1)``."""
+    n = len(ngrams.weights)
+    keys = ngrams.keys
+    around = np.zeros(len(keys))  # per entry: the neighbours' weights in its column, in float64
+    steps = range(1, min(reach, n - 1) + 1) if after else range(min(reach, n - 1), 0, -1)
+    for step in steps:
+        wanted = keys + (step if after else -step) * N_HASH
+        at = np.minimum(np.searchsorted(keys, wanted), max(len(keys) - 1, 0))
+        found = keys[at] == wanted if len(keys) else np.zeros(0, bool)
+        neighbour = ngrams.rows + (step if after else -step)
+        around = np.where(found, around + ngrams.weights[np.clip(neighbour, 0, n - 1)], around)
+    products = ngrams.data.astype(np.float64) * around
+    return np.bincount(ngrams.rows, weights=products, minlength=n)
+
 
 _MONTH_NAME = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"
 _WORD_GROUPS = {
@@ -238,8 +427,13 @@ class DocumentFeatures:
     names: tuple[str, ...]
     dense: np.ndarray
     """(blocks, len(names)) float32: the block's own features, then its neighbours'."""
-    ngrams: sp.csr_matrix
+    hashed: Ngrams
     """(blocks, N_HASH) hashed, l2-normalised binary word 1-2 grams of the block text."""
+
+    @property
+    def ngrams(self):
+        """``hashed`` as a scipy.sparse CSR matrix (for training; classifying does not need it)."""
+        return self.hashed.csr()
 
 
 def model_kind(document: Document) -> str:
@@ -274,10 +468,8 @@ def compute(document: Document, kind: str) -> DocumentFeatures:
     texts = [block.text for block in document.blocks]
     n = len(texts)
     if n == 0:
-        return DocumentFeatures(
-            kind, names, np.zeros((0, len(names)), np.float32), sp.csr_matrix((0, N_HASH))
-        )
-    ngrams = _NGRAMS.transform(texts).tocsr()
+        return DocumentFeatures(kind, names, np.zeros((0, len(names)), np.float32), hashed_ngrams([]))
+    ngrams = hashed_ngrams(texts)
     own = _text_features(texts, document, ngrams)
     if kind == "html":
         own = np.hstack([own, _structure_features(document)])
@@ -303,7 +495,20 @@ def _pattern_counts(lowered: str, starts: np.ndarray, n: int) -> dict[str, np.nd
     return counts
 
 
-_PUNCT_CODES = np.array([ord(c) for c in "!\"#%&'()*,-./:;?@[\\]_{}«»‘’“”…–—•·|"], dtype=np.uint32)
+def _code_table(codes: list[int]) -> np.ndarray:
+    """A lookup table: True at each of ``codes`` (all below _TABLE_SIZE - 1), False elsewhere; index
+    it with code points capped at _TABLE_SIZE - 1."""
+    table = np.zeros(_TABLE_SIZE, bool)
+    table[codes] = True
+    assert not table[-1]
+    return table
+
+
+_TABLE_SIZE = 0x2200
+_PUNCT = _code_table([ord(c) for c in "!\"#%&'()*,-./:;?@[\\]_{}«»‘’“”…–—•·|"])
+_SPACE = _code_table([9, 10, 11, 12, 13, 32, 0, 0xA0])
+_END = _code_table([ord(c) for c in ".!?…"])
+_CLOSER = _code_table([ord(c) for c in "\"')]”’"])
 _NON_WORD_ASCII = np.array([not chr(c).isalnum() for c in range(128)])
 _SPACE_CODES = np.array([9, 10, 11, 12, 13, 32, 0, 0xA0], dtype=np.uint32)
 _END_CODES = np.array([ord(c) for c in ".!?…"], dtype=np.uint32)
@@ -321,16 +526,17 @@ def _char_counts(joined: str, lowered: str, lengths: np.ndarray, n: int) -> dict
         is_upper = (codes >= 65) & (codes <= 90)
         is_lower = (codes >= 97) & (codes <= 122)
     is_digit = (codes >= 48) & (codes <= 57)
-    is_punct = np.isin(codes, _PUNCT_CODES)
-    is_space = np.isin(codes, _SPACE_CODES)
+    capped = np.minimum(codes, _TABLE_SIZE - 1)
+    is_punct = _PUNCT[capped]
+    is_space = _SPACE[capped]
     ascii_codes = np.minimum(codes, 127)
     is_word = ~is_space & ~is_punct & ~((codes < 128) & _NON_WORD_ASCII[ascii_codes])
     before = np.concatenate([[False], is_word[:-1]])
     word_start = is_word & ~before
     after = np.concatenate([is_space[1:], [True]])
     after2 = np.concatenate([is_space[2:], [True, True]])
-    closer_next = np.concatenate([np.isin(codes[1:], _CLOSER_CODES), [False]])
-    sentence_end = np.isin(codes, _END_CODES) & (after | (closer_next & after2))
+    closer_next = np.concatenate([_CLOSER[capped[1:]], [False]])
+    sentence_end = _END[capped] & (after | (closer_next & after2))
     owners = np.repeat(np.arange(n), lengths + len(_SEP))[: len(codes)]
     arrays = {
         "upper": is_upper,
@@ -341,15 +547,15 @@ def _char_counts(joined: str, lowered: str, lengths: np.ndarray, n: int) -> dict
         "title_words": word_start & is_upper,
         "sentence_ends": sentence_end,
         "commas": (codes == 44) | (codes == 59),
-        "separators": np.isin(codes, _SEPARATOR_CODES),
+        "separators": _SEPARATOR[capped],
     }
     return {name: np.bincount(owners, weights=a, minlength=n) for name, a in arrays.items()}
 
 
-_SEPARATOR_CODES = np.array([ord(c) for c in "|•·›»/>"], dtype=np.uint32)
+_SEPARATOR = _code_table([ord(c) for c in "|•·›»/>"])
 
 
-def _text_features(texts: list[str], document: Document, ngrams: sp.csr_matrix) -> np.ndarray:
+def _text_features(texts: list[str], document: Document, ngrams: Ngrams) -> np.ndarray:
     n = len(texts)
     lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=n)
     starts = np.concatenate([[0], np.cumsum(lengths + len(_SEP))[:-1]])
@@ -377,27 +583,24 @@ def _text_features(texts: list[str], document: Document, ngrams: sp.csr_matrix) 
     prose_before = (np.cumsum(prose) - prose) / prose_total
     prose_after = 1.0 - prose_before - prose / prose_total
 
-    _, inverse, repeats = np.unique(
-        np.asarray([t.lower() for t in texts], dtype=object), return_inverse=True, return_counts=True
-    )
-    duplicates = repeats[inverse] - 1
+    lowered_texts = [t.lower() for t in texts]
+    repeats = Counter(lowered_texts)
+    duplicates = np.fromiter(map(repeats.__getitem__, lowered_texts), np.float64, n) - 1
 
     # similarities are cosines of the l2-normalised binary 1-2 gram vectors
     title = str(document.meta.get("title", "") or "")
     in_title = np.zeros(n)
     if title.strip():
-        in_title = np.asarray((ngrams @ _NGRAMS.transform([title]).T).todense()).ravel()
+        title_ngrams = hashed_ngrams([title])
+        in_title = cosine_with(ngrams, title_ngrams.columns, title_ngrams.weights[0])
     heading_levels = [b.features.get("heading", 0) for b in document.blocks]
     first_h1 = next((i for i, level in enumerate(heading_levels) if level == 1), None)
     in_first_heading = np.zeros(n)
     if first_h1 is not None:
-        in_first_heading = np.asarray((ngrams @ ngrams[first_h1].T).todense()).ravel()
-    offsets = list(range(1, min(10, n - 1) + 1)) or [0]
-    band = sp.diags([np.ones(n - o) for o in offsets], offsets=offsets, shape=(n, n), format="csr")
-    if n == 1:
-        band = sp.csr_matrix((1, 1))
-    shared_next = np.asarray(ngrams.multiply(band @ ngrams).sum(axis=1)).ravel() / 10
-    shared_prev = np.asarray(ngrams.multiply(band.T @ ngrams).sum(axis=1)).ravel() / 10
+        start, stop = ngrams.indptr[first_h1], ngrams.indptr[first_h1 + 1]
+        in_first_heading = cosine_with(ngrams, ngrams.columns[start:stop], ngrams.weights[first_h1])
+    shared_next = shared_with_neighbours(ngrams, 10, after=True) / 10
+    shared_prev = shared_with_neighbours(ngrams, 10, after=False) / 10
 
     columns = [
         np.log1p(lengths),

@@ -26,6 +26,7 @@ import numpy as np
 
 from .document import Document, Vote
 from .features import FEATURE_VERSION, DocumentFeatures, document_features, model_kind, window
+from .model_reader import Forest, Unreadable, read_joblib
 
 MANIFEST = "manifest.json"
 
@@ -46,6 +47,7 @@ _lock = threading.Lock()
 _loaded: dict[tuple[str, str], dict[str, Any] | None] = {}
 _refused: dict[tuple[str, str], str] = {}
 _manifests: dict[Path, dict[str, Any]] = {}
+_hash_ok: dict[tuple[str, str], bool] = {}
 
 
 def _manifest(directory: Path) -> dict[str, Any]:
@@ -74,22 +76,34 @@ def load_verified(path: Path, entry: dict[str, Any] | None) -> dict[str, Any]:
             f"({str(entry.get('sha256'))[:12]}...); refusing to load it "
             "(rebuild with scripts/build_models.py)"
         )
-    import joblib
-    import sklearn
-
     trained_with = entry.get("versions", {}).get("scikit-learn")
-    if trained_with and trained_with != sklearn.__version__:
+    installed = _installed_scikit_learn()
+    if trained_with and installed and trained_with != installed:
         warnings.warn(
-            f"{path.name} was trained with scikit-learn {trained_with}, this is {sklearn.__version__}; "
+            f"{path.name} was trained with scikit-learn {trained_with}, this is {installed}; "
             "its probabilities may differ (rebuild with scripts/build_models.py)",
             stacklevel=3,
         )
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=".*Trying to unpickle estimator.*")
-        model = joblib.load(path)
+    try:  # without importing scikit-learn, which takes longer than classifying a page
+        model = read_joblib(path.read_bytes())
+    except Unreadable:
+        import joblib
+
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=".*Trying to unpickle estimator.*")
+            model = joblib.load(path)
     if not isinstance(model, dict) or model.get("feature_version") != FEATURE_VERSION:
         raise ModelError(f"{path.name} was built for other features; rebuild with scripts/build_models.py")
     return model
+
+
+def _installed_scikit_learn() -> str | None:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("scikit-learn")
+    except PackageNotFoundError:
+        return None
 
 
 def get_model(plugin: str, kind: str, directory: Path | None = None) -> dict[str, Any] | None:
@@ -120,11 +134,26 @@ def reset() -> None:
         _loaded.clear()
         _refused.clear()
         _manifests.clear()
+        _hash_ok.clear()
 
 
 def has_model(plugin: str) -> bool:
-    """True when a verified model file for ``plugin`` ships in trained/ (for either kind)."""
-    return any(get_model(plugin, kind) is not None for kind in ("html", "text"))
+    """True when a model file for ``plugin`` ships in trained/ (for either kind) and its SHA-256
+    matches the manifest; checked without loading the model."""
+    return any(_verified_file(plugin, kind) for kind in ("html", "text"))
+
+
+def _verified_file(plugin: str, kind: str) -> bool:
+    key = (plugin, kind)
+    with _lock:
+        if key in _loaded:
+            return _loaded[key] is not None
+        if key not in _hash_ok:
+            directory = model_dir()
+            path = directory / model_file(plugin, kind)
+            entry = _manifest(directory).get("models", {}).get(path.name) if path.exists() else None
+            _hash_ok[key] = entry is not None and sha256(path) == entry.get("sha256")
+        return _hash_ok[key]
 
 
 def predict(model: dict[str, Any], features: DocumentFeatures) -> np.ndarray:
@@ -135,10 +164,31 @@ def predict(model: dict[str, Any], features: DocumentFeatures) -> np.ndarray:
     if model["kind"] != features.kind or model["n_dense"] != features.dense.shape[1]:
         raise ModelError(f"{model['file']} expects {model['kind']} features of another shape")
     scores = stage_a(model, features)
+    inputs = stage_b_input(features.dense, scores)
+    forest = _forest(model["stage_b"])
+    if forest is not None:
+        return forest.probability(inputs)
     # One document is a few hundred rows: OpenMP threads cost far more than they save (and
     # stall badly when other processes share the cores), so boosting predicts on one thread.
     with _one_thread():
-        return model["stage_b"].predict_proba(stage_b_input(features.dense, scores))[:, 1]
+        return model["stage_b"].predict_proba(inputs)[:, 1]
+
+
+_forests: dict[int, tuple[Any, Forest | None]] = {}
+
+
+def _forest(boosting: Any) -> Forest | None:
+    """The trees of ``boosting`` as a Forest (None if they cannot be), made once per model."""
+    kept = _forests.get(id(boosting))
+    if kept is None or kept[0] is not boosting:
+        if len(_forests) > 100:
+            _forests.clear()
+        try:
+            forest = Forest(boosting)
+        except (Unreadable, AttributeError, KeyError, ValueError):
+            forest = None
+        kept = _forests[id(boosting)] = (boosting, forest)
+    return kept[1]
 
 
 _controller = None
@@ -158,9 +208,9 @@ def stage_a(model: dict[str, Any], features: DocumentFeatures) -> np.ndarray:
     n_own = model["n_own"]
     linear = model["stage_a"]
     coef = linear.coef_.ravel()
-    n_hash = features.ngrams.shape[1]
+    n_hash = features.hashed.shape[1]
     own = (features.dense[:, :n_own] - model["mean"]) / model["scale"]
-    return features.ngrams @ coef[:n_hash] + own @ coef[n_hash:] + linear.intercept_[0]
+    return features.hashed.dot(coef[:n_hash]) + own @ coef[n_hash:] + linear.intercept_[0]
 
 
 def stage_b_input(dense: np.ndarray, scores: np.ndarray) -> np.ndarray:

@@ -58,14 +58,19 @@ class Facts:
         """For each block, the distinct lower-cased matches of ``pattern`` in its text (one pass)."""
         key = id(pattern)
         if key not in self._hits:
-            found: list[dict[str, None]] = [{} for _ in self.texts]
             text = self._joined
             if pattern.flags & re.IGNORECASE and self._lowered is not None:
                 text, pattern = self._lowered, _case_sensitive(pattern)
-            for m in pattern.finditer(text):
-                owner = int(np.searchsorted(self._starts, m.start(), side="right")) - 1
-                found[owner].setdefault(m.group(0).lower(), None)
-            self._hits[key] = [list(f) for f in found]
+            matches = [(m.start(), m.group(0).lower()) for m in pattern.finditer(text)]
+            found: list[list[str]] = [[] for _ in self.texts]
+            if matches:
+                positions = np.fromiter((start for start, _ in matches), np.int64, len(matches))
+                owners = (np.searchsorted(self._starts, positions, side="right") - 1).tolist()
+                for owner, (_, word) in zip(owners, matches, strict=True):
+                    hits = found[owner]
+                    if word not in hits:
+                        hits.append(word)
+            self._hits[key] = found
         return self._hits[key]
 
     def hit_count(self, pattern: re.Pattern[str]) -> np.ndarray:
@@ -97,7 +102,10 @@ def _compute(document: Document) -> Facts:
     starts = np.concatenate([[0], np.cumsum(lengths + len(_SEP))[:-1]]).astype(np.int64)
     joined = _SEP.join(texts)
     owners_of = _owners(starts)
-    words = np.bincount(owners_of(_WORD, joined), minlength=n) if n else np.zeros(0, np.int64)
+    # runs of characters that are neither whitespace nor NUL, as _WORD finds them in ``joined``
+    words = np.fromiter(
+        (len(t.split()) if "\x00" not in t else len(_WORD.findall(t)) for t in texts), np.int64, n
+    )
     sentences = np.bincount(owners_of(_SENTENCE_END, joined), minlength=n) if n else np.zeros(0, np.int64)
     return Facts(
         texts=texts,

@@ -87,6 +87,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default=str(REPO / "trained"))
     parser.add_argument("--cache", default=None, help="pickle of the prepared examples (reused if present)")
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument(
+        "--boosting", default="", help="override training.train.BOOSTING, e.g. max_iter=40,max_leaf_nodes=15"
+    )
     args = parser.parse_args(argv)
     started = time.time()
     data_dir, out = Path(args.data_dir), Path(args.out)
@@ -132,6 +135,7 @@ def main(argv: list[str] | None = None) -> int:
                 [t for _, t in pairs],
                 [e.page.domain for e in chosen],
                 n_own,
+                boosting={k: int(v) for k, v in (p.split("=") for p in args.boosting.split(",") if p)},
             )
             name = model_file(plugin, kind)
             path = out / name

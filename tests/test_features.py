@@ -96,3 +96,29 @@ def test_window_reads_neighbours_and_pads_with_zero():
 def test_empty_and_tiny_documents():
     assert compute(text_document([]), "text").dense.shape == (0, len(feature_names("text")))
     assert compute(text_document(["Only one."]), "text").dense.shape[0] == 1
+
+
+def test_hashed_ngrams_equal_scikit_learn_hashing_vectorizer():
+    from pageparts.features import N_HASH, hashed_ngrams, murmurhash3_32, murmurhash3_32_many
+    from sklearn.feature_extraction.text import HashingVectorizer
+    from sklearn.utils import murmurhash3_32 as reference
+
+    texts = ["", "Otters juggle, otters JUGGLE pebbles!", "Straße ÄÖÜ 12 12", "x", "   ", "漢字 テスト ok"]
+    expected = HashingVectorizer(
+        n_features=N_HASH,
+        ngram_range=(1, 2),
+        token_pattern=r"(?u)\b\w+\b",
+        alternate_sign=False,
+        binary=True,
+        norm="l2",
+        dtype=np.float32,
+    ).transform(texts)
+    expected.sort_indices()
+    found = hashed_ngrams(texts).csr()
+    assert np.array_equal(found.indptr, expected.indptr)
+    assert np.array_equal(found.indices, expected.indices)
+    assert np.array_equal(found.data, expected.data) and found.dtype == np.float32
+    words = ["", "a", "ab", "abc", "abcd", "abcde", "straße", "漢字テスト", "otters juggle", "long" * 80]
+    expected_hashes = [reference(word, seed=0) for word in words]
+    assert [murmurhash3_32(word.encode()) for word in words] == expected_hashes
+    assert murmurhash3_32_many([word.encode() for word in words]).tolist() == expected_hashes
