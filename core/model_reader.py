@@ -172,8 +172,8 @@ class Forest:
             offset += len(nodes)
         self.feature = np.concatenate(parts["feature_idx"]).astype(np.int64)
         self.threshold = np.concatenate(parts["num_threshold"]).astype(np.float64)
-        self.left = np.concatenate(parts["left"])
-        self.right = np.concatenate(parts["right"])
+        left, right = np.concatenate(parts["left"]), np.concatenate(parts["right"])
+        self.children = np.column_stack([left, right]).ravel()  # node * 2 + (goes right)
         self.is_leaf = np.concatenate(parts["is_leaf"]).astype(bool)
         self.value = np.concatenate(parts["value"]).astype(np.float64)
         self.missing_left = np.concatenate(parts["missing_go_to_left"]).astype(bool)
@@ -205,10 +205,11 @@ class Forest:
                 if not node.size:
                     break
             x = flat[row_start + self.feature[node]]
-            go_left = x <= self.threshold[node]
+            right = x > self.threshold[node]  # False for NaN: set from missing_left below
             if has_nan:
-                go_left |= np.isnan(x) & self.missing_left[node]
-            node = np.where(go_left, self.left[node], self.right[node])
+                missing = np.isnan(x)
+                right[missing] = ~self.missing_left[node[missing]]
+            node = self.children[2 * node + right]
         values = self.value[leaf].reshape(trees, n)
         # baseline, then each tree in turn: cumsum adds in order, as scikit-learn's loop does
         return np.cumsum(np.vstack([np.broadcast_to(self.baseline, (1, n)), values]), axis=0)[-1]
