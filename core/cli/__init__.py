@@ -49,6 +49,6 @@ class OnError(StrEnum):
 
 
 # Importing the command modules registers their commands on ``app``.
-from . import classify, evaluate, plugins  # noqa: E402
+from . import annotate, classify, evaluate, label_from_truth, plugins, train  # noqa: E402
 
-__all__ = ["app", "classify", "evaluate", "plugins"]
+__all__ = ["annotate", "app", "classify", "evaluate", "label_from_truth", "plugins", "train"]

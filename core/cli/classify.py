@@ -45,6 +45,9 @@ def classify(
         typer.Option(help="mean: weighted mean of votes (default); learned: fitted on hand-labelled pages."),
     ] = None,
     disable: Annotated[list[str] | None, typer.Option(help="Do not load this plugin (repeatable).")] = None,
+    models: Annotated[
+        Path | None, typer.Option(help="Use the models in this directory (made by pageparts train).")
+    ] = None,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
     ] = None,
@@ -67,6 +70,7 @@ def classify(
     from ..output import render
     from ..reading import iter_sources
     from ..runner import Options, Runner
+    from ._models import use_model_dir
 
     try:
         combine = load_combine_options(config)
@@ -85,6 +89,7 @@ def classify(
     wanted = tuple(label.strip() for label in labels.split(",") if label.strip()) if labels else None
 
     runner = Runner(Options(input_format=input_format.value, combine=combine, disabled=tuple(disable or ())))
+    use_model_dir(models, runner)
     for name, error in runner.registry.load_errors.items():
         typer.echo(f"pageparts: plugin {name!r} could not be loaded: {error}", err=True)
     out = output.open("w", encoding="utf-8") if output else sys.stdout
