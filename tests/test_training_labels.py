@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from pageparts.training.labels import align, align_gold, derive_labels, headline_block, is_held_out
+from pageparts.labelled import LabelledBlock
+from pageparts.training.labels import align, derive_labels, headline_block, is_held_out, transfer
 
 BLOCKS = [
     "Home",
@@ -49,14 +50,24 @@ def test_align_keeps_order_and_drops_short_runs():
     assert align(source, target, min_run=1).tolist() == [-1, 0, 1, 2, 3, -1, 5]
 
 
-def test_gold_labels_follow_words_onto_other_blocks():
+def test_labels_follow_words_onto_blocks_split_another_way():
     gold = [
-        {"text": "Home News", "label": "navigation", "accept": ["navigation"]},
-        {"text": "Big headline here", "label": "headline", "accept": ["headline"]},
-        {"text": "First paragraph of the story. Second sentence.", "label": "body", "accept": ["body"]},
+        LabelledBlock("Home News", "navigation"),
+        LabelledBlock("Big headline here", "headline"),
+        LabelledBlock("First paragraph of the story. Second sentence.", "body", weight=0.5),
     ]
     blocks = ["Home", "News", "Big headline here", "First paragraph of the story.", "Second sentence.", "New"]
-    assert align_gold(blocks, gold) == ["navigation", "navigation", "headline", "body", "body", None]
+    carried = transfer(blocks, gold)
+    assert [c.label if c else None for c in carried] == [
+        "navigation",
+        "navigation",
+        "headline",
+        "body",
+        "body",
+        None,
+    ]
+    assert carried[3] is gold[2]
+    assert transfer([" Home  News", "Big headline here", gold[2].text], gold) == gold  # same blocks
 
 
 def test_held_out_split_is_stable_and_by_domain():
