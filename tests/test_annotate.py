@@ -57,7 +57,8 @@ def test_annotate_writes_predictions_to_correct_and_reads_them_back(pages, tmp_p
     assert page.input_format == "html" and page.html == HTML  # the source still splits the same
     caption = next(b for b in page.blocks if b.text == "Photo by Ada Lane")
     assert caption.label == "other" and caption.accept == {"other", "body"}
-    assert notes.input_format == "text" and notes.blocks[-1].text == "A tide table for Tuesday\nHigh water at noon"
+    assert notes.input_format == "text"
+    assert notes.blocks[-1].text == "A tide table for Tuesday\nHigh water at noon"
 
 
 def test_an_html_document_whose_source_changed_is_read_as_text(pages, tmp_path):

@@ -87,7 +87,7 @@ def test_an_unknown_label_is_named_with_the_known_ones():
 
 
 def test_an_error_record_of_classify_is_not_a_document():
-    with pytest.raises(LabelledError, match="an error record.*binary content"):
+    with pytest.raises(LabelledError, match=r"an error record.*binary content"):
         parse(json.dumps({"source": "x.bin", "error": "binary content"}))
 
 

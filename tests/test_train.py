@@ -179,3 +179,13 @@ def test_a_third_party_plugin_gets_its_model_through_the_hook(data, tmp_path, mo
     path = tmp_path / "shouting-text.joblib"
     joblib.dump(model, path)
     assert models.load_verified(path, {"sha256": models.sha256(path)})["label"] == "navigation"
+
+
+def test_only_sure_documents_fit_the_combiner(tmp_path):
+    weak = write_documents(tmp_path / "weak.jsonl", weight=0.6)
+    registry = registry_with(shouting=Shouting())
+    documents, _ = load_labelled([weak])
+    examples = prepare(documents, registry)
+    assert not any(e.sure for e in examples)
+    trained = train(examples, targets(registry), held_out_percent=0)
+    assert "shouting-text.joblib" in trained.models and trained.combiner == {}

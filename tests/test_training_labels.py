@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from pageparts.labelled import LabelledBlock
-from pageparts.training.labels import align, derive_labels, headline_block, is_held_out, transfer
+from pageparts.training.labels import (
+    align,
+    body_share,
+    headline_block,
+    is_held_out,
+    snippet_blocks,
+    transfer,
+)
 
 BLOCKS = [
     "Home",
@@ -22,18 +29,18 @@ TRUTH = (
 
 
 def test_body_is_aligned_in_order_not_by_bag_of_words():
-    labels = derive_labels(BLOCKS, TRUTH, title="How to grow tomatoes on a balcony")
-    assert labels[3] == "body" and labels[4] == "body"
-    assert labels[0] == "none" and labels[6] == "none"  # "home" is in the article, the menu item is not
-    assert labels[1] == "none" and labels[5] == "none"
-    assert labels[2] == "headline"
+    share = body_share(BLOCKS, TRUTH)
+    assert share[3] == share[4] == 1.0
+    assert share[0] == share[6] == 0.0  # "home" is in the article, the menu item is not
+    assert share[1] == share[2] == share[5] == 0.0
+    assert headline_block(BLOCKS, "How to grow tomatoes on a balcony") == 2
 
 
-def test_without_snippets_are_never_body():
+def test_snippets_match_blocks_inside_them_or_around_them():
     texts = [*BLOCKS, "Share this article"]
-    truth = TRUTH + "\n\nShare this article now please"
-    assert derive_labels(texts, truth)[-1] == "body"
-    assert derive_labels(texts, truth, without=["Share this article"])[-1] == "none"
+    assert snippet_blocks(texts, ["Share this article now"]).tolist() == [False] * 7 + [True]
+    assert snippet_blocks(texts, ["this"]).tolist() == [False] * 7 + [True]
+    assert not snippet_blocks(texts, []).any()
 
 
 def test_headline_needs_a_close_match():

@@ -29,9 +29,11 @@ def paragraph(rng: random.Random) -> str:
 def document(i: int, site: str, rng: random.Random, weight: float = 1.0) -> dict:
     """A text document: a menu, a headline, body paragraphs, a related link and a footer."""
     blocks = [{"text": t, "label": "navigation", "weight": weight} for t in rng.sample(NAV, 4)]
-    blocks.append({"text": f"{rng.choice(SUBJECTS)} {rng.choice(VERBS)} {rng.choice(OBJECTS)}", "label": "headline"})
+    headline = f"{rng.choice(SUBJECTS)} {rng.choice(VERBS)} {rng.choice(OBJECTS)}"
+    blocks.append({"text": headline, "label": "headline"})
     blocks += [{"text": paragraph(rng), "label": "body"} for _ in range(rng.randint(3, 5))]
-    blocks.append({"text": f"Related: {rng.choice(OBJECTS)} reopens", "label": "related-links", "weight": weight})
+    related = f"Related: {rng.choice(OBJECTS)} reopens"
+    blocks.append({"text": related, "label": "related-links", "weight": weight})
     blocks.append(
         {"text": f"© 2024 {site}", "label": "other", "accept": ["other", "navigation"], "weight": weight}
     )

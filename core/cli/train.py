@@ -63,13 +63,12 @@ def train(
         wanted = targets(registry)
         with switched_off():  # the models in use play no part in training new ones
             labels = known_labels(info.labels for info in registry.plugin_infos())
-        documents = list(_read(paths, labels, on_error is OnError.stop, progress))
-        if not documents:
-            raise TrainingError("no labelled documents to train on")
+        documents = _read(paths, labels, on_error is OnError.stop, progress)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)  # SGD's fixed epochs, on purpose
-            examples = prepare(documents, registry, jobs, progress, len(documents))
-            del documents
+            examples = prepare(documents, registry, jobs, progress)
+            if not examples:
+                raise TrainingError("no labelled documents to train on")
             if cv:
                 training, _ = split_held_out(examples, held_out)
                 folds = cross_validate(training, wanted, cv, seed, progress, jobs)

@@ -50,7 +50,6 @@ class Example:
 
     source: str
     site: str
-    page_type: str
     sure: bool
     """Every block has weight 1 (hand labels): the learned combiner is fitted on these."""
     kinds: dict[str, KindExample] = field(default_factory=dict)
@@ -69,7 +68,7 @@ class Preparer:
 
     def __call__(self, document: LabelledDocument) -> Example:
         sure = is_sure(document)
-        example = Example(document.source, document.site, document.page_type, sure)
+        example = Example(document.source, document.site, sure)
         blocks = document.blocks
         if document.input_format == "html" and document.html is not None:
             split = self._split(document.html.encode("utf-8"), "html", document.source, sure)

@@ -89,23 +89,6 @@ def snippet_blocks(texts: Sequence[str], snippets: Sequence[str]) -> np.ndarray:
     return found
 
 
-def derive_labels(
-    texts: Sequence[str], main_content: str, title: str = "", without: Sequence[str] = ()
-) -> list[str]:
-    """``body``, ``headline`` or ``none`` for every block, from WCXB ground truth.
-
-    body: at least half of the block's words are aligned (``body_share``) to ``main_content``,
-    and the block is not a ``without`` snippet. headline: the block that best matches ``title``
-    (``headline_block``); it wins over body.
-    """
-    body = (body_share(texts, main_content) >= 0.5) & ~snippet_blocks(texts, without)
-    labels = ["body" if b else "none" for b in body]
-    found = headline_block(texts, title)
-    if found is not None:
-        labels[found] = "headline"
-    return labels
-
-
 def headline_block(texts: Sequence[str], title: str) -> int | None:
     """The index of the block that best matches ``title``, or None if none is close enough.
 

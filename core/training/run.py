@@ -64,13 +64,13 @@ def prepare(
     registry: Registry | None,
     jobs: int = 1,
     progress: Progress | None = None,
-    total: int = 0,
 ) -> list[Example]:
-    """Every document as a training example (split again, features, labels), in order."""
+    """Every document as a training example (split again, features, labels), in order;
+    ``documents`` may be a lazy stream (a few are in flight at a time)."""
     preparer = Preparer(runners(registry))
     examples = []
     if progress:
-        progress.start("preparing documents", total)
+        progress.start("preparing documents")
     for example in ordered_map(preparer, documents, jobs):
         for warning in example.warnings:
             if progress:

@@ -19,7 +19,7 @@ from sklearn.linear_model import SGDClassifier
 from sklearn.model_selection import GroupKFold
 
 from ..features import FEATURE_VERSION, DocumentFeatures
-from ..models import model_file, predict, stage_b_input
+from ..models import model_file, stage_b_input
 
 SEED = 0
 
@@ -126,8 +126,3 @@ def fit(
     second = estimator() if estimator is not None else _boosting(boosting, seed)
     model["stage_b"] = second.fit(stage_b_rows[rows], y[rows])
     return model
-
-
-def predict_all(model: dict, features: Sequence[DocumentFeatures]) -> list[np.ndarray]:
-    """The model's probabilities for the blocks of each document."""
-    return [predict(model, f) for f in features]

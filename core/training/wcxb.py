@@ -17,8 +17,6 @@ from urllib.parse import urlsplit
 from ..reading import read_source
 from .labels import is_held_out
 
-CREDIT = "WCXB (Web Content eXtraction Benchmark) by Murrough Foley, CC-BY-4.0"
-
 
 @dataclass
 class Page:
