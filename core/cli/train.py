@@ -119,18 +119,24 @@ def _summary(trained, out: Path, seconds: float) -> str:
         f"trained on {trained.train_documents} documents from {trained.train_sites} sites; "
         f"held out {trained.held_out_documents} documents from {trained.held_out_sites} sites",
         f"  {'model':<28} {'blocks':>8} {'positives':>9} {'held-out blocks':>15} {'positives':>9} "
-        f"{'P':>6} {'R':>6} {'F1':>6}",
+        f"{'P':>6} {'R':>6} {'F1':>6} {'F1 sure':>7}",
     ]
     for file, why in trained.skipped.items():
         lines.append(f"  {file:<28} {why.removeprefix(file + ': ')}")
     for target in trained.targets:
         blocks, positives = trained.counts[target.file]
         held = trained.held_out.get(target.file)
+        sure = trained.held_out_sure.get(target.file)
         scored = f"{'-':>15} {'-':>9} {'-':>6} {'-':>6} {'-':>6}"
         if held and held.blocks:
             scored = f"{held.blocks:>15} {held.positives:>9} "
             scored += f"{held.precision:>6.3f} {held.recall:>6.3f} {held.f1:>6.3f}"
+        scored += f" {sure.f1:>7.3f}" if sure and sure.blocks else f" {'-':>7}"
         lines.append(f"  {target.file:<28} {blocks:>8} {positives:>9} {scored}")
+    lines.append(
+        "(P, R, F1: blocks of the held-out sites, found when the model gives 0.5 or more; "
+        "F1 sure: on their hand-labelled documents only)"
+    )
     combiner = ", ".join(
         f"{k} (CV word macro F1 {v['cv_word_macro_f1']:.3f})" for k, v in trained.combiner.items()
     )

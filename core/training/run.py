@@ -52,6 +52,8 @@ class Trained:
     counts: dict[str, tuple[int, int]] = field(default_factory=dict)
     """File -> (blocks, positives) it was fitted on."""
     held_out: dict[str, Figures] = field(default_factory=dict)
+    held_out_sure: dict[str, Figures] = field(default_factory=dict)
+    """The same on the sure (hand-labelled) held-out documents only, when there are any."""
     combiner: dict[str, dict] = field(default_factory=dict)
     train_sites: int = 0
     held_out_sites: int = 0
@@ -155,6 +157,9 @@ def train(
         result.counts[target.file] = training_counts(target, training)
         if held:
             result.held_out[target.file] = score(target, result.models[target.file], held)
+        if any(e.sure for e in held):
+            sure = [e for e in held if e.sure]
+            result.held_out_sure[target.file] = score(target, result.models[target.file], sure)
     return result
 
 
@@ -293,6 +298,7 @@ def write(
         joblib.dump(trained.models[target.file], path, compress=3)
         blocks, positives = trained.counts[target.file]
         held = trained.held_out.get(target.file)
+        sure = trained.held_out_sure.get(target.file)
         manifest["models"][target.file] = {
             "plugin": target.plugin,
             "label": target.label,
@@ -302,6 +308,7 @@ def write(
             "versions": shared,
             "trained_on": {"blocks": blocks, "positives": positives},
             "held_out": held.to_dict() if held else {},
+            "held_out_sure": sure.to_dict() if sure else {},
         }
     combiner_path = out / COMBINER_FILE
     if trained.combiner:
