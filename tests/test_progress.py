@@ -1,4 +1,4 @@
-"""The training progress bar: drawn on a terminal, silent in a pipe except for its messages."""
+"""The training progress bar (drawn on a terminal, silent in a pipe) and the worker map."""
 
 from __future__ import annotations
 
@@ -35,3 +35,15 @@ def test_a_pipe_gets_only_the_messages():
     progress.say("pageparts: file.jsonl:3: not JSON")
     progress.clear()
     assert stream.getvalue() == "pageparts: file.jsonl:3: not JSON\n"
+
+
+def test_ordered_map_keeps_the_input_order_in_worker_processes():
+    import os
+
+    from pageparts.training.parallel import ordered_map
+
+    offset = 10  # a closure: workers inherit it, nothing is pickled but items and results
+    results = list(ordered_map(lambda n: (n + offset, os.getpid()), iter(range(20)), jobs=2))
+    assert [r for r, _ in results] == list(range(10, 30))
+    assert os.getpid() not in {pid for _, pid in results}
+    assert list(ordered_map(lambda n: n * 2, range(3), jobs=1)) == [0, 2, 4]

@@ -144,7 +144,7 @@ def test_bad_data_gets_a_clear_message(env, data, tmp_path):
 
 
 def test_cross_validation_reports_every_fold_and_the_mean(env, data):
-    result = run("train", data, "--cv", "3", "--held-out", "0", "-j", "1")
+    result = run("train", data, "--cv", "3", "--held-out", "0", "-j", "2")
     assert result.exit_code == 0, result.output
     row = next(line for line in result.stdout.splitlines() if "navigation-text.joblib" in line)
     cells = [float(x) for x in row.split()[1:]]

@@ -134,3 +134,18 @@ def test_the_command_writes_labelled_pages(wcxb_dir, tmp_path):
     documents, _ = load_labelled([out])
     assert [d.site for d in documents] == ["gazette.example", "herald.example"]
     assert all(d.html == HTML for d in documents)
+
+
+def test_without_rules_every_block_outside_the_content_is_unclaimed():
+    blocks = truth_blocks(page_blocks(), VOTES, TRUTH, LABELS, rules=False)
+    assert [b.label for b in blocks] == [
+        "other",
+        "headline",
+        "headline",
+        "body",
+        "body",
+        "other",
+        "other",
+        "other",
+    ]
+    assert all(b.weight == 0.5 and len(b.accept) == 4 for b in blocks if b.label == "other")

@@ -24,6 +24,13 @@ def label_from_truth(
         list[Path] | None,
         typer.Option(help="Hand-labelled blocks of some of these pages; they replace the derived labels."),
     ] = None,
+    rules: Annotated[
+        bool,
+        typer.Option(
+            help="Label the blocks outside the main content from the rules' votes; with --no-rules "
+            "they are all 'other', accepting every non-content label (so only hand labels teach those)."
+        ),
+    ] = True,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes.")] = 2,
     on_error: Annotated[
         OnError, typer.Option(help="On a page that cannot be read or a bad gold line: skip it, or stop.")
@@ -63,7 +70,7 @@ def label_from_truth(
 
     def label(page):
         try:
-            return label_page(page, runner, labels, hand.get(page.file_id))
+            return label_page(page, runner, labels, hand.get(page.file_id), rules)
         except Exception as error:  # one unreadable page must not stop the others
             return f"{page.html_path}: {type(error).__name__}: {error}"
 

@@ -148,11 +148,12 @@ def _summary(trained, out: Path, seconds: float) -> str:
 
 
 def _cv_table(folds) -> str:
-    files = list(folds[0])
+    files = sorted({file for fold in folds for file in fold})
     header = "".join(f"{f'fold {i}':>8}" for i in range(1, len(folds) + 1))
     lines = ["block F1 per fold (grouped by site) and mean:", f"  {'model':<28}{header}{'mean':>8}"]
     for file in files:
-        f1s = [fold[file].f1 for fold in folds]
-        cells = "".join(f"{f:>8.3f}" for f in f1s)
-        lines.append(f"  {file:<28}{cells}{sum(f1s) / len(f1s):>8.3f}")
+        f1s = [fold[file].f1 if file in fold else None for fold in folds]
+        cells = "".join(f"{f:>8.3f}" if f is not None else f"{'-':>8}" for f in f1s)
+        scored = [f for f in f1s if f is not None]
+        lines.append(f"  {file:<28}{cells}{sum(scored) / len(scored):>8.3f}")
     return "\n".join(lines)

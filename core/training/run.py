@@ -249,14 +249,29 @@ def cross_validate(
         raise TrainingError(
             f"--cv {folds} needs documents from at least {folds} sites, not {len(set(sites))}"
         )
-    out = []
-    for fold, (train_rows, test_rows) in enumerate(
-        GroupKFold(n_splits=folds).split(examples, groups=sites), 1
-    ):
-        training = [examples[i] for i in train_rows]
-        tested = [examples[i] for i in test_rows]
-        models, _ = fit_all(targets, training, seed, progress, f"fold {fold}/{folds}", jobs)
-        out.append({t.file: score(t, models[t.file], tested) for t in targets if t.file in models})
+    splits = list(GroupKFold(n_splits=folds).split(examples, groups=sites))
+
+    def fold_figures(task: tuple[int, Target]) -> Figures | None:
+        """Fit on the other folds and score on this one, in the worker (no OpenMP use in the
+        parent between forks)."""
+        fold, target = task
+        train_rows, test_rows = splits[fold]
+        try:
+            with threadpool_limits(1):
+                model = fit_target(target, [examples[i] for i in train_rows], seed)
+                return score(target, model, [examples[i] for i in test_rows])
+        except TrainingError:
+            return None
+
+    tasks = [(fold, target) for fold in range(folds) for target in targets]
+    out: list[dict[str, Figures]] = [{} for _ in range(folds)]
+    if progress:
+        progress.start(f"cross-validating on {folds} folds", len(tasks))
+    for (fold, target), figures in zip(tasks, ordered_map(fold_figures, tasks, jobs), strict=True):
+        if figures is not None:
+            out[fold][target.file] = figures
+        if progress:
+            progress.advance()
     return out
 
 
@@ -293,6 +308,8 @@ def write(
         "seed": seed,
         "models": {},
     }
+    for file in trained.skipped:  # an old model of the same name must not be used with the new ones
+        (out / file).unlink(missing_ok=True)
     for target in trained.targets:
         path = out / target.file
         joblib.dump(trained.models[target.file], path, compress=3)

@@ -39,9 +39,11 @@ def truth_blocks(
     votes: Sequence[Vote],
     truth: dict,
     labels: Collection[str],
+    rules: bool = True,
 ) -> list[LabelledBlock]:
     """The labelled blocks of a page's blocks from its ground ``truth`` (``main_content``,
-    ``title``, ``without``) and the rules' ``votes``; ``labels`` are every known label."""
+    ``title``, ``without``) and the rules' ``votes``; ``labels`` are every known label. Without
+    ``rules``, every block outside the content is left as an unclaimed one."""
     texts = [b.text for b in page_blocks]
     share = body_share(texts, str(truth.get("main_content") or ""))
     boilerplate = snippet_blocks(texts, truth.get("without") or ())
@@ -65,7 +67,7 @@ def truth_blocks(
             blocks.append(LabelledBlock(text, "headline", weight=round(dek[i], 4)))
         elif share[i] >= 0.5 and not boilerplate[i]:
             blocks.append(LabelledBlock(text, "body", weight=round(float(share[i]), 4)))
-        elif score >= EVIDENCE:
+        elif rules and score >= EVIDENCE:
             if label == "navigation" and _teaser_title(page_blocks[i]):
                 label = "related-links"
             blocks.append(LabelledBlock(text, label, weight=round(score, 4)))
@@ -84,10 +86,14 @@ def _teaser_title(block: Block) -> bool:
 
 
 def label_page(
-    page: Page, runner: Runner, labels: Collection[str], gold: Sequence[LabelledBlock] | None = None
+    page: Page,
+    runner: Runner,
+    labels: Collection[str],
+    gold: Sequence[LabelledBlock] | None = None,
+    rules: bool = True,
 ) -> LabelledDocument:
-    """One page as a labelled HTML document: from its ground truth and the rules' votes, or, when
-    ``gold`` (hand-labelled blocks of the same page) is given, from those."""
+    """One page as a labelled HTML document: from its ground truth and the rules' votes (see
+    ``truth_blocks``), or, when ``gold`` (hand-labelled blocks of the same page) is given, from those."""
     html = decode(page.html())[0]
     with switched_off():
         document = runner.classify_bytes(html.encode("utf-8"), str(page.html_path))
@@ -101,7 +107,7 @@ def label_page(
         ]
     else:
         votes = [vote for block in document.blocks for vote in block.votes]
-        blocks = truth_blocks(document.blocks, votes, page.truth, labels)
+        blocks = truth_blocks(document.blocks, votes, page.truth, labels, rules)
     return LabelledDocument(
         blocks,
         source=str(page.html_path),
