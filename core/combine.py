@@ -6,7 +6,7 @@ Two ways, chosen per document:
   for each of the six labels, the block's model score (mean of the model votes) and its
   strongest rule score (max of the other votes), and both averaged over the neighbours (±1 and
   ±3 blocks), go into a small multinomial logistic regression fitted on the training gold pages
-  (``trained/combiner.json``, written by ``scripts/fit_combiner.py``; one per input kind). A
+  (``combiner.json`` beside the models, written by ``pageparts train``; one per input kind). A
   strong rule is then not diluted by a weak model score, nor the reverse: the fit decides how
   far to trust each, and neighbours' scores let a teaser list or a run of body text pull a block
   along. Plugin weights scale a plugin's scores before the fit reads them (0 ignores the
@@ -29,8 +29,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from operator import attrgetter
+from pathlib import Path
 
 import numpy as np
 
@@ -168,10 +168,16 @@ def predict_learned(fitted: dict, matrix: np.ndarray) -> np.ndarray:
     return odds / odds.sum(axis=1, keepdims=True)
 
 
-@lru_cache(maxsize=1)
 def load_fitted() -> dict[str, dict]:
-    """The learned combiner per input kind from ``trained/combiner.json`` ({} if absent)."""
-    path = resources.files("pageparts.trained") / COMBINER_FILE
+    """The learned combiner per input kind from ``combiner.json`` beside the models in use ({} if absent)."""
+    from .models import model_dir
+
+    return _load_fitted(model_dir())
+
+
+@lru_cache(maxsize=4)
+def _load_fitted(directory: Path) -> dict[str, dict]:
+    path = directory / COMBINER_FILE
     if not path.is_file():
         return {}
     data = json.loads(path.read_text())

@@ -1,4 +1,4 @@
-"""Scoring labelled blocks per word, as docs/labels.md defines it.
+"""Scoring labelled blocks per word, as docs/labels.md defines it (``pageparts evaluate``).
 
 Every word of a labelled (gold) document carries its block's accepted labels; every word of a
 classified block carries that block's label; the two word sequences are aligned by order, and a
@@ -8,13 +8,12 @@ words among those predicted with it; recall: right words among those whose gold 
 
 from __future__ import annotations
 
-import json
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from .document import LABELS, Document
+from .labelled import LabelledBlock
 from .training.labels import align, gold_words, words
 
 
@@ -26,7 +25,7 @@ class WordScores:
     confusion: Counter = field(default_factory=Counter)
     """(gold label, predicted label or None for an unaligned word) -> words."""
 
-    def add(self, document: Document, gold_blocks: list[dict]) -> None:
+    def add(self, document: Document, gold_blocks: Sequence[LabelledBlock]) -> None:
         """Count the words of one classified ``document`` against its ``gold_blocks``."""
         g_words, g_labels, g_accepts = gold_words(gold_blocks)
         s_words: list[str] = []
@@ -90,31 +89,3 @@ def format_table(scores: WordScores) -> str:
         lines.append(f"  {row['label']:<14} {p:>9.3f} {r:>7.3f} {f1:>7.3f} {row['words']:>8}")
     lines.append(f"  macro F1 over six labels: {scores.macro_f1():.3f}")
     return "\n".join(lines)
-
-
-def read_labelled(path: Path) -> Iterator[tuple[str, dict | str]]:
-    """For each line of a labelled-block JSON Lines file (gold format): ("file:line", document),
-    or ("file:line", message) for a line that is not a labelled document."""
-    with path.open(encoding="utf-8", errors="replace") as handle:
-        for number, line in enumerate(handle, 1):
-            if line.strip():
-                yield f"{path}:{number}", _labelled_document(line)
-
-
-def _labelled_document(line: str) -> dict | str:
-    try:
-        document = json.loads(line)
-        blocks = document["blocks"]
-        if not isinstance(blocks, list) or not all(
-            isinstance(b, dict) and isinstance(b.get("text"), str) and isinstance(b.get("label"), str)
-            for b in blocks
-        ):
-            return "not a labelled document: each block needs a text and a label"
-    except (ValueError, KeyError, TypeError) as error:
-        return f"not a labelled document ({type(error).__name__}: {error})"
-    return document
-
-
-def plain_text(document: dict) -> bytes:
-    """The plain-text form of a labelled document: its block texts joined by one blank line."""
-    return "\n\n".join(block["text"] for block in document["blocks"]).encode("utf-8")

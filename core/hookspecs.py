@@ -15,6 +15,7 @@ import pluggy
 if TYPE_CHECKING:
     from .document import Block, Document, Vote
     from .plugin_info import PluginInfo
+    from .trainable import Trainable
 
 hookspec = pluggy.HookspecMarker("pageparts")
 hookimpl = pluggy.HookimplMarker("pageparts")
@@ -50,4 +51,14 @@ def pageparts_classify(document: Document) -> list[Vote]:
     Return any number of votes (several per block are fine, none is fine). Votes with a
     label the plugin did not declare, a score outside [0, 1] or an unknown block index
     make the core drop all of this plugin's votes for the document and report it.
+    """
+
+
+@hookspec
+def pageparts_trainable() -> Trainable | None:
+    """Ask ``pageparts train`` for a model: its label and input kinds (a ``Trainable``), or None.
+
+    The model is fitted on labelled blocks (a block is a positive when its label is this one)
+    and saved as ``<plugin>-<kind>.joblib``; the plugin votes with it through
+    ``pageparts.models.model_votes``.
     """

@@ -7,6 +7,10 @@ document it would have classified says so in ``Document.warnings``). A model tra
 scikit-learn version is used, with a warning naming the file. A missing model means no model
 votes. Each model is loaded at most once per process.
 
+Models come from the shipped ``trained/`` directory, or from the directory named by the
+``PAGEPARTS_MODELS`` environment variable (``use_models``, ``pageparts classify --models DIR``),
+which holds files and a manifest in the same layout, as ``pageparts train`` writes them.
+
 A model is a dict of plain scikit-learn objects (see ``pageparts.training.train``): a linear
 model on hashed word n-grams and the block's own features (stage A), then gradient boosting on
 all dense features plus the stage-A scores of the block and its neighbours (stage B).
@@ -16,8 +20,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import threading
 import warnings
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -29,14 +36,22 @@ from .features import FEATURE_VERSION, DocumentFeatures, document_features, mode
 from .model_reader import Forest, Unreadable, read_joblib
 
 MANIFEST = "manifest.json"
+MODELS_ENV = "PAGEPARTS_MODELS"
 
 
 class ModelError(RuntimeError):
     """A model file that must not be used: hash mismatch, unreadable, or the wrong features."""
 
 
-def model_dir() -> Path:
+def shipped_dir() -> Path:
+    """The models that ship with pageparts (package ``pageparts.trained``)."""
     return Path(str(resources.files("pageparts.trained")))
+
+
+def model_dir() -> Path:
+    """Where models are loaded from: the directory in ``PAGEPARTS_MODELS``, else the shipped one."""
+    chosen = os.environ.get(MODELS_ENV)
+    return Path(chosen) if chosen else shipped_dir()
 
 
 def model_file(plugin: str, kind: str) -> str:
@@ -44,6 +59,7 @@ def model_file(plugin: str, kind: str) -> str:
 
 
 _lock = threading.Lock()
+_off = False
 _loaded: dict[tuple[str, str], dict[str, Any] | None] = {}
 _refused: dict[tuple[str, str], str] = {}
 _manifests: dict[Path, dict[str, Any]] = {}
@@ -74,14 +90,14 @@ def load_verified(path: Path, entry: dict[str, Any] | None) -> dict[str, Any]:
         raise ModelError(
             f"{path.name}: SHA-256 {actual[:12]}... does not match {MANIFEST} "
             f"({str(entry.get('sha256'))[:12]}...); refusing to load it "
-            "(rebuild with scripts/build_models.py)"
+            "(retrain with pageparts train)"
         )
     trained_with = entry.get("versions", {}).get("scikit-learn")
     installed = _installed_scikit_learn()
     if trained_with and installed and trained_with != installed:
         warnings.warn(
             f"{path.name} was trained with scikit-learn {trained_with}, this is {installed}; "
-            "its probabilities may differ (rebuild with scripts/build_models.py)",
+            "its probabilities may differ (retrain with pageparts train)",
             stacklevel=3,
         )
     try:  # without importing scikit-learn, which takes longer than classifying a page
@@ -93,7 +109,7 @@ def load_verified(path: Path, entry: dict[str, Any] | None) -> dict[str, Any]:
             warnings.filterwarnings("ignore", message=".*Trying to unpickle estimator.*")
             model = joblib.load(path)
     if not isinstance(model, dict) or model.get("feature_version") != FEATURE_VERSION:
-        raise ModelError(f"{path.name} was built for other features; rebuild with scripts/build_models.py")
+        raise ModelError(f"{path.name} was built for other features; retrain with pageparts train")
     return model
 
 
@@ -110,6 +126,8 @@ def get_model(plugin: str, kind: str, directory: Path | None = None) -> dict[str
     """The verified model for ``plugin`` and ``kind``, or None (missing or refused), loaded once."""
     key = (plugin, kind)
     with _lock:
+        if _off:
+            return None
         if key in _loaded:
             return _loaded[key]
         directory = directory or model_dir()
@@ -135,6 +153,73 @@ def reset() -> None:
         _refused.clear()
         _manifests.clear()
         _hash_ok.clear()
+
+
+@contextmanager
+def switched_off() -> Iterator[None]:
+    """Within this block no model votes (for collecting the rules' votes alone)."""
+    global _off
+    with _lock:
+        before, _off = _off, True
+    try:
+        yield
+    finally:
+        with _lock:
+            _off = before
+
+
+def check_directory(directory: Path, declared: Mapping[str, tuple[str, ...]]) -> list[str]:
+    """Check that the model directory ``directory`` can be used with the installed plugins.
+
+    ``declared`` maps each installed plugin's name to its labels. Raises ModelError when the
+    directory has no manifest, a listed file is missing or does not match its SHA-256, the models
+    were built for other features, or a model's label is not one its plugin declares. Returns
+    warnings (models of plugins that are not installed, which are then unused).
+    """
+    directory = Path(directory)
+    path = directory / MANIFEST
+    if not path.is_file():
+        raise ModelError(f"{directory} has no {MANIFEST}: not a model directory (pageparts train writes one)")
+    try:
+        manifest = json.loads(path.read_text())
+        entries = dict(manifest.get("models", {}))
+    except (ValueError, AttributeError, TypeError) as error:
+        raise ModelError(f"{path} is not a model manifest: {error}") from None
+    built_for = manifest.get("feature_version")
+    if built_for != FEATURE_VERSION:
+        raise ModelError(
+            f"the models in {directory} were built for features version {built_for}, this pageparts "
+            f"computes version {FEATURE_VERSION}: retrain them with pageparts train"
+        )
+    notes = []
+    for name, entry in sorted(entries.items()):
+        file = directory / name
+        if not file.is_file():
+            raise ModelError(f"{file} is listed in {MANIFEST} but missing")
+        if sha256(file) != entry.get("sha256"):
+            raise ModelError(f"{file}: SHA-256 does not match {MANIFEST}; refusing the directory")
+        plugin, label = entry.get("plugin"), entry.get("label")
+        if plugin not in declared:
+            notes.append(f"{name} is for plugin {plugin!r}, which is not installed: it is not used")
+        elif label not in declared[plugin]:
+            raise ModelError(
+                f"{name} predicts {label!r}, but the installed plugin {plugin!r} declares "
+                f"{', '.join(declared[plugin]) or 'no labels'}: the directory does not fit these plugins"
+            )
+    if not entries:
+        notes.append(f"{directory} lists no models: the plugins vote from rules only")
+    return notes
+
+
+def use_models(directory: Path | None) -> None:
+    """Load models from ``directory`` from now on (None: the shipped ones), in this process and in
+    the worker processes it starts (it sets ``PAGEPARTS_MODELS``). Each file is still checked
+    against the directory's manifest when loaded; ``check_directory`` checks the whole directory."""
+    if directory is None:
+        os.environ.pop(MODELS_ENV, None)
+    else:
+        os.environ[MODELS_ENV] = str(Path(directory).resolve())
+    reset()
 
 
 def has_model(plugin: str) -> bool:

@@ -1,10 +1,12 @@
-"""Word-level scoring: the WCXB body word F1 (bag of lower-cased ``\\w+`` words)."""
+"""Word-level scoring of extracted text: the WCXB body word F1 (bag of lower-cased ``\\w+`` words),
+per page and averaged per page type (``pageparts evaluate`` on a WCXB-layout directory,
+bench/wcxb_extract.py)."""
 
 from __future__ import annotations
 
 import re
-from collections import Counter
-from dataclasses import dataclass
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 
 _WORD = re.compile(r"\w+")
 
@@ -34,3 +36,42 @@ def word_prf(predicted: str, truth: str) -> PRF:
     recall = overlap / sum(want.values()) if want else 0.0
     f1 = 2 * precision * recall / (precision + recall) if overlap else 0.0
     return PRF(precision, recall, f1)
+
+
+@dataclass
+class ExtractionScores:
+    """Word precision, recall and F1 of extracted text per page, grouped by page type."""
+
+    by_type: dict[str, list[PRF]] = field(default_factory=lambda: defaultdict(list))
+
+    def add(self, page_type: str, extracted: str, truth: str) -> PRF:
+        score = word_prf(extracted, truth)
+        self.by_type[page_type or "unknown"].append(score)
+        return score
+
+    def rows(self) -> list[dict]:
+        """Per page type (sorted), then ``overall``: pages and the mean precision, recall and F1."""
+        groups = [(name, self.by_type[name]) for name in sorted(self.by_type)]
+        groups.append(("overall", [s for scores in self.by_type.values() for s in scores]))
+        return [
+            {
+                "page_type": name,
+                "pages": len(scores),
+                **{
+                    m: sum(getattr(s, m) for s in scores) / len(scores) for m in ("precision", "recall", "f1")
+                },
+            }
+            for name, scores in groups
+            if scores
+        ]
+
+
+def format_extraction(scores: ExtractionScores) -> str:
+    """A plain-text table of ``ExtractionScores.rows``."""
+    lines = [f"  {'page type':<14} {'pages':>6} {'precision':>10} {'recall':>8} {'F1':>7}"]
+    for row in scores.rows():
+        lines.append(
+            f"  {row['page_type']:<14} {row['pages']:>6} {row['precision']:>10.3f} "
+            f"{row['recall']:>8.3f} {row['f1']:>7.3f}"
+        )
+    return "\n".join(lines)

@@ -12,6 +12,7 @@ from pageparts.hookspecs import hookimpl
 from pageparts.models import has_model, model_votes
 from pageparts.plugin_info import PluginInfo
 from pageparts.rules import Facts, facts, vote
+from pageparts.trainable import Trainable
 
 NAME = "fundraising"
 LABEL = "fundraising"
@@ -94,3 +95,8 @@ def pageparts_plugin_info() -> PluginInfo:
 @hookimpl
 def pageparts_classify(document: Document) -> list[Vote]:
     return rule_votes(document) + model_votes(NAME, LABEL, document)
+
+
+@hookimpl
+def pageparts_trainable() -> Trainable:
+    return Trainable(LABEL)

@@ -11,6 +11,7 @@ from pageparts.models import has_model, model_votes
 from pageparts.plugin_info import PluginInfo
 from pageparts.rules import facts, path_words, word_count
 from pageparts.scoring import words
+from pageparts.trainable import Trainable
 
 NAME = "headline"
 LABEL = "headline"
@@ -111,3 +112,8 @@ def pageparts_plugin_info() -> PluginInfo:
 @hookimpl
 def pageparts_classify(document: Document) -> list[Vote]:
     return rule_votes(document) + model_votes(NAME, LABEL, document)
+
+
+@hookimpl
+def pageparts_trainable() -> Trainable:
+    return Trainable(LABEL)

@@ -6,18 +6,20 @@ from collections import Counter
 import pytest
 from pageparts.cli import app
 from pageparts.document import Block, Document
-from pageparts.evaluation import WordScores, plain_text, read_labelled
+from pageparts.evaluation import WordScores
+from pageparts.labelled import LabelledBlock
 from typer.testing import CliRunner
 
-GOLD = [
+GOLD_LINES = [
     {"text": "Home News", "label": "navigation", "accept": ["navigation"]},
     {"text": "Donate today", "label": "fundraising", "accept": ["fundraising", "navigation"]},
     {"text": "The river rose and the council met", "label": "body", "accept": ["body"]},
 ]
+GOLD = [LabelledBlock(b["text"], b["label"], frozenset(b["accept"])) for b in GOLD_LINES]
 
 
 def classified(*labels: str, texts: list[str] | None = None) -> Document:
-    texts = texts or [b["text"] for b in GOLD]
+    texts = texts or [b.text for b in GOLD]
     return Document(
         "t",
         "text",
@@ -61,22 +63,10 @@ def test_scoring_does_not_depend_on_how_the_page_was_split():
     assert 0 < scores.macro_f1() < 1
 
 
-def test_labelled_files_are_read_with_line_numbers_for_bad_lines(tmp_path):
-    path = tmp_path / "gold.jsonl"
-    path.write_text(
-        json.dumps({"blocks": GOLD}) + "\n\n{not json\n" + json.dumps({"blocks": [{"text": 1}]}) + "\n"
-    )
-    read = list(read_labelled(path))
-    assert read[0] == (f"{path}:1", {"blocks": GOLD})
-    assert read[1][0] == f"{path}:3" and "not a labelled document" in read[1][1]
-    assert read[2][0] == f"{path}:4" and "text and a label" in read[2][1]
-    assert plain_text(read[0][1]) == b"Home News\n\nDonate today\n\nThe river rose and the council met"
-
-
 @pytest.fixture
 def gold_file(tmp_path):
     path = tmp_path / "gold.jsonl"
-    page = {"blocks": [*GOLD, {"text": "By Ada Lane", "label": "other", "accept": ["other"]}]}
+    page = {"blocks": [*GOLD_LINES, {"text": "By Ada Lane", "label": "other", "accept": ["other"]}]}
     path.write_text(json.dumps(page) + "\n" + "{broken\n" + json.dumps(page) + "\n")
     return path
 
@@ -84,7 +74,7 @@ def gold_file(tmp_path):
 def test_evaluate_stops_at_a_malformed_line_by_default(gold_file):
     result = CliRunner().invoke(app, ["evaluate", str(gold_file)])
     assert result.exit_code == 2
-    assert f"{gold_file}:2: not a labelled document" in result.stderr
+    assert f"{gold_file}:2: not JSON" in result.stderr
 
 
 def test_evaluate_can_skip_malformed_lines_and_report_json(gold_file):
@@ -113,3 +103,71 @@ def test_evaluate_without_documents_is_a_clear_error(tmp_path):
     empty.write_text("\n")
     result = CliRunner().invoke(app, ["evaluate", str(empty)])
     assert result.exit_code == 2 and "no labelled documents" in result.stderr
+
+
+HTML_PAGE = (
+    "<html><body><nav><a href='/'>Home</a> <a href='/news'>News</a></nav>"
+    "<p>The river rose and the council met on Friday to talk about the old flood wall again.</p>"
+    "</body></html>"
+)
+
+
+def test_evaluate_reads_html_documents_and_reports_per_page_type(tmp_path):
+    path = tmp_path / "mixed.jsonl"
+    html_doc = {
+        "source": "https://river.example/a",
+        "input_format": "html",
+        "html": HTML_PAGE,
+        "page_type": "article",
+        "blocks": [
+            {"text": "Home News", "label": "navigation"},
+            {"text": HTML_PAGE.split("<p>")[1].split("</p>")[0], "label": "body"},
+        ],
+    }
+    text_doc = {"page_type": "forum", "blocks": GOLD_LINES}
+    path.write_text(json.dumps(html_doc) + "\n" + json.dumps(text_doc) + "\n")
+    result = CliRunner().invoke(app, ["evaluate", str(path), "-f", "json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["inputs"] == ["html", "text"]
+    assert {name: t["documents"] for name, t in report["page_types"].items()} == {"article": 1, "forum": 1}
+    body = {r["label"]: r["words"] for r in report["page_types"]["article"]["labels"]}["body"]
+    assert body == 17
+    table = CliRunner().invoke(app, ["evaluate", str(path)]).stdout
+    assert "page type article (1 documents):" in table and "html and text input" in table
+
+
+def test_evaluate_rejects_a_label_no_plugin_declares(tmp_path):
+    path = tmp_path / "gold.jsonl"
+    path.write_text(json.dumps({"blocks": [{"text": "Nice post", "label": "comments"}]}) + "\n")
+    result = CliRunner().invoke(app, ["evaluate", str(path)])
+    assert result.exit_code == 2 and "unknown label 'comments'" in result.stderr
+
+
+def test_evaluate_scores_body_extraction_of_wcxb_pages_per_page_type(tmp_path):
+    root = tmp_path / "pages"
+    (root / "html").mkdir(parents=True)
+    (root / "ground-truth").mkdir()
+    story = [
+        "The river rose and the council met on Friday to talk about the old flood wall again. "
+        "Residents filled the hall, and many of them had brought photographs of their flooded cellars.",
+        "Engineers said the wall could be raised by half a metre before winter. The work would cost "
+        "less than expected, they said, because the foundations were still sound after sixty years.",
+    ]
+    page = "<html><body><nav><a href='/'>Home</a></nav><article>"
+    page += "".join(f"<p>{p}</p>" for p in story) + "</article></body></html>"
+    truth = "\n\n".join(story)
+    for file_id in ("1", "2"):
+        (root / "html" / f"{file_id}.html").write_text(page)
+        (root / "ground-truth" / f"{file_id}.json").write_text(
+            json.dumps({"url": "https://river.example/", "ground_truth": {"main_content": truth}})
+        )
+    meta = {"files": {"1": {"page_type": "article"}, "2": {"page_type": "forum"}}}
+    (root / "metadata.json").write_text(json.dumps(meta))
+    result = CliRunner().invoke(app, ["evaluate", str(root), "-f", "json"])
+    assert result.exit_code == 0, result.output
+    rows = {r["page_type"]: r for r in json.loads(result.stdout)["extraction"]}
+    assert set(rows) == {"article", "forum", "overall"} and rows["overall"]["pages"] == 2
+    assert rows["article"]["f1"] == rows["forum"]["f1"] > 0.5
+    result = CliRunner().invoke(app, ["evaluate", str(tmp_path)])
+    assert result.exit_code == 2 and "not in the WCXB layout" in result.stderr

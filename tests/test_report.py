@@ -6,6 +6,7 @@ import re
 import pytest
 from pageparts.cli import app
 from pageparts.document import LABELS, Block, Document, Vote
+from pageparts.labelled import LabelledBlock, LabelledDocument
 from pageparts.report import document_data, match_gold, read_pages, render_document, write_report
 from pageparts.report.data import block_gold
 from pageparts.report.page import script_json
@@ -81,9 +82,9 @@ def test_document_key_changes_with_the_blocks():
 def test_block_gold_marks_blocks_whose_words_gold_does_not_accept():
     document = _document(("Home News", "navigation"), ("The bridge reopens today", "other"), ("Ads", "body"))
     gold = [
-        {"text": "Home News", "label": "navigation"},
-        {"text": "The bridge reopens today", "label": "body"},
-        {"text": "Ads", "label": "other", "accept": ["other", "body"]},
+        LabelledBlock("Home News", "navigation"),
+        LabelledBlock("The bridge reopens today", "body"),
+        LabelledBlock("Ads", "other", frozenset({"body"})),
     ]
     assert block_gold(document, gold) == [("navigation", True), ("body", False), ("other", True)]
     data = document_data(document, gold=gold)
@@ -92,12 +93,13 @@ def test_block_gold_marks_blocks_whose_words_gold_does_not_accept():
     assert rows["body"]["recall"] == 0.0 and rows["navigation"]["f1"] == 1.0
 
 
-def test_match_gold_by_source_doc_id_or_single_position():
-    gold = [{"source": "a.html", "blocks": [1]}, {"doc_id": "b.html", "blocks": [2]}, {"blocks": [3]}]
+def test_match_gold_by_source_or_single_position():
+    a, b, c = ([LabelledBlock(text, "body")] for text in ("a", "b", "c"))
+    gold = [LabelledDocument(a, "a.html"), LabelledDocument(b, "b.html"), LabelledDocument(c)]
     matched, unmatched = match_gold(gold, ["b.html", "a.html", "c.html"])
-    assert matched == {"a.html": [1], "b.html": [2]}
+    assert matched == {"a.html": a, "b.html": b}
     assert unmatched == ["document 3"]
-    assert match_gold([{"source": "elsewhere", "blocks": [4]}], ["mine.txt"]) == ({"mine.txt": [4]}, [])
+    assert match_gold([LabelledDocument(c, "elsewhere")], ["mine.txt"]) == ({"mine.txt": c}, [])
 
 
 HTML_PAGE = """<!doctype html><html><head><meta charset="windows-1252"><title>Caf\xe9</title></head><body>
@@ -164,7 +166,7 @@ def test_report_command_failures(cli, tmp_path):
     bad_gold = tmp_path / "bad.jsonl"
     bad_gold.write_text("{not json\n")
     result = cli("report", str(page), "--out", str(tmp_path / "o2"), "--gold", str(bad_gold))
-    assert result.exit_code == 2 and "not a labelled document" in result.output
+    assert result.exit_code == 2 and "bad.jsonl:1: not JSON" in result.output
 
 
 def test_classify_format_html_needs_an_output_directory(cli, tmp_path):

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from pageparts.document import LABELS, Block, Document, Vote
-from pageparts.evaluation import read_labelled
+from pageparts.labelled import LabelledBlock, read_labelled
 from pageparts.report import read_pages, render_document, write_report
 from pageparts.runner import Runner
 from pageparts.splitters import html as html_splitter
@@ -68,8 +68,7 @@ def story(tmp_path_factory):
     )
     [(result, html)] = list(read_pages(Runner(registry=registry), [str(path)]))
     document = result.document
-    gold = [{"text": b.text, "label": "body"} for b in document.blocks]
-    gold[0]["label"] = gold[1]["label"] = "navigation"
+    gold = [LabelledBlock(b.text, "navigation" if b.index < 2 else "body") for b in document.blocks]
     [row] = write_report([(result, html)], root / "report", {str(path): gold})
     return {"url": (root / "report" / row.href).as_uri(), "document": document, "html": html, "gold": gold}
 
@@ -171,7 +170,7 @@ def test_relabel_with_keys_undo_and_export(page, story, tmp_path):
     exported = tmp_path / name
     exported.write_text(json.dumps(record) + "\n", encoding="utf-8")
     [(_, read)] = read_labelled(exported)
-    assert read == record  # a labelled document, as evaluate and training read it
+    assert read.to_dict() == record  # a labelled document, as evaluate and training read it
     assert set(record) == {"source", "input_format", "html", "blocks"}
     assert record["source"] == story["document"].source
     assert record["input_format"] == "html" and record["html"] == story["html"]
@@ -216,7 +215,7 @@ def test_extracted_text_follows_the_labels(page, story):
 
 def test_gold_scores_and_disagreements(page, story):
     open_report(page, story["url"])
-    gold = [g["label"] for g in story["gold"]]
+    gold = [g.label for g in story["gold"]]
     wrong = [i for i, b in enumerate(story["document"].blocks) if b.label != gold[i]]
     marked = page.eval_on_selector_all("#blocks > .b.wrong", "nodes => nodes.map(n => Number(n.dataset.i))")
     assert marked == wrong and wrong

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from pageparts.training.labels import align, align_gold, derive_labels, headline_block, is_held_out
+from pageparts.labelled import LabelledBlock
+from pageparts.training.labels import (
+    align,
+    body_share,
+    headline_block,
+    is_held_out,
+    snippet_blocks,
+    transfer,
+)
 
 BLOCKS = [
     "Home",
@@ -21,18 +29,18 @@ TRUTH = (
 
 
 def test_body_is_aligned_in_order_not_by_bag_of_words():
-    labels = derive_labels(BLOCKS, TRUTH, title="How to grow tomatoes on a balcony")
-    assert labels[3] == "body" and labels[4] == "body"
-    assert labels[0] == "none" and labels[6] == "none"  # "home" is in the article, the menu item is not
-    assert labels[1] == "none" and labels[5] == "none"
-    assert labels[2] == "headline"
+    share = body_share(BLOCKS, TRUTH)
+    assert share[3] == share[4] == 1.0
+    assert share[0] == share[6] == 0.0  # "home" is in the article, the menu item is not
+    assert share[1] == share[2] == share[5] == 0.0
+    assert headline_block(BLOCKS, "How to grow tomatoes on a balcony") == 2
 
 
-def test_without_snippets_are_never_body():
+def test_snippets_match_blocks_inside_them_or_around_them():
     texts = [*BLOCKS, "Share this article"]
-    truth = TRUTH + "\n\nShare this article now please"
-    assert derive_labels(texts, truth)[-1] == "body"
-    assert derive_labels(texts, truth, without=["Share this article"])[-1] == "none"
+    assert snippet_blocks(texts, ["Share this article now"]).tolist() == [False] * 7 + [True]
+    assert snippet_blocks(texts, ["this"]).tolist() == [False] * 7 + [True]
+    assert not snippet_blocks(texts, []).any()
 
 
 def test_headline_needs_a_close_match():
@@ -49,14 +57,24 @@ def test_align_keeps_order_and_drops_short_runs():
     assert align(source, target, min_run=1).tolist() == [-1, 0, 1, 2, 3, -1, 5]
 
 
-def test_gold_labels_follow_words_onto_other_blocks():
+def test_labels_follow_words_onto_blocks_split_another_way():
     gold = [
-        {"text": "Home News", "label": "navigation", "accept": ["navigation"]},
-        {"text": "Big headline here", "label": "headline", "accept": ["headline"]},
-        {"text": "First paragraph of the story. Second sentence.", "label": "body", "accept": ["body"]},
+        LabelledBlock("Home News", "navigation"),
+        LabelledBlock("Big headline here", "headline"),
+        LabelledBlock("First paragraph of the story. Second sentence.", "body", weight=0.5),
     ]
     blocks = ["Home", "News", "Big headline here", "First paragraph of the story.", "Second sentence.", "New"]
-    assert align_gold(blocks, gold) == ["navigation", "navigation", "headline", "body", "body", None]
+    carried = transfer(blocks, gold)
+    assert [c.label if c else None for c in carried] == [
+        "navigation",
+        "navigation",
+        "headline",
+        "body",
+        "body",
+        None,
+    ]
+    assert carried[3] is gold[2]
+    assert transfer([" Home  News", "Big headline here", gold[2].text], gold) == gold  # same blocks
 
 
 def test_held_out_split_is_stable_and_by_domain():

@@ -50,6 +50,16 @@ class OnError(StrEnum):
 
 
 # Importing the command modules registers their commands on ``app``.
-from . import classify, evaluate, new_plugin, plugins, report  # noqa: E402
+from . import annotate, classify, evaluate, label_from_truth, new_plugin, plugins, report, train  # noqa: E402
 
-__all__ = ["app", "classify", "evaluate", "new_plugin", "plugins", "report"]
+__all__ = [
+    "annotate",
+    "app",
+    "classify",
+    "evaluate",
+    "label_from_truth",
+    "new_plugin",
+    "plugins",
+    "report",
+    "train",
+]

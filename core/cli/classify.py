@@ -84,6 +84,9 @@ def classify(
             help="Stop with exit status 2 at the first plugin problem instead of going on without it."
         ),
     ] = False,
+    models: Annotated[
+        Path | None, typer.Option(help="Use the models in this directory (made by pageparts train).")
+    ] = None,
     output: Annotated[
         Path | None,
         typer.Option("--output", "-o", help="Write here instead of stdout (a directory for --format html)."),
@@ -129,6 +132,7 @@ def classify(
     from ..reading import InputError, ReadStats, iter_inputs
     from ..resume import done_sources, skip_done
     from ..runner import Options, Runner
+    from ._models import use_model_dir
 
     try:
         combine = load_combine_options(config)
@@ -154,6 +158,7 @@ def classify(
     runner = Runner(options)
     for name in runner.registry.unknown_disabled:
         typer.echo(f"pageparts: no plugin named {name!r} to disable", err=True)
+    use_model_dir(models, runner)
     for name, error in runner.registry.load_errors.items():
         typer.echo(f"pageparts: plugin {name!r} left out: {error}", err=True)
     if strict and runner.registry.load_errors:

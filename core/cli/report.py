@@ -59,7 +59,7 @@ def report(
 def write_html_report(runner, paths: list[str], out: Path, gold: Path | None = None) -> None:
     """Classify ``paths`` with ``runner`` and write the report into ``out``; errors go to stderr,
     and the exit status is 1 when a document failed (2 for an unusable gold file)."""
-    from ..evaluation import read_labelled
+    from ..labelled import LabelledError, read_labelled
     from ..reading import iter_sources
     from ..report import match_gold, read_pages, write_report
 
@@ -68,7 +68,7 @@ def write_html_report(runner, paths: list[str], out: Path, gold: Path | None = N
     if gold is not None:
         documents = []
         for where, document in read_labelled(gold):
-            if isinstance(document, str):
+            if isinstance(document, LabelledError):
                 raise _fail(f"{where}: {document}")
             documents.append(document)
         matched, unmatched = match_gold(documents, sources)

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
+from ..labelled import LabelledBlock
 from ..reading import InputError, read_source
 from ..runner import Result, Runner
 from ..splitters.html import decode
@@ -56,7 +57,7 @@ def report_name(number: int, source: str) -> str:
 
 
 def write_report(
-    pages: Iterable[Page], out_dir: str | Path, gold: Mapping[str, list[dict]] | None = None
+    pages: Iterable[Page], out_dir: str | Path, gold: Mapping[str, list[LabelledBlock]] | None = None
 ) -> list[IndexRow]:
     """Write one report page per document into ``out_dir`` (created if needed) and ``index.html``;
     ``gold`` maps a source to its labelled blocks. Returns the index rows (errors included)."""

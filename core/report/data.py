@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 
 from ..document import LABELS, Document
 from ..evaluation import WordScores
+from ..labelled import LabelledBlock, LabelledDocument
 from ..training.labels import align, gold_words, words
 
 
@@ -26,7 +27,9 @@ def document_key(document: Document) -> str:
     return digest.hexdigest()[:20]
 
 
-def document_data(document: Document, html: str | None = None, gold: list[dict] | None = None) -> dict:
+def document_data(
+    document: Document, html: str | None = None, gold: Sequence[LabelledBlock] | None = None
+) -> dict:
     """Everything the report page needs about ``document``.
 
     ``html`` is the page's decoded HTML (for HTML input; exported with corrections so training
@@ -64,7 +67,7 @@ def document_data(document: Document, html: str | None = None, gold: list[dict] 
     return data
 
 
-def block_gold(document: Document, gold: Sequence[dict]) -> list[tuple[str | None, bool]]:
+def block_gold(document: Document, gold: Sequence[LabelledBlock]) -> list[tuple[str | None, bool]]:
     """For each block: the gold label of most of its words (None if none aligned), and whether
     the block's label is accepted for most of its aligned words (the per-word rule of
     WordScores, summed per block)."""
@@ -98,21 +101,23 @@ def label_words(document: Document) -> Counter:
     return counts
 
 
-def match_gold(gold: Iterable[dict], sources: Sequence[str]) -> tuple[dict[str, list[dict]], list[str]]:
-    """Gold blocks per source, matched by the gold document's ``source`` or ``doc_id``, or by
+def match_gold(
+    gold: Iterable[LabelledDocument], sources: Sequence[str]
+) -> tuple[dict[str, list[LabelledBlock]], list[str]]:
+    """Gold blocks per source, matched by the gold document's ``source`` (or ``doc_id``), or by
     position when there is one gold document and one source; and the names of the gold
     documents that match no source."""
     documents = list(gold)
     wanted = set(sources)
-    matched: dict[str, list[dict]] = {}
+    matched: dict[str, list[LabelledBlock]] = {}
     unmatched: list[str] = []
     for n, doc in enumerate(documents):
-        names = [str(doc[k]) for k in ("source", "doc_id") if k in doc]
+        names = [doc.source] if doc.source else []
         hit = next((name for name in names if name in wanted), None)
         if hit is None and len(documents) == 1 and len(sources) == 1:
             hit = sources[0]
         if hit is None:
             unmatched.append(names[0] if names else f"document {n + 1}")
         else:
-            matched.setdefault(hit, doc["blocks"])
+            matched.setdefault(hit, doc.blocks)
     return matched, unmatched

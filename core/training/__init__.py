@@ -1,4 +1,5 @@
-"""Training the shipped models: reading WCXB pages, deriving block labels, fitting, evaluating.
+"""Training: labels from ground truth, preparing labelled documents, fitting models and the combiner.
 
-Not needed at classification time; ``scripts/build_models.py`` drives it.
+Not needed at classification time; ``pageparts label-from-truth`` and ``pageparts train`` drive it
+(docs/training.md).
 """

@@ -1,100 +1,130 @@
-"""Reading the WCXB development pages and the gold set, and turning them into training examples."""
+"""Labelled documents made ready for fitting: split again, features per input kind, block labels.
+
+An HTML document (``input_format: html``) is split again by the installed splitter; its blocks
+must carry the labelled texts in order, or it is read as plain text (with a warning). Every
+document gives a ``text`` example: its plain-text form (block texts joined by a blank line) split
+by the text splitter, with the labels carried over block by block (or word by word where the text
+splitter cuts differently). An HTML document also gives an ``html`` example.
+"""
 
 from __future__ import annotations
 
-import gzip
-import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from ..document import Block, Document
+import numpy as np
+
+from ..combine import vote_matrix
+from ..document import LABELS, Document
 from ..features import DocumentFeatures, compute
-from ..splitters.html import split_html
-from ..splitters.text import split_text
-from .labels import align_gold, derive_labels, is_held_out
-
-CREDIT = "WCXB (Web Content eXtraction Benchmark) by Murrough Foley, CC-BY-4.0"
+from ..labelled import LabelledBlock, LabelledDocument
+from ..models import switched_off
+from ..runner import Options, Runner
+from .labels import transfer
 
 
 @dataclass
-class Page:
-    """One WCXB page: where it comes from and its ground truth."""
+class KindExample:
+    """One document as one model kind sees it: block features and the labelled block of each."""
 
-    file_id: str
-    domain: str
-    page_type: str
-    html_path: Path
-    truth: dict
-    gold_blocks: list[dict] | None = None
+    features: DocumentFeatures
+    blocks: list[LabelledBlock]
+    rules: np.ndarray | None = None
+    """(blocks, len(LABELS)): the strongest rule score per built-in label; only for sure documents."""
 
-    @property
-    def held_out(self) -> bool:
-        return is_held_out(self.domain)
+    def targets(self, label: str) -> tuple[np.ndarray, np.ndarray]:
+        """0/1 per block for ``label``, and each block's training weight for it.
+
+        The weight is the block's ``weight``; it is 0 (left out) for a block labelled otherwise
+        whose ``accept`` holds ``label``, since it is then no clear negative.
+        """
+        y = np.fromiter((b.label == label for b in self.blocks), bool, len(self.blocks))
+        unclear = np.fromiter((b.label != label and label in b.accept for b in self.blocks), bool, len(y))
+        weights = np.fromiter((b.weight for b in self.blocks), float, len(y))
+        return y, np.where(unclear, 0.0, weights)
 
 
 @dataclass
 class Example:
-    """A page split into blocks, with its features for both model kinds and its block labels."""
+    """A labelled document ready for fitting."""
 
-    page: Page
-    texts: list[str]
-    html: DocumentFeatures
-    text: DocumentFeatures
-    derived: list[str]
-    """``body``/``headline``/``none`` per block, from the WCXB ground truth."""
-    gold: list[str | None] = field(default_factory=list)
-    """The gold label per block (None where no gold word aligned); empty for non-gold pages."""
+    source: str
+    site: str
+    sure: bool
+    """Every block has weight 1 (hand labels): the learned combiner is fitted on these."""
+    kinds: dict[str, KindExample] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
 
-def load_pages(data_dir: str | Path) -> list[Page]:
-    """The WCXB pages under ``data_dir``/wcxb-dev, with gold blocks attached where labelled."""
-    root = Path(data_dir)
-    wcxb = root / "wcxb-dev"
-    files = json.loads((wcxb / "metadata.json").read_text())["files"]
-    gold: dict[str, list[dict]] = {}
-    gold_path = root / "gold" / "wcxb-dev.gold.jsonl"
-    if gold_path.exists():
-        for line in gold_path.read_text().splitlines():
-            if line.strip():
-                doc = json.loads(line)
-                gold[doc["source"].rsplit("/", 1)[-1]] = doc["blocks"]
-    pages = []
-    for file_id, meta in sorted(files.items()):
-        truth = json.loads((wcxb / "ground-truth" / f"{file_id}.json").read_text())["ground_truth"]
-        pages.append(
-            Page(
-                file_id,
-                meta["domain"],
-                meta["page_type"],
-                wcxb / "html" / f"{file_id}.html.gz",
-                truth,
-                gold.get(file_id),
-            )
+def is_sure(document: LabelledDocument) -> bool:
+    return bool(document.blocks) and all(b.weight >= 1.0 for b in document.blocks)
+
+
+class Preparer:
+    """Turns labelled documents into examples with the installed splitters and rule plugins."""
+
+    def __init__(self, runner_for: Callable[[str], Runner]) -> None:
+        self.runner_for = runner_for
+
+    def __call__(self, document: LabelledDocument) -> Example:
+        sure = is_sure(document)
+        example = Example(document.source, document.site, sure)
+        blocks = document.blocks
+        if document.input_format == "html" and document.html is not None:
+            split = self._split(document.html.encode("utf-8"), "html", document.source, sure)
+            texts = [b.text for b in split.blocks]
+            if len(texts) == len(blocks) and all(
+                t.split() == b.text.split() for t, b in zip(texts, blocks, strict=True)
+            ):
+                example.kinds["html"] = self._kind(split, "html", blocks, sure)
+            else:
+                example.warnings.append(
+                    f"{document.source or 'a document'}: its HTML splits into other blocks than "
+                    "its labelled ones; read as plain text"
+                )
+        plain = self._split(document.plain_text().encode("utf-8"), "text", document.source, sure)
+        carried = transfer([b.text for b in plain.blocks], blocks)
+        example.kinds["text"] = self._kind(
+            plain,
+            "text",
+            [
+                LabelledBlock(b.text, c.label, c.accept, c.weight)
+                if c
+                else LabelledBlock(b.text, "other", weight=0.0)
+                for b, c in zip(plain.blocks, carried, strict=True)
+            ],
+            sure,
         )
-    return pages
+        return example
+
+    def _split(self, content: bytes, input_format: str, source: str, with_rules: bool) -> Document:
+        runner = self.runner_for(input_format)
+        if with_rules:
+            with switched_off():
+                return runner.classify_bytes(content, source)
+        manager = runner.registry.manager
+        split = manager.hook.pageparts_split(content=content, input_format=input_format)
+        if split is None:
+            raise ValueError(f"no plugin splits input format {input_format!r}")
+        return Document(source, input_format, split[0], dict(split[1]))
+
+    def _kind(
+        self, document: Document, kind: str, blocks: list[LabelledBlock], with_rules: bool
+    ) -> KindExample:
+        rules = None
+        if with_rules:
+            votes = [v for b in document.blocks for v in b.votes]
+            rules = vote_matrix(len(document.blocks), votes, {})[:, len(LABELS) :]
+        return KindExample(compute(document, kind), blocks, rules)
 
 
-def html_document(page: Page) -> Document:
-    blocks, meta = split_html(gzip.decompress(page.html_path.read_bytes()))
-    return Document(page.file_id, "html", blocks, meta)
+def runners(registry=None) -> Callable[[str], Runner]:
+    """A function giving one rules-only runner per input format, made once, sharing ``registry``."""
+    made: dict[str, Runner] = {}
 
+    def runner_for(input_format: str) -> Runner:
+        if input_format not in made:
+            made[input_format] = Runner(Options(input_format=input_format), registry)
+        return made[input_format]
 
-def text_document(texts: list[str], source: str = "") -> Document:
-    """The plain-text rendering of a page: its block texts joined by a blank line, split again."""
-    parts = split_text("\n\n".join(texts))
-    blocks = [Block(i, t, {"lines": t.count("\n") + 1}) for i, t in enumerate(parts)]
-    return Document(source, "text", blocks, {})
-
-
-def make_example(page: Page) -> Example:
-    document = html_document(page)
-    texts = [b.text for b in document.blocks]
-    plain = text_document(texts, page.file_id)
-    if len(plain.blocks) != len(texts):  # the HTML splitter collapses whitespace, so this is rare
-        raise ValueError(f"{page.file_id}: plain-text rendering has a different block count")
-    truth = page.truth
-    derived = derive_labels(
-        texts, truth.get("main_content", ""), truth.get("title", ""), truth.get("without") or ()
-    )
-    gold = align_gold(texts, page.gold_blocks) if page.gold_blocks else []
-    return Example(page, texts, compute(document, "html"), compute(plain, "text"), derived, gold)
+    return runner_for

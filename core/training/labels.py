@@ -1,4 +1,4 @@
-"""Block labels for training: derived from WCXB ground truth, or aligned from a gold set.
+"""Block labels for training: derived from WCXB ground truth, or carried over from labelled blocks.
 
 Both work on words in reading order (lower-cased ``\\w+``), never on bags of words: a menu item
 "Home" is not body just because "home" occurs somewhere in the article.
@@ -11,8 +11,12 @@ import hashlib
 import re
 from collections import Counter
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from ..labelled import LabelledBlock
 
 _WORD = re.compile(r"\w+")
 MIN_RUN = 3
@@ -62,39 +66,34 @@ def _block_of_words(texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
     return all_words, np.asarray(owners, dtype=np.int64)
 
 
-def derive_labels(
-    texts: Sequence[str], main_content: str, title: str = "", without: Sequence[str] = ()
-) -> list[str]:
-    """``body``, ``headline`` or ``none`` for every block, from WCXB ground truth.
-
-    body: at least half of the block's words are aligned, in order and in runs of at least
-    ``MIN_RUN`` words, to words of ``main_content``, and the block is not a ``without`` snippet.
-    headline: the block that best matches ``title`` (word-sequence similarity >= 0.7, not much
-    longer than the title); it wins over body.
-    """
+def body_share(texts: Sequence[str], main_content: str) -> np.ndarray:
+    """For each block, the share of its words aligned, in order and in runs of at least ``MIN_RUN``
+    words, to words of ``main_content`` (0 for a block without words)."""
     page_words, owners = _block_of_words(texts)
     n = len(texts)
-    labels = ["none"] * n
-    if page_words:
-        matched = align(page_words, words(main_content), MIN_RUN) >= 0
-        hits = np.bincount(owners, weights=matched, minlength=n)
-        totals = np.bincount(owners, minlength=n)
-        for i in np.flatnonzero((totals > 0) & (hits >= 0.5 * np.maximum(totals, 1))):
-            labels[i] = "body"
-    snippets = {" ".join(words(s)) for s in without if words(s)}
-    if snippets:
+    if not page_words:
+        return np.zeros(n)
+    matched = align(page_words, words(main_content), MIN_RUN) >= 0
+    hits = np.bincount(owners, weights=matched, minlength=n)
+    return hits / np.maximum(np.bincount(owners, minlength=n), 1)
+
+
+def snippet_blocks(texts: Sequence[str], snippets: Sequence[str]) -> np.ndarray:
+    """For each block, whether its words are within one of ``snippets`` or contain one."""
+    keys = {" ".join(words(s)) for s in snippets if words(s)}
+    found = np.zeros(len(texts), bool)
+    if keys:
         for i, text in enumerate(texts):
             key = " ".join(words(text))
-            if key and labels[i] == "body" and any(key in s or s in key for s in snippets):
-                labels[i] = "none"
-    found = headline_block(texts, title)
-    if found is not None:
-        labels[found] = "headline"
-    return labels
+            found[i] = bool(key) and any(key in s or s in key for s in keys)
+    return found
 
 
 def headline_block(texts: Sequence[str], title: str) -> int | None:
-    """The index of the block that best matches ``title``, or None if none is close enough."""
+    """The index of the block that best matches ``title``, or None if none is close enough.
+
+    Close enough: word-sequence similarity of at least 0.7, and not much longer than the title.
+    """
     target = words(title)
     if not target:
         return None
@@ -109,27 +108,35 @@ def headline_block(texts: Sequence[str], title: str) -> int | None:
     return best
 
 
-def gold_words(gold_blocks: Sequence[dict]) -> tuple[list[str], list[str], list[frozenset[str]]]:
-    """The words of a gold document in order, each with its block's label and accept set."""
+def gold_words(blocks: Sequence[LabelledBlock]) -> tuple[list[str], list[str], list[frozenset[str]]]:
+    """The words of labelled blocks in order, each with its block's label and accept set."""
     out_words: list[str] = []
     labels: list[str] = []
     accepts: list[frozenset[str]] = []
-    for block in gold_blocks:
-        found = words(block["text"])
-        accept = frozenset(block.get("accept") or [block["label"]])
+    for block in blocks:
+        found = words(block.text)
         out_words.extend(found)
-        labels.extend([block["label"]] * len(found))
-        accepts.extend([accept] * len(found))
+        labels.extend([block.label] * len(found))
+        accepts.extend([block.accept] * len(found))
     return out_words, labels, accepts
 
 
-def align_gold(texts: Sequence[str], gold_blocks: Sequence[dict]) -> list[str | None]:
-    """The gold label of each block (majority of its aligned gold words), None if none aligned."""
+def transfer(texts: Sequence[str], blocks: Sequence[LabelledBlock]) -> list[LabelledBlock | None]:
+    """The labelled block each of ``texts`` takes its label from.
+
+    When ``texts`` are the labelled blocks' texts (whitespace aside), block by block; otherwise,
+    for each text, the labelled block most of its words are aligned to, in order (None when no
+    word aligned): a page split another way keeps its labels.
+    """
+    if len(texts) == len(blocks) and all(
+        t.split() == b.text.split() for t, b in zip(texts, blocks, strict=True)
+    ):
+        return list(blocks)
     page_words, owners = _block_of_words(texts)
-    g_words, g_labels, _ = gold_words(gold_blocks)
-    mapping = align(page_words, g_words) if page_words and g_words else np.full(len(page_words), -1)
+    labelled_words, labelled_owners = _block_of_words([b.text for b in blocks])
     votes: list[Counter] = [Counter() for _ in texts]
-    for word_index, target in enumerate(mapping):
-        if target >= 0:
-            votes[owners[word_index]][g_labels[target]] += 1
-    return [v.most_common(1)[0][0] if v else None for v in votes]
+    if page_words and labelled_words:
+        for word_index, target in enumerate(align(page_words, labelled_words)):
+            if target >= 0:
+                votes[owners[word_index]][labelled_owners[target]] += 1
+    return [blocks[v.most_common(1)[0][0]] if v else None for v in votes]

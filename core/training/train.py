@@ -9,7 +9,8 @@ predicted out of fold (folds by domain), so it learns how far to trust them on u
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -18,7 +19,7 @@ from sklearn.linear_model import SGDClassifier
 from sklearn.model_selection import GroupKFold
 
 from ..features import FEATURE_VERSION, DocumentFeatures
-from ..models import model_file, predict, stage_b_input
+from ..models import model_file, stage_b_input
 
 SEED = 0
 
@@ -30,8 +31,8 @@ def _stack(features: Sequence[DocumentFeatures]) -> tuple[np.ndarray, sp.csr_mat
     return dense, ngrams, bounds
 
 
-def _linear(alpha: float) -> SGDClassifier:
-    return SGDClassifier(loss="log_loss", alpha=alpha, max_iter=30, tol=1e-4, random_state=SEED)
+def _linear(alpha: float, seed: int = SEED) -> SGDClassifier:
+    return SGDClassifier(loss="log_loss", alpha=alpha, max_iter=30, tol=1e-4, random_state=seed)
 
 
 BOOSTING = {
@@ -43,9 +44,9 @@ BOOSTING = {
 }
 
 
-def _boosting(params: dict | None) -> HistGradientBoostingClassifier:
+def _boosting(params: dict | None, seed: int = SEED) -> HistGradientBoostingClassifier:
     return HistGradientBoostingClassifier(
-        **{**BOOSTING, **(params or {})}, early_stopping=False, random_state=SEED
+        **{**BOOSTING, **(params or {})}, early_stopping=False, random_state=seed
     )
 
 
@@ -60,19 +61,29 @@ def fit(
     alpha: float = 2e-5,
     boosting: dict | None = None,
     max_rows: int = 100_000,
+    weights: Sequence[np.ndarray] | None = None,
+    estimator: Callable[[], Any] | None = None,
+    seed: int = SEED,
 ) -> dict:
     """Fit one model for ``label`` on documents' ``features`` and 0/1 ``targets`` per block.
 
     ``groups`` names each document's site (folds never split a site); ``n_own`` is how many
     leading dense columns are the block's own features; ``boosting`` overrides ``BOOSTING``;
-    stage B is fitted on at most ``max_rows`` blocks drawn at random (seeded).
+    stage B is fitted on at most ``max_rows`` blocks drawn at random (seeded). ``weights``, per
+    document, weights each block (0 leaves it out of fitting, though its neighbours still see it):
+    stage A by sample weight, stage B by drawing each block with its weight as the chance;
+    ``estimator`` makes the stage-B classifier instead of gradient boosting; ``seed`` seeds both.
     """
     dense, ngrams, bounds = _stack(features)
     y = np.concatenate(targets).astype(np.int64)
+    w = np.concatenate(weights).astype(np.float64) if weights is not None else np.ones(len(y))
+    kept = w > 0
+    if np.unique(y[kept]).size < 2:
+        raise ValueError(f"{label}: the blocks to fit are all of one class; a model needs both")
     doc_groups = np.asarray(groups)
     row_groups = np.repeat(doc_groups, np.diff(bounds))
-    mean = dense[:, :n_own].mean(axis=0)
-    scale = dense[:, :n_own].std(axis=0) + 1e-6
+    mean = dense[kept, :n_own].mean(axis=0)
+    scale = dense[kept, :n_own].std(axis=0) + 1e-6
     model = {
         "plugin": plugin,
         "label": label,
@@ -85,23 +96,33 @@ def fit(
         "scale": scale.astype(np.float32),
     }
     inputs = sp.hstack([ngrams, sp.csr_matrix(((dense[:, :n_own] - mean) / scale).astype(np.float32))], "csr")
-    out_of_fold = np.zeros(len(y))
-    n_splits = min(3, len(set(groups)))
-    for train_rows, test_rows in GroupKFold(n_splits=n_splits).split(inputs, y, row_groups):
-        linear = _linear(alpha).fit(inputs[train_rows], y[train_rows])
-        out_of_fold[test_rows] = linear.decision_function(inputs[test_rows])
-    model["stage_a"] = _linear(alpha).fit(inputs, y)
+    uniform = bool(np.all(w[kept] == 1.0))
+    rows = np.flatnonzero(kept)
+    model["stage_a"] = _linear(alpha, seed).fit(
+        inputs[rows], y[rows], sample_weight=None if uniform else w[rows]
+    )
     model["stage_a"].coef_ = model["stage_a"].coef_.astype(np.float32)
+    out_of_fold = model["stage_a"].decision_function(inputs)  # with a single site: in-sample scores
+    if len(set(groups)) >= 2:
+        for train_rows, test_rows in GroupKFold(n_splits=min(3, len(set(groups)))).split(
+            inputs, y, row_groups
+        ):
+            train_rows = train_rows[kept[train_rows]]
+            if np.unique(y[train_rows]).size < 2:  # this fold saw one class only: no opinion
+                out_of_fold[test_rows] = 0.0
+                continue
+            linear = _linear(alpha, seed).fit(
+                inputs[train_rows], y[train_rows], sample_weight=None if uniform else w[train_rows]
+            )
+            out_of_fold[test_rows] = linear.decision_function(inputs[test_rows])
     stage_b_rows = np.vstack(
         [stage_b_input(dense[a:b], out_of_fold[a:b]) for a, b in itertools.pairwise(bounds)]
     )
-    rows = np.arange(len(y))
+    rng = np.random.default_rng(seed)
+    if not uniform:  # weights as the chance to be drawn: boosting's binning is slow with sample weights
+        rows = rows[rng.random(len(rows)) < w[rows]]
     if len(rows) > max_rows:
-        rows = np.sort(np.random.default_rng(SEED).choice(rows, max_rows, replace=False))
-    model["stage_b"] = _boosting(boosting).fit(stage_b_rows[rows], y[rows])
+        rows = np.sort(rng.choice(rows, max_rows, replace=False))
+    second = estimator() if estimator is not None else _boosting(boosting, seed)
+    model["stage_b"] = second.fit(stage_b_rows[rows], y[rows])
     return model
-
-
-def predict_all(model: dict, features: Sequence[DocumentFeatures]) -> list[np.ndarray]:
-    """The model's probabilities for the blocks of each document."""
-    return [predict(model, f) for f in features]

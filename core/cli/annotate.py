@@ -1,0 +1,112 @@
+"""`pageparts annotate`: labelled blocks pre-filled with pageparts' predictions, to correct by hand."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from . import InputFormat, OnError, _fail, app
+
+
+@app.command()
+def annotate(
+    paths: Annotated[
+        list[str] | None, typer.Argument(help="HTML or text files, or directories (recursively).")
+    ] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="The file to write.")] = Path("-"),
+    read: Annotated[
+        Path | None,
+        typer.Option(help="Instead: read this corrected text form and write labelled blocks (JSON Lines)."),
+    ] = None,
+    input_format: Annotated[
+        InputFormat, typer.Option(help="How to read the inputs; auto sniffs the content.")
+    ] = InputFormat.auto,
+    models: Annotated[
+        Path | None, typer.Option(help="Use the models in this directory (made by pageparts train).")
+    ] = None,
+    on_error: Annotated[
+        OnError, typer.Option(help="With --read, on a bad line: skip its document, or stop.")
+    ] = OnError.stop,
+) -> None:
+    """Write documents as blocks to correct, one `LABEL<TAB>TEXT` line per block, pre-filled with
+    pageparts' labels; after correcting, `--read FILE --out labelled.jsonl` turns them into
+    labelled blocks for pageparts train and evaluate (docs/training.md).
+    """
+    from ..labelled import known_labels
+    from ..runner import Options, Runner
+    from ._models import use_model_dir
+
+    runner = Runner(Options(input_format=input_format.value))
+    use_model_dir(models, runner)
+    labels = known_labels(info.labels for info in runner.registry.plugin_infos())
+    if read is not None:
+        if paths:
+            raise _fail("give either PATHS to annotate or --read FILE, not both")
+        _read_back(read, out, labels, runner, on_error is OnError.stop)
+        return
+    if not paths:
+        raise _fail("give the files to annotate (or --read FILE)")
+    _write(paths, out, labels, runner)
+
+
+def _write(paths: list[str], out: Path, labels, runner) -> None:
+    from ..annotation import write_annotation
+    from ..reading import iter_sources
+
+    failed = []
+
+    def documents():
+        for result in runner.run(iter_sources(paths)):
+            if result.error is not None:
+                failed.append(result.source)
+                typer.echo(f"pageparts: {result.source}: {result.error}", err=True)
+            else:
+                yield result.document
+
+    if str(out) == "-":
+        count = write_annotation(documents(), sys.stdout, labels)
+    else:
+        with out.open("w", encoding="utf-8") as handle:
+            count = write_annotation(documents(), handle, labels)
+        typer.echo(
+            f"wrote {count} documents to {out}: correct the labels, then run\n"
+            f"  pageparts annotate --read {out} --out labelled.jsonl",
+            err=True,
+        )
+    if failed:
+        raise typer.Exit(1)
+
+
+def _read_back(path: Path, out: Path, labels, runner, stop: bool) -> None:
+    from ..annotation import read_annotation
+    from ..labelled import LabelledError, dumps, write_labelled
+
+    if not path.is_file():
+        raise _fail(f"no such file: {path}")
+    hook = runner.registry.manager.hook
+
+    def split(content: bytes, input_format: str) -> list[str]:
+        found = hook.pageparts_split(content=content, input_format=input_format)
+        if found is None:
+            raise ValueError(f"no plugin splits {input_format}")
+        return [b.text for b in found[0]]
+
+    documents = []
+    for _, read in read_annotation(path, labels, split):
+        if isinstance(read, LabelledError):
+            typer.echo(f"pageparts: {read}", err=True)
+            if stop:
+                raise typer.Exit(2)
+            continue
+        documents.append(read)
+    if not documents:
+        raise _fail(f"no documents in {path}")
+    if str(out) == "-":
+        for document in documents:
+            typer.echo(dumps(document))
+    else:
+        write_labelled(documents, out)
+        typer.echo(f"wrote {len(documents)} labelled documents to {out}", err=True)

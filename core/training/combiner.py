@@ -1,0 +1,115 @@
+"""Fitting the learned combiner (``combiner.json``, read by ``pageparts.combine``).
+
+Per input kind, a multinomial logistic regression learns the six built-in labels from each block's
+model score and strongest rule score per label (and its neighbours'), on the sure (hand-labelled)
+training documents. The model scores it sees must be out of sample: the models that scored a
+document never saw its site (see ``pageparts.training.run``), or the fit would trust them far too
+much. Its regularisation, class balance and neighbour reach are chosen by cross-validation grouped
+by site. Scoring is per word, so each block counts by its words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupKFold
+
+from ..combine import learned_features
+from ..document import LABELS
+
+LABEL_INDEX = {label: i for i, label in enumerate(LABELS)}
+REACHES = ((), (1,), (1, 3))
+C_VALUES = (0.3, 1.0, 3.0)
+BALANCES = (0.0, 0.5, 1.0)
+
+
+@dataclass
+class Page:
+    """One sure document of one kind: per block, the vote matrix (model scores, then rule scores),
+    its label and its words; and its site."""
+
+    matrix: np.ndarray
+    labels: Sequence[str]
+    words: np.ndarray
+    site: str
+
+
+def _rows(pages: Sequence[Page], reaches: tuple[int, ...]):
+    xs, ys, ws, groups = [], [], [], []
+    for page in pages:
+        y = np.asarray([LABEL_INDEX.get(label, -1) for label in page.labels])
+        keep = y >= 0
+        xs.append(learned_features(page.matrix, reaches)[keep])
+        ys.append(y[keep])
+        ws.append(np.maximum(page.words[keep], 1.0))
+        groups += [page.site] * int(keep.sum())
+    return np.vstack(xs), np.concatenate(ys), np.concatenate(ws), np.asarray(groups)
+
+
+def sample_weights(y: np.ndarray, words: np.ndarray, balance: float) -> np.ndarray:
+    """Words per block (scoring is per word), times (1 / class share) ** balance."""
+    share = np.bincount(y, weights=words, minlength=len(LABELS)) / words.sum()
+    return words * (1.0 / np.maximum(share[y], 1e-3)) ** balance
+
+
+def _fit(x, y, words, c: float, balance: float) -> LogisticRegression:
+    weights = sample_weights(y, words, balance)
+    return LogisticRegression(C=c, max_iter=300).fit(x, y, sample_weight=weights / weights.mean())
+
+
+def cv_macro_f1(x, y, words, groups, c: float, balance: float, folds: int) -> float:
+    """Word macro F1 over the six labels of predictions made out of fold (folds by site)."""
+    predicted = np.zeros_like(y)
+    for train, test in GroupKFold(n_splits=folds).split(x, y, groups):
+        if np.unique(y[train]).size < 2:
+            return 0.0
+        predicted[test] = _fit(x[train], y[train], words[train], c, balance).predict(x[test])
+    f1s = []
+    for k in range(len(LABELS)):
+        tp = words[(predicted == k) & (y == k)].sum()
+        p = tp / max(words[predicted == k].sum(), 1)
+        r = tp / max(words[y == k].sum(), 1)
+        f1s.append(2 * p * r / (p + r) if p + r else 0.0)
+    return float(np.mean(f1s))
+
+
+def fit_kind(pages: Sequence[Page], folds: int = 5) -> dict | None:
+    """The combiner for one input kind (as stored in combiner.json), or None when ``pages`` come
+    from fewer than two sites or hold fewer than two labels."""
+    sites = {p.site for p in pages}
+    if len(sites) < 2:
+        return None
+    folds = min(folds, len(sites))
+    best = None
+    for reaches in REACHES:
+        x, y, words, groups = _rows(pages, reaches)
+        if np.unique(y).size < 2:
+            return None
+        for c in C_VALUES:
+            for balance in BALANCES:
+                f1 = cv_macro_f1(x, y, words, groups, c, balance, folds)
+                if best is None or f1 > best[0] + 1e-12:
+                    best = (f1, c, balance, reaches, x, y, words)
+    assert best is not None
+    f1, c, balance, reaches, x, y, words = best
+    model = _fit(x, y, words, c, balance)
+    coef = np.zeros((len(LABELS), x.shape[1]))
+    intercept = np.full(len(LABELS), -30.0)  # a label no sure block has is never chosen
+    if len(model.classes_) == 2:  # one logit for the second class: split it evenly, same softmax
+        coef[model.classes_] = np.vstack([-model.coef_, model.coef_]) / 2
+        intercept[model.classes_] = np.concatenate([-model.intercept_, model.intercept_]) / 2
+    else:
+        coef[model.classes_] = model.coef_
+        intercept[model.classes_] = model.intercept_
+    return {
+        "C": c,
+        "balance": balance,
+        "reaches": list(reaches),
+        "cv_word_macro_f1": round(f1, 4),
+        "training_blocks": len(y),
+        "coef": np.round(coef, 5).tolist(),
+        "intercept": np.round(intercept, 5).tolist(),
+    }

@@ -1,0 +1,42 @@
+"""Mapping a function over many items in worker processes, in order, with few items in flight."""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+_task: Callable[[Any], Any] | None = None
+
+
+def _call(item: Any) -> Any:
+    assert _task is not None
+    return _task(item)
+
+
+def ordered_map(function: Callable[[Any], Any], items: Iterable[Any], jobs: int = 1) -> Iterator[Any]:
+    """``function(item)`` for each item, in input order, in ``jobs`` forked worker processes.
+
+    The workers inherit ``function`` and whatever it uses (plugins, loaded data) from this process,
+    so it need not be picklable; items and results are. At most ``2 * jobs`` items are in flight,
+    so ``items`` may be a long lazy stream. Without ``fork()`` (or with ``jobs`` 1) it runs here.
+    """
+    global _task
+    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        yield from map(function, items)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    _task = function
+    pending: deque = deque()
+    try:
+        with ProcessPoolExecutor(jobs, multiprocessing.get_context("fork")) as executor:
+            for item in items:
+                pending.append(executor.submit(_call, item))
+                while len(pending) >= 2 * jobs:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+    finally:
+        _task = None
