@@ -76,11 +76,9 @@ def test_cli_dask_engine_reports_errors_and_a_summary(cluster, inputs, tmp_path)
     result = CliRunner().invoke(app, ["classify", str(inputs), *options, "--partition-size", "3"])
     assert result.exit_code == 1
     lines = result.stderr.splitlines()
-    assert sorted(lines[:2]) == [
-        f"pageparts: {inputs}/a2.txt: binary content, not HTML or text",
-        f"pageparts: {inputs}/b.jsonl:3: not valid JSON: Expecting property name enclosed in double quotes: "
-        "line 1 column 2 (char 1)",
-    ]
+    binary, bad_json = sorted(lines[:2])
+    assert binary == f"pageparts: {inputs}/a2.txt: binary content, not HTML or text"
+    assert bad_json.startswith(f"pageparts: {inputs}/b.jsonl:3: not valid JSON: ")
     assert lines[2].startswith("pageparts: 8 documents, 2 errors, ")
     assert lines[2].endswith(f", 3 partitions run, output in {output}")
     assert len((output / "part-00002.jsonl").read_text().splitlines()) == 3
