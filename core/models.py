@@ -102,7 +102,9 @@ def load_verified(path: Path, entry: dict[str, Any] | None) -> dict[str, Any]:
         )
     try:  # without importing scikit-learn, which takes longer than classifying a page
         model = read_joblib(path.read_bytes())
-    except Unreadable:
+        if _forest(model["stage_b"]) is None:  # then predicting needs the real scikit-learn objects
+            raise Unreadable("trees the numpy forest does not walk")
+    except (Unreadable, KeyError, TypeError):
         import joblib
 
         with warnings.catch_warnings():
