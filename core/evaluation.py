@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from .document import LABELS, Document
 from .labelled import LabelledBlock
-from .training.labels import align, gold_words, words
+from .training.labels import align, block_words, gold_words
 
 
 @dataclass
@@ -28,12 +28,8 @@ class WordScores:
     def add(self, document: Document, gold_blocks: Sequence[LabelledBlock]) -> None:
         """Count the words of one classified ``document`` against its ``gold_blocks``."""
         g_words, g_labels, g_accepts = gold_words(gold_blocks)
-        s_words: list[str] = []
-        s_labels: list[str] = []
-        for block in document.blocks:
-            found = words(block.text)
-            s_words.extend(found)
-            s_labels.extend([block.label] * len(found))
+        s_words, owners = block_words([block.text for block in document.blocks])
+        s_labels = [document.blocks[owner].label for owner in owners.tolist()]
         predicted_for_gold: list[str | None] = [None] * len(g_words)
         for i, target in enumerate(align(s_words, g_words)):
             if target >= 0:

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from ..document import LABELS, Document
 from ..evaluation import WordScores
 from ..labelled import LabelledBlock, LabelledDocument
-from ..training.labels import align, gold_words, words
+from ..training.labels import align, block_words, gold_words
 
 
 def label_list(document: Document) -> list[str]:
@@ -71,19 +71,14 @@ def block_gold(document: Document, gold: Sequence[LabelledBlock]) -> list[tuple[
     """For each block: the gold label of most of its words (None if none aligned), and whether
     the block's label is accepted for most of its aligned words (the per-word rule of
     WordScores, summed per block)."""
-    page_words: list[str] = []
-    owners: list[int] = []
-    for block in document.blocks:
-        found = words(block.text)
-        page_words.extend(found)
-        owners.extend([block.index] * len(found))
+    page_words, owners = block_words([block.text for block in document.blocks])
     g_words, g_labels, g_accepts = gold_words(gold)
     labels: list[Counter] = [Counter() for _ in document.blocks]
     right = [0] * len(document.blocks)
     if page_words and g_words:
         for i, target in enumerate(align(page_words, g_words)):
             if target >= 0:
-                owner = owners[i]
+                owner = int(owners[i])
                 labels[owner][g_labels[target]] += 1
                 right[owner] += document.blocks[owner].label in g_accepts[target]
     out = []

@@ -56,7 +56,8 @@ def align(source: Sequence[str], target: Sequence[str], min_run: int = 1) -> np.
     return out
 
 
-def _block_of_words(texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
+def block_words(texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
+    """The words of ``texts`` in order, and the index of the text each word comes from."""
     all_words: list[str] = []
     owners: list[int] = []
     for i, text in enumerate(texts):
@@ -69,7 +70,7 @@ def _block_of_words(texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
 def body_share(texts: Sequence[str], main_content: str) -> np.ndarray:
     """For each block, the share of its words aligned, in order and in runs of at least ``MIN_RUN``
     words, to words of ``main_content`` (0 for a block without words)."""
-    page_words, owners = _block_of_words(texts)
+    page_words, owners = block_words(texts)
     n = len(texts)
     if not page_words:
         return np.zeros(n)
@@ -132,8 +133,8 @@ def transfer(texts: Sequence[str], blocks: Sequence[LabelledBlock]) -> list[Labe
         t.split() == b.text.split() for t, b in zip(texts, blocks, strict=True)
     ):
         return list(blocks)
-    page_words, owners = _block_of_words(texts)
-    labelled_words, labelled_owners = _block_of_words([b.text for b in blocks])
+    page_words, owners = block_words(texts)
+    labelled_words, labelled_owners = block_words([b.text for b in blocks])
     votes: list[Counter] = [Counter() for _ in texts]
     if page_words and labelled_words:
         for word_index, target in enumerate(align(page_words, labelled_words)):
