@@ -25,6 +25,7 @@ import threading
 import warnings
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,7 @@ class ModelError(RuntimeError):
     """A model file that must not be used: hash mismatch, unreadable, or the wrong features."""
 
 
+@lru_cache(maxsize=1)
 def shipped_dir() -> Path:
     """The models that ship with pageparts (package ``pageparts.trained``)."""
     return Path(str(resources.files("pageparts.trained")))

@@ -7,7 +7,7 @@ DATA_DIR holds ``wcxb-dev/`` (the WCXB layout) and ``gold/wcxb-dev.gold.jsonl``;
 commands, printed as they run:
 
     pageparts label-from-truth DATA_DIR/wcxb-dev --gold DATA_DIR/gold/wcxb-dev.gold.jsonl \\
-        --out WORK/wcxb-dev.labels.jsonl.gz
+        --no-rules --out WORK/wcxb-dev.labels.jsonl.gz
     pageparts train WORK/wcxb-dev.labels.jsonl.gz --out DIR --credit "WCXB ..."
 
 ``train`` holds out the sites ``pageparts.training.labels.is_held_out`` picks (20%) and records
@@ -55,7 +55,9 @@ def main(argv: list[str] | None = None) -> int:
         work.mkdir(parents=True, exist_ok=True)
         labels = work / "wcxb-dev.labels.jsonl.gz"
         gold = args.data_dir / "gold" / "wcxb-dev.gold.jsonl"
-        extra = ["--gold", str(gold)] if gold.exists() else []
+        # With hand labels, the non-content models learn from those alone (--no-rules): measured
+        # better than learning from the rules' labels too (docs/training.md).
+        extra = ["--gold", str(gold), "--no-rules"] if gold.exists() else []
         run(
             "label-from-truth",
             str(args.data_dir / "wcxb-dev"),

@@ -164,8 +164,11 @@ def test_evaluate_scores_body_extraction_of_wcxb_pages_per_page_type(tmp_path):
         )
     meta = {"files": {"1": {"page_type": "article"}, "2": {"page_type": "forum"}}}
     (root / "metadata.json").write_text(json.dumps(meta))
+    (root / "html" / "3.html.gz").write_bytes(b"\x1f\x8bnot gzip at all")
+    (root / "ground-truth" / "3.json").write_text(json.dumps({"ground_truth": {"main_content": truth}}))
     result = CliRunner().invoke(app, ["evaluate", str(root), "-f", "json"])
     assert result.exit_code == 0, result.output
+    assert "3.html.gz: corrupt gzip data" in result.stderr
     rows = {r["page_type"]: r for r in json.loads(result.stdout)["extraction"]}
     assert set(rows) == {"article", "forum", "overall"} and rows["overall"]["pages"] == 2
     assert rows["article"]["f1"] == rows["forum"]["f1"] > 0.5

@@ -159,7 +159,11 @@ def _extraction(directories: list[Path], runner) -> ExtractionScores:
     scores = ExtractionScores()
     for directory in directories:
         for page in load_wcxb(directory):
-            document = runner.classify_bytes(page.html(), str(page.html_path))
+            try:
+                document = runner.classify_bytes(page.html(), str(page.html_path))
+            except (ValueError, OSError) as error:  # InputError is a ValueError; the others go on
+                typer.echo(f"pageparts: {page.html_path}: {error} (not scored)", err=True)
+                continue
             scores.add(page.page_type, document.text(("body",)), str(page.truth.get("main_content") or ""))
     if not scores.by_type:
         raise _fail("no pages with a ground truth in " + ", ".join(map(str, directories)))

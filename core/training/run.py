@@ -164,7 +164,7 @@ def train(
 
 
 IN_SAMPLE_SHARE = 0.1
-"""A model whose training blocks are at most this share sure ones scores them as it is."""
+"""A model whose positive training blocks are at most this share sure ones scores them as it is."""
 
 
 def fit_combiner(
@@ -179,9 +179,9 @@ def fit_combiner(
     """The learned combiner per kind, fitted on the sure documents with model scores from models
     that did not see their site; {} when the sure documents come from fewer than two sites.
 
-    A model fitted mostly on other documents (the sure ones are at most ``IN_SAMPLE_SHARE`` of its
-    training blocks) scores them as it is: they are a small part of what it learned. The others
-    are fitted again per fold of the sure documents' sites, without that fold's sites.
+    A model fitted mostly on other documents (the sure ones hold at most ``IN_SAMPLE_SHARE`` of its
+    positive training blocks) scores them as it is: they are a small part of what it learned. The
+    others are fitted again per fold of the sure documents' sites, without that fold's sites.
     """
     sure = [e for e in training if e.sure]
     sites = sorted({e.site for e in sure})
@@ -218,9 +218,10 @@ def fit_combiner(
 
 
 def _sure_share(target: Target, training: Sequence[Example]) -> float:
-    blocks, _ = training_counts(target, training)
-    sure_blocks, _ = training_counts(target, [e for e in training if e.sure])
-    return sure_blocks / blocks if blocks else 0.0
+    """The share of the positive blocks ``target`` is fitted on that sure documents hold."""
+    _, positives = training_counts(target, training)
+    _, sure_positives = training_counts(target, [e for e in training if e.sure])
+    return sure_positives / positives if positives else 0.0
 
 
 def _model_matrix(targets: Sequence[Target], models: dict[str, dict], kind: str, features) -> np.ndarray:
