@@ -31,7 +31,7 @@ def expected_labels(spec: dict) -> dict[int, set[str]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=HERE.parent.parent / "shared")
-    parser.add_argument("--combiner", choices=COMBINERS, default="mean", help="how votes are combined")
+    parser.add_argument("--combiner", choices=COMBINERS, default="learned", help="how votes are combined")
     args = parser.parse_args()
     spec = json.loads((HERE / "news_page_labels.json").read_text())
     options = Options(input_format="text", combine=CombineOptions(learned=args.combiner == "learned"))

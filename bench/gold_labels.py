@@ -32,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("data_dir", nargs="?", default=str(REPO.parent / "shared" / "data"))
-    parser.add_argument("--combiner", choices=COMBINERS, default="mean", help="how votes are combined")
+    parser.add_argument("--combiner", choices=COMBINERS, default="learned", help="how votes are combined")
     parser.add_argument("--all", action="store_true", help="all gold pages, not only held-out domains")
     parser.add_argument("--models", type=Path, help="a model directory made by pageparts train")
     args = parser.parse_args(argv)

@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("data_dir", nargs="?", default=str(REPO.parent / "shared" / "data"))
-    parser.add_argument("--combiner", choices=COMBINERS, default="mean", help="how votes are combined")
+    parser.add_argument("--combiner", choices=COMBINERS, default="learned", help="how votes are combined")
     parser.add_argument("--all", action="store_true", help="all pages, not only held-out domains")
     parser.add_argument("--limit", type=int, default=0, help="score only the first N pages")
     parser.add_argument("--text", action="store_true", help="classify the plain-text renderings")

@@ -2,21 +2,21 @@
 
 Two ways, chosen per document:
 
-- **learned** (``learned=True``, ``--combiner learned``; used when the shipped models voted):
-  for each of the six labels, the block's model score (mean of the model votes) and its
-  strongest rule score (max of the other votes), and both averaged over the neighbours (±1 and
-  ±3 blocks), go into a small multinomial logistic regression fitted on the training gold pages
-  (``combiner.json`` beside the models, written by ``pageparts train``; one per input kind). A
-  strong rule is then not diluted by a weak model score, nor the reverse: the fit decides how
-  far to trust each, and neighbours' scores let a teaser list or a run of body text pull a block
-  along. Plugin weights scale a plugin's scores before the fit reads them (0 ignores the
-  plugin).
-- **weighted mean** (the default, and always when no model voted): for every label, the
-  weighted mean of the scores of the votes for it.
+- **learned** (the default, ``learned=True``; used when models voted and ``combiner.json`` is
+  beside them): for each of the six labels, the block's model score (mean of the model votes)
+  and its strongest rule score (max of the other votes), and both averaged over the neighbours
+  (±1 and ±3 blocks), go into small logistic regressions (``combiner.json``, written by
+  ``pageparts train``; one per input kind): a multinomial one over the six labels, fitted on the
+  hand-labelled training pages, and a binary one for body against the rest, fitted on every
+  training page, which sets the body probability. A strong rule is then not diluted by a weak
+  model score, nor the reverse: the fit decides how far to trust each, and neighbours' scores
+  let a teaser list or a run of body text pull a block along. Plugin weights scale a plugin's
+  scores before the fit reads them (0 ignores the plugin).
+- **weighted mean** (``learned=False``, ``--combiner mean``, and always when no model voted or
+  there is no ``combiner.json``): for every label, the weighted mean of the scores of the votes
+  for it.
 
-The weighted mean is the default because it extracts body text better (held-out WCXB body word
-F1 0.855 against 0.833); the learned combiner labels the six parts better (held-out gold macro
-F1 0.743 against 0.644). docs/benchmarks.md has the figures.
+docs/benchmarks.md compares the two.
 
 Labels the learned model does not know (added by third-party plugins) keep their weighted mean
 and compete with the learned probabilities. Then ``context`` blends each block's scores with
@@ -49,13 +49,14 @@ class CombineOptions:
     combined score is below it is labelled ``other``. ``context``: how much a block's
     scores lean towards the mean of its two neighbours' (0 ignores neighbours); body
     text comes in runs and teaser lists repeat, so a little context fixes isolated errors.
-    ``learned``: use the learned combiner (``trained/combiner.json``) when models voted.
+    ``learned``: use the learned combiner (``combiner.json`` beside the models) when models
+    voted; else the weighted mean.
     """
 
     weights: dict[str, float] = field(default_factory=dict)
     threshold: float = 0.5
     context: float = 0.0
-    learned: bool = False
+    learned: bool = True
 
 
 def combine(document: Document, votes: list[Vote], options: CombineOptions) -> None:
@@ -73,7 +74,6 @@ def combine(document: Document, votes: list[Vote], options: CombineOptions) -> N
     if fitted is not None and any(v.reason.startswith(MODEL_REASONS) for v in votes):
         matrix = vote_matrix(len(blocks), votes, options.weights)
         learned = predict_learned(fitted, matrix)
-        learned = _keep_body(learned, labels, scores, matrix, options.threshold)
         extra = [i for i, label in enumerate(labels) if label not in LABELS]
         labels = list(LABELS) + [labels[i] for i in extra]
         scores = np.hstack([learned, scores[:, extra]])
@@ -88,26 +88,6 @@ def combine(document: Document, votes: list[Vote], options: CombineOptions) -> N
 
 
 _BODY = LABELS.index("body")
-STRONG_RULE = 0.8
-
-
-def _keep_body(
-    learned: np.ndarray, labels: list[str], mean: np.ndarray, matrix: np.ndarray, threshold: float
-) -> np.ndarray:
-    """Where the weighted mean says body, the block stays body unless a strong rule (score >=
-    ``STRONG_RULE``) voted for the label the learned fit prefers: the gold pages the fit saw
-    draw body more narrowly than WCXB's main content, and body extraction must not suffer."""
-    if "body" not in labels:
-        return learned
-    column = mean[:, labels.index("body")]
-    says_body = (column >= threshold) & (column >= mean.max(axis=1))
-    best = learned.argmax(axis=1)
-    rule_for_best = matrix[np.arange(len(best)), len(LABELS) + best]
-    keep = says_body & (best != _BODY) & (rule_for_best < STRONG_RULE)
-    if keep.any():
-        learned = learned.copy()
-        learned[keep, _BODY] = np.maximum(column[keep], learned[keep].max(axis=1) + 1e-6)
-    return learned
 
 
 def _weighted_mean(n: int, votes: list[Vote], weights: dict[str, float]) -> tuple[list[str], np.ndarray]:
@@ -161,11 +141,21 @@ def learned_features(matrix: np.ndarray, reaches: tuple[int, ...] = (1, 3)) -> n
 
 
 def predict_learned(fitted: dict, matrix: np.ndarray) -> np.ndarray:
-    """(blocks, 6) probabilities of ``LABELS`` from the vote matrix."""
+    """(blocks, 6) probabilities of ``LABELS`` from the vote matrix: the six-label fit's, with the
+    body fit's probability of body (when there is one) and the other five rescaled to the rest."""
     logits = learned_features(matrix, fitted["reaches"]) @ fitted["coef"].T + fitted["intercept"]
     logits -= logits.max(axis=1, keepdims=True)
     odds = np.exp(logits)
-    return odds / odds.sum(axis=1, keepdims=True)
+    probabilities = odds / odds.sum(axis=1, keepdims=True)
+    body = fitted.get("body")
+    if body is None:
+        return probabilities
+    logit = learned_features(matrix, body["reaches"]) @ body["coef"] + body["intercept"]
+    is_body = 1.0 / (1.0 + np.exp(-logit))
+    rest = 1.0 - probabilities[:, _BODY]
+    probabilities *= ((1.0 - is_body) / np.maximum(rest, 1e-12))[:, None]
+    probabilities[:, _BODY] = is_body
+    return probabilities
 
 
 def load_fitted() -> dict[str, dict]:
@@ -183,14 +173,19 @@ def _load_fitted(directory: Path) -> dict[str, dict]:
     data = json.loads(path.read_text())
     if list(data.get("labels", [])) != list(LABELS):
         return {}
-    return {
-        kind: {
-            "coef": np.asarray(v["coef"], float),
-            "intercept": np.asarray(v["intercept"], float),
-            "reaches": tuple(v.get("reaches", (1, 3))),
-        }
-        for kind, v in data.get("kinds", {}).items()
+    return {kind: read_fit(v) for kind, v in data.get("kinds", {}).items()}
+
+
+def read_fit(stored: dict) -> dict:
+    """One kind's fit as ``combiner.json`` stores it, made ready for ``predict_learned``."""
+    fit = {
+        "coef": np.asarray(stored["coef"], float),
+        "intercept": np.asarray(stored["intercept"], float),
+        "reaches": tuple(stored.get("reaches", (1, 3))),
     }
+    if "body" in stored:
+        fit["body"] = read_fit(stored["body"])
+    return fit
 
 
 def _fitted(document: Document) -> dict | None:

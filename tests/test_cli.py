@@ -194,11 +194,11 @@ def test_the_combiner_can_be_chosen_on_the_command_line_and_in_a_config(cli, pag
     from pageparts.config import load_combine_options
 
     config = tmp_path / "pageparts.toml"
-    config.write_text("combiner = 'learned'\n")
-    assert load_combine_options(config).learned is True
-    assert CombineOptions().learned is False
+    config.write_text("combiner = 'mean'\n")
+    assert load_combine_options(config).learned is False
+    assert CombineOptions().learned is True  # the learned combiner is the default
     config.write_text("combiner = 'median'\n")
     assert "must be one of mean, learned" in cli("classify", str(page), "--config", str(config)).stderr
-    learned = cli("classify", str(page), "-f", "jsonl", "--combiner", "learned")
-    assert learned.exit_code == 0 and json.loads(learned.stdout)["source"] == str(page)
+    mean = cli("classify", str(page), "-f", "jsonl", "--combiner", "mean")
+    assert mean.exit_code == 0 and json.loads(mean.stdout)["source"] == str(page)
     assert cli("classify", str(page), "--combiner", "median").exit_code == 2

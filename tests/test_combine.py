@@ -1,3 +1,4 @@
+import numpy as np
 import pytest
 from pageparts.combine import CombineOptions, combine
 from pageparts.document import Block, Document, Vote
@@ -80,3 +81,48 @@ def test_the_learned_combiner_lets_a_strong_rule_beat_a_confident_model_vote():
     combine(d, votes, CombineOptions(learned=True))
     assert d.blocks[1].label == "related-links"
     assert len(d.blocks[1].votes) == 3  # every vote is still shown with its reason
+
+
+def test_the_body_fit_sets_the_body_probability_and_the_rest_share_what_is_left():
+    from pageparts.combine import predict_learned
+    from pageparts.document import LABELS
+
+    rng = np.random.default_rng(0)
+    matrix = rng.random((5, 2 * len(LABELS)))
+    six = {"coef": rng.normal(size=(len(LABELS), 2 * len(LABELS))), "intercept": np.zeros(6), "reaches": ()}
+    body = {"coef": np.zeros(2 * len(LABELS)), "intercept": np.log(3.0), "reaches": ()}  # P(body) = 0.75
+    alone = predict_learned(six, matrix)
+    both = predict_learned({**six, "body": body}, matrix)
+    b = LABELS.index("body")
+    assert both[:, b] == pytest.approx(0.75)
+    assert both.sum(axis=1) == pytest.approx(1.0)
+    others = [i for i in range(len(LABELS)) if i != b]
+    ratio = both[:, others] / alone[:, others]  # the other labels keep their proportions
+    assert ratio == pytest.approx(np.repeat(0.25 / (1 - alone[:, [b]]), len(others), axis=1))
+
+
+def test_the_body_fit_learns_from_pages_that_are_not_sure():
+    from pageparts.combine import predict_learned, read_fit
+    from pageparts.document import LABELS
+    from pageparts.training.combiner import Page, fit_kind
+
+    rng = np.random.default_rng(1)
+    b, nav = LABELS.index("body"), LABELS.index("navigation")
+
+    def page(site: int, sure: bool) -> Page:
+        labels = rng.choice(["body", "navigation"], size=30)
+        matrix = rng.random((30, 2 * len(LABELS))) * 0.2
+        matrix[labels == "navigation", nav] += 0.6
+        if not sure:  # only the weakly labelled pages show the body model's score going with body
+            matrix[labels == "body", b] += 0.7
+        return Page(matrix, list(labels), np.full(30, 5.0), f"s{site}", sure)
+
+    pages = [page(i, True) for i in range(4)] + [page(i, False) for i in range(4, 12)]
+    fitted = fit_kind(pages, folds=3)
+    assert fitted is not None and "body" in fitted
+    assert fitted["body"]["coef"][b] > 0  # learned from the weak pages
+    probe = np.zeros((2, 2 * len(LABELS)))
+    probe[0, b] = 0.8
+    probe[1, nav] = 0.7
+    probabilities = predict_learned(read_fit(fitted), probe)
+    assert probabilities[0, b] > 0.5 > probabilities[1, b]

@@ -28,7 +28,7 @@ def evaluate(
     output_format: Annotated[
         ListFormat, typer.Option("--format", "-f", help="table or json.")
     ] = ListFormat.table,
-    combiner: Annotated[Combiner, typer.Option(help="How votes are combined.")] = Combiner.mean,
+    combiner: Annotated[Combiner, typer.Option(help="How votes are combined.")] = Combiner.learned,
     models: Annotated[
         Path | None, typer.Option(help="Use the models in this directory (made by pageparts train).")
     ] = None,

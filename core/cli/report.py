@@ -34,7 +34,7 @@ def report(
     ] = None,
     combiner: Annotated[
         Combiner | None,
-        typer.Option(help="mean: weighted mean of votes (default); learned: fitted on hand-labelled pages."),
+        typer.Option(help="learned: fitted on training pages (default); mean: weighted mean of votes."),
     ] = None,
     disable: Annotated[list[str] | None, typer.Option(help="Do not load this plugin (repeatable).")] = None,
 ) -> None:

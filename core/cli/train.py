@@ -138,7 +138,10 @@ def _summary(trained, out: Path, seconds: float) -> str:
         "F1 sure: on their hand-labelled documents only)"
     )
     combiner = ", ".join(
-        f"{k} (CV word macro F1 {v['cv_word_macro_f1']:.3f})" for k, v in trained.combiner.items()
+        f"{k} (CV word macro F1 {v['cv_word_macro_f1']:.3f}"
+        + (f", CV page body F1 {v['body']['cv_page_body_f1']:.3f}" if "body" in v else "")
+        + ")"
+        for k, v in trained.combiner.items()
     )
     lines.append(
         f"learned combiner: {combiner or 'not fitted (needs sure documents from two sites or more)'}"

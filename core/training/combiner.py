@@ -1,11 +1,19 @@
 """Fitting the learned combiner (``combiner.json``, read by ``pageparts.combine``).
 
-Per input kind, a multinomial logistic regression learns the six built-in labels from each block's
-model score and strongest rule score per label (and its neighbours'), on the sure (hand-labelled)
-training documents. The model scores it sees must be out of sample: the models that scored a
-document never saw its site (see ``pageparts.training.run``), or the fit would trust them far too
-much. Its regularisation, class balance and neighbour reach are chosen by cross-validation grouped
-by site. Scoring is per word, so each block counts by its words.
+Per input kind, from each block's model score and strongest rule score per label (and its
+neighbours'):
+
+- a multinomial logistic regression learns the six built-in labels on the sure (hand-labelled)
+  training documents;
+- a binary logistic regression learns body against the rest on every training document (with
+  derived labels too: body drawn from a ground truth of the main content is as sure as a hand
+  label, and there are many more such pages). Its probability replaces the six-label fit's body
+  probability (the other five are rescaled to share the rest).
+
+The model scores both see must be out of sample: the models that scored a document never saw its
+site (see ``pageparts.training.run``), or the fit would trust them far too much. Regularisation,
+class balance and neighbour reach are chosen by cross-validation grouped by site. Scoring is per
+word, so each block counts by its words.
 """
 
 from __future__ import annotations
@@ -28,13 +36,16 @@ BALANCES = (0.0, 0.5, 1.0)
 
 @dataclass
 class Page:
-    """One sure document of one kind: per block, the vote matrix (model scores, then rule scores),
-    its label and its words; and its site."""
+    """One document of one kind: per block, the vote matrix (model scores, then rule scores), its
+    label and its words; its site; whether it is sure (hand-labelled); and which blocks count
+    (weight above 0; all of them when None)."""
 
     matrix: np.ndarray
     labels: Sequence[str]
     words: np.ndarray
     site: str
+    sure: bool = True
+    counted: np.ndarray | None = None
 
 
 def _rows(pages: Sequence[Page], reaches: tuple[int, ...]):
@@ -77,8 +88,18 @@ def cv_macro_f1(x, y, words, groups, c: float, balance: float, folds: int) -> fl
 
 
 def fit_kind(pages: Sequence[Page], folds: int = 5) -> dict | None:
-    """The combiner for one input kind (as stored in combiner.json), or None when ``pages`` come
-    from fewer than two sites or hold fewer than two labels."""
+    """The combiner for one input kind (as stored in combiner.json), or None when the sure
+    ``pages`` come from fewer than two sites or hold fewer than two labels."""
+    fitted = fit_labels([p for p in pages if p.sure], folds)
+    if fitted is not None:
+        body = fit_body(pages)
+        if body is not None:
+            fitted["body"] = body
+    return fitted
+
+
+def fit_labels(pages: Sequence[Page], folds: int = 5) -> dict | None:
+    """The six-label fit on sure ``pages``, or None (fewer than two sites or labels)."""
     sites = {p.site for p in pages}
     if len(sites) < 2:
         return None
@@ -112,4 +133,70 @@ def fit_kind(pages: Sequence[Page], folds: int = 5) -> dict | None:
         "training_blocks": len(y),
         "coef": np.round(coef, 5).tolist(),
         "intercept": np.round(intercept, 5).tolist(),
+    }
+
+
+BODY_C = 1.0
+BODY_FOLDS = 3
+
+
+def _body_rows(pages: Sequence[Page], reaches: tuple[int, ...]):
+    xs, ys, ws, page_of = [], [], [], []
+    for number, page in enumerate(pages):
+        keep = np.ones(len(page.labels), bool) if page.counted is None else page.counted
+        xs.append(learned_features(page.matrix, reaches)[keep])
+        ys.append(np.asarray([label == "body" for label in page.labels])[keep])
+        ws.append(page.words[keep])
+        page_of.append(np.full(int(keep.sum()), number))
+    return np.vstack(xs), np.concatenate(ys), np.concatenate(ws), np.concatenate(page_of)
+
+
+def page_body_f1(y: np.ndarray, predicted: np.ndarray, words: np.ndarray, page_of: np.ndarray) -> float:
+    """Mean over pages of the body word F1 of ``predicted`` against ``y`` (1 for a page with neither)."""
+    n = int(page_of.max()) + 1 if len(page_of) else 0
+    tp = np.bincount(page_of, words * (predicted & y), n)
+    got = np.bincount(page_of, words * predicted, n)
+    want = np.bincount(page_of, words * y, n)
+    f1 = np.where(got + want > 0, 2 * tp / np.maximum(got + want, 1e-9), 1.0)
+    return float(f1.mean()) if n else 0.0
+
+
+def _fit_binary(x, y, words, c: float) -> LogisticRegression:
+    return LogisticRegression(C=c, max_iter=500).fit(x, y, sample_weight=words / words.mean())
+
+
+def fit_body(pages: Sequence[Page], folds: int = BODY_FOLDS) -> dict | None:
+    """Body against the rest on every page, or None (fewer than two sites, or one class). Its
+    neighbour reach is chosen by the mean page body word F1 out of fold (folds by site); its
+    regularisation and class weights (none) were chosen so on the WCXB training sites, where
+    they changed that F1 by less than 0.001 (docs/training.md)."""
+    sites = np.asarray([p.site for p in pages])
+    if len(set(sites)) < 2:
+        return None
+    folds = min(folds, len(set(sites)))
+    best = None
+    for reaches in REACHES:
+        x, y, words, page_of = _body_rows(pages, reaches)
+        if np.unique(y).size < 2:
+            return None
+        words = np.maximum(words, 1.0)
+        groups = sites[page_of]
+        predicted = np.zeros_like(y)
+        for train, test in GroupKFold(n_splits=folds).split(x, y, groups):
+            if np.unique(y[train]).size < 2:
+                continue
+            predicted[test] = _fit_binary(x[train], y[train], words[train], BODY_C).predict(x[test])
+        f1 = page_body_f1(y, predicted, words, page_of)
+        if best is None or f1 > best[0] + 1e-12:
+            best = (f1, reaches, x, y, words)
+    assert best is not None
+    f1, reaches, x, y, words = best
+    model = _fit_binary(x, y, words, BODY_C)
+    return {
+        "C": BODY_C,
+        "reaches": list(reaches),
+        "cv_page_body_f1": round(f1, 4),
+        "training_blocks": len(y),
+        "coef": np.round(model.coef_[0], 5).tolist(),
+        "intercept": round(float(model.intercept_[0]), 5),
     }

@@ -29,8 +29,8 @@ class KindExample:
 
     features: DocumentFeatures
     blocks: list[LabelledBlock]
-    rules: np.ndarray | None = None
-    """(blocks, len(LABELS)): the strongest rule score per built-in label; only for sure documents."""
+    rules: np.ndarray
+    """(blocks, len(LABELS)): the strongest rule score per built-in label (for the learned combiner)."""
 
     def targets(self, label: str) -> tuple[np.ndarray, np.ndarray]:
         """0/1 per block for ``label``, and each block's training weight for it.
@@ -51,7 +51,7 @@ class Example:
     source: str
     site: str
     sure: bool
-    """Every block has weight 1 (hand labels): the learned combiner is fitted on these."""
+    """Every block has weight 1 (hand labels): the learned combiner's six-label fit uses these."""
     kinds: dict[str, KindExample] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
@@ -71,18 +71,18 @@ class Preparer:
         example = Example(document.source, document.site, sure)
         blocks = document.blocks
         if document.input_format == "html" and document.html is not None:
-            split = self._split(document.html.encode("utf-8"), "html", document.source, sure)
+            split = self._split(document.html.encode("utf-8"), "html", document.source)
             texts = [b.text for b in split.blocks]
             if len(texts) == len(blocks) and all(
                 t.split() == b.text.split() for t, b in zip(texts, blocks, strict=True)
             ):
-                example.kinds["html"] = self._kind(split, "html", blocks, sure)
+                example.kinds["html"] = self._kind(split, "html", blocks)
             else:
                 example.warnings.append(
                     f"{document.source or 'a document'}: its HTML splits into other blocks than "
                     "its labelled ones; read as plain text"
                 )
-        plain = self._split(document.plain_text().encode("utf-8"), "text", document.source, sure)
+        plain = self._split(document.plain_text().encode("utf-8"), "text", document.source)
         carried = transfer([b.text for b in plain.blocks], blocks)
         example.kinds["text"] = self._kind(
             plain,
@@ -93,28 +93,17 @@ class Preparer:
                 else LabelledBlock(b.text, "other", weight=0.0)
                 for b, c in zip(plain.blocks, carried, strict=True)
             ],
-            sure,
         )
         return example
 
-    def _split(self, content: bytes, input_format: str, source: str, with_rules: bool) -> Document:
-        runner = self.runner_for(input_format)
-        if with_rules:
-            with switched_off():
-                return runner.classify_bytes(content, source)
-        manager = runner.registry.manager
-        split = manager.hook.pageparts_split(content=content, input_format=input_format)
-        if split is None:
-            raise ValueError(f"no plugin splits input format {input_format!r}")
-        return Document(source, input_format, split[0], dict(split[1]))
+    def _split(self, content: bytes, input_format: str, source: str) -> Document:
+        """The document split and classified by the rules alone (its blocks carry the rules' votes)."""
+        with switched_off():
+            return self.runner_for(input_format).classify_bytes(content, source)
 
-    def _kind(
-        self, document: Document, kind: str, blocks: list[LabelledBlock], with_rules: bool
-    ) -> KindExample:
-        rules = None
-        if with_rules:
-            votes = [v for b in document.blocks for v in b.votes]
-            rules = vote_matrix(len(document.blocks), votes, {})[:, len(LABELS) :]
+    def _kind(self, document: Document, kind: str, blocks: list[LabelledBlock]) -> KindExample:
+        votes = [v for b in document.blocks for v in b.votes]
+        rules = vote_matrix(len(document.blocks), votes, {})[:, len(LABELS) :]
         return KindExample(compute(document, kind), blocks, rules)
 
 

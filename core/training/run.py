@@ -163,10 +163,6 @@ def train(
     return result
 
 
-IN_SAMPLE_SHARE = 0.1
-"""A model whose positive training blocks are at most this share sure ones scores them as it is."""
-
-
 def fit_combiner(
     targets: Sequence[Target],
     training: Sequence[Example],
@@ -176,40 +172,26 @@ def fit_combiner(
     progress: Progress | None = None,
     jobs: int = 1,
 ) -> dict[str, dict]:
-    """The learned combiner per kind, fitted on the sure documents with model scores from models
-    that did not see their site; {} when the sure documents come from fewer than two sites.
+    """The learned combiner per kind, fitted with model scores from models that did not see the
+    document's site; {} when the sure documents come from fewer than two sites.
 
-    A model fitted mostly on other documents (the sure ones hold at most ``IN_SAMPLE_SHARE`` of its
-    positive training blocks) scores them as it is: they are a small part of what it learned. The
-    others are fitted again per fold of the sure documents' sites, without that fold's sites.
+    Every model is fitted again on ``folds`` folds of the training sites (grouped by site), and a
+    document is scored by the models of the fold that left its site out (by the full model where
+    a fold's model cannot be fitted). The six-label fit learns from the sure documents; the body
+    fit from every document (``pageparts.training.combiner``).
     """
-    sure = [e for e in training if e.sure]
-    sites = sorted({e.site for e in sure})
-    if len(sites) < 2 or folds < 2:
+    sure_sites = {e.site for e in training if e.sure}
+    if len(sure_sites) < 2 or folds < 2:
         return {}
-    refit = [t for t in targets if _sure_share(t, training) > IN_SAMPLE_SHARE]
-    scored: list[dict[str, dict]] = [dict(models) for _ in sure]
-    site_of = np.asarray([e.site for e in sure])
-    if refit:
-        splitter = GroupKFold(n_splits=min(folds, len(sites)))
-        for fold, (_, test) in enumerate(splitter.split(sure, groups=site_of), 1):
-            excluded = set(site_of[test])
-            rest = [e for e in training if e.site not in excluded]
-            fold_models, _ = fit_all(refit, rest, seed, progress, f"combiner fold {fold}", jobs)
-            for i in test:  # a model that cannot be fitted on this fold scores as it is
-                scored[i].update(fold_models)
+    site_of = np.asarray([e.site for e in training])
     pages: dict[str, list[Page]] = {}
-    for example, by_file in zip(sure, scored, strict=True):
-        for kind, seen in example.kinds.items():
-            assert seen.rules is not None
-            pages.setdefault(kind, []).append(
-                Page(
-                    np.hstack([_model_matrix(targets, by_file, kind, seen.features), seen.rules]),
-                    [b.label for b in seen.blocks],
-                    np.asarray([len(b.text.split()) for b in seen.blocks], float),
-                    example.site,
-                )
-            )
+    splitter = GroupKFold(n_splits=min(folds, len(set(site_of))))
+    for fold, (rest, test) in enumerate(splitter.split(training, groups=site_of), 1):
+        fold_models, _ = fit_all(
+            targets, [training[i] for i in rest], seed, progress, f"combiner fold {fold}", jobs
+        )
+        for i in test:
+            _add_pages(pages, training[i], targets, {**models, **fold_models})
     if progress:
         progress.start("fitting the combiner")
     with threadpool_limits(1):
@@ -217,11 +199,21 @@ def fit_combiner(
     return {kind: f for kind, f in fitted.items() if f is not None}
 
 
-def _sure_share(target: Target, training: Sequence[Example]) -> float:
-    """The share of the positive blocks ``target`` is fitted on that sure documents hold."""
-    _, positives = training_counts(target, training)
-    _, sure_positives = training_counts(target, [e for e in training if e.sure])
-    return sure_positives / positives if positives else 0.0
+def _add_pages(
+    pages: dict[str, list[Page]], example: Example, targets: Sequence[Target], models: dict[str, dict]
+) -> None:
+    """Add ``example``'s page of each kind, scored by ``models``."""
+    for kind, seen in example.kinds.items():
+        pages.setdefault(kind, []).append(
+            Page(
+                np.hstack([_model_matrix(targets, models, kind, seen.features), seen.rules]),
+                [b.label for b in seen.blocks],
+                np.asarray([len(b.text.split()) for b in seen.blocks], float),
+                example.site,
+                example.sure,
+                np.asarray([b.weight > 0 for b in seen.blocks], bool),
+            )
+        )
 
 
 def _model_matrix(targets: Sequence[Target], models: dict[str, dict], kind: str, features) -> np.ndarray:
