@@ -116,3 +116,15 @@ def test_the_headline_is_the_heading_matching_the_title_not_the_site_name_inside
     votes = by_block(headline.rule_votes(d), "headline")
     assert list(votes) == [texts.index("Otters return to the Wandle after forty years")]
     assert votes[texts.index("Otters return to the Wandle after forty years")].score == 0.85
+
+
+def test_a_short_ask_naming_the_site_is_fundraising_but_a_help_desk_link_is_not():
+    d = text_doc(
+        "Support Harbour Weekly",
+        "Support Center",
+        "If you value this story, consider supporting our independent journalism.",
+        "Customer support",
+    )
+    votes = by_block(fundraising.rule_votes(d), "fundraising")
+    assert set(votes) == {0, 2}
+    assert votes[0].score >= 0.75  # a short call to action
