@@ -21,8 +21,9 @@ _APPEAL = re.compile(
     r"\b(?:donat(?:e|es|ed|ing|ion|ions)|donors?|make a (?:tax[- ]deductible )?(?:gift|donation)"
     r"|give (?:today|now|what you can|whatever)|gifts? (?:of any size|add up)|small gifts|your gift"
     r"|tax[- ]deductible|pledge|become a (?:member|supporter|patron|sustainer|subscriber)|membership"
-    r"|sustaining member|support us|support our (?:work|journalism|mission|reporting)"
-    r"|support (?:independent|quality|nonprofit|non-profit) (?:journalism|media|news)"
+    r"|sustaining member|support us|consider (?:supporting|subscribing|donating|becoming a)"
+    r"|support(?:ing)? (?:(?:our|this|local|independent|quality|award-winning|nonprofit|non-profit) )+"
+    r"(?:journalism|reporting|newsroom|work|mission|media|news)"
     r"|please support|reader[- ](?:funded|supported)|readers like you|generous readers"
     r"|funded by (?:readers|you)|who funds|fund (?:our|this) (?:work|journalism|reporting)"
     r"|without your (?:help|support)|we need (?:you|your (?:help|support))|with your (?:help|support)"
@@ -36,6 +37,13 @@ _MONEY = re.compile(
     r"|\b\d{1,4}\s?(?:dollars|euros|pounds)\b(?! (?:million|billion))",
     re.IGNORECASE,
 )
+_SUPPORT_NAME = re.compile(
+    r"^(?i:support|donate to|give to)\s+(?:(?i:the)\s+)?"
+    r"(?!(?i:center|centre|team|portal|desk|hub|home|page|forum|tickets?|services?|contact|community"
+    r"|docs|documentation|articles?|resources|options|plans|policy|request)\b)"
+    r"[A-Z0-9][\w.&'’-]*(?:\s+[A-Z0-9][\w.&'’-]*){0,2}\s*$"
+)
+"""A short "Support Wine Weekly" / "Donate to the Trust" link: an ask naming the site, not a help desk."""
 MAX_WIDGET_SHARE = 0.25
 """A named element holding more of the page's words than this wraps the page (a metered-paywall
 wrapper around the article), it is not an appeal box."""
@@ -54,7 +62,11 @@ _CLASS_WORDS = {
 def rule_votes(document: Document) -> list[Vote]:
     """Explainable fundraising votes: appeal wording, small money amounts, named elements."""
     f = facts(document)
-    appeals, money = f.hits(_APPEAL), f.hits(_MONEY)
+    money = f.hits(_MONEY)
+    appeals = [
+        found or ([text.strip()] if words <= 5 and _SUPPORT_NAME.match(text) else [])
+        for found, text, words in zip(f.hits(_APPEAL), f.texts, f.words.tolist(), strict=True)
+    ]
     named = _widgets(f, _CLASS_WORDS) if f.html else [[] for _ in f.texts]
     votes = []
     for i in np.flatnonzero([bool(a or n) for a, n in zip(appeals, named, strict=True)]).tolist():

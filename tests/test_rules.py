@@ -99,3 +99,32 @@ def test_newsletter_prompts_and_short_chrome_are_navigation():
     d = text_doc("Get the best stories in your inbox.", "Sign in", PROSE)
     votes = by_block(navigation.rule_votes(d), "navigation")
     assert set(votes) == {0, 1}
+
+
+def test_the_headline_is_the_heading_matching_the_title_not_the_site_name_inside_it():
+    from pageparts.splitters.html import split_html
+
+    page = (
+        "<html><head><title>Otters return to the Wandle after forty years | Riverside Gazette"
+        "</title></head><body><header><h2><a href='/'>Riverside Gazette</a></h2></header>"
+        "<main><h2>Local news</h2><h1>Otters return to the Wandle after forty years</h1>"
+        f"<p>{PROSE}</p></main></body></html>"
+    )
+    blocks, meta = split_html(page.encode())
+    d = Document("h", "html", blocks, meta)
+    texts = [b.text for b in d.blocks]
+    votes = by_block(headline.rule_votes(d), "headline")
+    assert list(votes) == [texts.index("Otters return to the Wandle after forty years")]
+    assert votes[texts.index("Otters return to the Wandle after forty years")].score == 0.85
+
+
+def test_a_short_ask_naming_the_site_is_fundraising_but_a_help_desk_link_is_not():
+    d = text_doc(
+        "Support Harbour Weekly",
+        "Support Center",
+        "If you value this story, consider supporting our independent journalism.",
+        "Customer support",
+    )
+    votes = by_block(fundraising.rule_votes(d), "fundraising")
+    assert set(votes) == {0, 2}
+    assert votes[0].score >= 0.75  # a short call to action
