@@ -11,12 +11,15 @@ commands, printed as they run:
     pageparts train WORK/wcxb-dev.labels.jsonl.gz --out DIR --credit "WCXB ..."
 
 ``train`` holds out the sites ``pageparts.training.labels.is_held_out`` picks (20%) and records
-the models' figures on them in DIR/manifest.json. docs/training.md explains both steps.
+the models' figures on them in DIR/manifest.json; this script then records in the manifest its
+own command line (``command``) and the two commands it ran (``steps``). docs/training.md explains
+both steps.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import shlex
 import subprocess
 import sys
@@ -34,9 +37,12 @@ def default_data() -> Path:
     return beside if beside.is_dir() else Path("/work/shared/data")
 
 
-def run(*args: str) -> None:
-    print("$ pageparts " + " ".join(map(shlex.quote, args)), file=sys.stderr, flush=True)
+def run(*args: str) -> str:
+    """Run one pageparts command; return it as a shell line."""
+    line = "pageparts " + " ".join(map(shlex.quote, args))
+    print("$ " + line, file=sys.stderr, flush=True)
     subprocess.run([*PAGEPARTS, *args], check=True)
+    return line
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -58,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
         # With hand labels, the non-content models learn from those alone (--no-rules): measured
         # better than learning from the rules' labels too (docs/training.md).
         extra = ["--gold", str(gold), "--no-rules"] if gold.exists() else []
-        run(
+        label = run(
             "label-from-truth",
             str(args.data_dir / "wcxb-dev"),
             *extra,
@@ -67,7 +73,12 @@ def main(argv: list[str] | None = None) -> int:
             "--jobs",
             args.jobs,
         )
-        run("train", str(labels), "--out", str(args.out), "--credit", CREDIT, "--jobs", args.jobs)
+        fit = run("train", str(labels), "--out", str(args.out), "--credit", CREDIT, "--jobs", args.jobs)
+    manifest_path = args.out / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    manifest["command"] = "python scripts/build_models.py " + " ".join(map(shlex.quote, argv or sys.argv[1:]))
+    manifest["steps"] = [label, fit]
+    manifest_path.write_text(json.dumps(manifest, indent=2) + "\n")
     return 0
 
 
