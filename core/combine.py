@@ -18,8 +18,9 @@ Two ways, chosen per document:
 
 docs/benchmarks.md compares the two.
 
-Labels the learned model does not know (added by third-party plugins) keep their weighted mean
-and compete with the learned probabilities. Then ``context`` blends each block's scores with
+A label the learned model does not know (added by a third-party plugin) keeps its weighted mean,
+read as the chance of that label: under the learned combiner the six built-in probabilities are
+scaled to share the rest (the strongest such label's). Then ``context`` blends each block's scores with
 its neighbours', and the best label wins if it reaches ``threshold``, else the block is
 ``other`` with confidence 1 - best score.
 """
@@ -75,6 +76,8 @@ def combine(document: Document, votes: list[Vote], options: CombineOptions) -> N
         matrix = vote_matrix(len(blocks), votes, options.weights)
         learned = predict_learned(fitted, matrix)
         extra = [i for i, label in enumerate(labels) if label not in LABELS]
+        if extra:  # a plugin label's score is its chance; the six built-in labels share the rest
+            learned = learned * (1.0 - scores[:, extra].max(axis=1, keepdims=True))
         labels = list(LABELS) + [labels[i] for i in extra]
         scores = np.hstack([learned, scores[:, extra]])
     scores = _blend_with_neighbours(scores, options.context)

@@ -126,3 +126,16 @@ def test_the_body_fit_learns_from_pages_that_are_not_sure():
     probe[1, nav] = 0.7
     probabilities = predict_learned(read_fit(fitted), probe)
     assert probabilities[0, b] > 0.5 > probabilities[1, b]
+
+
+def test_under_the_learned_combiner_a_plugin_label_takes_its_score_and_the_six_share_the_rest():
+    d = doc(3)
+    votes = []
+    for i in range(3):
+        votes += [
+            Vote("body", i, "body", 0.95, "text model: 0.95"),
+            Vote("comments", i, "comments", 0.7 if i == 1 else 0.2, "after a commenter line"),
+        ]
+    combine(d, votes, CombineOptions(learned=True))
+    assert d.blocks[1].label == "comments" and d.blocks[1].confidence == pytest.approx(0.7)
+    assert d.blocks[0].label != "comments"

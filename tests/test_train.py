@@ -74,7 +74,9 @@ def test_train_writes_a_checked_model_directory_that_classify_uses(env, trained,
         assert entry["trained_on"]["blocks"] > entry["trained_on"]["positives"] > 0
     assert manifest["training_data"]["credit"] == "made up"
     assert manifest["training_data"]["sure_documents"] == 12
-    assert json.loads((out / "combiner.json").read_text())["kinds"]["text"]["training_blocks"] > 0
+    combiner = json.loads((out / "combiner.json").read_text())["kinds"]["text"]
+    assert combiner["training_blocks"] > 0
+    assert combiner["body"]["training_blocks"] >= combiner["training_blocks"]  # every page teaches body
 
     page = tmp_path / "page.txt"
     page.write_text("Home\n\nSign in\n\nThe harbour master repaired the old bridge after months of work.\n")
