@@ -118,6 +118,7 @@ def test_the_body_fit_learns_from_pages_that_are_not_sure():
         return Page(matrix, list(labels), np.full(30, 5.0), f"s{site}", sure)
 
     pages = [page(i, True) for i in range(4)] + [page(i, False) for i in range(4, 12)]
+    pages.append(Page(np.zeros((0, 2 * len(LABELS))), [], np.zeros(0), "s12", False))  # no blocks
     fitted = fit_kind(pages, folds=3)
     assert fitted is not None and "body" in fitted
     assert fitted["body"]["coef"][b] > 0  # learned from the weak pages

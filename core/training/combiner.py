@@ -145,9 +145,9 @@ def _body_rows(pages: Sequence[Page], reaches: tuple[int, ...]):
     for number, page in enumerate(pages):
         keep = np.ones(len(page.labels), bool) if page.counted is None else page.counted
         xs.append(learned_features(page.matrix, reaches)[keep])
-        ys.append(np.asarray([label == "body" for label in page.labels])[keep])
+        ys.append(np.asarray([label == "body" for label in page.labels], bool)[keep])
         ws.append(page.words[keep])
-        page_of.append(np.full(int(keep.sum()), number))
+        page_of.append(np.full(int(keep.sum()), number, np.intp))
     return np.vstack(xs), np.concatenate(ys), np.concatenate(ws), np.concatenate(page_of)
 
 
