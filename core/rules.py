@@ -9,6 +9,8 @@ result is cached per document so the five plugins share it.
 from __future__ import annotations
 
 import re
+import re._constants as _sre
+import re._parser as _parser
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -127,8 +129,66 @@ def _compute(document: Document) -> Facts:
 def _case_sensitive(pattern: re.Pattern[str]) -> re.Pattern[str]:
     """``pattern`` without IGNORECASE, to run on lower-cased text (much faster in ``re``).
 
+    A pattern that is a list of alternatives (``©|\\(c\\)|\\bcopyright\\b``) also gets a lookahead
+    for the characters a match can start with: ``re`` tries every alternative at every position
+    of the text, and the lookahead rules out most positions at once. It only skips positions
+    where the pattern cannot match, so the matches are the same.
+
     Only for patterns written in lower case, as every lexicon here is."""
-    return re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE)
+    flags = pattern.flags & ~re.IGNORECASE
+    starts = None if flags & re.VERBOSE else _alternation_starts(pattern.pattern, flags)
+    if starts:
+        led = f"(?=[{''.join(map(re.escape, sorted(starts)))}])(?:{pattern.pattern})"
+        try:
+            return re.compile(led, flags)
+        except re.error:  # a pattern that must begin with its inline flags
+            pass
+    return re.compile(pattern.pattern, flags)
+
+
+def _alternation_starts(source: str, flags: int) -> set[str] | None:
+    """The characters a match of ``source`` can start with, if it is a list of alternatives that
+    each start with known characters; else None."""
+    try:
+        parsed = _parser.parse(source, flags).data
+    except Exception:  # re's parser is internal: if it changes, go without the lookahead
+        return None
+    if len(parsed) != 1 or parsed[0][0] is not _sre.BRANCH:
+        return None
+    return _starts(parsed)
+
+
+def _starts(items: list) -> set[str] | None:
+    """The characters the parsed pattern ``items`` can start with; None if unknown or any."""
+    for op, av in items:
+        if op in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):  # zero-width: look at what follows
+            continue
+        if op is _sre.LITERAL:
+            return {chr(av)}
+        if op is _sre.IN:
+            found: set[str] = set()
+            for kind, value in av:
+                if kind is _sre.LITERAL:
+                    found.add(chr(value))
+                elif kind is _sre.RANGE and value[1] - value[0] < 64:
+                    found.update(map(chr, range(value[0], value[1] + 1)))
+                else:  # a negated set or a category such as \w
+                    return None
+            return found
+        if op is _sre.BRANCH:
+            found = set()
+            for alternative in av[1]:
+                starts = _starts(alternative.data)
+                if starts is None:
+                    return None
+                found |= starts
+            return found
+        if op is _sre.SUBPATTERN and not av[1] & re.IGNORECASE:
+            return _starts(av[3].data)
+        if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT) and av[0] >= 1:
+            return _starts(av[2].data)
+        return None
+    return None  # the pattern can match without consuming a character
 
 
 def _owners(starts: np.ndarray):

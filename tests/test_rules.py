@@ -99,3 +99,26 @@ def test_newsletter_prompts_and_short_chrome_are_navigation():
     d = text_doc("Get the best stories in your inbox.", "Sign in", PROSE)
     votes = by_block(navigation.rule_votes(d), "navigation")
     assert set(votes) == {0, 1}
+
+
+def test_lexicons_run_with_a_lookahead_on_lower_cased_text_find_the_same_matches():
+    import re
+
+    from pageparts.rules import _case_sensitive
+
+    text = (
+        "© 2024 the harbour trust. (c) 2023, all rights reserved; copyright notice. (photo: ann berg) "
+        "image by jan smit, getty images, courtesy of the museum. (picture of a heron) credit: ap photo. "
+        "licensed under creative commons cc-by. donate today, become a member, $5 or 10 dollars."
+    )
+    patterns = [body._COPYRIGHT, body._CREDIT, fundraising._APPEAL, fundraising._MONEY]
+    patterns += [
+        navigation._CHROME_PHRASES,
+        related_links._SECTION_TITLES,
+        re.compile(r"a|\bb+|[x-z]c", re.I),
+    ]
+    for pattern in patterns:
+        fast = _case_sensitive(pattern)
+        assert [m.span() for m in fast.finditer(text)] == [m.span() for m in pattern.finditer(text)]
+    assert _case_sensitive(body._COPYRIGHT).pattern.startswith("(?=[")  # alternatives: led by a lookahead
+    assert not _case_sensitive(re.compile(r"a|b?", re.I)).pattern.startswith("(?=")  # may match nothing
