@@ -257,12 +257,28 @@ _WORD_GROUPS = {
     "date": _MONTH_NAME + r"\.?\s\d|\d+ (?:minutes?|hours?|days?|weeks?|months?) ago",
     "byline": r"by \w+ \w+|written by|posted by|author",
 }
-_WORD_PATTERN = re.compile(r"\b(?:" + "|".join(f"(?P<{k}>{v})" for k, v in _WORD_GROUPS.items()) + r")\b")
-_SYMBOL_PATTERN = re.compile(
-    r"(?P<money>[$€£¥]\s?\d)|(?P<copyright>©|\(c\))|(?P<url>https?://|www\.|\w@\w+\.)"
-    r"|(?P<year>(?<!\d)(?:19|20)\d\d(?!\d))|(?P<date>\d{4}-\d\d-\d\d|\d\d?/\d\d?/\d\d)"
-    r"|(?P<quotes>[\"“”«»])"
-)
+_SYMBOL_GROUPS = {
+    "money": r"[$€£¥]\s?\d",
+    "copyright": r"©|\(c\)",
+    "url": r"https?://|www\.|\w@\w+\.",
+    "year": r"(?:19|20)(?<!\d\d\d)\d\d(?!\d)",  # no digit right before the 19 or 20
+    "date": r"\d{4}-\d\d-\d\d|\d\d?/\d\d?/\d\d",
+    "quotes": r"[\"“”«»]",
+}
+
+
+def _alternatives(groups: dict[str, str], named: bool, around: str = "") -> re.Pattern[str]:
+    """One pattern for all of ``groups``: each a named group (to tell which matched), or all plain
+    alternatives (the same matches, found about twice as fast: ``re`` skips the alternatives whose
+    first character differs at once, which it cannot do for groups)."""
+    alternatives = (f"(?P<{k}>{v})" if named else v for k, v in groups.items())
+    return re.compile(f"{around}(?:{'|'.join(alternatives)}){around}")
+
+
+_WORD_PATTERN = _alternatives(_WORD_GROUPS, named=True, around=r"\b")
+_WORD_SEARCH = _alternatives(_WORD_GROUPS, named=False, around=r"\b")
+_SYMBOL_PATTERN = _alternatives(_SYMBOL_GROUPS, named=True)
+_SYMBOL_SEARCH = _alternatives(_SYMBOL_GROUPS, named=False)
 _COUNTED = (
     "appeal",
     "chrome",
@@ -482,7 +498,11 @@ def compute(document: Document, kind: str) -> DocumentFeatures:
 
 def _pattern_counts(lowered: str, starts: np.ndarray, n: int) -> dict[str, np.ndarray]:
     """Per-block counts of each named group of the two patterns, in one pass each."""
-    found = [(m.start(), m.lastgroup) for p in (_WORD_PATTERN, _SYMBOL_PATTERN) for m in p.finditer(lowered)]
+    found = [
+        (m.start(), named.match(lowered, m.start()).lastgroup)  # the same match, with its group's name
+        for search, named in ((_WORD_SEARCH, _WORD_PATTERN), (_SYMBOL_SEARCH, _SYMBOL_PATTERN))
+        for m in search.finditer(lowered)
+    ]
     counts = {name: np.zeros(n) for name in _COUNTED}
     if found:
         positions = np.fromiter((f[0] for f in found), np.int64, len(found))

@@ -122,3 +122,22 @@ def test_hashed_ngrams_equal_scikit_learn_hashing_vectorizer():
     expected_hashes = [reference(word, seed=0) for word in words]
     assert [murmurhash3_32(word.encode()) for word in words] == expected_hashes
     assert murmurhash3_32_many([word.encode() for word in words]).tolist() == expected_hashes
+
+
+def test_the_plain_alternatives_find_what_the_named_groups_find():
+    from pageparts import features
+
+    text = (
+        "© 2024 the trust, (c) 1999. mail ann@example.org or www.example.org, https://x.example "
+        "2020@x.y 12019 x2020 1999-01-02 3/4/25 «quoted» $ 5 €12 10 dollars. may 3, 5 minutes ago. "
+        "by ann lee. sign in, log out, donate, donations, related, read more, reuters photo, "
+        "copyright, all rights reserved, most read, you might also like this."
+    )
+    for named, search in (
+        (features._WORD_PATTERN, features._WORD_SEARCH),
+        (features._SYMBOL_PATTERN, features._SYMBOL_SEARCH),
+    ):
+        expected = [(m.span(), m.lastgroup) for m in named.finditer(text)]
+        found = [(m.span(), named.match(text, m.start()).lastgroup) for m in search.finditer(text)]
+        assert found == expected
+        assert len({group for _, group in expected}) >= 6  # the text exercises most groups
