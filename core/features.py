@@ -226,16 +226,24 @@ def shared_with_neighbours(ngrams: Ngrams, reach: int, after: bool) -> np.ndarra
     """For each row, the sum of its dot products with the ``reach`` rows after (or before) it, summed
     in the order scipy.sparse does for ``ngrams.multiply(band @ ngrams).sum(axis=1)``."""
     n = len(ngrams.weights)
-    keys = ngrams.keys
-    around = np.zeros(len(keys))  # per entry: the neighbours' weights in its column, in float64
-    steps = range(1, min(reach, n - 1) + 1) if after else range(min(reach, n - 1), 0, -1)
-    for step in steps:
-        wanted = keys + (step if after else -step) * N_HASH
-        at = np.minimum(np.searchsorted(keys, wanted), max(len(keys) - 1, 0))
-        found = keys[at] == wanted if len(keys) else np.zeros(0, bool)
-        neighbour = ngrams.rows + (step if after else -step)
-        around = np.where(found, around + ngrams.weights[np.clip(neighbour, 0, n - 1)], around)
-    products = ngrams.data.astype(np.float64) * around
+    # the entries column by column, each column's rows in order: the other rows with an entry's
+    # column are the entries next to it, the nearest first
+    order = np.argsort(ngrams.columns * n + ngrams.rows)
+    rows, columns = ngrams.rows[order], ngrams.columns[order]
+    weights = ngrams.weights[rows]
+    m = len(order)
+    # per entry: the weights of the rows within reach in its column, added in float64 in scipy's
+    # order (nearest first for the rows after, farthest first for the rows before)
+    around = np.zeros(m)
+    for t in range(1, reach + 1) if after else range(reach, 0, -1):
+        if t >= m:
+            continue
+        here, there = (slice(0, m - t), slice(t, m)) if after else (slice(t, m), slice(0, m - t))
+        near = (columns[there] == columns[here]) & (np.abs(rows[there] - rows[here]) <= reach)
+        around[here] = np.where(near, around[here] + weights[there], around[here])
+    in_key_order = np.empty(m)
+    in_key_order[order] = around
+    products = ngrams.data.astype(np.float64) * in_key_order
     return np.bincount(ngrams.rows, weights=products, minlength=n)
 
 
@@ -674,13 +682,14 @@ _word_stems: dict[str, tuple[int, ...]] = {}
 def _stems(path_words: str) -> frozenset[int]:
     """Indices of the generic stems found inside the class/id/role words (cached: pages repeat them)."""
     found: set[int] = set()
-    for word in path_words.split():
+    for word in set(path_words.split()):  # a word repeats along the path: look it up once
         hits = _word_stems.get(word)
         if hits is None:
             hits = tuple({_STEM_INDEX[m.group(0)] for m in _STEM_PATTERN.finditer(word)})
             if len(_word_stems) < 100_000:
                 _word_stems[word] = hits
-        found.update(hits)
+        if hits:
+            found.update(hits)
     return frozenset(found)
 
 

@@ -141,3 +141,27 @@ def test_the_plain_alternatives_find_what_the_named_groups_find():
         found = [(m.span(), named.match(text, m.start()).lastgroup) for m in search.finditer(text)]
         assert found == expected
         assert len({group for _, group in expected}) >= 6  # the text exercises most groups
+
+
+@pytest.mark.parametrize("after", [True, False])
+def test_shared_with_neighbours_adds_the_rows_within_reach_in_order(after):
+    from pageparts.features import hashed_ngrams, shared_with_neighbours
+
+    texts = ["red boat", "red car", "", "blue boat red", "a red boat", "car", "red", "boat red car"] * 3
+    ngrams = hashed_ngrams(texts)
+    entries = set(zip(ngrams.rows.tolist(), ngrams.columns.tolist(), strict=True))
+    for reach in (1, 2, 10):
+        around = []
+        for row, column in sorted(entries):
+            total = 0.0  # float64, nearest row first after, farthest first before
+            for step in range(1, reach + 1) if after else range(reach, 0, -1):
+                other = row + step if after else row - step
+                if (other, column) in entries:
+                    total += float(ngrams.weights[other])
+            around.append(total)
+        expected = np.bincount(
+            ngrams.rows, weights=ngrams.data.astype(np.float64) * np.array(around), minlength=len(texts)
+        )
+        got = shared_with_neighbours(ngrams, reach, after)
+        assert np.array_equal(got, expected)
+        assert got.max() > 0
