@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import importlib
 import io
+import math
 import pickle
 import zlib
 from typing import Any, ClassVar
@@ -122,7 +123,7 @@ class _Reader(pickle._Unpickler):  # the Python unpickler: its BUILD step can be
         if getattr(wrapper, "numpy_array_alignment_bytes", None) is not None:
             handle.read(handle.read(1)[0])  # padding
         shape = tuple(int(n) for n in wrapper.shape)
-        count = int(np.prod(shape, dtype=np.int64))
+        count = math.prod(shape)
         data = handle.read(count * dtype.itemsize)
         if len(data) != count * dtype.itemsize:
             raise Unreadable("truncated array data")
