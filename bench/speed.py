@@ -166,10 +166,11 @@ def child_stages(paths: list[str]) -> dict:
     """Time each stage of Runner.classify_source separately (the same calls, in the same order)."""
     from pageparts import models
     from pageparts.combine import combine
+    from pageparts.contract import checked_votes
     from pageparts.document import Document
     from pageparts.features import document_features, model_kind
     from pageparts.reading import looks_binary, read_source, to_utf8
-    from pageparts.runner import Runner, _checked_votes
+    from pageparts.runner import Runner
     from pageparts.splitters import html as html_splitter
 
     runner = Runner()
@@ -236,7 +237,7 @@ def child_stages(paths: list[str]) -> dict:
             p0 = clock()
             cast = function(document=document)
             p1 = clock()
-            votes.extend(_checked_votes(cast, name, labels, len(document.blocks)))
+            votes.extend(checked_votes(cast, name, labels, len(document.blocks)))
             add(f"classify: {name}", p1 - p0)
             add("vote checks", clock() - p1)
         t6 = clock()

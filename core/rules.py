@@ -83,7 +83,7 @@ class Facts:
         for words in self.path_words:
             hit = seen.get(words)
             if hit is None:
-                hit = seen[words] = sorted(set(words.split()) & names)
+                hit = seen[words] = sorted(names.intersection(words.split()))
             out.append(hit)
         return out
 

@@ -122,3 +122,46 @@ def test_hashed_ngrams_equal_scikit_learn_hashing_vectorizer():
     expected_hashes = [reference(word, seed=0) for word in words]
     assert [murmurhash3_32(word.encode()) for word in words] == expected_hashes
     assert murmurhash3_32_many([word.encode() for word in words]).tolist() == expected_hashes
+
+
+def test_the_plain_alternatives_find_what_the_named_groups_find():
+    from pageparts import features
+
+    text = (
+        "© 2024 the trust, (c) 1999. mail ann@example.org or www.example.org, https://x.example "
+        "2020@x.y 12019 x2020 1999-01-02 3/4/25 «quoted» $ 5 €12 10 dollars. may 3, 5 minutes ago. "
+        "by ann lee. sign in, log out, donate, donations, related, read more, reuters photo, "
+        "copyright, all rights reserved, most read, you might also like this."
+    )
+    for named, search in (
+        (features._WORD_PATTERN, features._WORD_SEARCH),
+        (features._SYMBOL_PATTERN, features._SYMBOL_SEARCH),
+    ):
+        expected = [(m.span(), m.lastgroup) for m in named.finditer(text)]
+        found = [(m.span(), named.match(text, m.start()).lastgroup) for m in search.finditer(text)]
+        assert found == expected
+        assert len({group for _, group in expected}) >= 6  # the text exercises most groups
+
+
+@pytest.mark.parametrize("after", [True, False])
+def test_shared_with_neighbours_adds_the_rows_within_reach_in_order(after):
+    from pageparts.features import hashed_ngrams, shared_with_neighbours
+
+    texts = ["red boat", "red car", "", "blue boat red", "a red boat", "car", "red", "boat red car"] * 3
+    ngrams = hashed_ngrams(texts)
+    entries = set(zip(ngrams.rows.tolist(), ngrams.columns.tolist(), strict=True))
+    for reach in (1, 2, 10):
+        around = []
+        for row, column in sorted(entries):
+            total = 0.0  # float64, nearest row first after, farthest first before
+            for step in range(1, reach + 1) if after else range(reach, 0, -1):
+                other = row + step if after else row - step
+                if (other, column) in entries:
+                    total += float(ngrams.weights[other])
+            around.append(total)
+        expected = np.bincount(
+            ngrams.rows, weights=ngrams.data.astype(np.float64) * np.array(around), minlength=len(texts)
+        )
+        got = shared_with_neighbours(ngrams, reach, after)
+        assert np.array_equal(got, expected)
+        assert got.max() > 0

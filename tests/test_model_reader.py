@@ -34,6 +34,20 @@ def test_forest_scores_equal_scikit_learn(fitted):
     assert np.allclose(forest.probability(X), boosting.predict_proba(X)[:, 1], rtol=0, atol=1e-12)
 
 
+def test_deep_trees_and_float32_rows_score_as_in_scikit_learn():
+    rng = np.random.RandomState(3)
+    X = rng.rand(2000, 8)
+    y = ((X[:, 0] * 7).astype(int) % 2 ^ (X[:, 1] > X[:, 2])).astype(int)  # needs deep trees
+    X[rng.rand(2000) < 0.1, 3] = np.nan
+    boosting = HistGradientBoostingClassifier(max_iter=10, max_leaf_nodes=40, random_state=0).fit(X, y)
+    forest = Forest(boosting)
+    assert forest.depth > 8  # walks are dropped as they finish more than once
+    rows32 = X[:500].astype(np.float32)
+    expected = boosting._raw_predict(rows32.astype(np.float64)).ravel()
+    assert np.array_equal(forest.raw(rows32), expected)
+    assert np.array_equal(forest.raw(rows32.astype(np.float64)), expected)
+
+
 @pytest.mark.parametrize("compress", [0, 3])
 def test_a_joblib_file_reads_without_scikit_learn_objects(fitted, tmp_path, compress):
     path = tmp_path / "model.joblib"
