@@ -66,13 +66,13 @@ def test_an_empty_document_is_fine():
     assert d.blocks == []
 
 
-def test_the_learned_combiner_lets_a_strong_rule_beat_a_confident_model_vote():
-    # a block whose model says body but whose rule sees a teaser list: the mean would say body
+def test_the_learned_combiner_lets_a_strong_rule_beat_a_model_vote_that_leans_the_other_way():
+    # a block whose model leans body but whose rule sees a teaser list: the mean would say body
     d = doc(3)
     votes = []
     for i in range(3):
         votes += [
-            Vote("body", i, "body", 0.85, "text model: 0.85"),
+            Vote("body", i, "body", 0.6, "text model: 0.6"),
             Vote("related-links", i, "related-links", 0.02, "text model: 0.02"),
             Vote("related-links", i, "related-links", 0.9, "teaser in a list of 3"),
         ]
