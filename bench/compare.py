@@ -475,29 +475,23 @@ class Run:
 
 
 def load_pages(data: Path, use_all: bool) -> list[Page]:
-    files = json.loads((data / "metadata.json").read_text(encoding="utf-8"))["files"]
-    if not use_all:
-        try:
-            from pageparts.training.labels import is_held_out
-        except ImportError as error:
-            raise SystemExit(f"cannot select held-out pages ({error}); use --all") from error
-    pages = []
-    for file_id in sorted(files):
-        meta = files[file_id]
-        if not use_all and not is_held_out(meta["domain"]):
-            continue
-        truth = json.loads((data / "ground-truth" / f"{file_id}.json").read_text(encoding="utf-8"))
-        truth = truth.get("ground_truth") or {}
-        pages.append(
-            Page(
-                file_id,
-                meta.get("domain", ""),
-                meta.get("page_type", ""),
-                truth.get("main_content") or "",
-                truth.get("title") or "",
-            )
+    """The WCXB pages to compare on: by default those of held-out domains, with each page's site
+    read as ``pageparts train`` reads it (``pageparts.training.wcxb``), so no trained-on page counts."""
+    try:
+        from pageparts.training.wcxb import load_wcxb
+    except ImportError as error:
+        raise SystemExit(f"cannot read the pages ({error}): install pageparts") from error
+    return [
+        Page(
+            page.file_id,
+            page.domain,
+            page.page_type,
+            page.truth.get("main_content") or "",
+            page.truth.get("title") or "",
         )
-    return pages
+        for page in load_wcxb(data)
+        if use_all or page.held_out
+    ]
 
 
 def run_tool(tool: Tool, pages: list[Page], data: Path, timeout: float, verbose: bool) -> Run:
