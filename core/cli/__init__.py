@@ -6,6 +6,7 @@ Each command lives in its own module here and registers itself on ``app``.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Annotated
 
 import typer
 
@@ -32,6 +33,13 @@ class OutputFormat(StrEnum):
 class Combiner(StrEnum):
     mean = "mean"
     learned = "learned"
+
+
+CombinerOption = Annotated[
+    Combiner | None,
+    typer.Option(help="learned: fitted on training pages (default); mean: weighted mean of votes."),
+]
+DisableOption = Annotated[list[str] | None, typer.Option(help="Do not load this plugin (repeatable).")]
 
 
 class ListFormat(StrEnum):

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from . import Combiner, InputFormat, OutputFormat, _fail, app
+from . import Combiner, CombinerOption, DisableOption, InputFormat, OutputFormat, _fail, app
 
 if TYPE_CHECKING:
     from ..runner import Options
@@ -67,11 +67,8 @@ def classify(
     context: Annotated[
         float | None, typer.Option(help="How much neighbouring blocks' scores count (0-1).")
     ] = None,
-    combiner: Annotated[
-        Combiner | None,
-        typer.Option(help="learned: fitted on training pages (default); mean: weighted mean of votes."),
-    ] = None,
-    disable: Annotated[list[str] | None, typer.Option(help="Do not load this plugin (repeatable).")] = None,
+    combiner: CombinerOption = None,
+    disable: DisableOption = None,
     time_budget: Annotated[
         float | None,
         typer.Option(

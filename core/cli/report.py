@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from . import Combiner, InputFormat, _fail, app
+from . import Combiner, CombinerOption, DisableOption, InputFormat, _fail, app
 
 
 @app.command()
@@ -32,11 +32,8 @@ def report(
         Path | None,
         typer.Option(help="TOML file with threshold, context and [weights].", exists=True, dir_okay=False),
     ] = None,
-    combiner: Annotated[
-        Combiner | None,
-        typer.Option(help="learned: fitted on training pages (default); mean: weighted mean of votes."),
-    ] = None,
-    disable: Annotated[list[str] | None, typer.Option(help="Do not load this plugin (repeatable).")] = None,
+    combiner: CombinerOption = None,
+    disable: DisableOption = None,
 ) -> None:
     """Write an HTML page per document (blocks coloured by label, votes, corrections) and an index."""
     from dataclasses import replace
