@@ -3,17 +3,18 @@
     python scripts/build_models.py [DATA_DIR] [--out DIR] [--work DIR] [--jobs N]
 
 DATA_DIR holds ``wcxb-dev/`` (the WCXB layout) and ``gold/wcxb-dev.gold.jsonl``; it defaults to
-``../shared/data`` beside the repository, else ``/work/shared/data``. This is two pageparts
-commands, printed as they run:
+``../shared/data`` beside the repository, else ``/work/shared/data``. This is the hand labels of
+data/hand-labels/ made into labelled blocks, then two pageparts commands, printed as they run:
 
+    python scripts/hand_labels.py build data/hand-labels --data DATA_DIR --out WORK/hand-labels.jsonl.gz
     pageparts label-from-truth DATA_DIR/wcxb-dev --gold DATA_DIR/gold/wcxb-dev.gold.jsonl \\
-        --no-rules --out WORK/wcxb-dev.labels.jsonl.gz
+        --gold WORK/hand-labels.jsonl.gz --no-rules --out WORK/wcxb-dev.labels.jsonl.gz
     pageparts train WORK/wcxb-dev.labels.jsonl.gz --out DIR --credit "WCXB ..."
 
 ``train`` holds out the sites ``pageparts.training.labels.is_held_out`` picks (20%) and records
 the models' figures on them in DIR/manifest.json; this script then records in the manifest its
-own command line (``command``) and the two commands it ran (``steps``). docs/training.md explains
-both steps.
+own command line (``command``) and the commands it ran (``steps``). docs/training.md explains
+the steps.
 """
 
 from __future__ import annotations
@@ -24,9 +25,11 @@ import shlex
 import subprocess
 import sys
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+HAND_LABELS = REPO / "data" / "hand-labels"
 CREDIT = "WCXB (Web Content eXtraction Benchmark) by Murrough Foley, CC-BY-4.0"
 PAGEPARTS = [sys.executable, "-c", "from pageparts.cli import app; app()"]
 
@@ -37,11 +40,11 @@ def default_data() -> Path:
     return beside if beside.is_dir() else Path("/work/shared/data")
 
 
-def run(*args: str) -> str:
-    """Run one pageparts command; return it as a shell line."""
-    line = "pageparts " + " ".join(map(shlex.quote, args))
+def run(*args: str, command: Sequence[str] = PAGEPARTS, name: str = "pageparts") -> str:
+    """Run one pageparts command (or ``command``, shown as ``name``); return it as a shell line."""
+    line = name + " " + " ".join(map(shlex.quote, args))
     print("$ " + line, file=sys.stderr, flush=True)
-    subprocess.run([*PAGEPARTS, *args], check=True)
+    subprocess.run([*command, *args], check=True)
     return line
 
 
@@ -61,9 +64,16 @@ def main(argv: list[str] | None = None) -> int:
         work.mkdir(parents=True, exist_ok=True)
         labels = work / "wcxb-dev.labels.jsonl.gz"
         gold = args.data_dir / "gold" / "wcxb-dev.gold.jsonl"
+        hand = work / "hand-labels.jsonl.gz"
+        steps = []
+        if HAND_LABELS.is_dir():
+            script = [sys.executable, str(REPO / "scripts" / "hand_labels.py")]
+            build = ["build", str(HAND_LABELS), "--data", str(args.data_dir), "--out", str(hand)]
+            steps.append(run(*build, command=script, name="python scripts/hand_labels.py"))
         # With hand labels, the non-content models learn from those alone (--no-rules): measured
         # better than learning from the rules' labels too (docs/training.md).
-        extra = ["--gold", str(gold), "--no-rules"] if gold.exists() else []
+        extra = [f"--gold={path}" for path in (gold, hand) if path.exists()]
+        extra += ["--no-rules"] if extra else []
         label = run(
             "label-from-truth",
             str(args.data_dir / "wcxb-dev"),
@@ -77,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     manifest_path = args.out / "manifest.json"
     manifest = json.loads(manifest_path.read_text())
     manifest["command"] = "python scripts/build_models.py " + " ".join(map(shlex.quote, argv or sys.argv[1:]))
-    manifest["steps"] = [label, fit]
+    manifest["steps"] = [*steps, label, fit]
     manifest_path.write_text(json.dumps(manifest, indent=2) + "\n")
     return 0
 
