@@ -30,6 +30,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import repeat
 from operator import attrgetter
 from pathlib import Path
 
@@ -98,19 +99,29 @@ _BODY = LABELS.index("body")
 
 
 def _weighted_mean(n: int, votes: list[Vote], weights: dict[str, float]) -> tuple[list[str], np.ndarray]:
-    labels = sorted({v.label for v in votes})
+    m = len(votes)
+    vote_labels = list(map(_LABEL, votes))
+    labels = sorted(set(vote_labels))
     column = {label: i for i, label in enumerate(labels)}
     weighted = np.zeros((n, len(labels)))
     totals = np.zeros_like(weighted)
     if votes:  # np.add.at adds in vote order, as a loop over the votes would
         at = (
-            np.fromiter((v.block for v in votes), np.intp, len(votes)),
-            np.fromiter((column[v.label] for v in votes), np.intp, len(votes)),
+            np.fromiter(map(_BLOCK, votes), np.intp, m),
+            np.fromiter(map(column.__getitem__, vote_labels), np.intp, m),
         )
-        weight = np.fromiter((weights.get(v.plugin, 1.0) for v in votes), np.float64, len(votes))
-        np.add.at(weighted, at, weight * np.fromiter((v.score for v in votes), np.float64, len(votes)))
+        weight = _weights(votes, weights)
+        np.add.at(weighted, at, weight * np.fromiter(map(_SCORE, votes), np.float64, m))
         np.add.at(totals, at, weight)
     return labels, np.divide(weighted, totals, out=np.zeros_like(weighted), where=totals > 0)
+
+
+_BLOCK, _PLUGIN, _LABEL, _SCORE, _REASON = map(attrgetter, ("block", "plugin", "label", "score", "reason"))
+
+
+def _weights(votes: list[Vote], weights: dict[str, float]) -> np.ndarray:
+    """The weight of each vote's plugin (1.0 unless ``weights`` says otherwise)."""
+    return np.fromiter(map(weights.get, map(_PLUGIN, votes), repeat(1.0)), np.float64, len(votes))
 
 
 def vote_matrix(n: int, votes: list[Vote], weights: dict[str, float]) -> np.ndarray:
@@ -120,12 +131,13 @@ def vote_matrix(n: int, votes: list[Vote], weights: dict[str, float]) -> np.ndar
     rules = np.zeros_like(model_sum)
     m = len(votes)
     if m:
-        column = np.fromiter((_LABEL_COLUMN.get(v.label, -1) for v in votes), np.intp, m)
-        weight = np.fromiter((weights.get(v.plugin, 1.0) for v in votes), np.float64, m)
-        weighted = weight * np.fromiter((v.score for v in votes), np.float64, m)
+        column = np.fromiter(map(_LABEL_COLUMN.get, map(_LABEL, votes), repeat(-1)), np.intp, m)
+        weight = _weights(votes, weights)
+        weighted = weight * np.fromiter(map(_SCORE, votes), np.float64, m)
         score = np.where(weighted < 1.0, weighted, 1.0)  # as min(1.0, weighted)
-        block = np.fromiter((v.block for v in votes), np.intp, m)
-        is_model = np.fromiter((v.reason.startswith(MODEL_REASONS) for v in votes), bool, m)
+        block = np.fromiter(map(_BLOCK, votes), np.intp, m)
+        reasons = map(_REASON, votes)
+        is_model = np.fromiter(map(str.startswith, reasons, repeat(MODEL_REASONS)), bool, m)
         counted = (column >= 0) & ~(weight <= 0)
         model, rule = counted & is_model, counted & ~is_model
         # np.add.at adds in vote order, as a loop over the votes would
