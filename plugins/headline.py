@@ -49,7 +49,10 @@ def title_matcher(title: str) -> Callable[[Block], float]:
     def match(block: Block) -> float:
         if not title_words or word_count(block) > longest:
             return 0.0
-        return counts_prf(Counter(words(block.text)), want).f1
+        found = words(block.text)
+        if want.keys().isdisjoint(found):  # no shared word: F1 0, without counting
+            return 0.0
+        return counts_prf(Counter(found), want).f1
 
     return match
 
