@@ -30,6 +30,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import repeat
 from operator import attrgetter
 from pathlib import Path
 
@@ -81,11 +82,15 @@ def combine(document: Document, votes: list[Vote], options: CombineOptions) -> N
         labels = list(LABELS) + [labels[i] for i in extra]
         scores = np.hstack([learned, scores[:, extra]])
     scores = _blend_with_neighbours(scores, options.context)
-    for block, row in zip(blocks, scores, strict=True):
-        best = int(np.argmax(row)) if labels else -1
-        best_score = float(row[best]) if labels else 0.0
-        if labels and best_score >= options.threshold:
-            block.label, block.confidence = labels[best], best_score
+    if not labels:
+        for block in blocks:
+            block.label, block.confidence = FALLBACK_LABEL, 1.0
+        return
+    best = scores.argmax(axis=1)
+    best_scores = scores[np.arange(len(blocks)), best].tolist()
+    for block, i, best_score in zip(blocks, best.tolist(), best_scores, strict=True):
+        if best_score >= options.threshold:
+            block.label, block.confidence = labels[i], best_score
         else:
             block.label, block.confidence = FALLBACK_LABEL, 1.0 - best_score
 
@@ -94,40 +99,56 @@ _BODY = LABELS.index("body")
 
 
 def _weighted_mean(n: int, votes: list[Vote], weights: dict[str, float]) -> tuple[list[str], np.ndarray]:
-    labels = sorted({v.label for v in votes})
+    m = len(votes)
+    vote_labels = list(map(_LABEL, votes))
+    labels = sorted(set(vote_labels))
     column = {label: i for i, label in enumerate(labels)}
     weighted = np.zeros((n, len(labels)))
     totals = np.zeros_like(weighted)
     if votes:  # np.add.at adds in vote order, as a loop over the votes would
         at = (
-            np.fromiter((v.block for v in votes), np.intp, len(votes)),
-            np.fromiter((column[v.label] for v in votes), np.intp, len(votes)),
+            np.fromiter(map(_BLOCK, votes), np.intp, m),
+            np.fromiter(map(column.__getitem__, vote_labels), np.intp, m),
         )
-        weight = np.fromiter((weights.get(v.plugin, 1.0) for v in votes), np.float64, len(votes))
-        np.add.at(weighted, at, weight * np.fromiter((v.score for v in votes), np.float64, len(votes)))
+        weight = _weights(votes, weights)
+        np.add.at(weighted, at, weight * np.fromiter(map(_SCORE, votes), np.float64, m))
         np.add.at(totals, at, weight)
     return labels, np.divide(weighted, totals, out=np.zeros_like(weighted), where=totals > 0)
 
 
+_BLOCK, _PLUGIN, _LABEL, _SCORE, _REASON = map(attrgetter, ("block", "plugin", "label", "score", "reason"))
+
+
+def _weights(votes: list[Vote], weights: dict[str, float]) -> np.ndarray:
+    """The weight of each vote's plugin (1.0 unless ``weights`` says otherwise)."""
+    return np.fromiter(map(weights.get, map(_PLUGIN, votes), repeat(1.0)), np.float64, len(votes))
+
+
 def vote_matrix(n: int, votes: list[Vote], weights: dict[str, float]) -> np.ndarray:
     """(blocks, 12): per label of ``LABELS``, the mean model score and the strongest rule score."""
-    column = {label: i for i, label in enumerate(LABELS)}
     model_sum = np.zeros((n, len(LABELS)))
     model_count = np.zeros_like(model_sum)
     rules = np.zeros_like(model_sum)
-    for vote in votes:
-        j = column.get(vote.label)
-        weight = weights.get(vote.plugin, 1.0)
-        if j is None or weight <= 0:
-            continue
-        score = min(1.0, weight * vote.score)
-        if vote.reason.startswith(MODEL_REASONS):
-            model_sum[vote.block, j] += score
-            model_count[vote.block, j] += 1
-        elif score > rules[vote.block, j]:
-            rules[vote.block, j] = score
-    model = np.divide(model_sum, model_count, out=np.zeros_like(model_sum), where=model_count > 0)
-    return np.hstack([model, rules])
+    m = len(votes)
+    if m:
+        column = np.fromiter(map(_LABEL_COLUMN.get, map(_LABEL, votes), repeat(-1)), np.intp, m)
+        weight = _weights(votes, weights)
+        weighted = weight * np.fromiter(map(_SCORE, votes), np.float64, m)
+        score = np.where(weighted < 1.0, weighted, 1.0)  # as min(1.0, weighted)
+        block = np.fromiter(map(_BLOCK, votes), np.intp, m)
+        reasons = map(_REASON, votes)
+        is_model = np.fromiter(map(str.startswith, reasons, repeat(MODEL_REASONS)), bool, m)
+        counted = (column >= 0) & ~(weight <= 0)
+        model, rule = counted & is_model, counted & ~is_model
+        # np.add.at adds in vote order, as a loop over the votes would
+        np.add.at(model_sum, (block[model], column[model]), score[model])
+        np.add.at(model_count, (block[model], column[model]), 1.0)
+        np.maximum.at(rules, (block[rule], column[rule]), score[rule])
+    model_mean = np.divide(model_sum, model_count, out=np.zeros_like(model_sum), where=model_count > 0)
+    return np.hstack([model_mean, rules])
+
+
+_LABEL_COLUMN = {label: i for i, label in enumerate(LABELS)}
 
 
 def learned_features(matrix: np.ndarray, reaches: tuple[int, ...] = (1, 3)) -> np.ndarray:

@@ -130,7 +130,17 @@ def checked_votes(cast: object, plugin: str, labels: tuple[str, ...], n_blocks: 
     if not isinstance(cast, list | tuple):
         raise ValueError(f"returned {type(cast).__name__}, not a list of votes")
     for vote in cast:
-        problem = vote_problem(vote, labels, n_blocks)
-        if problem:
-            raise ValueError(problem)
+        # the usual vote passes this quick test; anything else gets every check and its message
+        if not (
+            type(vote) is Vote
+            and vote.label in labels
+            and type(vote.score) is float
+            and 0.0 <= vote.score <= 1.0
+            and type(vote.block) is int
+            and 0 <= vote.block < n_blocks
+            and type(vote.reason) is str
+        ):
+            problem = vote_problem(vote, labels, n_blocks)
+            if problem:
+                raise ValueError(problem)
     return [vote if vote.plugin == plugin else replace(vote, plugin=plugin) for vote in cast]

@@ -736,11 +736,15 @@ def _structure_features(document: Document) -> np.ndarray:
 
     path_words = [str(x.get("path_words", "")) for x in f]
     word_counts = np.fromiter((w.count(" ") + 1 if w else 0 for w in path_words), np.float64, n)
-    stems = np.zeros((n, len(_STEMS)), np.float32)
-    rows = [(i, j) for i, w in enumerate(path_words) for j in _stems(w)]
+    # one row per distinct path (blocks share their container's), then a row per block
+    distinct: dict[str, int] = {}
+    which = np.fromiter((distinct.setdefault(w, len(distinct)) for w in path_words), np.intp, n)
+    distinct_stems = np.zeros((len(distinct), len(_STEMS)), np.float32)
+    rows = [(i, j) for i, w in enumerate(distinct) for j in _stems(w)]
     if rows:
         r = np.asarray(rows)
-        stems[r[:, 0], r[:, 1]] = 1
+        distinct_stems[r[:, 0], r[:, 1]] = 1
+    stems = distinct_stems[which]
 
     columns = np.column_stack(
         [

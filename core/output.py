@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import io
-import json
 from collections.abc import Callable
 from typing import TextIO
 
+from .jsonl import jsonl_record
 from .runner import Result
 
 
 def write_jsonl(result: Result, out: TextIO, **_: object) -> None:
     """One JSON object per document per line (see docs/output.md for the schema)."""
-    out.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
+    out.write(jsonl_record(result) + "\n")
 
 
 def write_text(result: Result, out: TextIO, labels: tuple[str, ...] | None = None, **_: object) -> None:

@@ -28,10 +28,14 @@ def word_prf(predicted: str, truth: str) -> PRF:
 
     Two empty texts score 1.0; an empty prediction for a non-empty truth scores 0.
     """
-    got, want = Counter(words(predicted)), Counter(words(truth))
+    return counts_prf(Counter(words(predicted)), Counter(words(truth)))
+
+
+def counts_prf(got: Counter[str], want: Counter[str]) -> PRF:
+    """``word_prf`` from the word counts of the two texts (to count a text compared often once)."""
     if not got and not want:
         return PRF(1.0, 1.0, 1.0)
-    overlap = sum((got & want).values())
+    overlap = sum(min(count, want[word]) for word, count in got.items() if word in want)
     precision = overlap / sum(got.values()) if got else 0.0
     recall = overlap / sum(want.values()) if want else 0.0
     f1 = 2 * precision * recall / (precision + recall) if overlap else 0.0

@@ -14,7 +14,7 @@ from pageparts.document import Document, Vote
 from pageparts.hookspecs import hookimpl
 from pageparts.models import has_model, model_votes
 from pageparts.plugin_info import PluginInfo
-from pageparts.rules import Facts, facts, vote
+from pageparts.rules import Facts, at_word_start, facts, vote
 from pageparts.trainable import Trainable
 
 NAME = "body"
@@ -23,15 +23,43 @@ OTHER = "other"
 
 _CONTENT_LANDMARKS = {"article", "main"}
 
+# the alternatives of ``\bcopyright\b|...`` (see ``at_word_start``: the same matches, found faster)
 _COPYRIGHT = re.compile(
-    r"©|\(c\)\s*\d{4}|\bcopyright\b|\ball rights reserved\b|\blicen[cs]ed under\b|\bcreative commons\b"
-    r"|\bcc[ -]by\b",
+    "|".join(
+        [
+            "©",
+            r"\(c\)\s*\d{4}",
+            *map(
+                at_word_start,
+                [r"copyright\b", r"all rights reserved\b", r"licen[cs]ed under\b", r"creative commons\b"],
+            ),
+            at_word_start(r"cc[ -]by\b"),
+        ]
+    ),
     re.IGNORECASE,
 )
 _CREDIT = re.compile(
-    r"\((?:photo|image|photograph|picture|illustration|graphic)s?\b[^)]{0,80}\)"
-    r"|\b(?:photo|image|photograph|picture|illustration)s?\s*(?:by\b|:|credit\b|courtesy\b|source\b)"
-    r"|\bgetty images\b|\bshutterstock\b|\bap photo\b|\bvia getty\b|\bcourtesy of\b|\bphoto credit\b",
+    "|".join(
+        [
+            r"\((?:photo|image|photograph|picture|illustration|graphic)s?\b[^)]{0,80}\)",
+            # \b(?:photo|image|...)s?\s*(?:by\b|...), one alternative per word, in the same order
+            *(
+                at_word_start(word + r"s?\s*(?:by\b|:|credit\b|courtesy\b|source\b)")
+                for word in ("photo", "image", "photograph", "picture", "illustration")
+            ),
+            *(
+                at_word_start(words + r"\b")
+                for words in (
+                    "getty images",
+                    "shutterstock",
+                    "ap photo",
+                    "via getty",
+                    "courtesy of",
+                    "photo credit",
+                )
+            ),
+        ]
+    ),
     re.IGNORECASE,
 )
 _NAME_ONLY = re.compile(r"^(?:by\s+)?[A-Z][\w'’.-]+(?:\s+(?:[A-Z][\w'’.-]*|van|von|de|da|del|la|le)){1,3}$")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Callable
 
 from pageparts import __version__
 from pageparts.document import Block, Document, Vote
@@ -10,7 +12,7 @@ from pageparts.hookspecs import hookimpl
 from pageparts.models import has_model, model_votes
 from pageparts.plugin_info import PluginInfo
 from pageparts.rules import facts, path_words, word_count
-from pageparts.scoring import word_prf, words
+from pageparts.scoring import counts_prf, words
 from pageparts.trainable import Trainable
 
 NAME = "headline"
@@ -35,10 +37,24 @@ def title_match(block: Block, title: str) -> float:
     F1, not the share of the block's words found in the title: a short site-name block ("Arch
     Linux") is all in "What happened to the ISO / Arch Linux Forums" but covers little of it.
     """
+    return title_matcher(title)(block)
+
+
+def title_matcher(title: str) -> Callable[[Block], float]:
+    """``title_match`` against ``title`` as a function of the block (the title's words counted once)."""
     title_words = words(title)
-    if not title_words or word_count(block) > 2 * len(title_words) + 2:
-        return 0.0
-    return word_prf(block.text, title).f1
+    longest = 2 * len(title_words) + 2
+    want = Counter(title_words)
+
+    def match(block: Block) -> float:
+        if not title_words or word_count(block) > longest:
+            return 0.0
+        found = words(block.text)
+        if want.keys().isdisjoint(found):  # no shared word: F1 0, without counting
+            return 0.0
+        return counts_prf(Counter(found), want).f1
+
+    return match
 
 
 HEADING_BONUS, H1_BONUS, MIN_MATCH = 0.1, 0.2, 0.3
@@ -49,11 +65,11 @@ best candidate above ``MIN_MATCH`` is the headline (chosen on training-side WCXB
 def headline_index(document: Document) -> int | None:
     """The block most likely to be the headline: the best title match (headings preferred), else
     the first <h1>."""
-    title = str(document.meta.get("title", ""))
+    title_match = title_matcher(str(document.meta.get("title", "")))
     best, best_score = None, MIN_MATCH
     for block in document.blocks:
         heading = block.features.get("heading")
-        score = title_match(block, title) + (HEADING_BONUS if heading else 0.0)
+        score = title_match(block) + (HEADING_BONUS if heading else 0.0)
         score += H1_BONUS if heading == 1 else 0.0
         if score > best_score:
             best, best_score = block.index, score
