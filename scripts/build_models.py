@@ -1,10 +1,11 @@
 """Rebuild the shipped models (trained/) from the WCXB development pages and the gold set.
 
-    python scripts/build_models.py [DATA_DIR] [--out DIR] [--work DIR] [--jobs N]
+    python scripts/build_models.py [DATA_DIR] [--out DIR] [--work DIR] [--jobs N] [--hand-labels]
 
 DATA_DIR holds ``wcxb-dev/`` (the WCXB layout) and ``gold/wcxb-dev.gold.jsonl``; it defaults to
-``../shared/data`` beside the repository, else ``/work/shared/data``. This is the hand labels of
-data/hand-labels/ made into labelled blocks, then two pageparts commands, printed as they run:
+``../shared/data`` beside the repository, else ``/work/shared/data``. This is (with
+``--hand-labels``) the hand labels of data/hand-labels/ made into labelled blocks, then two
+pageparts commands, printed as they run:
 
     python scripts/hand_labels.py build data/hand-labels --data DATA_DIR --out WORK/hand-labels.jsonl.gz
     pageparts label-from-truth DATA_DIR/wcxb-dev --gold DATA_DIR/gold/wcxb-dev.gold.jsonl \\
@@ -56,6 +57,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=REPO / "trained", help="the model directory to write")
     parser.add_argument("--work", type=Path, help="where to keep the labelled pages (default: a temp dir)")
     parser.add_argument("--jobs", default="2", help="worker processes")
+    parser.add_argument(
+        "--hand-labels",
+        action="store_true",
+        help="also train on data/hand-labels (not used for the shipped models: docs/training.md)",
+    )
     args = parser.parse_args(argv)
     if not (args.data_dir / "wcxb-dev").is_dir():
         parser.error(f"no wcxb-dev/ in {args.data_dir}: give the data directory")
@@ -66,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         gold = args.data_dir / "gold" / "wcxb-dev.gold.jsonl"
         hand = work / "hand-labels.jsonl.gz"
         steps = []
-        if HAND_LABELS.is_dir():
+        if args.hand_labels:
             script = [sys.executable, str(REPO / "scripts" / "hand_labels.py")]
             build = ["build", str(HAND_LABELS), "--data", str(args.data_dir), "--out", str(hand)]
             steps.append(run(*build, command=script, name="python scripts/hand_labels.py"))
