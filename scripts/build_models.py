@@ -78,7 +78,9 @@ def main(argv: list[str] | None = None) -> int:
             steps.append(run(*build, command=script, name="python scripts/hand_labels.py"))
         # With hand labels, the non-content models learn from those alone (--no-rules): measured
         # better than learning from the rules' labels too (docs/training.md).
-        extra = [f"--gold={path}" for path in (gold, hand) if path.exists()]
+        hand_labelled = [gold] if gold.exists() else []
+        hand_labelled += [hand] if args.hand_labels else []  # never a stale file from an earlier --work run
+        extra = [f"--gold={path}" for path in hand_labelled]
         extra += ["--no-rules"] if extra else []
         label = run(
             "label-from-truth",

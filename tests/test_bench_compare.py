@@ -6,23 +6,19 @@ import gzip
 import importlib.util
 import json
 import re
-import sys
 from pathlib import Path
 
 import pytest
 from pageparts.training.labels import is_held_out
+
+from .script_module import load_script
 
 SCRIPT = Path(__file__).resolve().parent.parent / "bench" / "compare.py"
 PAGE_TYPES = ("article", "forum", "product", "service", "documentation")
 
 
 def _load_script():
-    if "bench_compare" not in sys.modules:
-        spec = importlib.util.spec_from_file_location("bench_compare", SCRIPT)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["bench_compare"] = module  # dataclasses look their module up here
-        spec.loader.exec_module(module)
-    return sys.modules["bench_compare"]
+    return load_script(SCRIPT, "bench_compare")
 
 
 def _held_out_domains(count: int) -> list[str]:

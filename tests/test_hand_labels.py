@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import pytest
+
+from .script_module import load_script
 
 SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "hand_labels.py"
 TEXTS = [
@@ -20,12 +20,7 @@ TEXTS = [
 
 
 def _load():
-    if "hand_labels" not in sys.modules:
-        spec = importlib.util.spec_from_file_location("hand_labels", SCRIPT)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["hand_labels"] = module  # dataclasses look their module up here
-        spec.loader.exec_module(module)
-    return sys.modules["hand_labels"]
+    return load_script(SCRIPT, "hand_labels")
 
 
 def _spec(*lines: str, blocks: int = len(TEXTS)) -> str:
