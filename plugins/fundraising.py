@@ -29,7 +29,13 @@ _APPEAL = re.compile(
     r"|without your (?:help|support)|we need (?:you|your (?:help|support))|with your (?:help|support)"
     r"|keep(?:ing)? (?:\w+ ){0,3}free (?:for|and)|chip in|subscribe now|subscription|paywall|patreon"
     r"|(?:mid-year|year-end|end-of-year|annual|spring|fall|summer|winter) (?:fundraising )?campaign"
-    r"|fundrais\w*|contribute (?:now|today)|make a contribution|recurring (?:gift|donation))\b",
+    r"|fundrais\w*|contribute (?:now|today)|make a contribution|recurring (?:gift|donation)"
+    r"|paid (?:subscri\w+|members?|membership)|subscribers?[- ]only|subscriber benefits"
+    r"|become a (?:paid |premium )?(?:\w+ )?subscriber|(?:your|for your|ask for your) support"
+    r"|support (?:us|our|the) (?:in|by|with|today)|ko-fi|buy me a coffee"
+    r"|unlock (?:this|the (?:rest|full)) (?:of (?:this|the) )?(?:article|story|piece|post)"
+    r"|(?:read|continue reading) the rest of this (?:article|story|piece|post)"
+    r"|(?:view all|subscription|membership) plans|give a gift subscription)\b",
     re.IGNORECASE,
 )
 _MONEY = re.compile(

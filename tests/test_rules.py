@@ -128,3 +128,18 @@ def test_a_short_ask_naming_the_site_is_fundraising_but_a_help_desk_link_is_not(
     votes = by_block(fundraising.rule_votes(d), "fundraising")
     assert set(votes) == {0, 2}
     assert votes[0].score >= 0.75  # a short call to action
+
+
+def test_paywall_and_subscriber_pitches_are_appeals_but_a_product_trial_is_not():
+    d = text_doc(
+        "This story is for paid subscribers. Unlock this article and every back issue.",
+        "Subscriber-only newsletters arrive every Friday.",
+        "If the Valley Ledger helps you, we ask for your support: become a Ledger subscriber.",
+        "Start your free trial of the photo editor and cancel any time.",
+        PROSE,
+    )
+    votes = by_block(fundraising.rule_votes(d), "fundraising")
+    assert votes[0].score >= 0.85 and "unlock this article" in votes[0].reason
+    assert "subscriber-only" in votes[1].reason
+    assert votes[2].score >= 0.85
+    assert 3 not in votes and 4 not in votes
