@@ -85,8 +85,7 @@ def extract_pageparts(html: str) -> tuple[str, str | None]:
 
     document = pageparts.classify(html.encode("utf-8"), input_format="html")
     _notes.update(document.warnings)
-    title = next((b.text for b in document.blocks if b.label == "headline"), None)
-    return document.text(("body",)), title
+    return document.text(("body",)), document.title()
 
 
 def extract_trafilatura(html: str) -> tuple[str, TitleOrNone]:

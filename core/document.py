@@ -98,6 +98,12 @@ class Document:
         chosen = (b.text for b in self.blocks if labels is None or b.label in labels)
         return "\n\n".join(chosen)
 
+    def title(self) -> str | None:
+        """The document's title: its first ``headline`` block, else the page's ``<title>``
+        (``meta``), else None."""
+        first = next((b.text for b in self.blocks if b.label == "headline"), None)
+        return first or str(self.meta.get("title") or "").strip() or None
+
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"source": self.source, "blocks": [b.to_dict() for b in self.blocks]}
         if self.warnings:
