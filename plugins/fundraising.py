@@ -43,6 +43,13 @@ _MONEY = re.compile(
     r"|\b\d{1,4}\s?(?:dollars|euros|pounds)\b(?! (?:million|billion))",
     re.IGNORECASE,
 )
+_PRICE_PER_PERIOD = re.compile(
+    r"[$€£]\s?\d{1,4}(?:\.\d\d)?\s*(?:usd\s*)?(?:/\s*|per |a |an )(?:month|mo|year|yr|week|wk)\b",
+    re.IGNORECASE,
+)
+"""A price by the month, year or week: a plan of a subscription pitch."""
+_SUBSCRIPTION = re.compile(r"\b(?:subscri\w+|membership|paid members?)\b", re.IGNORECASE)
+MAX_PLAN_WORDS = 12
 _SUPPORT_NAME = re.compile(
     r"^(?i:support|donate to|give to)\s+(?:(?i:the)\s+)?"
     r"(?!(?i:center|centre|team|portal|desk|hub|home|page|forum|tickets?|services?|contact|community"
@@ -66,7 +73,8 @@ _CLASS_WORDS = {
 
 
 def rule_votes(document: Document) -> list[Vote]:
-    """Explainable fundraising votes: appeal wording, small money amounts, named elements."""
+    """Explainable fundraising votes: appeal wording, small money amounts, named elements, and the
+    plan prices of a subscription pitch."""
     f = facts(document)
     money = f.hits(_MONEY)
     appeals = [
@@ -74,8 +82,10 @@ def rule_votes(document: Document) -> list[Vote]:
         for found, text, words in zip(f.hits(_APPEAL), f.texts, f.words.tolist(), strict=True)
     ]
     named = _widgets(f, _CLASS_WORDS) if f.html else [[] for _ in f.texts]
+    plans = _plan_rows(f, appeals)
     votes = []
-    for i in np.flatnonzero([bool(a or n) for a, n in zip(appeals, named, strict=True)]).tolist():
+    fire = [bool(a or n or p) for a, n, p in zip(appeals, named, plans, strict=True)]
+    for i in np.flatnonzero(fire).tolist():
         fired: list[tuple[float, str]] = []
         found, words = appeals[i], int(f.words[i])
         if found and money[i]:
@@ -88,8 +98,21 @@ def rule_votes(document: Document) -> list[Vote]:
             fired.append((0.55, f"mentions {found[0]}"))
         if named[i]:
             fired.append((0.6, f"inside an element named {', '.join(named[i][:3])}"))
+        if plans[i]:
+            fired.append((0.6, f"a plan's price ({plans[i]}) on a page pitching a subscription"))
         votes += vote(NAME, i, LABEL, fired)
     return votes
+
+
+def _plan_rows(f: Facts, appeals: list[list[str]]) -> list[str]:
+    """Per block, the price by period it shows when it is short and the page pitches a
+    subscription or membership in its appeal wording ("" otherwise)."""
+    if not any(_SUBSCRIPTION.search(hit) for found in appeals for hit in found):
+        return ["" for _ in f.texts]
+    return [
+        found[0] if found and words <= MAX_PLAN_WORDS else ""
+        for found, words in zip(f.hits(_PRICE_PER_PERIOD), f.words.tolist(), strict=True)
+    ]
 
 
 def _widgets(f: Facts, names: set[str]) -> list[list[str]]:

@@ -143,3 +143,12 @@ def test_paywall_and_subscriber_pitches_are_appeals_but_a_product_trial_is_not()
     assert "subscriber-only" in votes[1].reason
     assert votes[2].score >= 0.85
     assert 3 not in votes and 4 not in votes
+
+
+def test_plan_prices_are_appeals_only_on_a_page_pitching_a_subscription():
+    pitch = text_doc("Become a paid member of the Valley Ledger.", "Monthly", "$8/month", PROSE)
+    votes = by_block(fundraising.rule_votes(pitch), "fundraising")
+    assert "$8/month" in votes[2].reason
+    assert 1 not in votes and 3 not in votes
+    shop = text_doc("Photo editor plans", "Pro", "$8/month", PROSE)
+    assert 2 not in by_block(fundraising.rule_votes(shop), "fundraising")
