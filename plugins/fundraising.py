@@ -31,7 +31,7 @@ _APPEAL = re.compile(
     r"|(?:mid-year|year-end|end-of-year|annual|spring|fall|summer|winter) (?:fundraising )?campaign"
     r"|fundrais\w*|contribute (?:now|today)|make a contribution|recurring (?:gift|donation)"
     r"|paid (?:subscri\w+|members?|membership)|subscribers?[- ]only|subscriber benefits"
-    r"|become a (?:paid |premium )?(?:\w+ )?subscriber|(?:your|for your|ask for your) support"
+    r"|become a (?:paid |premium )?(?:\w+ )?subscriber|your support"
     r"|support (?:us|our|the) (?:in|by|with|today)|ko-fi|buy me a coffee"
     r"|unlock (?:this|the (?:rest|full)) (?:of (?:this|the) )?(?:article|story|piece|post)"
     r"|(?:read|continue reading) the rest of this (?:article|story|piece|post)"
