@@ -4,14 +4,15 @@ Two ways, chosen per document:
 
 - **learned** (the default, ``learned=True``; used when models voted and ``combiner.json`` is
   beside them): for each of the six labels, the block's model score (mean of the model votes)
-  and its strongest rule score (max of the other votes), and both averaged over the neighbours
-  (±1 and ±3 blocks), go into small logistic regressions (``combiner.json``, written by
-  ``pageparts train``; one per input kind): a multinomial one over the six labels, fitted on the
-  hand-labelled training pages, and a binary one for body against the rest, fitted on every
-  training page, which sets the body probability. A strong rule is then not diluted by a weak
-  model score, nor the reverse: the fit decides how far to trust each, and neighbours' scores
-  let a teaser list or a run of body text pull a block along. Plugin weights scale a plugin's
-  scores before the fit reads them (0 ignores the plugin).
+  and its strongest rule score (max of the other votes), both averaged over the neighbours (±1
+  and ±3 blocks), and (when the fit chose them) their log-odds, go into small logistic
+  regressions (``combiner.json``, written by ``pageparts train``; one per input kind): a
+  multinomial one over the six labels, fitted on the hand-labelled training pages, and a binary
+  one for body against the rest, fitted on every training page, which sets the body probability.
+  A strong rule is then not diluted by a weak model score, nor the reverse: the fit decides how
+  far to trust each, and neighbours' scores let a teaser list or a run of body text pull a block
+  along. Plugin weights scale a plugin's scores before the fit reads them (0 ignores the
+  plugin).
 - **weighted mean** (``learned=False``, ``--combiner mean``, and always when no model voted or
   there is no ``combiner.json``): for every label, the weighted mean of the scores of the votes
   for it.
@@ -151,10 +152,21 @@ def vote_matrix(n: int, votes: list[Vote], weights: dict[str, float]) -> np.ndar
 _LABEL_COLUMN = {label: i for i, label in enumerate(LABELS)}
 
 
-def learned_features(matrix: np.ndarray, reaches: tuple[int, ...] = (1, 3)) -> np.ndarray:
-    """The block's own vote matrix, and its neighbours' means within each reach (±1, ±3 blocks)."""
+LOG_ODDS_FLOOR = 1e-3
+"""Scores are clipped to [floor, 1 - floor] before their log-odds are taken."""
+
+
+def learned_features(
+    matrix: np.ndarray, reaches: tuple[int, ...] = (1, 3), log_odds: bool = False
+) -> np.ndarray:
+    """The block's own vote matrix, its neighbours' means within each reach (±1, ±3 blocks), and
+    with ``log_odds`` the log-odds of its own scores (so that a fit can multiply odds: a 0.99
+    then weighs much more than a 0.9)."""
     n = len(matrix)
     parts = [matrix]
+    if log_odds:
+        clipped = np.clip(matrix, LOG_ODDS_FLOOR, 1.0 - LOG_ODDS_FLOOR)
+        parts.append(np.log(clipped / (1.0 - clipped)))
     cumulative = np.vstack([np.zeros((1, matrix.shape[1])), np.cumsum(matrix, axis=0)])
     index = np.arange(n)
     for reach in reaches:
@@ -167,7 +179,10 @@ def learned_features(matrix: np.ndarray, reaches: tuple[int, ...] = (1, 3)) -> n
 def predict_learned(fitted: dict, matrix: np.ndarray) -> np.ndarray:
     """(blocks, 6) probabilities of ``LABELS`` from the vote matrix: the six-label fit's, with the
     body fit's probability of body (when there is one) and the other five rescaled to the rest."""
-    logits = learned_features(matrix, fitted["reaches"]) @ fitted["coef"].T + fitted["intercept"]
+    logits = (
+        learned_features(matrix, fitted["reaches"], fitted.get("log_odds", False)) @ fitted["coef"].T
+        + fitted["intercept"]
+    )
     logits -= logits.max(axis=1, keepdims=True)
     odds = np.exp(logits)
     probabilities = odds / odds.sum(axis=1, keepdims=True)
@@ -206,6 +221,7 @@ def read_fit(stored: dict) -> dict:
         "coef": np.asarray(stored["coef"], float),
         "intercept": np.asarray(stored["intercept"], float),
         "reaches": tuple(stored.get("reaches", (1, 3))),
+        "log_odds": bool(stored.get("log_odds", False)),
     }
     if "body" in stored:
         fit["body"] = read_fit(stored["body"])

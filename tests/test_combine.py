@@ -127,6 +127,38 @@ def test_the_body_fit_learns_from_pages_that_are_not_sure():
     probe[1, nav] = 0.7
     probabilities = predict_learned(read_fit(fitted), probe)
     assert probabilities[0, b] > 0.5 > probabilities[1, b]
+    width = 2 * len(LABELS) * (1 + len(fitted["reaches"]) + fitted["log_odds"])
+    assert np.shape(fitted["coef"]) == (len(LABELS), width)  # what predict_learned will read
+
+
+def test_a_fit_that_reads_log_odds_tells_a_sure_score_from_a_likely_one():
+    from pageparts.combine import predict_learned, read_fit
+    from pageparts.document import LABELS
+
+    nav, width = LABELS.index("navigation"), 2 * len(LABELS)
+    coef = np.zeros((len(LABELS), 2 * width))
+    coef[nav, width + nav] = 1.0  # the log-odds of the navigation model's score, nothing else
+    fit = read_fit({"coef": coef.tolist(), "intercept": [0.0] * 6, "reaches": [], "log_odds": True})
+    matrix = np.zeros((3, width))
+    matrix[:, nav] = [0.99, 0.9, 0.5]
+    probabilities = predict_learned(fit, matrix)
+    # odds 99, 9 and 1 for navigation against 1 for each of the five others
+    assert probabilities[:, nav] == pytest.approx([99 / 104, 9 / 14, 1 / 6])
+
+
+def test_a_stored_fit_without_log_odds_reads_the_scores_and_neighbours_only():
+    from pageparts.combine import predict_learned, read_fit
+    from pageparts.document import LABELS
+
+    width = 2 * len(LABELS)
+    coef = np.random.default_rng(2).normal(size=(len(LABELS), 2 * width))
+    fit = read_fit({"coef": coef.tolist(), "intercept": [0.0] * 6, "reaches": [1]})  # as before log-odds
+    assert fit["log_odds"] is False
+    matrix = np.random.default_rng(3).random((4, width))
+    neighbours = np.array([matrix[1], (matrix[0] + matrix[2]) / 2, (matrix[1] + matrix[3]) / 2, matrix[2]])
+    logits = np.hstack([matrix, neighbours]) @ coef.T
+    expected = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    assert predict_learned(fit, matrix) == pytest.approx(expected)
 
 
 def test_under_the_learned_combiner_a_plugin_label_takes_its_score_and_the_six_share_the_rest():
