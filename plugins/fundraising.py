@@ -108,7 +108,7 @@ def _plan_rows(f: Facts, appeals: list[list[str]]) -> list[str]:
     """Per block, the price by period it shows when it is short and the page pitches a
     subscription or membership in its appeal wording ("" otherwise)."""
     if not any(_SUBSCRIPTION.search(hit) for found in appeals for hit in found):
-        return ["" for _ in f.texts]
+        return [""] * len(f.texts)
     return [
         found[0] if found and words <= MAX_PLAN_WORDS else ""
         for found, words in zip(f.hits(_PRICE_PER_PERIOD), f.words.tolist(), strict=True)
