@@ -3,10 +3,12 @@
     python scripts/hand_labels.py show ID [--data DIR]     # the page's blocks, numbered, with predictions
     python scripts/hand_labels.py draft ID [--data DIR]    # a spec pre-filled from the predictions
     python scripts/hand_labels.py check SPEC... [--data DIR]
-    python scripts/hand_labels.py build SPEC_DIR --out FILE [--data DIR]   # labelled blocks, for --gold
+    python scripts/hand_labels.py build SPEC_DIR... --out FILE [--split validation] [--data DIR]
     python scripts/hand_labels.py agree SPEC... [--data DIR]   # per-word agreement with the gold set
 
-A spec labels the blocks the pageparts HTML splitter makes of ``wcxb-dev/html/ID.html.gz``. It
+A spec labels the blocks the pageparts HTML splitter makes of one page of the data directory:
+source ``SET/ID`` is ``SET/html/ID.html.gz`` (``wcxb-dev``, ``news-pool``, ``readability-tests``;
+a bare id in ``show`` and ``draft`` is a WCXB page). It
 holds no page text: its header names the page, the number of blocks and a digest of their texts
 (so a splitter change that moves blocks is caught), and each line gives block ranges, the label
 and any other accepted labels, then an optional ``#`` note. Later lines override earlier ones;
@@ -31,11 +33,13 @@ from __future__ import annotations
 import argparse
 import gzip
 import hashlib
+import json
 import re
 import sys
 from collections.abc import Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from pageparts.document import Block, Document
@@ -44,7 +48,7 @@ from pageparts.labelled import LabelledBlock, LabelledDocument, load_labelled, w
 from pageparts.models import switched_off
 from pageparts.runner import Options, Runner
 from pageparts.splitters.html import decode
-from pageparts.training.wcxb import load_wcxb
+from pageparts.training.labels import is_held_out
 
 REPO = Path(__file__).resolve().parent.parent
 ALIASES = {
@@ -122,10 +126,33 @@ def parse_spec(text: str, name: str = "<spec>") -> Spec:
     return Spec(header["source"], len(labels), header["digest"], [v for v in labels if v is not None])
 
 
+def page_path(data: Path, source: str) -> Path:
+    """Where a source's page is: ``SET/ID`` is ``DATA/SET/html/ID.html.gz`` (wcxb-dev, news-pool,
+    readability-tests)."""
+    collection, _, name = source.rpartition("/")
+    return data / (collection or "wcxb-dev") / "html" / f"{name}.html.gz"
+
+
+def page_site(data: Path, source: str) -> str:
+    """The site a source's page belongs to, for the by-site split: WCXB's ``domain``, news-pool's
+    ``site``, and for readability-tests the page name without its ``-N`` suffix."""
+    collection, _, name = source.rpartition("/")
+    if collection == "news-pool":
+        return _manifest(data / collection / "manifest.json")[name]["site"]
+    if collection == "readability-tests":
+        return re.sub(r"-\d+$", "", name)
+    return _manifest(data / "wcxb-dev" / "metadata.json")["files"][name]["domain"]
+
+
+@cache
+def _manifest(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
 def page_blocks(runner: Runner, data: Path, source: str, predict: bool = False) -> tuple[str, list[Block]]:
     """The page's HTML (decoded as training reads it) and its blocks, labelled by pageparts when
     ``predict`` (else by the rules alone, which is faster)."""
-    path = data / "wcxb-dev" / "html" / f"{source.rsplit('/', 1)[-1]}.html.gz"
+    path = page_path(data, source)
     if not path.exists():
         raise SpecError(f"{source}: no {path}")
     html = decode(gzip.decompress(path.read_bytes()))[0]
@@ -183,7 +210,10 @@ def _labelled(runner: Runner, data: Path, targets: Sequence[str]) -> list[Labell
         spec = parse_spec(path.read_text(encoding="utf-8"), str(path))
         html, split = page_blocks(runner, data, spec.source)
         blocks = apply(spec, [b.text for b in split], str(path))
-        documents.append(LabelledDocument(blocks, source=spec.source, input_format="html", html=html))
+        site = page_site(data, spec.source)
+        documents.append(
+            LabelledDocument(blocks, source=spec.source, input_format="html", html=html, domain=site)
+        )
     return documents
 
 
@@ -209,6 +239,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
     parser.add_argument("--out", type=Path, help="build: the labelled-block file to write")
+    parser.add_argument(
+        "--split",
+        choices=("training", "validation"),
+        default="training",
+        help="build: the pages of training-side sites (default) or of held-out sites (is_held_out)",
+    )
     args = parser.parse_args(argv)
     if args.command == "build" and args.out is None:
         parser.error("build needs --out")
@@ -224,10 +260,10 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         documents = _labelled(runner, args.data, args.targets)
         if args.command == "build":
-            held_out = {p.file_id for p in load_wcxb(args.data / "wcxb-dev") if p.held_out}
-            if leaked := [d.source for d in documents if d.source.rsplit("/", 1)[-1] in held_out]:
-                raise SpecError(f"pages of held-out sites must not be trained on: {', '.join(leaked)}")
-            print(f"wrote {write_labelled(documents, args.out)} hand-labelled pages to {args.out}")
+            wanted = [d for d in documents if is_held_out(d.site) == (args.split == "validation")]
+            written = write_labelled(wanted, args.out)
+            print(f"wrote {written} hand-labelled {args.split} pages to {args.out} ({len(documents) - written} "
+                  f"of the other side left out)")
         elif args.command == "agree":
             gold, _ = load_labelled([args.data / "gold" / "wcxb-dev.gold.jsonl"])
             print(f"hand labels of {len(documents)} pages against the gold set, per word:")
