@@ -262,8 +262,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "build":
             wanted = [d for d in documents if is_held_out(d.site) == (args.split == "validation")]
             written = write_labelled(wanted, args.out)
-            print(f"wrote {written} hand-labelled {args.split} pages to {args.out} ({len(documents) - written} "
-                  f"of the other side left out)")
+            left = len(documents) - written
+            print(f"wrote {written} hand-labelled {args.split} pages to {args.out} ({left} left out)")
         elif args.command == "agree":
             gold, _ = load_labelled([args.data / "gold" / "wcxb-dev.gold.jsonl"])
             print(f"hand labels of {len(documents)} pages against the gold set, per word:")
