@@ -1,21 +1,25 @@
-"""Rebuild the shipped models (trained/) from the WCXB development pages and the gold set.
+"""Rebuild the shipped models (trained/) from the WCXB development pages and every hand-labelled page.
 
-    python scripts/build_models.py [DATA_DIR] [--out DIR] [--work DIR] [--jobs N] [--hand-labels]
+    python scripts/build_models.py [DATA_DIR] [--out DIR] [--work DIR] [--jobs N]
 
-DATA_DIR holds ``wcxb-dev/`` (the WCXB layout) and ``gold/wcxb-dev.gold.jsonl``; it defaults to
-``../shared/data`` beside the repository, else ``/work/shared/data``. This is (with
-``--hand-labels``) the hand labels of data/hand-labels/ made into labelled blocks, then two
-pageparts commands, printed as they run:
+DATA_DIR holds ``wcxb-dev/`` (the WCXB layout), ``gold/wcxb-dev.gold.jsonl`` and the pages that
+data/hand-labels/ labels (``news-pool/``, ``readability-tests/``); it defaults to ``../shared/data``
+beside the repository, else ``/work/shared/data``. The steps, printed as they run:
 
     python scripts/hand_labels.py build data/hand-labels --data DATA_DIR --out WORK/hand-labels.jsonl.gz
+    python scripts/hand_labels.py build data/hand-labels/news-pool data/hand-labels/readability-tests \\
+        --data DATA_DIR --out WORK/outside.jsonl.gz
     pageparts label-from-truth DATA_DIR/wcxb-dev --gold DATA_DIR/gold/wcxb-dev.gold.jsonl \\
         --gold WORK/hand-labels.jsonl.gz --no-rules --out WORK/wcxb-dev.labels.jsonl.gz
-    pageparts train WORK/wcxb-dev.labels.jsonl.gz --out DIR --credit "WCXB ..."
+    pageparts train WORK/wcxb-dev.labels.jsonl.gz WORK/outside.jsonl.gz --out DIR --credit "WCXB ..."
 
-``train`` holds out the sites ``pageparts.training.labels.is_held_out`` picks (20%) and records
-the models' figures on them in DIR/manifest.json; this script then records in the manifest its
-own command line (``command``) and the commands it ran (``steps``). docs/training.md explains
-the steps.
+The hand-labelled pages are those of training-side sites only (``hand_labels.py build`` leaves
+out the sites ``pageparts.training.labels.is_held_out`` picks: they are the validation split of
+bench/validation.py). WCXB pages with hand labels take them instead of the labels derived from
+their main content; the other WCXB pages teach body from their main content. ``train`` holds out
+the same sites again and records the models' figures on them in DIR/manifest.json; this script
+then records in the manifest its own command line (``command``) and the commands it ran
+(``steps``). docs/training.md explains the steps.
 """
 
 from __future__ import annotations
@@ -31,8 +35,13 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 HAND_LABELS = REPO / "data" / "hand-labels"
-CREDIT = "WCXB (Web Content eXtraction Benchmark) by Murrough Foley, CC-BY-4.0"
+CREDIT = (
+    "WCXB (Web Content eXtraction Benchmark) by Murrough Foley, CC-BY-4.0; pages of the Postlight "
+    "Parser fixtures (MIT/Apache-2.0) and Mozilla Readability's test pages (Apache-2.0), "
+    "labelled by the pageparts project"
+)
 PAGEPARTS = [sys.executable, "-c", "from pageparts.cli import app; app()"]
+SCRIPT = "python scripts/hand_labels.py"
 
 
 def default_data() -> Path:
@@ -57,11 +66,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=REPO / "trained", help="the model directory to write")
     parser.add_argument("--work", type=Path, help="where to keep the labelled pages (default: a temp dir)")
     parser.add_argument("--jobs", default="2", help="worker processes")
-    parser.add_argument(
-        "--hand-labels",
-        action="store_true",
-        help="also train on data/hand-labels (not used for the shipped models: docs/training.md)",
-    )
     args = parser.parse_args(argv)
     if not (args.data_dir / "wcxb-dev").is_dir():
         parser.error(f"no wcxb-dev/ in {args.data_dir}: give the data directory")
@@ -70,28 +74,30 @@ def main(argv: list[str] | None = None) -> int:
         work.mkdir(parents=True, exist_ok=True)
         labels = work / "wcxb-dev.labels.jsonl.gz"
         gold = args.data_dir / "gold" / "wcxb-dev.gold.jsonl"
-        hand = work / "hand-labels.jsonl.gz"
-        steps = []
-        if args.hand_labels:
-            script = [sys.executable, str(REPO / "scripts" / "hand_labels.py")]
-            build = ["build", str(HAND_LABELS), "--data", str(args.data_dir), "--out", str(hand)]
-            steps.append(run(*build, command=script, name="python scripts/hand_labels.py"))
-        # With hand labels, the non-content models learn from those alone (--no-rules): measured
-        # better than learning from the rules' labels too (docs/training.md).
-        hand_labelled = [gold] if gold.exists() else []
-        hand_labelled += [hand] if args.hand_labels else []  # never a stale file from an earlier --work run
-        extra = [f"--gold={path}" for path in hand_labelled]
-        extra += ["--no-rules"] if extra else []
+        hand, outside = work / "hand-labels.jsonl.gz", work / "outside.jsonl.gz"
+        script = [sys.executable, str(REPO / "scripts" / "hand_labels.py")]
+        steps = [
+            run("build", *specs, "--data", str(args.data_dir), "--out", str(out), command=script, name=SCRIPT)
+            for specs, out in (
+                ([str(HAND_LABELS)], hand),
+                ([str(HAND_LABELS / "news-pool"), str(HAND_LABELS / "readability-tests")], outside),
+            )
+        ]
+        # The non-content models learn from the hand labels alone (--no-rules): measured better
+        # than learning from the rules' labels too (docs/training.md).
+        extra = [f"--gold={path}" for path in ([gold] if gold.exists() else []) + [hand]]
         label = run(
             "label-from-truth",
             str(args.data_dir / "wcxb-dev"),
             *extra,
+            "--no-rules",
             "--out",
             str(labels),
             "--jobs",
             args.jobs,
         )
-        fit = run("train", str(labels), "--out", str(args.out), "--credit", CREDIT, "--jobs", args.jobs)
+        trained = ["--out", str(args.out), "--credit", CREDIT, "--jobs", args.jobs]
+        fit = run("train", str(labels), str(outside), *trained)
     manifest_path = args.out / "manifest.json"
     manifest = json.loads(manifest_path.read_text())
     manifest["command"] = "python scripts/build_models.py " + " ".join(map(shlex.quote, argv or sys.argv[1:]))

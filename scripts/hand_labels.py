@@ -5,6 +5,8 @@
     python scripts/hand_labels.py check SPEC... [--data DIR]
     python scripts/hand_labels.py build SPEC_DIR... --out FILE [--split validation] [--data DIR]
     python scripts/hand_labels.py agree SPEC... [--data DIR]   # per-word agreement with the gold set
+    python scripts/hand_labels.py agree SPEC... --reference SPEC_DIR...   # ... or with other specs
+    python scripts/hand_labels.py stats SPEC_DIR... [--data DIR]   # the corpus in numbers (docs/corpus.md)
 
 A spec labels the blocks the pageparts HTML splitter makes of one page of the data directory:
 source ``SET/ID`` is ``SET/html/ID.html.gz`` (``wcxb-dev``, ``news-pool``, ``readability-tests``;
@@ -36,13 +38,14 @@ import hashlib
 import json
 import re
 import sys
+from collections import Counter
 from collections.abc import Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from pageparts.document import Block, Document
+from pageparts.document import LABELS, Block, Document
 from pageparts.evaluation import WordScores, format_table
 from pageparts.labelled import LabelledBlock, LabelledDocument, load_labelled, write_labelled
 from pageparts.models import switched_off
@@ -218,27 +221,58 @@ def _labelled(runner: Runner, data: Path, targets: Sequence[str]) -> list[Labell
 
 
 def agreement(documents: Sequence[LabelledDocument], gold: Sequence[LabelledDocument]) -> WordScores:
-    """The hand labels scored per word against the gold set's pages of the same source."""
+    """The hand labels scored per word against the reference (gold) pages of the same source."""
     by_source = {d.source: d for d in gold}
     scores = WordScores()
     for document in documents:
         if document.source not in by_source:
-            raise SpecError(f"{document.source}: not in the gold set")
+            raise SpecError(f"{document.source}: not in the reference labels")
         blocks = [Block(i, b.text, label=b.label) for i, b in enumerate(document.blocks)]
         scores.add(Document(document.source, "html", blocks), by_source[document.source].blocks)
     return scores
+
+
+COMMENT_NOTE = re.compile(r"#.*\bcomment", re.IGNORECASE)
+
+
+def corpus_stats(paths: Sequence[Path], data: Path) -> str:
+    """Per collection and side of the split: pages, pages with each label, pages whose notes name
+    readers' comments, and blocks per label (read from the specs alone)."""
+    rows: dict[tuple[str, str], Counter] = {}
+    for path in paths:
+        text = path.read_text(encoding="utf-8")
+        spec = parse_spec(text, str(path))
+        side = "validation" if is_held_out(page_site(data, spec.source)) else "training"
+        row = rows.setdefault((spec.source.rpartition("/")[0], side), Counter())
+        row["pages"] += 1
+        row["comments"] += bool(COMMENT_NOTE.search(text))
+        labels = Counter(label for label, _ in spec.labels)
+        row.update({f"pages {SHORT.get(k, k)}": 1 for k in labels})
+        row.update({f"blocks {SHORT.get(k, k)}": n for k, n in labels.items()})
+    total = Counter()
+    for row in rows.values():
+        total.update(row)
+    columns = ["pages", *(f"pages {a}" for a in ("fund", "rel", "head")), "comments"]
+    columns += [f"blocks {SHORT.get(label, label)}" for label in LABELS]
+    lines = ["| collection | side | " + " | ".join(columns) + " |", "|---|---|" + "---:|" * len(columns)]
+    for (collection, side), row in [*sorted(rows.items()), (("all", ""), total)]:
+        lines.append(f"| {collection} | {side} | " + " | ".join(str(row[c]) for c in columns) + " |")
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("command", choices=("show", "draft", "check", "build", "agree"))
+    parser.add_argument("command", choices=("show", "draft", "check", "build", "agree", "stats"))
     parser.add_argument(
-        "targets", nargs="+", help="page ids (show, draft); spec files or directories (check, build, agree)"
+        "targets", nargs="+", help="page ids (show, draft); spec files or directories (the others)"
     )
     parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
     parser.add_argument("--out", type=Path, help="build: the labelled-block file to write")
+    parser.add_argument(
+        "--reference", nargs="+", help="agree: spec files or directories to compare with, not the gold set"
+    )
     parser.add_argument(
         "--split",
         choices=("training", "validation"),
@@ -258,6 +292,9 @@ def main(argv: list[str] | None = None) -> int:
                 else:
                     print("\n".join(map(_listing, blocks)))
             return 0
+        if args.command == "stats":
+            print(corpus_stats(_spec_paths(args.targets), args.data))
+            return 0
         documents = _labelled(runner, args.data, args.targets)
         if args.command == "build":
             wanted = [d for d in documents if is_held_out(d.site) == (args.split == "validation")]
@@ -265,8 +302,13 @@ def main(argv: list[str] | None = None) -> int:
             left = len(documents) - written
             print(f"wrote {written} hand-labelled {args.split} pages to {args.out} ({left} left out)")
         elif args.command == "agree":
-            gold, _ = load_labelled([args.data / "gold" / "wcxb-dev.gold.jsonl"])
-            print(f"hand labels of {len(documents)} pages against the gold set, per word:")
+            if args.reference:
+                gold = _labelled(runner, args.data, args.reference)
+                against = "the specs in " + ", ".join(args.reference)
+            else:
+                gold, _ = load_labelled([args.data / "gold" / "wcxb-dev.gold.jsonl"])
+                against = "the gold set"
+            print(f"hand labels of {len(documents)} pages against {against}, per word:")
             print(format_table(agreement(documents, gold)))
         else:
             print(f"{len(documents)} specs fit their pages")

@@ -68,3 +68,82 @@ def test_a_draft_reads_back_as_the_predictions():
     spec = hl.parse_spec(hl.draft("wcxb-dev/9999", TEXTS, predicted))
     assert [label for label, _ in spec.labels] == predicted
     assert spec.digest == hl.digest([f"  {t}  " for t in TEXTS])  # whitespace does not count
+
+
+STORY = (
+    "<html><head><title>Harbour</title></head><body><nav><a href='/'>Home</a> <a href='/a'>About us</a></nav>"
+    "<h1>A quiet harbour</h1><p>The boats came in at dawn, and the gulls followed them home.</p>"
+    "<footer>(c) Harbour News</footer></body></html>"
+)
+
+
+@pytest.fixture
+def data_dir(tmp_path):
+    """A data directory with one page in each of the three collections the specs label."""
+    import gzip
+    import json
+
+    for collection, name in (("wcxb-dev", "0007"), ("news-pool", "np001"), ("readability-tests", "bbc-2")):
+        (tmp_path / collection / "html").mkdir(parents=True)
+        (tmp_path / collection / "html" / f"{name}.html.gz").write_bytes(gzip.compress(STORY.encode()))
+    (tmp_path / "wcxb-dev" / "metadata.json").write_text(json.dumps({"files": {"0007": {"domain": "a.org"}}}))
+    (tmp_path / "news-pool" / "manifest.json").write_text(json.dumps({"np001": {"site": "b.com"}}))
+    return tmp_path
+
+
+def test_a_source_names_its_page_and_site_in_each_collection(data_dir):
+    hl = _load()
+    assert hl.page_path(data_dir, "news-pool/np001") == data_dir / "news-pool/html/np001.html.gz"
+    assert hl.page_path(data_dir, "0007") == data_dir / "wcxb-dev/html/0007.html.gz"
+    assert hl.page_site(data_dir, "wcxb-dev/0007") == "a.org"
+    assert hl.page_site(data_dir, "news-pool/np001") == "b.com"
+    assert hl.page_site(data_dir, "readability-tests/bbc-2") == "bbc"  # the -N suffix is dropped
+
+
+def _write_spec(hl, data_dir, folder, source):
+    from pageparts.runner import Options, Runner
+
+    _, blocks = hl.page_blocks(Runner(Options(input_format="html")), data_dir, source)
+    texts = [b.text for b in blocks]
+    labels = ["navigation"] * len(texts)
+    labels[[t.startswith("A quiet") for t in texts].index(True)] = "headline"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{source.rpartition('/')[2]}.spec"
+    path.write_text(hl.draft(source, texts, labels) + "0 nav   # a note naming readers' comments\n")
+    return path
+
+
+def test_build_writes_one_side_of_the_split_with_each_page_site(data_dir, tmp_path, monkeypatch):
+    hl = _load()
+    from pageparts.labelled import load_labelled
+
+    specs = tmp_path / "specs"
+    for source in ("wcxb-dev/0007", "news-pool/np001", "readability-tests/bbc-2"):
+        _write_spec(hl, data_dir, specs / source.partition("/")[0], source)
+    held = {"a.org"}
+    monkeypatch.setattr(hl, "is_held_out", lambda site: site in held)
+    folders = [str(specs / name) for name in ("wcxb-dev", "news-pool", "readability-tests")]
+    for split, expected in (("training", {"b.com", "bbc"}), ("validation", {"a.org"})):
+        out = tmp_path / f"{split}.jsonl"
+        assert hl.main(["build", *folders, "--data", str(data_dir), "--out", str(out), "--split", split]) == 0
+        documents, _ = load_labelled([out])
+        assert {d.site for d in documents} == expected
+        assert all(d.html and d.input_format == "html" for d in documents)
+    table = hl.corpus_stats(hl._spec_paths(folders), data_dir)
+    assert "| news-pool | training | 1 | 0 | 0 | 1 | 1 |" in table
+    assert "| wcxb-dev | validation | 1 |" in table
+    assert "| all |  | 3 | 0 | 0 | 3 | 3 |" in table
+
+
+def test_two_sets_of_specs_of_the_same_pages_agree_per_word(data_dir, tmp_path, capsys):
+    hl = _load()
+    first = _write_spec(hl, data_dir, tmp_path / "first", "news-pool/np001")
+    second = _write_spec(hl, data_dir, tmp_path / "second", "news-pool/np001")
+    arguments = [str(second), "--reference", str(first.parent), "--data", str(data_dir)]
+    assert hl.main(["agree", *arguments]) == 0
+    assert "macro F1 over six labels: 0.333" in capsys.readouterr().out  # navigation and headline agree
+    second.write_text(second.read_text().replace("0 nav   #", "0-3 body #"))  # now every block is body
+    assert hl.main(["agree", *arguments]) == 0
+    out = capsys.readouterr().out
+    assert "against the specs in" in out
+    assert "macro F1 over six labels: 0.000" in out
