@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import signal
 import threading
-from importlib.metadata import EntryPoint, entry_points
+from importlib.metadata import EntryPoint
 
 import pytest
 from pageparts.cli import app
@@ -16,15 +16,15 @@ from pageparts.registry import DISABLED, ENABLED, LEFT_OUT, make_registry
 from pageparts.runner import Options, Runner
 from typer.testing import CliRunner
 
-from .conftest import KeywordPlugin, registry_with
+from .conftest import KeywordPlugin, built_in_entry_points, registry_with
 from .fake_plugins import Sleeper
 
 PAGE = b"Home\n\nThe river rose overnight and the council met at dawn.\n\nContact"
 
 
-def fake_entry_points(monkeypatch, *points: tuple[str, str], keep_installed: bool = True) -> None:
-    """Make the registry see these (name, "module:attribute") entry points, besides the installed ones."""
-    installed = list(entry_points(group="pageparts")) if keep_installed else []
+def fake_entry_points(monkeypatch, *points: tuple[str, str], keep_built_in: bool = True) -> None:
+    """Make the registry see these (name, "module:attribute") entry points, besides the built-in ones."""
+    installed = built_in_entry_points() if keep_built_in else []
     extra = [EntryPoint(name, value, "pageparts") for name, value in points]
     monkeypatch.setattr("pageparts.registry.entry_points", lambda group: [*installed, *extra])
 
@@ -147,7 +147,7 @@ def test_plugins_load_and_vote_the_same_whatever_the_install_order(monkeypatch):
     ]
     outcomes = []
     for order in (points, points[::-1]):
-        fake_entry_points(monkeypatch, *order, keep_installed=False)
+        fake_entry_points(monkeypatch, *order, keep_built_in=False)
         registry = make_registry()
         detected = registry.manager.hook.pageparts_detect_format(content=PAGE)
         document = Runner(Options(input_format="text"), registry=registry).classify_bytes(PAGE)
