@@ -42,9 +42,6 @@ def train(
     trained/ directory); use it with `pageparts classify --models OUT`. See docs/training.md.
     """
     import time
-    import warnings
-
-    from sklearn.exceptions import ConvergenceWarning
 
     from ..labelled import LabelledError, known_labels
     from ..models import switched_off
@@ -64,18 +61,16 @@ def train(
         with switched_off():  # the models in use play no part in training new ones
             labels = known_labels(info.labels for info in registry.plugin_infos())
         documents = _read(paths, labels, on_error is OnError.stop, progress)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ConvergenceWarning)  # SGD's fixed epochs, on purpose
-            examples = prepare(documents, registry, jobs, progress)
-            if not examples:
-                raise TrainingError("no labelled documents to train on")
-            if cv:
-                training, _ = split_held_out(examples, held_out)
-                folds = cross_validate(training, wanted, cv, seed, progress, jobs)
-                progress.clear()
-                typer.echo(_cv_table(folds))
-                return
-            trained = fit_models(examples, wanted, held_out, seed, progress=progress, jobs=jobs)
+        examples = prepare(documents, registry, jobs, progress)
+        if not examples:
+            raise TrainingError("no labelled documents to train on")
+        if cv:
+            training, _ = split_held_out(examples, held_out)
+            folds = cross_validate(training, wanted, cv, seed, progress, jobs)
+            progress.clear()
+            typer.echo(_cv_table(folds))
+            return
+        trained = fit_models(examples, wanted, held_out, seed, progress=progress, jobs=jobs)
     except (LabelledError, TrainingError) as error:
         progress.clear()
         raise _fail(str(error)) from None
