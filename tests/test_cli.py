@@ -2,9 +2,13 @@
 
 import gzip
 import json
+from importlib.metadata import version
 
+import click
 import pytest
+import typer
 from pageparts.cli import app
+from pageparts.wording import counted
 from typer.testing import CliRunner
 
 PAGE = (
@@ -202,3 +206,34 @@ def test_the_combiner_can_be_chosen_on_the_command_line_and_in_a_config(cli, pag
     mean = cli("classify", str(page), "-f", "jsonl", "--combiner", "mean")
     assert mean.exit_code == 0 and json.loads(mean.stdout)["source"] == str(page)
     assert cli("classify", str(page), "--combiner", "median").exit_code == 2
+
+
+def test_version_comes_from_the_package_metadata(cli):
+    result = cli("--version")
+    assert result.exit_code == 0 and result.stdout == f"pageparts {version('pageparts')}\n"
+
+
+def _commands() -> dict[str, click.Command]:
+    return typer.main.get_command(app).commands
+
+
+@pytest.mark.parametrize("name", sorted(_commands()))
+def test_help_shows_every_option_help_as_written(cli, name):
+    shown = "".join(cli(name, "--help").stdout.split())
+    helps = [param.help for param in _commands()[name].params if getattr(param, "help", None)]
+    assert helps
+    for text in helps:
+        assert "".join(text.split()) in shown
+
+
+def test_help_keeps_square_brackets(cli):
+    assert "[weights]" in cli("classify", "--help").stdout
+    assert "[weights]" in cli("report", "--help").stdout
+
+
+def test_counts_are_grammatical(cli, page, tmp_path):
+    assert [counted(n, "page") for n in (0, 1, 2, 1000)] == ["0 pages", "1 page", "2 pages", "1,000 pages"]
+    assert counted(1, "partition") == "1 partition" and counted(3, "entry", "entries") == "3 entries"
+    result = cli("report", str(page), "--out", str(tmp_path / "report"))
+    assert result.exit_code == 0 and "wrote 1 report page and " in result.stderr
+    assert "<p>1 document. " in (tmp_path / "report" / "index.html").read_text()

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from ..wording import counted
 from . import InputFormat, OnError, _fail, app
 
 
@@ -72,7 +73,7 @@ def _write(paths: list[str], out: Path, labels, runner) -> None:
         with out.open("w", encoding="utf-8") as handle:
             count = write_annotation(documents(), handle, labels)
         typer.echo(
-            f"wrote {count} documents to {out}: correct the labels, then run\n"
+            f"wrote {counted(count, 'document')} to {out}: correct the labels, then run\n"
             f"  pageparts annotate --read {out} --out labelled.jsonl",
             err=True,
         )
@@ -109,4 +110,4 @@ def _read_back(path: Path, out: Path, labels, runner, stop: bool) -> None:
             typer.echo(dumps(document))
     else:
         write_labelled(documents, out)
-        typer.echo(f"wrote {len(documents)} labelled documents to {out}", err=True)
+        typer.echo(f"wrote {counted(len(documents), 'labelled document')} to {out}", err=True)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from ..wording import counted
 from . import Combiner, CombinerOption, DisableOption, InputFormat, OutputFormat, _fail, app
 
 if TYPE_CHECKING:
@@ -249,12 +250,9 @@ def check_scale_options(
 
 def summary_line(documents: int, errors: int, skipped: int, seconds: float, already: int = 0) -> str:
     """One line on a finished run, such as "1,000 documents, 3 errors, 12.3 s"."""
-    parts = [
-        f"{documents:,} document{'s' if documents != 1 else ''}",
-        f"{errors:,} error{'s' if errors != 1 else ''}",
-    ]
+    parts = [counted(documents, "document"), counted(errors, "error")]
     if skipped:
-        parts.append(f"{skipped:,} WARC record{'s' if skipped != 1 else ''} skipped (not HTML or text)")
+        parts.append(f"{counted(skipped, 'WARC record')} skipped (not HTML or text)")
     if already:
         parts.append(f"{already:,} already in the output")
     return ", ".join([*parts, f"{seconds:.1f} s"])
@@ -312,9 +310,10 @@ def run_on_dask(
         seconds = time.monotonic() - started
         line = summary_line(summary.documents, failed, summary.skipped, seconds)
         if summary.already_done:
-            line += f", {summary.already_done:,} partitions already done"
+            line += f", {counted(summary.already_done, 'partition')} already done"
         typer.echo(
-            f"pageparts: {line}, {summary.partitions:,} partitions run, output in {output_dir}", err=True
+            f"pageparts: {line}, {counted(summary.partitions, 'partition')} run, output in {output_dir}",
+            err=True,
         )
     if failed:
         raise typer.Exit(1)
@@ -358,8 +357,8 @@ class Progress:
     def draw(self, now: float | None = None) -> None:
         now = self.clock() if now is None else now
         rate = self.done / max(now - self.started, 1e-6)
-        errors = f"{self.errors} error{'s' if self.errors != 1 else ''}"
-        self.stream.write(f"\r\x1b[K{self.done} documents, {rate:.1f}/s, {errors}")
+        documents, errors = counted(self.done, "document"), counted(self.errors, "error")
+        self.stream.write(f"\r\x1b[K{documents}, {rate:.1f}/s, {errors}")
         self.stream.flush()
         self.drawn_at, self.shown = now, True
 

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from ..wording import counted
 from . import OnError, _fail, app
 
 
@@ -97,7 +98,7 @@ def label_from_truth(
     finally:
         progress.clear()
     used = sum(page.file_id in hand for page in pages)
-    typer.echo(f"wrote {n} labelled pages to {out} ({used} with hand labels, {failed} failed)")
+    typer.echo(f"wrote {counted(n, 'labelled page')} to {out} ({used} with hand labels, {failed} failed)")
     typer.echo("blocks per label: " + ", ".join(f"{k} {v}" for k, v in counts.most_common()))
     if failed:
         raise typer.Exit(1)

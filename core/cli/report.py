@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from ..wording import counted
 from . import Combiner, CombinerOption, DisableOption, InputFormat, _fail, app
 
 
@@ -79,6 +80,7 @@ def write_html_report(runner, paths: list[str], out: Path, gold: Path | None = N
         typer.echo(f"pageparts: {row.source}: {row.error}", err=True)
     for message in runner.failed_plugins.values():
         typer.echo(f"pageparts: {message}", err=True)
-    typer.echo(f"pageparts: wrote {len(rows) - len(failed)} report pages and {out / 'index.html'}", err=True)
+    pages = counted(len(rows) - len(failed), "report page")
+    typer.echo(f"pageparts: wrote {pages} and {out / 'index.html'}", err=True)
     if failed:
         raise typer.Exit(1)

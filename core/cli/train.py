@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from ..wording import counted
 from . import OnError, _fail, app
 
 
@@ -111,8 +112,9 @@ def _read(paths, labels, stop: bool, progress):
 
 def _summary(trained, out: Path, seconds: float) -> str:
     lines = [
-        f"trained on {trained.train_documents} documents from {trained.train_sites} sites; "
-        f"held out {trained.held_out_documents} documents from {trained.held_out_sites} sites",
+        f"trained on {counted(trained.train_documents, 'document')} from "
+        f"{counted(trained.train_sites, 'site')}; held out {counted(trained.held_out_documents, 'document')} "
+        f"from {counted(trained.held_out_sites, 'site')}",
         f"  {'model':<28} {'blocks':>8} {'positives':>9} {'held-out blocks':>15} {'positives':>9} "
         f"{'P':>6} {'R':>6} {'F1':>6} {'F1 sure':>7}",
     ]
