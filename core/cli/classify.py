@@ -131,7 +131,12 @@ def classify(
     from ..resume import done_sources, skip_done
     from ..runner import Options, Runner
     from ._models import use_model_dir
+    from ._output import check_output_directory, check_output_file, writing
 
+    if output is not None and (output_format is OutputFormat.html or engine is Engine.dask):
+        check_output_directory(output)
+    else:
+        check_output_file(output, paths)
     try:
         combine = load_combine_options(config)
         if weights:
@@ -178,11 +183,12 @@ def classify(
         return
     started = time.monotonic()
     try:
-        done = done_sources(output) if resume and output else None
+        with writing(output):
+            done = done_sources(output) if resume and output else None
+            out = output.open("a" if resume else "w", encoding="utf-8") if output else sys.stdout
     except InputError as error:
         raise _fail(str(error)) from None
     already = done.total() if done else 0
-    out = output.open("a" if resume else "w", encoding="utf-8") if output else sys.stdout
     chosen = output_format or (OutputFormat.table if out.isatty() else OutputFormat.jsonl)
     stats = ReadStats()
     sources = iter_inputs(paths, input_kind.value, runner.options.max_bytes, stats)
@@ -208,15 +214,17 @@ def classify(
                 typer.echo(f"pageparts: {result.source}: {result.error}", err=True)
             if to_terminal:
                 progress.hide()
-            out.write(result.output)
-            out.flush()
+            with writing(output):
+                out.write(result.output)
+                out.flush()
             if progress:
                 progress.update(result.error is not None)
     finally:
         if progress:
             progress.close()
         if output:
-            out.close()
+            with writing(output):
+                out.close()
     for message in runner.failed_plugins.values():
         typer.echo(f"pageparts: {message}", err=True)
     if strict and runner.failed_plugins:

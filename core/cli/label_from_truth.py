@@ -53,7 +53,9 @@ def label_from_truth(
     from ..training.progress import Progress
     from ..training.truth import label_page
     from ..training.wcxb import load_wcxb
+    from ._output import check_output_file, writing
 
+    check_output_file(out)
     progress = Progress(sys.stderr)
     runner = Runner(Options(input_format="html"))
     with switched_off():  # the rules label the pages; no model is needed
@@ -94,7 +96,8 @@ def label_from_truth(
             yield result
 
     try:
-        n = write_labelled(written(), out)
+        with writing(out):
+            n = write_labelled(written(), out)
     finally:
         progress.clear()
     used = sum(page.file_id in hand for page in pages)

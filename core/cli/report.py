@@ -18,7 +18,7 @@ def report(
     ],
     out: Annotated[
         Path,
-        typer.Option("--out", "-o", help="Directory for the report pages and index.html.", file_okay=False),
+        typer.Option("--out", "-o", help="Directory for the report pages and index.html."),
     ],
     gold: Annotated[
         Path | None,
@@ -41,7 +41,9 @@ def report(
 
     from ..config import load_combine_options
     from ..runner import Options, Runner
+    from ._output import check_output_directory
 
+    check_output_directory(out)
     try:
         combine = load_combine_options(config)
     except ValueError as error:
@@ -60,6 +62,7 @@ def write_html_report(runner, paths: list[str], out: Path, gold: Path | None = N
     from ..labelled import LabelledError, read_labelled
     from ..reading import iter_sources
     from ..report import match_gold, read_pages, write_report
+    from ._output import writing
 
     sources = list(iter_sources(paths))
     matched = None
@@ -72,9 +75,8 @@ def write_html_report(runner, paths: list[str], out: Path, gold: Path | None = N
         matched, unmatched = match_gold(documents, sources)
         for name in unmatched:
             typer.echo(f"pageparts: gold document {name!r} matches no input", err=True)
-    if out.exists() and not out.is_dir():
-        raise _fail(f"not a directory: {out}")
-    rows = write_report(read_pages(runner, sources), out, matched)
+    with writing(out):
+        rows = write_report(read_pages(runner, sources), out, matched)
     failed = [row for row in rows if row.error is not None]
     for row in failed:
         typer.echo(f"pageparts: {row.source}: {row.error}", err=True)

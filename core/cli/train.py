@@ -51,9 +51,12 @@ def train(
     from ..training.progress import Progress
     from ..training.run import cross_validate, prepare, split_held_out, write
     from ..training.run import train as fit_models
+    from ._output import check_output_directory, writing
 
     if out is None and not cv:
         raise _fail("say where to write the models with --out DIR (or use --cv K)")
+    if out is not None:
+        check_output_directory(out)
     started = time.monotonic()
     registry = make_registry()
     progress = Progress(sys.stderr)
@@ -89,7 +92,8 @@ def train(
     }
     if credit:
         training_data["credit"] = credit
-    write(out, trained, training_data, "pageparts train " + " ".join(sys.argv[2:]), seed)
+    with writing(out):
+        write(out, trained, training_data, "pageparts train " + " ".join(sys.argv[2:]), seed)
     progress.clear()
     typer.echo(_summary(trained, out, time.monotonic() - started))
 
