@@ -103,7 +103,7 @@ def test_weights_threshold_and_disable_change_the_labels(cli, page):
     assert labels()[4] == "fundraising"
     assert labels("--disable", "fundraising")[4] != "fundraising"
     assert labels("--weights", "fundraising=0")[4] != "fundraising"
-    assert set(labels("--threshold", "1.01")) == {"other"}
+    assert set(labels("--threshold", "1")) == {"other"}
 
 
 def test_a_config_file_sets_weights(cli, page, tmp_path):
@@ -121,7 +121,7 @@ def test_a_config_file_sets_weights(cli, page, tmp_path):
     [
         (["--weights", "body"], "bad weight"),
         (["--weights", "body=-1"], "bad weight"),
-        (["--context", "2"], "between"),
+        (["--context", "2"], "--context must be a number from 0 to 1, not 2.0"),
     ],
 )
 def test_bad_options_give_a_clear_message_and_exit_2(cli, page, option, message):

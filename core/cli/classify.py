@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..wording import counted
-from . import Combiner, CombinerOption, DisableOption, InputFormat, OutputFormat, _fail, app
+from . import CombinerOption, DisableOption, InputFormat, OutputFormat, _fail, app
 
 if TYPE_CHECKING:
     from ..runner import Options
@@ -121,46 +121,35 @@ def classify(
     ] = 1000,
 ) -> None:
     """Split documents into blocks and label every block."""
-    from dataclasses import replace
     from functools import partial
     from itertools import chain, islice
 
-    from ..config import load_combine_options, load_plugin_settings, parse_time_budget, parse_weights
     from ..output import render
     from ..reading import InputError, ReadStats, iter_inputs
     from ..resume import done_sources, skip_done
-    from ..runner import Options, Runner
     from ._models import use_model_dir
     from ._output import check_output_directory, check_output_file, writing
+    from ._settings import check_labels, checked_runner, read_options
 
     if output is not None and (output_format is OutputFormat.html or engine is Engine.dask):
         check_output_directory(output)
     else:
         check_output_file(output, paths)
-    try:
-        combine = load_combine_options(config)
-        if weights:
-            combine = replace(combine, weights={**combine.weights, **parse_weights(weights)})
-        if threshold is not None:
-            combine = replace(combine, threshold=threshold)
-        if context is not None:
-            combine = replace(combine, context=context)
-        if combiner is not None:
-            combine = replace(combine, learned=combiner is Combiner.learned)
-        settings = load_plugin_settings(config)
-        budget = settings.time_budget if time_budget is None else parse_time_budget(time_budget)
-    except ValueError as error:
-        raise _fail(str(error)) from None
-    if not 0 <= combine.context <= 1:
-        raise _fail("--context must be between 0 and 1")
+    options, named = read_options(
+        input_format.value,
+        config,
+        weights=weights,
+        threshold=threshold,
+        context=context,
+        combiner=combiner,
+        disable=disable,
+        time_budget=time_budget,
+    )
     wanted = tuple(label.strip() for label in labels.split(",") if label.strip()) if labels else None
     check_scale_options(engine, output, output_format, resume, scheduler)
-
-    disabled = settings.disabled + tuple(disable or ())
-    options = Options(input_format=input_format.value, combine=combine, disabled=disabled, time_budget=budget)
-    runner = Runner(options)
-    for name in runner.registry.unknown_disabled:
-        typer.echo(f"pageparts: no plugin named {name!r} to disable", err=True)
+    runner = checked_runner(options, named)
+    if wanted:
+        check_labels(wanted, runner.registry)
     use_model_dir(models, runner)
     for name, error in runner.registry.load_errors.items():
         typer.echo(f"pageparts: plugin {name!r} left out: {error}", err=True)

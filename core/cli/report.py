@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from ..wording import counted
-from . import Combiner, CombinerOption, DisableOption, InputFormat, _fail, app
+from . import CombinerOption, DisableOption, InputFormat, _fail, app
 
 
 @app.command()
@@ -31,26 +31,22 @@ def report(
     ] = InputFormat.auto,
     config: Annotated[
         Path | None,
-        typer.Option(help="TOML file with threshold, context and [weights].", exists=True, dir_okay=False),
+        typer.Option(
+            help="TOML file with threshold, context, [weights], disable and time_budget.",
+            exists=True,
+            dir_okay=False,
+        ),
     ] = None,
     combiner: CombinerOption = None,
     disable: DisableOption = None,
 ) -> None:
     """Write an HTML page per document (blocks coloured by label, votes, corrections) and an index."""
-    from dataclasses import replace
-
-    from ..config import load_combine_options
-    from ..runner import Options, Runner
     from ._output import check_output_directory
+    from ._settings import checked_runner, read_options
 
     check_output_directory(out)
-    try:
-        combine = load_combine_options(config)
-    except ValueError as error:
-        raise _fail(str(error)) from None
-    if combiner is not None:
-        combine = replace(combine, learned=combiner is Combiner.learned)
-    runner = Runner(Options(input_format=input_format.value, combine=combine, disabled=tuple(disable or ())))
+    options, named = read_options(input_format.value, config, combiner=combiner, disable=disable)
+    runner = checked_runner(options, named)
     for name, error in runner.registry.load_errors.items():
         typer.echo(f"pageparts: plugin {name!r} could not be loaded: {error}", err=True)
     write_html_report(runner, paths, out, gold)

@@ -55,6 +55,8 @@ def train(
 
     if out is None and not cv:
         raise _fail("say where to write the models with --out DIR (or use --cv K)")
+    if cv == 1:
+        raise _fail("--cv needs 2 folds or more (or 0, to train)")
     if out is not None:
         check_output_directory(out)
     started = time.monotonic()
