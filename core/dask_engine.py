@@ -51,6 +51,8 @@ class PartResult:
     partition: Partition
     documents: int = 0
     errors: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+    """(source, warning) for every warning of every document."""
     skipped: int = 0
     failed_plugins: dict[str, str] = field(default_factory=dict)
     failure: str | None = None
@@ -193,6 +195,7 @@ def classify_partition(
             result.documents += 1
             if item.error is not None:
                 result.errors.append((item.source, item.error))
+            result.warnings += [(item.source, warning) for warning in item.warnings]
             out.write(item.output or "")
     os.replace(partial_target, target)
     result.skipped = stats.skipped

@@ -30,6 +30,9 @@ from .registry import Registry, make_registry
 
 INPUT_FORMATS = ("auto", "html", "text")
 
+EMPTY = "the input is empty (no blocks)"
+NO_TEXT = "no visible text (no blocks)"
+
 CHUNK_SIZE = 4
 """Documents per task sent to a worker process by ``Runner.run(jobs=N)``."""
 
@@ -53,6 +56,7 @@ class Result:
     ``output`` is the result as written by the ``render`` function given to ``Runner.run``
     (in the worker process when ``jobs`` > 1; ``document`` is then None, ``error`` is kept).
     ``url`` and ``id`` are the input's own, when it has them (JSON Lines and WARC records).
+    ``warnings`` are the document's (kept when ``document`` is dropped).
     """
 
     source: str
@@ -61,6 +65,11 @@ class Result:
     output: str | None = None
     url: str | None = None
     id: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if self.document is not None and not self.warnings:
+            self.warnings = self.document.warnings
 
     def to_dict(self) -> dict:
         head = {"source": self.source}
@@ -109,6 +118,8 @@ class Runner:
             raise InputError(f"no plugin splits input format {input_format!r}")
         blocks, meta = split
         document = Document(source=source, input_format=input_format, blocks=blocks, meta=dict(meta))
+        if not blocks:
+            document.warnings.append(NO_TEXT if content.strip() else EMPTY)
         combine(document, self._collect_votes(document), self.options.combine)
         document.forget_computed()
         return document
@@ -141,19 +152,18 @@ class Runner:
         yield from self._run_parallel(inputs, jobs, render, max(1, chunk_size))
 
     def _result(self, item: Input) -> Result:
-        result = Result(item.source, error=item.error, url=item.url, id=item.id)
         if item.error is not None:
-            return result
+            return Result(item.source, error=item.error, url=item.url, id=item.id)
         try:
             if item.content is None:
-                result.document = self.classify_source(item.source)
+                document = self.classify_source(item.source)
             else:
-                result.document = self.classify_bytes(
+                document = self.classify_bytes(
                     item.content, item.source, input_format=item.input_format, charset=item.charset
                 )
         except Exception as error:  # one bad document must not stop the others
-            result.error = _one_line(error)
-        return result
+            return Result(item.source, error=_one_line(error), url=item.url, id=item.id)
+        return Result(item.source, document, url=item.url, id=item.id)
 
     def _run_parallel(
         self, inputs: Iterable[Input], jobs: int, render: Callable[[Result], str] | None, chunk_size: int

@@ -59,15 +59,14 @@ def _write(paths: list[str], out: Path, labels, runner) -> None:
     from ..annotation import write_annotation
     from ..reading import iter_sources
     from ._output import writing
+    from ._tally import Tally
 
-    failed = []
+    tally = Tally()
 
     def documents():
         for result in runner.run(iter_sources(paths)):
-            if result.error is not None:
-                failed.append(result.source)
-                typer.echo(f"pageparts: {result.source}: {result.error}", err=True)
-            else:
+            tally.add(result)
+            if result.document is not None:
                 yield result.document
 
     if str(out) == "-":
@@ -80,7 +79,7 @@ def _write(paths: list[str], out: Path, labels, runner) -> None:
             f"  pageparts annotate --read {out} --out labelled.jsonl",
             err=True,
         )
-    if failed:
+    if tally.errors:
         raise typer.Exit(1)
 
 

@@ -14,7 +14,7 @@ from ..wording import counted
 from . import CombinerOption, DisableOption, InputFormat, OutputFormat, _fail, app
 
 if TYPE_CHECKING:
-    from ..runner import Options
+    from ..runner import Options, Runner
 
 
 class InputKind(StrEnum):
@@ -121,14 +121,8 @@ def classify(
     ] = 1000,
 ) -> None:
     """Split documents into blocks and label every block."""
-    from functools import partial
-    from itertools import chain, islice
-
-    from ..output import render
-    from ..reading import InputError, ReadStats, iter_inputs
-    from ..resume import done_sources, skip_done
     from ._models import use_model_dir
-    from ._output import check_output_directory, check_output_file, writing
+    from ._output import check_output_directory, check_output_file
     from ._settings import check_labels, checked_runner, read_options
 
     if output is not None and (output_format is OutputFormat.html or engine is Engine.dask):
@@ -170,6 +164,32 @@ def classify(
             paths, str(output), runner.options, input_kind, scheduler, partition_size, resume, show_options
         )
         return
+    run_locally(runner, paths, output, output_format, wanted, explain, input_kind, resume, jobs, strict)
+
+
+def run_locally(
+    runner: Runner,
+    paths: list[str],
+    output: Path | None,
+    output_format: OutputFormat | None,
+    labels: tuple[str, ...] | None,
+    explain: bool,
+    input_kind: InputKind,
+    resume: bool,
+    jobs: int | None,
+    strict: bool,
+) -> None:
+    """Classify on this machine (``jobs`` worker processes), writing each result as it comes;
+    problems go to stderr, then the summary line, and the exit status says how it went."""
+    from functools import partial
+    from itertools import chain, islice
+
+    from ..output import render
+    from ..reading import InputError, ReadStats, iter_inputs
+    from ..resume import done_sources, skip_done
+    from ._output import writing
+    from ._tally import Tally
+
     started = time.monotonic()
     try:
         with writing(output):
@@ -187,20 +207,15 @@ def classify(
     jobs = jobs or available_cores()
     if len(first) < 2:  # one document: worker processes would only cost time
         jobs = 1
-    show = partial(render, format_name=chosen.value, labels=wanted, explain=explain)
+    show = partial(render, format_name=chosen.value, labels=labels, explain=explain)
     progress = Progress(sys.stderr) if sys.stderr.isatty() else None
     to_terminal = progress is not None and out.isatty()
-    count = failed = 0
+    tally = Tally(progress)
     try:
         for result in runner.run(chain(first, sources), jobs=jobs, render=show):
-            count += 1
             if strict and runner.failed_plugins:
                 break
-            if result.error is not None:
-                failed += 1
-                if progress:
-                    progress.hide()
-                typer.echo(f"pageparts: {result.source}: {result.error}", err=True)
+            tally.add(result)
             if to_terminal:
                 progress.hide()
             with writing(output):
@@ -218,10 +233,11 @@ def classify(
         typer.echo(f"pageparts: {message}", err=True)
     if strict and runner.failed_plugins:
         raise typer.Exit(2)
-    if failed or sys.stderr.isatty():
+    if tally.errors or sys.stderr.isatty():
         seconds = time.monotonic() - started
-        typer.echo(f"pageparts: {summary_line(count, failed, stats.skipped, seconds, already)}", err=True)
-    if failed:
+        line = summary_line(tally.documents, tally.errors, stats.skipped, seconds, already)
+        typer.echo(f"pageparts: {line}", err=True)
+    if tally.errors:
         raise typer.Exit(1)
 
 
@@ -270,9 +286,12 @@ def run_on_dask(
         from ..dask_engine import Summary, run_partitions
     except ImportError:
         raise _fail("--engine dask needs Dask: pip install 'pageparts[dask]'") from None
+    from ._tally import Tally
+
     started = time.monotonic()
     summary = Summary()
     progress = Progress(sys.stderr) if sys.stderr.isatty() else None
+    tally = Tally(progress)
     plugin_failures: dict[str, str] = {}
     parts = run_partitions(
         paths,
@@ -287,10 +306,12 @@ def run_on_dask(
     )
     try:
         for part in parts:
-            if progress and (part.errors or part.failure):
+            if progress and part.failure:
                 progress.hide()
             for source, message in part.errors:
-                typer.echo(f"pageparts: {source}: {message}", err=True)
+                tally.tell(source, message)
+            for source, message in part.warnings:
+                tally.tell(source, f"warning: {message}")
             if part.failure is not None:
                 typer.echo(f"pageparts: partition {part.partition.index} failed: {part.failure}", err=True)
             for name, message in part.failed_plugins.items():

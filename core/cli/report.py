@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from ..wording import counted
 from . import CombinerOption, DisableOption, InputFormat, _fail, app
+
+if TYPE_CHECKING:
+    from ..report import Page
+    from ._tally import Tally
 
 
 @app.command()
@@ -59,6 +64,7 @@ def write_html_report(runner, paths: list[str], out: Path, gold: Path | None = N
     from ..reading import iter_sources
     from ..report import match_gold, read_pages, write_report
     from ._output import writing
+    from ._tally import Tally
 
     sources = list(iter_sources(paths))
     matched = None
@@ -71,14 +77,19 @@ def write_html_report(runner, paths: list[str], out: Path, gold: Path | None = N
         matched, unmatched = match_gold(documents, sources)
         for name in unmatched:
             typer.echo(f"pageparts: gold document {name!r} matches no input", err=True)
+    tally = Tally()
     with writing(out):
-        rows = write_report(read_pages(runner, sources), out, matched)
-    failed = [row for row in rows if row.error is not None]
-    for row in failed:
-        typer.echo(f"pageparts: {row.source}: {row.error}", err=True)
+        write_report(_told(read_pages(runner, sources), tally), out, matched)
     for message in runner.failed_plugins.values():
         typer.echo(f"pageparts: {message}", err=True)
-    pages = counted(len(rows) - len(failed), "report page")
+    pages = counted(tally.documents - tally.errors, "report page")
     typer.echo(f"pageparts: wrote {pages} and {out / 'index.html'}", err=True)
-    if failed:
+    if tally.errors:
         raise typer.Exit(1)
+
+
+def _told(pages: Iterator[Page], tally: Tally) -> Iterator[Page]:
+    """``pages``, each one counted and its problems told as it is classified."""
+    for result, html in pages:
+        tally.add(result)
+        yield result, html
