@@ -56,7 +56,8 @@ class Result:
     ``output`` is the result as written by the ``render`` function given to ``Runner.run``
     (in the worker process when ``jobs`` > 1; ``document`` is then None, ``error`` is kept).
     ``url`` and ``id`` are the input's own, when it has them (JSON Lines and WARC records).
-    ``warnings`` are the document's (kept when ``document`` is dropped).
+    ``warnings`` and ``dropped`` (plugins whose votes were dropped) are the document's, kept
+    when ``document`` is not.
     """
 
     source: str
@@ -66,10 +67,11 @@ class Result:
     url: str | None = None
     id: str | None = None
     warnings: list[str] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if self.document is not None and not self.warnings:
-            self.warnings = self.document.warnings
+            self.warnings, self.dropped = self.document.warnings, self.document.dropped
 
     def to_dict(self) -> dict:
         head = {"source": self.source}
@@ -260,6 +262,7 @@ class Runner:
             if problem is not None:
                 message = f"plugin {name!r} {problem}; its votes were dropped"
                 document.warnings.append(message)
+                document.dropped.append(name)
                 self.failed_plugins.setdefault(name, message)
         return votes
 

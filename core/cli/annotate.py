@@ -79,8 +79,8 @@ def _write(paths: list[str], out: Path, labels, runner) -> None:
             f"  pageparts annotate --read {out} --out labelled.jsonl",
             err=True,
         )
-    if tally.errors:
-        raise typer.Exit(1)
+    if tally.status:
+        raise typer.Exit(tally.status)
 
 
 def _read_back(path: Path, out: Path, labels, runner, stop: bool) -> None:

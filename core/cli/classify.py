@@ -229,16 +229,16 @@ def run_locally(
         if output:
             with writing(output):
                 out.close()
-    for message in runner.failed_plugins.values():
-        typer.echo(f"pageparts: {message}", err=True)
     if strict and runner.failed_plugins:
+        for message in runner.failed_plugins.values():
+            typer.echo(f"pageparts: {message}", err=True)
         raise typer.Exit(2)
-    if tally.errors or sys.stderr.isatty():
+    if tally.status or sys.stderr.isatty():
         seconds = time.monotonic() - started
-        line = summary_line(tally.documents, tally.errors, stats.skipped, seconds, already)
+        line = summary_line(tally.documents, tally.errors, stats.skipped, seconds, already, tally.dropped)
         typer.echo(f"pageparts: {line}", err=True)
-    if tally.errors:
-        raise typer.Exit(1)
+    if tally.status:
+        raise typer.Exit(tally.status)
 
 
 def check_scale_options(
@@ -261,9 +261,13 @@ def check_scale_options(
         raise _fail("--resume needs --output FILE and JSON Lines output (--format jsonl)")
 
 
-def summary_line(documents: int, errors: int, skipped: int, seconds: float, already: int = 0) -> str:
+def summary_line(
+    documents: int, errors: int, skipped: int, seconds: float, already: int = 0, dropped: int = 0
+) -> str:
     """One line on a finished run, such as "1,000 documents, 3 errors, 12.3 s"."""
     parts = [counted(documents, "document"), counted(errors, "error")]
+    if dropped:
+        parts.append(f"{counted(dropped, 'document')} with a plugin's votes dropped")
     if skipped:
         parts.append(f"{counted(skipped, 'WARC record')} skipped (not HTML or text)")
     if already:
@@ -292,7 +296,6 @@ def run_on_dask(
     summary = Summary()
     progress = Progress(sys.stderr) if sys.stderr.isatty() else None
     tally = Tally(progress)
-    plugin_failures: dict[str, str] = {}
     parts = run_partitions(
         paths,
         output_dir,
@@ -314,26 +317,22 @@ def run_on_dask(
                 tally.tell(source, f"warning: {message}")
             if part.failure is not None:
                 typer.echo(f"pageparts: partition {part.partition.index} failed: {part.failure}", err=True)
-            for name, message in part.failed_plugins.items():
-                plugin_failures.setdefault(name, message)
             if progress:
                 progress.add(part.documents, len(part.errors))
     finally:
         if progress:
             progress.close()
-    for message in plugin_failures.values():
-        typer.echo(f"pageparts: {message}", err=True)
     failed = summary.errors + summary.failed_partitions
-    if failed or sys.stderr.isatty():
+    if failed or summary.dropped or sys.stderr.isatty():
         seconds = time.monotonic() - started
-        line = summary_line(summary.documents, failed, summary.skipped, seconds)
+        line = summary_line(summary.documents, failed, summary.skipped, seconds, dropped=summary.dropped)
         if summary.already_done:
             line += f", {counted(summary.already_done, 'partition')} already done"
         typer.echo(
             f"pageparts: {line}, {counted(summary.partitions, 'partition')} run, output in {output_dir}",
             err=True,
         )
-    if failed:
+    if failed or summary.dropped:
         raise typer.Exit(1)
 
 

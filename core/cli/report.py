@@ -59,7 +59,8 @@ def report(
 
 def write_html_report(runner, paths: list[str], out: Path, gold: Path | None = None) -> None:
     """Classify ``paths`` with ``runner`` and write the report into ``out``; errors go to stderr,
-    and the exit status is 1 when a document failed (2 for an unusable gold file)."""
+    and the exit status is 1 when a document failed or lost a plugin's votes (2 for an unusable gold
+    file)."""
     from ..labelled import LabelledError, read_labelled
     from ..reading import iter_sources
     from ..report import match_gold, read_pages, write_report
@@ -80,12 +81,10 @@ def write_html_report(runner, paths: list[str], out: Path, gold: Path | None = N
     tally = Tally()
     with writing(out):
         write_report(_told(read_pages(runner, sources), tally), out, matched)
-    for message in runner.failed_plugins.values():
-        typer.echo(f"pageparts: {message}", err=True)
     pages = counted(tally.documents - tally.errors, "report page")
     typer.echo(f"pageparts: wrote {pages} and {out / 'index.html'}", err=True)
-    if tally.errors:
-        raise typer.Exit(1)
+    if tally.status:
+        raise typer.Exit(tally.status)
 
 
 def _told(pages: Iterator[Page], tally: Tally) -> Iterator[Page]:
