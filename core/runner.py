@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import sys
 import time
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -171,7 +170,8 @@ class Runner:
         self, inputs: Iterable[Input], jobs: int, render: Callable[[Result], str] | None, chunk_size: int
     ) -> Iterator[Result]:
         import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
+
+        from .workers import InFlight, Workers
 
         if "fork" in multiprocessing.get_all_start_methods():
             # Workers inherit the loaded plugins and models (shared pages, no start-up cost).
@@ -183,42 +183,28 @@ class Runner:
                 raise ValueError("jobs > 1 without fork() needs a Runner that makes its own registry")
             context = multiprocessing.get_context("spawn")
             setup = self.options
-
-        def start() -> ProcessPoolExecutor:
-            return ProcessPoolExecutor(jobs, context, initializer=_start_worker, initargs=(setup, render))
-
-        executor = start()
-        # (chunk, its future, whether it was already retried); in input order
-        pending: deque[tuple[list[Input], Any, bool]] = deque()
-
-        def finish() -> list[Result]:
-            nonlocal executor, pending
-            chunk, future, retried = pending.popleft()
-            try:
-                results, failed = future.result()
-            except Exception as error:  # the worker died (killed, out of memory, crashed)
-                if getattr(executor, "_broken", False):  # start a new pool for what is left
-                    executor.shutdown(wait=False, cancel_futures=True)
-                    executor = start()
-                    pending = deque((c, executor.submit(_work, c), r) for c, _, r in pending)
-                if not retried:  # it may have been another chunk that killed the pool
-                    pending.appendleft((chunk, executor.submit(_work, chunk), True))
-                    return []
-                message = f"worker process failed: {_one_line(error)}"
-                return [Result(i.source, error=message, url=i.url, id=i.id) for i in chunk]
-            for name, message in failed.items():
-                self.failed_plugins.setdefault(name, message)
-            return results
-
+        flight = InFlight(Workers(jobs, context, _start_worker, (setup, render)), _work, _crashed)
+        finished = False
         try:
             for chunk in _chunks(inputs, chunk_size, self.options.max_bytes):
-                pending.append((chunk, executor.submit(_work, chunk), False))
-                while len(pending) >= 2 * jobs:
-                    yield from finish()
-            while pending:
-                yield from finish()
-        finally:
-            executor.shutdown(wait=True, cancel_futures=True)
+                flight.add(chunk)
+                while len(flight) >= 2 * jobs:
+                    yield from self._merged(flight.finish())
+            while len(flight):
+                yield from self._merged(flight.finish())
+            finished = True
+        finally:  # interrupted, or the caller stopped early: the work in hand is not wanted
+            flight.workers.close() if finished else flight.workers.stop()
+
+    def _merged(self, outcome: tuple[list[Result], dict[str, str]] | None) -> list[Result]:
+        """A chunk's results (none if it must run again), after noting the plugin failures the
+        worker reported with them."""
+        if outcome is None:
+            return []
+        results, failed = outcome
+        for name, message in failed.items():
+            self.failed_plugins.setdefault(name, message)
+        return results
 
     def _input_format(self, content: bytes, declared: str | None = None) -> str:
         chosen = self.options.input_format
@@ -269,6 +255,7 @@ class Runner:
 
 # -- worker processes for Runner.run(jobs=N) ------------------------------------------------------
 
+
 _worker: tuple[Runner, Callable[[Result], str] | None] | None = None
 
 
@@ -284,6 +271,12 @@ def _work(chunk: list[Input]) -> tuple[list[Result], dict[str, str]]:
     assert _worker is not None
     runner, render = _worker
     return [_rendered(runner._result(item), render) for item in chunk], runner.failed_plugins
+
+
+def _crashed(chunk: list[Input], error: BaseException) -> tuple[list[Result], dict[str, str]]:
+    """What a chunk whose worker died gives: an error result per input."""
+    message = f"worker process failed: {_one_line(error)}"
+    return [Result(i.source, error=message, url=i.url, id=i.id) for i in chunk], {}
 
 
 def _rendered(result: Result, render: Callable[[Result], str] | None) -> Result:

@@ -181,6 +181,7 @@ def run_locally(
 ) -> None:
     """Classify on this machine (``jobs`` worker processes), writing each result as it comes;
     problems go to stderr, then the summary line, and the exit status says how it went."""
+    from contextlib import closing
     from functools import partial
     from itertools import chain, islice
 
@@ -188,6 +189,7 @@ def run_locally(
     from ..reading import InputError, ReadStats, iter_inputs
     from ..resume import done_sources, skip_done
     from ._output import writing
+    from ._signals import Interrupted, interruptible, stopped
     from ._tally import Tally
 
     started = time.monotonic()
@@ -212,17 +214,24 @@ def run_locally(
     to_terminal = progress is not None and out.isatty()
     tally = Tally(progress)
     try:
-        for result in runner.run(chain(first, sources), jobs=jobs, render=show):
-            if strict and runner.failed_plugins:
-                break
-            tally.add(result)
-            if to_terminal:
-                progress.hide()
-            with writing(output):
-                out.write(result.output)
-                out.flush()
-            if progress:
-                progress.update(result.error is not None)
+        with interruptible(), closing(runner.run(chain(first, sources), jobs=jobs, render=show)) as results:
+            for result in results:
+                if strict and runner.failed_plugins:
+                    break
+                tally.add(result)
+                if to_terminal:
+                    progress.hide()
+                with writing(output):
+                    out.write(result.output)
+                    out.flush()
+                if progress:
+                    progress.update(result.error is not None)
+    except Interrupted as stop:
+        if progress:
+            progress.hide()
+        resumable = output is not None and chosen is OutputFormat.jsonl
+        typer.echo(stopped(stop, tally.documents, resumable), err=True)
+        raise typer.Exit(stop.status) from None
     finally:
         if progress:
             progress.close()
@@ -290,6 +299,9 @@ def run_on_dask(
         from ..dask_engine import Summary, run_partitions
     except ImportError:
         raise _fail("--engine dask needs Dask: pip install 'pageparts[dask]'") from None
+    from contextlib import closing
+
+    from ._signals import Interrupted, interruptible, stopped
     from ._tally import Tally
 
     started = time.monotonic()
@@ -308,17 +320,21 @@ def run_on_dask(
         **show_options,
     )
     try:
-        for part in parts:
-            if progress and part.failure:
-                progress.hide()
-            for source, message in part.errors:
-                tally.tell(source, message)
-            for source, message in part.warnings:
-                tally.tell(source, f"warning: {message}")
-            if part.failure is not None:
-                typer.echo(f"pageparts: partition {part.partition.index} failed: {part.failure}", err=True)
-            if progress:
-                progress.add(part.documents, len(part.errors))
+        with interruptible(), closing(parts):
+            for part in parts:
+                for source, message in part.errors:
+                    tally.tell(source, message)
+                for source, message in part.warnings:
+                    tally.tell(source, f"warning: {message}")
+                if part.failure is not None:
+                    tally.tell(f"partition {part.partition.index}", f"failed: {part.failure}")
+                if progress:
+                    progress.add(part.documents, len(part.errors))
+    except Interrupted as stop:
+        if progress:
+            progress.hide()
+        typer.echo(stopped(stop, summary.documents, True), err=True)
+        raise typer.Exit(stop.status) from None
     finally:
         if progress:
             progress.close()
