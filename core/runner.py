@@ -194,7 +194,10 @@ class Runner:
                 yield from self._merged(flight.finish())
             finished = True
         finally:  # interrupted, or the caller stopped early: the work in hand is not wanted
-            flight.workers.close() if finished else flight.workers.stop()
+            if finished:
+                flight.workers.close()
+            else:
+                flight.workers.stop()
 
     def _merged(self, outcome: tuple[list[Result], dict[str, str]] | None) -> list[Result]:
         """A chunk's results (none if it must run again), after noting the plugin failures the

@@ -41,5 +41,8 @@ def ordered_map(function: Callable[[Any], Any], items: Iterable[Any], jobs: int 
             yield pending.popleft().result()
         finished = True
     finally:  # interrupted, failed, or the caller stopped early: the work in hand is not wanted
-        workers.close() if finished else workers.stop()
+        if finished:
+            workers.close()
+        else:
+            workers.stop()
         _task = None
