@@ -61,6 +61,17 @@ class CombineOptions:
     context: float = 0.0
     learned: bool = True
 
+    def __post_init__(self) -> None:
+        check_fraction("threshold", self.threshold)
+        check_fraction("context", self.context)
+
+
+def check_fraction(name: str, value: object) -> float:
+    """``value`` as a float if it is a number from 0 to 1, else a ValueError naming ``name``."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        raise ValueError(f"{name} must be a number from 0 to 1, not {value!r}")
+    return float(value)
+
 
 def combine(document: Document, votes: list[Vote], options: CombineOptions) -> None:
     """Set ``label``, ``confidence`` and ``votes`` of every block of ``document``."""

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import math
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .budget import DEFAULT_TIME_BUDGET
-from .combine import CombineOptions
+from .combine import CombineOptions, check_fraction
 
 COMBINERS = ("mean", "learned")
 """Names of the two combiners, indexed by ``CombineOptions.learned``."""
@@ -23,7 +24,7 @@ def parse_weights(spec: str) -> dict[str, float]:
             weight = float(value)
         except ValueError:
             weight = -1.0
-        if not sep or not name.strip() or weight < 0:
+        if not sep or not name.strip() or not 0 <= weight < math.inf:
             raise ValueError(f"bad weight {item!r}: expected PLUGIN=NUMBER with a number >= 0")
         weights[name.strip()] = weight
     return weights
@@ -53,8 +54,9 @@ def read_config(path: Path) -> dict[str, Any]:
 
 
 def parse_time_budget(seconds: float) -> float | None:
-    """A time budget in seconds as given by a user: 0 means no limit; a negative number is an error."""
-    if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not seconds >= 0:
+    """A time budget in seconds as given by a user: 0 means no limit; a negative or infinite number
+    is an error."""
+    if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not 0 <= seconds < math.inf:
         raise ValueError(f"time budget must be a number of seconds >= 0 (0: no limit), not {seconds!r}")
     return float(seconds) or None
 
@@ -82,7 +84,7 @@ def load_combine_options(path: Path | None, base: CombineOptions | None = None) 
     data = read_config(path)
     weights = data.get("weights", {})
     if not isinstance(weights, dict) or not all(
-        isinstance(w, int | float) and w >= 0 for w in weights.values()
+        isinstance(w, int | float) and not isinstance(w, bool) and 0 <= w < math.inf for w in weights.values()
     ):
         raise ValueError(f"[weights] in {path} must map plugin names to numbers >= 0")
     combiner = data.get("combiner", COMBINERS[base.learned])
@@ -90,7 +92,7 @@ def load_combine_options(path: Path | None, base: CombineOptions | None = None) 
         raise ValueError(f"combiner in {path} must be one of {', '.join(COMBINERS)}, not {combiner!r}")
     return CombineOptions(
         weights={**base.weights, **{k: float(v) for k, v in weights.items()}},
-        threshold=float(data.get("threshold", base.threshold)),
-        context=float(data.get("context", base.context)),
+        threshold=check_fraction(f"threshold in {path}", data.get("threshold", base.threshold)),
+        context=check_fraction(f"context in {path}", data.get("context", base.context)),
         learned=combiner == "learned",
     )

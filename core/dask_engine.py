@@ -51,8 +51,11 @@ class PartResult:
     partition: Partition
     documents: int = 0
     errors: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+    """(source, warning) for every warning of every document."""
     skipped: int = 0
-    failed_plugins: dict[str, str] = field(default_factory=dict)
+    dropped: int = 0
+    """Documents that lost a plugin's votes (each has a warning saying so)."""
     failure: str | None = None
     """Set when the task itself failed (its part file is then missing)."""
 
@@ -67,6 +70,7 @@ class Summary:
     documents: int = 0
     errors: int = 0
     skipped: int = 0
+    dropped: int = 0
 
     def add(self, part: PartResult) -> None:
         self.partitions += 1
@@ -74,6 +78,7 @@ class Summary:
         self.documents += part.documents
         self.errors += len(part.errors)
         self.skipped += part.skipped
+        self.dropped += part.dropped
 
 
 def plan_partitions(
@@ -193,10 +198,11 @@ def classify_partition(
             result.documents += 1
             if item.error is not None:
                 result.errors.append((item.source, item.error))
+            result.warnings += [(item.source, warning) for warning in item.warnings]
+            result.dropped += bool(item.dropped)
             out.write(item.output or "")
     os.replace(partial_target, target)
     result.skipped = stats.skipped
-    result.failed_plugins = dict(runner.failed_plugins)
     return result
 
 

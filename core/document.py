@@ -72,7 +72,7 @@ class Document:
 
     ``meta`` holds page-level facts a splitter found (for HTML: ``title``, the text of
     ``<title>``). ``warnings`` lists problems that did not stop classification, such as a
-    plugin whose votes were dropped.
+    plugin whose votes were dropped; ``dropped`` names those plugins.
     """
 
     source: str
@@ -80,6 +80,7 @@ class Document:
     blocks: list[Block]
     meta: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)
     _computed: dict[Hashable, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def computed(self, key: Hashable, compute: Callable[[Document], T]) -> T:

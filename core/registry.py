@@ -66,8 +66,8 @@ class Registry:
     """Plugin name -> why it was left out."""
     disabled: set[str] = field(default_factory=set)
     """Plugins found but not loaded, because they were disabled."""
-    unknown_disabled: tuple[str, ...] = ()
-    """Names asked to be disabled that no plugin has (a typo?)."""
+    found: frozenset[str] = frozenset()
+    """Every plugin name found: enabled, disabled, left out, or not loaded (``only``)."""
 
     def register(self, plugin: object, name: str, source: PluginSource | None = None) -> bool:
         """Register ``plugin`` under ``name`` if it passes the checks, else record why in ``load_errors``."""
@@ -141,7 +141,7 @@ def make_registry(
             registry.disabled.add(name)
         else:
             registry.register(plugin, name)
-    registry.unknown_disabled = tuple(name for name in disabled if name not in found)
+    registry.found = frozenset(found)
     for name, problem in label_problems(registry).items():
         registry.unregister(name, problem)
     return registry

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import sys
 import time
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -30,6 +29,9 @@ from .registry import Registry, make_registry
 
 INPUT_FORMATS = ("auto", "html", "text")
 
+EMPTY = "the input is empty (no blocks)"
+NO_TEXT = "no visible text (no blocks)"
+
 CHUNK_SIZE = 4
 """Documents per task sent to a worker process by ``Runner.run(jobs=N)``."""
 
@@ -53,6 +55,8 @@ class Result:
     ``output`` is the result as written by the ``render`` function given to ``Runner.run``
     (in the worker process when ``jobs`` > 1; ``document`` is then None, ``error`` is kept).
     ``url`` and ``id`` are the input's own, when it has them (JSON Lines and WARC records).
+    ``warnings`` and ``dropped`` (plugins whose votes were dropped) are the document's, kept
+    when ``document`` is not.
     """
 
     source: str
@@ -61,6 +65,12 @@ class Result:
     output: str | None = None
     url: str | None = None
     id: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if self.document is not None and not self.warnings:
+            self.warnings, self.dropped = self.document.warnings, self.document.dropped
 
     def to_dict(self) -> dict:
         head = {"source": self.source}
@@ -109,6 +119,8 @@ class Runner:
             raise InputError(f"no plugin splits input format {input_format!r}")
         blocks, meta = split
         document = Document(source=source, input_format=input_format, blocks=blocks, meta=dict(meta))
+        if not blocks:
+            document.warnings.append(NO_TEXT if content.strip() else EMPTY)
         combine(document, self._collect_votes(document), self.options.combine)
         document.forget_computed()
         return document
@@ -141,25 +153,25 @@ class Runner:
         yield from self._run_parallel(inputs, jobs, render, max(1, chunk_size))
 
     def _result(self, item: Input) -> Result:
-        result = Result(item.source, error=item.error, url=item.url, id=item.id)
         if item.error is not None:
-            return result
+            return Result(item.source, error=item.error, url=item.url, id=item.id)
         try:
             if item.content is None:
-                result.document = self.classify_source(item.source)
+                document = self.classify_source(item.source)
             else:
-                result.document = self.classify_bytes(
+                document = self.classify_bytes(
                     item.content, item.source, input_format=item.input_format, charset=item.charset
                 )
         except Exception as error:  # one bad document must not stop the others
-            result.error = _one_line(error)
-        return result
+            return Result(item.source, error=_one_line(error), url=item.url, id=item.id)
+        return Result(item.source, document, url=item.url, id=item.id)
 
     def _run_parallel(
         self, inputs: Iterable[Input], jobs: int, render: Callable[[Result], str] | None, chunk_size: int
     ) -> Iterator[Result]:
         import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
+
+        from .workers import InFlight, Workers
 
         if "fork" in multiprocessing.get_all_start_methods():
             # Workers inherit the loaded plugins and models (shared pages, no start-up cost).
@@ -171,42 +183,31 @@ class Runner:
                 raise ValueError("jobs > 1 without fork() needs a Runner that makes its own registry")
             context = multiprocessing.get_context("spawn")
             setup = self.options
-
-        def start() -> ProcessPoolExecutor:
-            return ProcessPoolExecutor(jobs, context, initializer=_start_worker, initargs=(setup, render))
-
-        executor = start()
-        # (chunk, its future, whether it was already retried); in input order
-        pending: deque[tuple[list[Input], Any, bool]] = deque()
-
-        def finish() -> list[Result]:
-            nonlocal executor, pending
-            chunk, future, retried = pending.popleft()
-            try:
-                results, failed = future.result()
-            except Exception as error:  # the worker died (killed, out of memory, crashed)
-                if getattr(executor, "_broken", False):  # start a new pool for what is left
-                    executor.shutdown(wait=False, cancel_futures=True)
-                    executor = start()
-                    pending = deque((c, executor.submit(_work, c), r) for c, _, r in pending)
-                if not retried:  # it may have been another chunk that killed the pool
-                    pending.appendleft((chunk, executor.submit(_work, chunk), True))
-                    return []
-                message = f"worker process failed: {_one_line(error)}"
-                return [Result(i.source, error=message, url=i.url, id=i.id) for i in chunk]
-            for name, message in failed.items():
-                self.failed_plugins.setdefault(name, message)
-            return results
-
+        flight = InFlight(Workers(jobs, context, _start_worker, (setup, render)), _work, _crashed)
+        finished = False
         try:
             for chunk in _chunks(inputs, chunk_size, self.options.max_bytes):
-                pending.append((chunk, executor.submit(_work, chunk), False))
-                while len(pending) >= 2 * jobs:
-                    yield from finish()
-            while pending:
-                yield from finish()
-        finally:
-            executor.shutdown(wait=True, cancel_futures=True)
+                flight.add(chunk)
+                while len(flight) >= 2 * jobs:
+                    yield from self._merged(flight.finish())
+            while len(flight):
+                yield from self._merged(flight.finish())
+            finished = True
+        finally:  # interrupted, or the caller stopped early: the work in hand is not wanted
+            if finished:
+                flight.workers.close()
+            else:
+                flight.workers.stop()
+
+    def _merged(self, outcome: tuple[list[Result], dict[str, str]] | None) -> list[Result]:
+        """A chunk's results (none if it must run again), after noting the plugin failures the
+        worker reported with them."""
+        if outcome is None:
+            return []
+        results, failed = outcome
+        for name, message in failed.items():
+            self.failed_plugins.setdefault(name, message)
+        return results
 
     def _input_format(self, content: bytes, declared: str | None = None) -> str:
         chosen = self.options.input_format
@@ -250,11 +251,13 @@ class Runner:
             if problem is not None:
                 message = f"plugin {name!r} {problem}; its votes were dropped"
                 document.warnings.append(message)
+                document.dropped.append(name)
                 self.failed_plugins.setdefault(name, message)
         return votes
 
 
 # -- worker processes for Runner.run(jobs=N) ------------------------------------------------------
+
 
 _worker: tuple[Runner, Callable[[Result], str] | None] | None = None
 
@@ -271,6 +274,12 @@ def _work(chunk: list[Input]) -> tuple[list[Result], dict[str, str]]:
     assert _worker is not None
     runner, render = _worker
     return [_rendered(runner._result(item), render) for item in chunk], runner.failed_plugins
+
+
+def _crashed(chunk: list[Input], error: BaseException) -> tuple[list[Result], dict[str, str]]:
+    """What a chunk whose worker died gives: an error result per input."""
+    message = f"worker process failed: {_one_line(error)}"
+    return [Result(i.source, error=message, url=i.url, id=i.id) for i in chunk], {}
 
 
 def _rendered(result: Result, render: Callable[[Result], str] | None) -> Result:

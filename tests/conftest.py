@@ -1,4 +1,8 @@
-"""Shared test helpers: registries built from explicit plugins, never from installed entry points."""
+"""Shared test helpers: registries built from explicit plugins, never from installed entry points.
+
+Whatever else is installed in the environment, the tests see pageparts' own plugins only
+(``only_built_in_plugins``); a test that wants another plugin adds it explicitly.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
+from importlib.metadata import EntryPoint, distributions, entry_points
 from pathlib import Path
 
 import pytest
@@ -15,7 +20,7 @@ from pageparts.cli import app
 from pageparts.document import Document, Vote
 from pageparts.hookspecs import hookimpl
 from pageparts.plugin_info import PluginInfo
-from pageparts.registry import LOAD_PLUGINS_ENV, Registry, make_registry
+from pageparts.registry import ENTRY_POINT_GROUP, LOAD_PLUGINS_ENV, Registry, make_registry
 from pageparts.splitters import text as text_splitter
 from typer.testing import CliRunner
 
@@ -51,6 +56,29 @@ class RaisingPlugin:
         raise RuntimeError("boom")
 
 
+def built_in_entry_points() -> list[EntryPoint]:
+    """The entry points of pageparts' own plugins (not those of other installed packages)."""
+    return [ep for ep in entry_points(group=ENTRY_POINT_GROUP) if ep.dist and ep.dist.name == "pageparts"]
+
+
+BUILT_IN = tuple(sorted(ep.name for ep in built_in_entry_points()))
+"""The names of pageparts' own plugins."""
+
+
+@pytest.fixture(autouse=True, scope="session")
+def only_built_in_plugins():
+    """``make_registry`` (and so the command line) finds pageparts' own plugins only, so that a
+    plugin installed in the same environment cannot change what the tests see."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("pageparts.registry.entry_points", lambda group: built_in_entry_points())
+        yield
+
+
+def built_in_env(*extra: str) -> dict[str, str]:
+    """The environment for a pageparts subprocess that loads only the built-in plugins (and ``extra``)."""
+    return {**os.environ, LOAD_PLUGINS_ENV: ",".join([*BUILT_IN, *extra])}
+
+
 def registry_with(**plugins: object) -> Registry:
     """A registry with the text splitter and the given plugins only."""
     return make_registry(load_entrypoints=False, plugins={"text-splitter": text_splitter, **plugins})
@@ -80,9 +108,11 @@ class PluginSite:
     generated: Path
 
     def python(self, code: str, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-        """Run ``code`` in a new Python that sees the packages, as if ``site`` were its site-packages."""
-        env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
-        env.pop(LOAD_PLUGINS_ENV, None)
+        """Run ``code`` in a new Python that sees the packages, as if ``site`` were its site-packages
+        (and the built-in plugins, but no other plugin installed in this environment)."""
+        found = (d.entry_points.select(group=ENTRY_POINT_GROUP) for d in distributions(path=[str(self.site)]))
+        names = [ep.name for points in found for ep in points]
+        env = {**built_in_env(*names), "PYTHONDONTWRITEBYTECODE": "1"}
         command = [sys.executable, "-c", f"import site; site.addsitedir({str(self.site)!r})\n{code}", *args]
         return subprocess.run(command, env=env, input=stdin, capture_output=True, text=True, timeout=300)
 

@@ -2,9 +2,14 @@
 
 import gzip
 import json
+from importlib.metadata import version
 
+import click
 import pytest
+import typer
 from pageparts.cli import app
+from pageparts.runner import EMPTY, NO_TEXT
+from pageparts.wording import counted
 from typer.testing import CliRunner
 
 PAGE = (
@@ -99,7 +104,7 @@ def test_weights_threshold_and_disable_change_the_labels(cli, page):
     assert labels()[4] == "fundraising"
     assert labels("--disable", "fundraising")[4] != "fundraising"
     assert labels("--weights", "fundraising=0")[4] != "fundraising"
-    assert set(labels("--threshold", "1.01")) == {"other"}
+    assert set(labels("--threshold", "1")) == {"other"}
 
 
 def test_a_config_file_sets_weights(cli, page, tmp_path):
@@ -117,7 +122,7 @@ def test_a_config_file_sets_weights(cli, page, tmp_path):
     [
         (["--weights", "body"], "bad weight"),
         (["--weights", "body=-1"], "bad weight"),
-        (["--context", "2"], "between"),
+        (["--context", "2"], "--context must be a number from 0 to 1, not 2.0"),
     ],
 )
 def test_bad_options_give_a_clear_message_and_exit_2(cli, page, option, message):
@@ -145,13 +150,15 @@ def test_bad_inputs_give_one_line_errors_or_sane_results_and_the_batch_goes_on(c
     }
     assert set(records) == set(BAD_INPUTS) | {"page.txt"}
     assert records["page.txt"]["blocks"][4]["label"] == "fundraising"
-    assert records["empty.html"]["blocks"] == []
+    assert records["empty.html"]["blocks"] == [] and records["empty.html"]["warnings"] == [EMPTY]
     assert "binary" in records["binary.bin"]["error"]
     assert "gzip" in records["truncated.html.gz"]["error"]
     assert "cell" in " ".join(b["text"] for b in records["malformed.html"]["blocks"])
     assert "ok" in " ".join(b["text"] for b in records["undecodable.html"]["blocks"])
     assert "nested too deeply" in records["nested.html"]["error"]
-    *errors, summary = [line for line in result.stderr.splitlines() if line.startswith("pageparts: ")]
+    lines = [line for line in result.stderr.splitlines() if ": warning: " not in line]
+    *errors, summary = [line for line in lines if line.startswith("pageparts: ")]
+    assert f"pageparts: {tmp_path / 'empty.html'}: warning: {EMPTY}" in result.stderr
     failed = sum("error" in r for r in records.values())
     assert len(errors) == failed >= 2
     assert summary.startswith(f"pageparts: {len(records)} documents, {failed} errors, ")
@@ -202,3 +209,61 @@ def test_the_combiner_can_be_chosen_on_the_command_line_and_in_a_config(cli, pag
     mean = cli("classify", str(page), "-f", "jsonl", "--combiner", "mean")
     assert mean.exit_code == 0 and json.loads(mean.stdout)["source"] == str(page)
     assert cli("classify", str(page), "--combiner", "median").exit_code == 2
+
+
+def test_version_comes_from_the_package_metadata(cli):
+    result = cli("--version")
+    assert result.exit_code == 0 and result.stdout == f"pageparts {version('pageparts')}\n"
+
+
+def _commands() -> dict[str, click.Command]:
+    return typer.main.get_command(app).commands
+
+
+@pytest.mark.parametrize("name", sorted(_commands()))
+def test_help_shows_every_option_help_as_written(cli, name):
+    shown = "".join(cli(name, "--help").stdout.split())
+    helps = [param.help for param in _commands()[name].params if getattr(param, "help", None)]
+    assert helps
+    for text in helps:
+        assert "".join(text.split()) in shown
+
+
+def test_help_keeps_square_brackets(cli):
+    assert "[weights]" in cli("classify", "--help").stdout
+    assert "[weights]" in cli("report", "--help").stdout
+
+
+def test_counts_are_grammatical(cli, page, tmp_path):
+    assert [counted(n, "page") for n in (0, 1, 2, 1000)] == ["0 pages", "1 page", "2 pages", "1,000 pages"]
+    assert counted(1, "partition") == "1 partition" and counted(3, "entry", "entries") == "3 entries"
+    result = cli("report", str(page), "--out", str(tmp_path / "report"))
+    assert result.exit_code == 0 and "wrote 1 report page and " in result.stderr
+    assert "<p>1 document. " in (tmp_path / "report" / "index.html").read_text()
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_an_input_with_no_text_gives_a_warning_an_empty_record_and_exit_0(cli, tmp_path, page, jobs):
+    empty, bare = tmp_path / "empty.html", tmp_path / "bare.html"
+    empty.write_bytes(b"")
+    bare.write_text("<html><head><title>T</title><script>x = 1</script></head><body> <p> </p></body></html>")
+    result = cli("classify", str(empty), str(bare), str(page), "-f", "jsonl", "--jobs", jobs)
+    assert result.exit_code == 0
+    first, second, third = map(json.loads, result.stdout.splitlines())
+    assert first == {"source": str(empty), "blocks": [], "warnings": [EMPTY]}
+    assert second == {"source": str(bare), "blocks": [], "warnings": [NO_TEXT]}
+    assert "warnings" not in third and third["blocks"]
+    assert result.stderr.splitlines() == [
+        f"pageparts: {empty}: warning: the input is empty (no blocks)",
+        f"pageparts: {bare}: warning: no visible text (no blocks)",
+    ]
+
+
+def test_the_report_and_annotate_tell_the_warnings_too(cli, tmp_path, page):
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"  \n")
+    line = f"pageparts: {empty}: warning: the input is empty (no blocks)"
+    report = cli("report", str(empty), str(page), "--out", str(tmp_path / "report"))
+    assert report.exit_code == 0 and report.stderr.splitlines()[0] == line
+    annotate = cli("annotate", str(empty), str(page))
+    assert annotate.exit_code == 0 and annotate.stderr.splitlines() == [line]

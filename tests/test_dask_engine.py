@@ -96,3 +96,15 @@ def test_the_command_line_does_not_import_dask_or_fastwarc():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_cli_dask_engine_tells_each_documents_warnings(cluster, tmp_path):
+    directory = tmp_path / "in"
+    directory.mkdir()
+    (directory / "a.txt").write_text(PAGE)
+    (directory / "b.txt").write_text("")
+    options = ["--engine", "dask", "--scheduler", cluster.scheduler.address, "-o", str(tmp_path / "out")]
+    result = CliRunner().invoke(app, ["classify", str(directory), *options])
+    assert result.exit_code == 0
+    warning = f"pageparts: {directory}/b.txt: warning: the input is empty (no blocks)"
+    assert result.stderr.splitlines() == [warning]

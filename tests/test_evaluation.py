@@ -134,7 +134,7 @@ def test_evaluate_reads_html_documents_and_reports_per_page_type(tmp_path):
     body = {r["label"]: r["words"] for r in report["page_types"]["article"]["labels"]}["body"]
     assert body == 17
     table = CliRunner().invoke(app, ["evaluate", str(path)]).stdout
-    assert "page type article (1 documents):" in table and "html and text input" in table
+    assert "page type article (1 document):" in table and "html and text input" in table
 
 
 def test_evaluate_rejects_a_label_no_plugin_declares(tmp_path):

@@ -45,18 +45,16 @@ def trained(kind: str) -> dict:
     features = [compute(d, kind) for d in docs]
     targets = [np.asarray([b.text in NAV for b in d.blocks]) for d in docs]
     n_own = sum("@" not in name for name in feature_names(kind))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # tiny data: SGD stops before converging
-        return fit(
-            "navigation",
-            "navigation",
-            kind,
-            features,
-            targets,
-            [f"site{i % 3}.example" for i in range(len(docs))],
-            n_own,
-            boosting={"min_samples_leaf": 2, "max_iter": 20},
-        )
+    return fit(
+        "navigation",
+        "navigation",
+        kind,
+        features,
+        targets,
+        [f"site{i % 3}.example" for i in range(len(docs))],
+        n_own,
+        boosting={"min_samples_leaf": 2, "max_iter": 20},
+    )
 
 
 def write_model(directory: Path, kind: str, sklearn_version: str | None = None) -> Path:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import signal
 import threading
-from importlib.metadata import EntryPoint, entry_points
+from importlib.metadata import EntryPoint
 
 import pytest
 from pageparts.cli import app
@@ -16,15 +16,15 @@ from pageparts.registry import DISABLED, ENABLED, LEFT_OUT, make_registry
 from pageparts.runner import Options, Runner
 from typer.testing import CliRunner
 
-from .conftest import KeywordPlugin, registry_with
+from .conftest import KeywordPlugin, built_in_entry_points, registry_with
 from .fake_plugins import Sleeper
 
 PAGE = b"Home\n\nThe river rose overnight and the council met at dawn.\n\nContact"
 
 
-def fake_entry_points(monkeypatch, *points: tuple[str, str], keep_installed: bool = True) -> None:
-    """Make the registry see these (name, "module:attribute") entry points, besides the installed ones."""
-    installed = list(entry_points(group="pageparts")) if keep_installed else []
+def fake_entry_points(monkeypatch, *points: tuple[str, str], keep_built_in: bool = True) -> None:
+    """Make the registry see these (name, "module:attribute") entry points, besides the built-in ones."""
+    installed = built_in_entry_points() if keep_built_in else []
     extra = [EntryPoint(name, value, "pageparts") for name, value in points]
     monkeypatch.setattr("pageparts.registry.entry_points", lambda group: [*installed, *extra])
 
@@ -147,7 +147,7 @@ def test_plugins_load_and_vote_the_same_whatever_the_install_order(monkeypatch):
     ]
     outcomes = []
     for order in (points, points[::-1]):
-        fake_entry_points(monkeypatch, *order, keep_installed=False)
+        fake_entry_points(monkeypatch, *order, keep_built_in=False)
         registry = make_registry()
         detected = registry.manager.hook.pageparts_detect_format(content=PAGE)
         document = Runner(Options(input_format="text"), registry=registry).classify_bytes(PAGE)
@@ -156,11 +156,11 @@ def test_plugins_load_and_vote_the_same_whatever_the_install_order(monkeypatch):
     assert outcomes[0][0] == ["first", "menu", "prose", "second", "text-splitter"]
 
 
-def test_disabled_plugins_are_listed_as_disabled_and_unknown_names_are_reported():
+def test_disabled_plugins_are_listed_as_disabled_and_every_name_found_is_known():
     registry = make_registry(disabled=("navigation", "navigaton"))
     status = {entry.name: entry.status for entry in registry.entries()}
     assert status["navigation"] == DISABLED and status["body"] == ENABLED
-    assert registry.unknown_disabled == ("navigaton",)
+    assert {"navigation", "body", "text-splitter"} <= registry.found and "navigaton" not in registry.found
     assert not registry.manager.has_plugin("navigation")
 
 
@@ -242,9 +242,13 @@ TEXT = PAGE.decode()
 def test_classify_goes_on_without_a_failing_plugin_or_stops_with_strict(monkeypatch):
     fake_entry_points(monkeypatch, ("broken", "tests.fake_plugins:raising"))
     going_on = cli("classify", "-", "-f", "jsonl", stdin=TEXT)
-    assert going_on.exit_code == 0
-    assert "plugin 'broken' failed: RuntimeError: boom; its votes were dropped" in going_on.stderr
-    assert json.loads(going_on.stdout)["blocks"]
+    assert going_on.exit_code == 1
+    warning = "plugin 'broken' failed: RuntimeError: boom; its votes were dropped"
+    told, summary = going_on.stderr.splitlines()
+    assert told == f"pageparts: -: warning: {warning}"
+    assert summary.startswith("pageparts: 1 document, 0 errors, 1 document with a plugin's votes dropped, ")
+    record = json.loads(going_on.stdout)
+    assert record["blocks"] and record["warnings"] == [warning]
     stopped = cli("classify", "-", "-f", "jsonl", "--strict", stdin=TEXT)
     assert stopped.exit_code == 2 and stopped.stdout == ""
     assert "plugin 'broken' failed" in stopped.stderr
@@ -264,7 +268,7 @@ def test_classify_with_strict_stops_before_classifying_when_a_plugin_is_left_out
 def test_classify_time_budget_option(monkeypatch):
     fake_entry_points(monkeypatch, ("sleeper", "tests.fake_plugins:sleeper"))
     result = cli("classify", "-", "-f", "jsonl", "--time-budget", "0.2", stdin=TEXT)
-    assert result.exit_code == 0
+    assert result.exit_code == 1 and "pageparts: -: warning: plugin 'sleeper' was stopped" in result.stderr
     assert "plugin 'sleeper' was stopped after 0.2 s" in json.loads(result.stdout)["warnings"][0]
     assert cli("classify", "-", "--time-budget", "-1", stdin=TEXT).exit_code == 2
 
@@ -283,3 +287,23 @@ def test_the_plugins_command_shows_origin_status_and_problems(monkeypatch, tmp_p
     navigation = next(line for line in table if line.startswith("navigation "))
     assert navigation.split()[:2] == ["navigation", "disabled"]
     assert table[-1].startswith("ghost: could not be imported from tests.no_such_module")
+
+
+def test_dropped_votes_are_told_per_document_counted_and_exit_1_with_jobs_and_report(monkeypatch, tmp_path):
+    fake_entry_points(monkeypatch, ("broken", "tests.fake_plugins:raising"))
+    pages = []
+    for name in ("a.txt", "b.txt", "c.txt"):
+        pages.append(tmp_path / name)
+        pages[-1].write_text(TEXT)
+    result = cli("classify", *map(str, pages), "-f", "jsonl", "--jobs", "2")
+    assert result.exit_code == 1
+    *told, summary = result.stderr.splitlines()
+    assert told == [
+        f"pageparts: {page}: warning: plugin 'broken' failed: RuntimeError: boom; its votes were dropped"
+        for page in pages
+    ]
+    assert summary.startswith("pageparts: 3 documents, 0 errors, 3 documents with a plugin's votes dropped, ")
+    report = cli("report", str(pages[0]), "--out", str(tmp_path / "report"))
+    assert report.exit_code == 1 and report.stderr.startswith(
+        f"pageparts: {pages[0]}: warning: plugin 'broken'"
+    )

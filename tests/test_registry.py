@@ -1,12 +1,18 @@
 """Plugin loading: entry points, only/disabled, the environment switch, broken plugins."""
 
 import json
+import subprocess
+import sys
+from importlib.metadata import entry_points
 
 import pytest
+from pageparts.cli import app
 from pageparts.hookspecs import hookimpl
 from pageparts.registry import LOAD_PLUGINS_ENV, make_registry
+from typer.testing import CliRunner
 
-from .conftest import KeywordPlugin, registry_with
+from . import conftest
+from .conftest import KeywordPlugin, built_in_env, registry_with
 
 BUILT_IN = {
     "text-splitter",
@@ -27,6 +33,28 @@ def test_built_in_plugins_come_from_the_entry_point_group():
     assert registry.sources["body"].module == "pageparts.plugins.body"
     assert registry.sources["body"].path.endswith("body.py")
     assert {info.name for info in registry.plugin_infos()} >= {"body", "navigation", "related-links"}
+
+
+@pytest.fixture
+def intruder(tmp_path, monkeypatch):
+    """A third-party plugin package installed beside pageparts (a distribution on sys.path)."""
+    info = tmp_path / "pageparts_intruder-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: pageparts-intruder\nVersion: 1.0\n")
+    (info / "entry_points.txt").write_text("[pageparts]\nintruder = tests.fake_plugins:raising\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path))
+    assert "intruder" in {ep.name for ep in entry_points(group="pageparts")}
+    return "intruder"
+
+
+def test_the_tests_do_not_see_other_installed_plugins(intruder):
+    assert set(make_registry().sources) == set(conftest.BUILT_IN) == BUILT_IN
+    listed = CliRunner().invoke(app, ["plugins", "--format", "json"])
+    assert {row["name"] for row in json.loads(listed.stdout)["plugins"]} == BUILT_IN
+    code = "from pageparts.registry import make_registry; print(' '.join(sorted(make_registry().sources)))"
+    run = subprocess.run([sys.executable, "-c", code], env=built_in_env(), capture_output=True, text=True)
+    assert set(run.stdout.split()) == BUILT_IN
 
 
 def test_no_entry_points_means_no_plugins():

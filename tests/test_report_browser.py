@@ -311,3 +311,55 @@ def test_screenshots_fit_the_width(page, story, width, tmp_path_factory):
     page.goto(story["url"].rsplit("/", 1)[0] + "/index.html")
     page.screenshot(path=shots / f"index-{width}.png", full_page=True)
     print(f"\nscreenshots in {shots}")
+
+
+def test_runs_of_one_label_are_folded_so_the_parts_show_at_a_glance(page, tmp_path):
+    menu = ["Home", "World", "Politics", "Business", "Science", "Health", "Sport", "Culture", "Travel"]
+    menu += ["Weather", "Podcasts", "Newsletters"]
+    texts = [(t, "navigation") for t in menu] + [("Council approves the flood barrier", "headline")]
+    texts += [(f"Paragraph {n} of the story about the barrier and the river.", "body") for n in range(3)]
+    texts += [(f"Related story {n}", "related-links") for n in range(5)]
+    blocks = [Block(i, text, label=label, confidence=0.9) for i, (text, label) in enumerate(texts)]
+    gold = [LabelledBlock(b.text, "body" if b.index == 5 else b.label) for b in blocks]  # one disagrees
+    path = tmp_path / "menu.html"
+    path.write_text(render_document(Document("menu.txt", "text", blocks), gold=gold), encoding="utf-8")
+    open_report(page, path.as_uri())
+
+    folds = page.locator("#blocks > .fold")
+    assert folds.count() == 2  # the menu and the related links; three body blocks stay as they are
+    menu_row, related_row = folds.nth(0), folds.nth(1)
+    assert menu_row.locator(".chip").inner_text() == "navigation"
+    assert menu_row.locator(".cnt").inner_text() == "12 blocks"
+    assert menu_row.locator(".t").inner_text().startswith("Home · World · Politics · Business")
+    assert related_row.locator(".cnt").inner_text() == "5 blocks"
+    assert chips(page) == [label for _, label in texts]  # every block is still there, in order
+    shown = page.locator("#blocks > .b:visible .chip").all_inner_texts()
+    assert shown == ["headline", "body", "body", "body"]
+    top, bottom = menu_row.bounding_box(), related_row.bounding_box()
+    assert bottom["y"] + bottom["height"] - top["y"] < 450  # the page's parts within half a screen
+    assert page.inner_text("#shown") == "21 of 21 blocks shown"
+
+    page.keyboard.press("ArrowDown")  # the first block on screen: the headline, past the folded menu
+    assert page.locator("#blocks > .b.sel").get_attribute("data-i") == "12"
+    navigation = page.locator("#legend label", has_text="navigation").locator("input")
+    navigation.uncheck()  # the filter hides a run's row with its blocks
+    assert not menu_row.is_visible() and related_row.is_visible()
+    navigation.check()
+
+    menu_row.click()
+    assert menu_row.get_attribute("aria-expanded") == "true"
+    assert page.locator("#blocks > .b:visible").count() == 4 + 12
+    page.locator("#blocks > .b").nth(3).click()
+    page.keyboard.press("4")  # a correction inside the opened run
+    assert chips(page)[3] == "body"
+    menu_row.click()
+    assert menu_row.get_attribute("aria-expanded") == "false"
+    assert page.locator("#blocks > .b:visible").count() == 4
+    page.keyboard.press("Control+z")  # undoing the correction opens its run again, to show the block
+    assert chips(page)[3] == "navigation"
+    assert menu_row.get_attribute("aria-expanded") == "true"
+    assert page.locator("#blocks > .b.sel").get_attribute("data-i") == "3"
+    menu_row.click()
+    page.check("#only-wrong")  # the blocks that disagree, out of their folded run
+    assert page.locator("#blocks > .b:visible .t").all_text_contents() == ["Health"]
+    assert not menu_row.is_visible()

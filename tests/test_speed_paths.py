@@ -149,15 +149,15 @@ def test_progress_line_shows_documents_rate_and_errors():
     stream = io.StringIO()
     progress = Progress(stream, interval=3600)
     progress.update()
-    assert stream.getvalue().startswith("\r\x1b[K1 documents, ") and stream.getvalue().endswith(", 0 errors")
+    assert stream.getvalue().startswith("\r\x1b[K1 document, ") and stream.getvalue().endswith(", 0 errors")
     progress.update(error=True)  # within the interval: not redrawn
-    assert stream.getvalue().count("documents") == 1
+    assert stream.getvalue().count(" document") == 1
     progress.hide()
     assert stream.getvalue().endswith("\r\x1b[K")
     progress.update()  # hidden: redrawn at once
     assert stream.getvalue().endswith("3 documents, " + stream.getvalue().rsplit(", ", 2)[1] + ", 1 error")
     progress.add(5, errors=2)  # a finished Dask partition
-    assert stream.getvalue().count("documents") == 2  # within the interval again
+    assert stream.getvalue().count(" document") == 2  # within the interval again
     progress.draw()
     assert stream.getvalue().endswith("8 documents, " + stream.getvalue().rsplit(", ", 2)[1] + ", 3 errors")
     progress.close()  # the run's summary line follows

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import warnings
 
 import joblib
 import pytest
@@ -18,6 +19,8 @@ from pageparts.registry import LOAD_PLUGINS_ENV
 from pageparts.trainable import Trainable
 from pageparts.training.fitting import targets
 from pageparts.training.run import prepare, train
+from pageparts.training.train import EPOCHS
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 from typer.testing import CliRunner
 
@@ -191,3 +194,21 @@ def test_only_sure_documents_fit_the_combiner(tmp_path):
     assert not any(e.sure for e in examples)
     trained = train(examples, targets(registry), held_out_percent=0)
     assert "shouting-text.joblib" in trained.models and trained.combiner == {}
+
+
+def test_stage_a_stops_at_its_epochs_quietly_and_other_convergence_warnings_still_show(data):
+    documents, _ = load_labelled([data])
+    examples = prepare(documents, registry_with(shouting=Shouting()))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model = train(examples, targets(registry_with(shouting=Shouting())), held_out_percent=0)
+    assert model.models["shouting-text.joblib"]["stage_a"].n_iter_ == EPOCHS  # it did stop there
+    assert not [w for w in caught if issubclass(w.category, ConvergenceWarning)]
+
+    class Hasty(Shouting):  # a third-party estimator that does not converge: that is worth a warning
+        @hookimpl
+        def pageparts_trainable(self) -> Trainable:
+            return Trainable("navigation", kinds=("text",), estimator=lambda: LogisticRegression(max_iter=1))
+
+    with pytest.warns(ConvergenceWarning, match="lbfgs failed to converge"):
+        train(examples, targets(registry_with(shouting=Hasty())), held_out_percent=0)

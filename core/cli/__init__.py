@@ -11,10 +11,28 @@ from typing import Annotated
 import typer
 
 app = typer.Typer(
-    help="Label the parts of web pages: navigation, fundraising, headline, body, related links.",
     no_args_is_help=True,
     add_completion=False,
+    rich_markup_mode=None,  # help text is shown as written: "[weights]" is not markup
 )
+
+
+def _print_version(wanted: bool | None) -> None:
+    if wanted:
+        from importlib.metadata import version
+
+        typer.echo(f"pageparts {version('pageparts')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool | None,
+        typer.Option("--version", callback=_print_version, is_eager=True, help="Print the version and exit."),
+    ] = None,
+) -> None:
+    """Label the parts of web pages: navigation, fundraising, headline, body, related links."""
 
 
 class InputFormat(StrEnum):

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from ..wording import counted
 from . import InputFormat, OnError, _fail, app
 
 
@@ -38,7 +39,9 @@ def annotate(
     from ..labelled import known_labels
     from ..runner import Options, Runner
     from ._models import use_model_dir
+    from ._output import check_output_file
 
+    check_output_file(out, [*(paths or ()), *([str(read)] if read else [])])
     runner = Runner(Options(input_format=input_format.value))
     use_model_dir(models, runner)
     labels = known_labels(info.labels for info in runner.registry.plugin_infos())
@@ -55,34 +58,35 @@ def annotate(
 def _write(paths: list[str], out: Path, labels, runner) -> None:
     from ..annotation import write_annotation
     from ..reading import iter_sources
+    from ._output import writing
+    from ._tally import Tally
 
-    failed = []
+    tally = Tally()
 
     def documents():
         for result in runner.run(iter_sources(paths)):
-            if result.error is not None:
-                failed.append(result.source)
-                typer.echo(f"pageparts: {result.source}: {result.error}", err=True)
-            else:
+            tally.add(result)
+            if result.document is not None:
                 yield result.document
 
     if str(out) == "-":
         count = write_annotation(documents(), sys.stdout, labels)
     else:
-        with out.open("w", encoding="utf-8") as handle:
+        with writing(out), out.open("w", encoding="utf-8") as handle:
             count = write_annotation(documents(), handle, labels)
         typer.echo(
-            f"wrote {count} documents to {out}: correct the labels, then run\n"
+            f"wrote {counted(count, 'document')} to {out}: correct the labels, then run\n"
             f"  pageparts annotate --read {out} --out labelled.jsonl",
             err=True,
         )
-    if failed:
-        raise typer.Exit(1)
+    if tally.status:
+        raise typer.Exit(tally.status)
 
 
 def _read_back(path: Path, out: Path, labels, runner, stop: bool) -> None:
     from ..annotation import read_annotation
     from ..labelled import LabelledError, dumps, write_labelled
+    from ._output import writing
 
     if not path.is_file():
         raise _fail(f"no such file: {path}")
@@ -108,5 +112,6 @@ def _read_back(path: Path, out: Path, labels, runner, stop: bool) -> None:
         for document in documents:
             typer.echo(dumps(document))
     else:
-        write_labelled(documents, out)
-        typer.echo(f"wrote {len(documents)} labelled documents to {out}", err=True)
+        with writing(out):
+            write_labelled(documents, out)
+        typer.echo(f"wrote {counted(len(documents), 'labelled document')} to {out}", err=True)

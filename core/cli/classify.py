@@ -10,10 +10,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from . import Combiner, CombinerOption, DisableOption, InputFormat, OutputFormat, _fail, app
+from ..wording import counted
+from . import CombinerOption, DisableOption, InputFormat, OutputFormat, _fail, app
 
 if TYPE_CHECKING:
-    from ..runner import Options
+    from ..runner import Options, Runner
 
 
 class InputKind(StrEnum):
@@ -120,41 +121,29 @@ def classify(
     ] = 1000,
 ) -> None:
     """Split documents into blocks and label every block."""
-    from dataclasses import replace
-    from functools import partial
-    from itertools import chain, islice
-
-    from ..config import load_combine_options, load_plugin_settings, parse_time_budget, parse_weights
-    from ..output import render
-    from ..reading import InputError, ReadStats, iter_inputs
-    from ..resume import done_sources, skip_done
-    from ..runner import Options, Runner
     from ._models import use_model_dir
+    from ._output import check_output_directory, check_output_file
+    from ._settings import check_labels, checked_runner, read_options
 
-    try:
-        combine = load_combine_options(config)
-        if weights:
-            combine = replace(combine, weights={**combine.weights, **parse_weights(weights)})
-        if threshold is not None:
-            combine = replace(combine, threshold=threshold)
-        if context is not None:
-            combine = replace(combine, context=context)
-        if combiner is not None:
-            combine = replace(combine, learned=combiner is Combiner.learned)
-        settings = load_plugin_settings(config)
-        budget = settings.time_budget if time_budget is None else parse_time_budget(time_budget)
-    except ValueError as error:
-        raise _fail(str(error)) from None
-    if not 0 <= combine.context <= 1:
-        raise _fail("--context must be between 0 and 1")
+    if output is not None and (output_format is OutputFormat.html or engine is Engine.dask):
+        check_output_directory(output)
+    else:
+        check_output_file(output, paths)
+    options, named = read_options(
+        input_format.value,
+        config,
+        weights=weights,
+        threshold=threshold,
+        context=context,
+        combiner=combiner,
+        disable=disable,
+        time_budget=time_budget,
+    )
     wanted = tuple(label.strip() for label in labels.split(",") if label.strip()) if labels else None
     check_scale_options(engine, output, output_format, resume, scheduler)
-
-    disabled = settings.disabled + tuple(disable or ())
-    options = Options(input_format=input_format.value, combine=combine, disabled=disabled, time_budget=budget)
-    runner = Runner(options)
-    for name in runner.registry.unknown_disabled:
-        typer.echo(f"pageparts: no plugin named {name!r} to disable", err=True)
+    runner = checked_runner(options, named)
+    if wanted:
+        check_labels(wanted, runner.registry)
     use_model_dir(models, runner)
     for name, error in runner.registry.load_errors.items():
         typer.echo(f"pageparts: plugin {name!r} left out: {error}", err=True)
@@ -175,13 +164,42 @@ def classify(
             paths, str(output), runner.options, input_kind, scheduler, partition_size, resume, show_options
         )
         return
+    run_locally(runner, paths, output, output_format, wanted, explain, input_kind, resume, jobs, strict)
+
+
+def run_locally(
+    runner: Runner,
+    paths: list[str],
+    output: Path | None,
+    output_format: OutputFormat | None,
+    labels: tuple[str, ...] | None,
+    explain: bool,
+    input_kind: InputKind,
+    resume: bool,
+    jobs: int | None,
+    strict: bool,
+) -> None:
+    """Classify on this machine (``jobs`` worker processes), writing each result as it comes;
+    problems go to stderr, then the summary line, and the exit status says how it went."""
+    from contextlib import closing
+    from functools import partial
+    from itertools import chain, islice
+
+    from ..output import render
+    from ..reading import InputError, ReadStats, iter_inputs
+    from ..resume import done_sources, skip_done
+    from ._output import writing
+    from ._signals import Interrupted, interruptible, stopped
+    from ._tally import Tally
+
     started = time.monotonic()
     try:
-        done = done_sources(output) if resume and output else None
+        with writing(output):
+            done = done_sources(output) if resume and output else None
+            out = output.open("a" if resume else "w", encoding="utf-8") if output else sys.stdout
     except InputError as error:
         raise _fail(str(error)) from None
     already = done.total() if done else 0
-    out = output.open("a" if resume else "w", encoding="utf-8") if output else sys.stdout
     chosen = output_format or (OutputFormat.table if out.isatty() else OutputFormat.jsonl)
     stats = ReadStats()
     sources = iter_inputs(paths, input_kind.value, runner.options.max_bytes, stats)
@@ -191,40 +209,45 @@ def classify(
     jobs = jobs or available_cores()
     if len(first) < 2:  # one document: worker processes would only cost time
         jobs = 1
-    show = partial(render, format_name=chosen.value, labels=wanted, explain=explain)
+    show = partial(render, format_name=chosen.value, labels=labels, explain=explain)
     progress = Progress(sys.stderr) if sys.stderr.isatty() else None
     to_terminal = progress is not None and out.isatty()
-    count = failed = 0
+    tally = Tally(progress)
     try:
-        for result in runner.run(chain(first, sources), jobs=jobs, render=show):
-            count += 1
-            if strict and runner.failed_plugins:
-                break
-            if result.error is not None:
-                failed += 1
-                if progress:
+        with interruptible(), closing(runner.run(chain(first, sources), jobs=jobs, render=show)) as results:
+            for result in results:
+                if strict and runner.failed_plugins:
+                    break
+                tally.add(result)
+                if to_terminal:
                     progress.hide()
-                typer.echo(f"pageparts: {result.source}: {result.error}", err=True)
-            if to_terminal:
-                progress.hide()
-            out.write(result.output)
-            out.flush()
-            if progress:
-                progress.update(result.error is not None)
+                with writing(output):
+                    out.write(result.output)
+                    out.flush()
+                if progress:
+                    progress.update(result.error is not None)
+    except Interrupted as stop:
+        if progress:
+            progress.hide()
+        resumable = output is not None and chosen is OutputFormat.jsonl
+        typer.echo(stopped(stop, tally.documents, resumable), err=True)
+        raise typer.Exit(stop.status) from None
     finally:
         if progress:
             progress.close()
         if output:
-            out.close()
-    for message in runner.failed_plugins.values():
-        typer.echo(f"pageparts: {message}", err=True)
+            with writing(output):
+                out.close()
     if strict and runner.failed_plugins:
+        for message in runner.failed_plugins.values():
+            typer.echo(f"pageparts: {message}", err=True)
         raise typer.Exit(2)
-    if failed or sys.stderr.isatty():
+    if tally.status or sys.stderr.isatty():
         seconds = time.monotonic() - started
-        typer.echo(f"pageparts: {summary_line(count, failed, stats.skipped, seconds, already)}", err=True)
-    if failed:
-        raise typer.Exit(1)
+        line = summary_line(tally.documents, tally.errors, stats.skipped, seconds, already, tally.dropped)
+        typer.echo(f"pageparts: {line}", err=True)
+    if tally.status:
+        raise typer.Exit(tally.status)
 
 
 def check_scale_options(
@@ -247,14 +270,15 @@ def check_scale_options(
         raise _fail("--resume needs --output FILE and JSON Lines output (--format jsonl)")
 
 
-def summary_line(documents: int, errors: int, skipped: int, seconds: float, already: int = 0) -> str:
+def summary_line(
+    documents: int, errors: int, skipped: int, seconds: float, already: int = 0, dropped: int = 0
+) -> str:
     """One line on a finished run, such as "1,000 documents, 3 errors, 12.3 s"."""
-    parts = [
-        f"{documents:,} document{'s' if documents != 1 else ''}",
-        f"{errors:,} error{'s' if errors != 1 else ''}",
-    ]
+    parts = [counted(documents, "document"), counted(errors, "error")]
+    if dropped:
+        parts.append(f"{counted(dropped, 'document')} with a plugin's votes dropped")
     if skipped:
-        parts.append(f"{skipped:,} WARC record{'s' if skipped != 1 else ''} skipped (not HTML or text)")
+        parts.append(f"{counted(skipped, 'WARC record')} skipped (not HTML or text)")
     if already:
         parts.append(f"{already:,} already in the output")
     return ", ".join([*parts, f"{seconds:.1f} s"])
@@ -275,10 +299,15 @@ def run_on_dask(
         from ..dask_engine import Summary, run_partitions
     except ImportError:
         raise _fail("--engine dask needs Dask: pip install 'pageparts[dask]'") from None
+    from contextlib import closing
+
+    from ._signals import Interrupted, interruptible, stopped
+    from ._tally import Tally
+
     started = time.monotonic()
     summary = Summary()
     progress = Progress(sys.stderr) if sys.stderr.isatty() else None
-    plugin_failures: dict[str, str] = {}
+    tally = Tally(progress)
     parts = run_partitions(
         paths,
         output_dir,
@@ -291,32 +320,35 @@ def run_on_dask(
         **show_options,
     )
     try:
-        for part in parts:
-            if progress and (part.errors or part.failure):
-                progress.hide()
-            for source, message in part.errors:
-                typer.echo(f"pageparts: {source}: {message}", err=True)
-            if part.failure is not None:
-                typer.echo(f"pageparts: partition {part.partition.index} failed: {part.failure}", err=True)
-            for name, message in part.failed_plugins.items():
-                plugin_failures.setdefault(name, message)
-            if progress:
-                progress.add(part.documents, len(part.errors))
+        with interruptible(), closing(parts):
+            for part in parts:
+                for source, message in part.errors:
+                    tally.tell(source, message)
+                for source, message in part.warnings:
+                    tally.tell(source, f"warning: {message}")
+                if part.failure is not None:
+                    tally.tell(f"partition {part.partition.index}", f"failed: {part.failure}")
+                if progress:
+                    progress.add(part.documents, len(part.errors))
+    except Interrupted as stop:
+        if progress:
+            progress.hide()
+        typer.echo(stopped(stop, summary.documents, True), err=True)
+        raise typer.Exit(stop.status) from None
     finally:
         if progress:
             progress.close()
-    for message in plugin_failures.values():
-        typer.echo(f"pageparts: {message}", err=True)
     failed = summary.errors + summary.failed_partitions
-    if failed or sys.stderr.isatty():
+    if failed or summary.dropped or sys.stderr.isatty():
         seconds = time.monotonic() - started
-        line = summary_line(summary.documents, failed, summary.skipped, seconds)
+        line = summary_line(summary.documents, failed, summary.skipped, seconds, dropped=summary.dropped)
         if summary.already_done:
-            line += f", {summary.already_done:,} partitions already done"
+            line += f", {counted(summary.already_done, 'partition')} already done"
         typer.echo(
-            f"pageparts: {line}, {summary.partitions:,} partitions run, output in {output_dir}", err=True
+            f"pageparts: {line}, {counted(summary.partitions, 'partition')} run, output in {output_dir}",
+            err=True,
         )
-    if failed:
+    if failed or summary.dropped:
         raise typer.Exit(1)
 
 
@@ -358,8 +390,8 @@ class Progress:
     def draw(self, now: float | None = None) -> None:
         now = self.clock() if now is None else now
         rate = self.done / max(now - self.started, 1e-6)
-        errors = f"{self.errors} error{'s' if self.errors != 1 else ''}"
-        self.stream.write(f"\r\x1b[K{self.done} documents, {rate:.1f}/s, {errors}")
+        documents, errors = counted(self.done, "document"), counted(self.errors, "error")
+        self.stream.write(f"\r\x1b[K{documents}, {rate:.1f}/s, {errors}")
         self.stream.flush()
         self.drawn_at, self.shown = now, True
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from ..wording import counted
 from . import Combiner, ListFormat, OnError, _fail, app
 
 if TYPE_CHECKING:
@@ -108,13 +109,15 @@ class Labelled:
 
         inputs = " and ".join(self.inputs)
         lines = [
-            f"{self.documents} documents ({self.skipped} lines skipped), {inputs} input, per-word scores:",
+            f"{counted(self.documents, 'document')} ({counted(self.skipped, 'line')} skipped), "
+            f"{inputs} input, per-word scores:",
             format_table(self.scores),
             "\nwords by gold label (rows) and predicted label (columns):",
             format_confusion(self.scores),
         ]
         for name, scores in sorted(self.by_type.items()):
-            lines += [f"\npage type {name} ({self.type_counts[name]} documents):", format_table(scores)]
+            documents = counted(self.type_counts[name], "document")
+            lines += [f"\npage type {name} ({documents}):", format_table(scores)]
         return "\n".join(lines)
 
 

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from ..wording import counted
 from . import OnError, _fail, app
 
 
@@ -52,7 +53,9 @@ def label_from_truth(
     from ..training.progress import Progress
     from ..training.truth import label_page
     from ..training.wcxb import load_wcxb
+    from ._output import check_output_file, writing
 
+    check_output_file(out)
     progress = Progress(sys.stderr)
     runner = Runner(Options(input_format="html"))
     with switched_off():  # the rules label the pages; no model is needed
@@ -93,11 +96,12 @@ def label_from_truth(
             yield result
 
     try:
-        n = write_labelled(written(), out)
+        with writing(out):
+            n = write_labelled(written(), out)
     finally:
         progress.clear()
     used = sum(page.file_id in hand for page in pages)
-    typer.echo(f"wrote {n} labelled pages to {out} ({used} with hand labels, {failed} failed)")
+    typer.echo(f"wrote {counted(n, 'labelled page')} to {out} ({used} with hand labels, {failed} failed)")
     typer.echo("blocks per label: " + ", ".join(f"{k} {v}" for k, v in counts.most_common()))
     if failed:
         raise typer.Exit(1)

@@ -144,7 +144,7 @@ def new_plugin(
         typer.Option(help="The label it votes for: a built-in label or a new one (default: NAME)."),
     ] = None,
     directory: Annotated[
-        Path, typer.Option("--directory", "-d", help="Where to create the package folder.", file_okay=False)
+        Path, typer.Option("--directory", "-d", help="Where to create the package folder.")
     ] = Path("."),
 ) -> None:
     """Write a plugin package, pageparts-NAME/, that installs with pip install -e and has tests."""
@@ -152,6 +152,7 @@ def new_plugin(
 
     from ..contract import name_problem
     from ..registry import ENTRY_POINT_GROUP
+    from ._output import check_output_directory, writing
 
     label = label or name
     problem = name_problem(name, "plugin name") or name_problem(label)
@@ -165,7 +166,10 @@ def new_plugin(
     target = directory / f"pageparts-{name}"
     if target.exists():
         raise _fail(f"{target} already exists; not overwriting it")
-    for path in write_package(target, name, label):
+    check_output_directory(directory)
+    with writing(target):
+        written = write_package(target, name, label)
+    for path in written:
         typer.echo(f"wrote {path}")
     typer.echo(f"next: pip install -e {target} && pageparts plugins")
 

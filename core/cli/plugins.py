@@ -29,14 +29,14 @@ def plugins(
     """List every plugin found: status (enabled, disabled, left out and why), version, labels, origin."""
     from ..config import load_plugin_settings
     from ..registry import ENABLED, make_registry
+    from ._settings import check_plugin_names
 
     try:
-        disabled = load_plugin_settings(config).disabled + tuple(disable or ())
+        from_config = load_plugin_settings(config).disabled
     except ValueError as error:
         raise _fail(str(error)) from None
-    registry = make_registry(disabled=disabled)
-    for name in registry.unknown_disabled:
-        typer.echo(f"pageparts: no plugin named {name!r} to disable", err=True)
+    registry = make_registry(disabled=from_config + tuple(disable or ()))
+    check_plugin_names(registry, {f"disable in {config}": from_config, "--disable": tuple(disable or ())})
     entries = registry.entries()
     if output_format is ListFormat.json:
         rows = [

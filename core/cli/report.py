@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from . import Combiner, CombinerOption, DisableOption, InputFormat, _fail, app
+from ..wording import counted
+from . import CombinerOption, DisableOption, InputFormat, _fail, app
+
+if TYPE_CHECKING:
+    from ..report import Page
+    from ._tally import Tally
 
 
 @app.command()
@@ -17,7 +23,7 @@ def report(
     ],
     out: Annotated[
         Path,
-        typer.Option("--out", "-o", help="Directory for the report pages and index.html.", file_okay=False),
+        typer.Option("--out", "-o", help="Directory for the report pages and index.html."),
     ],
     gold: Annotated[
         Path | None,
@@ -30,24 +36,22 @@ def report(
     ] = InputFormat.auto,
     config: Annotated[
         Path | None,
-        typer.Option(help="TOML file with threshold, context and [weights].", exists=True, dir_okay=False),
+        typer.Option(
+            help="TOML file with threshold, context, [weights], disable and time_budget.",
+            exists=True,
+            dir_okay=False,
+        ),
     ] = None,
     combiner: CombinerOption = None,
     disable: DisableOption = None,
 ) -> None:
     """Write an HTML page per document (blocks coloured by label, votes, corrections) and an index."""
-    from dataclasses import replace
+    from ._output import check_output_directory
+    from ._settings import checked_runner, read_options
 
-    from ..config import load_combine_options
-    from ..runner import Options, Runner
-
-    try:
-        combine = load_combine_options(config)
-    except ValueError as error:
-        raise _fail(str(error)) from None
-    if combiner is not None:
-        combine = replace(combine, learned=combiner is Combiner.learned)
-    runner = Runner(Options(input_format=input_format.value, combine=combine, disabled=tuple(disable or ())))
+    check_output_directory(out)
+    options, named = read_options(input_format.value, config, combiner=combiner, disable=disable)
+    runner = checked_runner(options, named)
     for name, error in runner.registry.load_errors.items():
         typer.echo(f"pageparts: plugin {name!r} could not be loaded: {error}", err=True)
     write_html_report(runner, paths, out, gold)
@@ -55,10 +59,13 @@ def report(
 
 def write_html_report(runner, paths: list[str], out: Path, gold: Path | None = None) -> None:
     """Classify ``paths`` with ``runner`` and write the report into ``out``; errors go to stderr,
-    and the exit status is 1 when a document failed (2 for an unusable gold file)."""
+    and the exit status is 1 when a document failed or lost a plugin's votes (2 for an unusable gold
+    file)."""
     from ..labelled import LabelledError, read_labelled
     from ..reading import iter_sources
     from ..report import match_gold, read_pages, write_report
+    from ._output import writing
+    from ._tally import Tally
 
     sources = list(iter_sources(paths))
     matched = None
@@ -71,14 +78,17 @@ def write_html_report(runner, paths: list[str], out: Path, gold: Path | None = N
         matched, unmatched = match_gold(documents, sources)
         for name in unmatched:
             typer.echo(f"pageparts: gold document {name!r} matches no input", err=True)
-    if out.exists() and not out.is_dir():
-        raise _fail(f"not a directory: {out}")
-    rows = write_report(read_pages(runner, sources), out, matched)
-    failed = [row for row in rows if row.error is not None]
-    for row in failed:
-        typer.echo(f"pageparts: {row.source}: {row.error}", err=True)
-    for message in runner.failed_plugins.values():
-        typer.echo(f"pageparts: {message}", err=True)
-    typer.echo(f"pageparts: wrote {len(rows) - len(failed)} report pages and {out / 'index.html'}", err=True)
-    if failed:
-        raise typer.Exit(1)
+    tally = Tally()
+    with writing(out):
+        write_report(_told(read_pages(runner, sources), tally), out, matched)
+    pages = counted(tally.documents - tally.errors, "report page")
+    typer.echo(f"pageparts: wrote {pages} and {out / 'index.html'}", err=True)
+    if tally.status:
+        raise typer.Exit(tally.status)
+
+
+def _told(pages: Iterator[Page], tally: Tally) -> Iterator[Page]:
+    """``pages``, each one counted and its problems told as it is classified."""
+    for result, html in pages:
+        tally.add(result)
+        yield result, html

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from ..wording import counted
 from . import OnError, _fail, app
 
 
@@ -42,9 +43,6 @@ def train(
     trained/ directory); use it with `pageparts classify --models OUT`. See docs/training.md.
     """
     import time
-    import warnings
-
-    from sklearn.exceptions import ConvergenceWarning
 
     from ..labelled import LabelledError, known_labels
     from ..models import switched_off
@@ -53,9 +51,14 @@ def train(
     from ..training.progress import Progress
     from ..training.run import cross_validate, prepare, split_held_out, write
     from ..training.run import train as fit_models
+    from ._output import check_output_directory, writing
 
     if out is None and not cv:
         raise _fail("say where to write the models with --out DIR (or use --cv K)")
+    if cv == 1:
+        raise _fail("--cv needs 2 folds or more (or 0, to train)")
+    if out is not None:
+        check_output_directory(out)
     started = time.monotonic()
     registry = make_registry()
     progress = Progress(sys.stderr)
@@ -64,18 +67,16 @@ def train(
         with switched_off():  # the models in use play no part in training new ones
             labels = known_labels(info.labels for info in registry.plugin_infos())
         documents = _read(paths, labels, on_error is OnError.stop, progress)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ConvergenceWarning)  # SGD's fixed epochs, on purpose
-            examples = prepare(documents, registry, jobs, progress)
-            if not examples:
-                raise TrainingError("no labelled documents to train on")
-            if cv:
-                training, _ = split_held_out(examples, held_out)
-                folds = cross_validate(training, wanted, cv, seed, progress, jobs)
-                progress.clear()
-                typer.echo(_cv_table(folds))
-                return
-            trained = fit_models(examples, wanted, held_out, seed, progress=progress, jobs=jobs)
+        examples = prepare(documents, registry, jobs, progress)
+        if not examples:
+            raise TrainingError("no labelled documents to train on")
+        if cv:
+            training, _ = split_held_out(examples, held_out)
+            folds = cross_validate(training, wanted, cv, seed, progress, jobs)
+            progress.clear()
+            typer.echo(_cv_table(folds))
+            return
+        trained = fit_models(examples, wanted, held_out, seed, progress=progress, jobs=jobs)
     except (LabelledError, TrainingError) as error:
         progress.clear()
         raise _fail(str(error)) from None
@@ -93,7 +94,8 @@ def train(
     }
     if credit:
         training_data["credit"] = credit
-    write(out, trained, training_data, "pageparts train " + " ".join(sys.argv[2:]), seed)
+    with writing(out):
+        write(out, trained, training_data, "pageparts train " + " ".join(sys.argv[2:]), seed)
     progress.clear()
     typer.echo(_summary(trained, out, time.monotonic() - started))
 
@@ -116,8 +118,9 @@ def _read(paths, labels, stop: bool, progress):
 
 def _summary(trained, out: Path, seconds: float) -> str:
     lines = [
-        f"trained on {trained.train_documents} documents from {trained.train_sites} sites; "
-        f"held out {trained.held_out_documents} documents from {trained.held_out_sites} sites",
+        f"trained on {counted(trained.train_documents, 'document')} from "
+        f"{counted(trained.train_sites, 'site')}; held out {counted(trained.held_out_documents, 'document')} "
+        f"from {counted(trained.held_out_sites, 'site')}",
         f"  {'model':<28} {'blocks':>8} {'positives':>9} {'held-out blocks':>15} {'positives':>9} "
         f"{'P':>6} {'R':>6} {'F1':>6} {'F1 sure':>7}",
     ]

@@ -12,6 +12,7 @@ from importlib.resources import files
 from string import Template
 
 from ..document import LABELS, Document
+from ..wording import counted
 from .data import document_data, label_words
 from .preview import preview
 
@@ -77,7 +78,7 @@ def render_page(data: dict, index: str | None = None) -> str:
         texts = [block["text"] for block in data["blocks"]]
         labels = [block["label"] for block in data["blocks"]]
         data["preview"] = preview(data["html"], labels, texts, colours, data["labels"])
-    facts = [f"{len(data['blocks'])} blocks", f"{data['input_format']} input"]
+    facts = [counted(len(data["blocks"]), "block"), f"{data['input_format']} input"]
     if data["title"]:
         facts.append(f"title: {data['title']}")
     return _template("report.html").substitute(
@@ -130,8 +131,7 @@ def render_index(rows: list[IndexRow]) -> str:
         colours="".join(
             ".l{}{{--c:{};--t:{}}}\n".format(n, *PALETTE[n % len(PALETTE)]) for n in range(len(labels))
         ),
-        summary=f"{len(rows)} document{'s' if len(rows) != 1 else ''}"
-        + (f", {failed} failed" if failed else ""),
+        summary=counted(len(rows), "document") + (f", {failed} failed" if failed else ""),
         head=head + ("<th>macro F1</th>" if gold else ""),
         rows="\n".join(_index_row(row, labels, gold) for row in rows),
     )

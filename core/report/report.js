@@ -1,10 +1,12 @@
-// The report page: blocks coloured by label, votes on click, a label filter, the extracted
-// text, and label corrections (keys, undo, saved in localStorage, exported as labelled blocks).
-// Page text only ever reaches the DOM through textContent.
+// The report page: blocks coloured by label, runs of one label folded, votes on click, a label
+// filter, the extracted text, and label corrections (keys, undo, saved in localStorage,
+// exported as labelled blocks). Page text only ever reaches the DOM through textContent.
 (function () {
   "use strict";
 
   var EXTRACT = ["headline", "body"];
+  var FOLD = 4;  // a run of this many blocks with one label, or more, is folded into one row
+  var FOLD_WORDS = 16;  // words of the run shown on its row
 
   var data = JSON.parse(document.getElementById("pageparts-data").textContent);
   var labels = data.labels.slice();
@@ -16,6 +18,8 @@
   var onlyDisagreeing = false;
   var selected = -1;
   var elements = [];
+  var folds = [];  // {start, end (exclusive), open, node}, in reading order
+  var foldOf = [];  // block -> its fold's number, or -1
   var list = document.getElementById("blocks");
   var detail = document.createElement("div");
   detail.id = "detail";
@@ -106,7 +110,10 @@
 
   function build() {
     var fragment = document.createDocumentFragment();
+    findFolds();
     for (var i = 0; i < blocks.length; i++) {
+      var f = foldOf[i];
+      if (f >= 0 && folds[f].start === i) fragment.appendChild(foldRow(folds[f], f));
       var node = el("div");
       node.dataset.i = i;
       node.appendChild(el("span", "chip"));
@@ -121,18 +128,74 @@
     list.appendChild(fragment);
   }
 
+  // -- runs of one label, folded into a row that opens on click ------------------------------
+
+  function findFolds() {
+    for (var start = 0, i = 1; i <= blocks.length; i++) {
+      if (i < blocks.length && current[i] === current[start]) continue;
+      if (i - start >= FOLD) folds.push({ start: start, end: i, open: false, node: null });
+      start = i;
+    }
+    foldOf = blocks.map(function () { return -1; });
+    folds.forEach(function (fold, f) {
+      for (var i = fold.start; i < fold.end; i++) foldOf[i] = f;
+    });
+  }
+
+  function foldRow(fold, f) {
+    var row = el("button", "fold l" + current[fold.start]);
+    row.type = "button";
+    row.dataset.f = f;
+    row.appendChild(el("span", "chip", labels[current[fold.start]]));
+    row.appendChild(el("span", "cnt", plural(fold.end - fold.start, "block")));
+    var words = [];
+    for (var i = fold.start; i < fold.end && words.length < FOLD_WORDS; i++) {
+      words.push.apply(words, blocks[i].text.split(/\s+/).filter(Boolean).slice(0, FOLD_WORDS - words.length));
+      if (i + 1 < fold.end && words.length < FOLD_WORDS) words.push("·");
+    }
+    row.appendChild(el("span", "t", words.join(" ") + " …"));
+    fold.node = row;
+    paintFold(fold);
+    return row;
+  }
+
+  function paintFold(fold) {
+    fold.node.setAttribute("aria-expanded", String(fold.open));
+    fold.node.title = (fold.open ? "Fold these " : "Show these ") + (fold.end - fold.start) + " blocks";
+  }
+
+  function toggleFold(f, open) {
+    var fold = folds[f];
+    fold.open = open === undefined ? !fold.open : open;
+    paintFold(fold);
+    applyFilter();
+  }
+
+  function folded(i) {
+    return foldOf[i] >= 0 && !folds[foldOf[i]].open && !onlyDisagreeing;
+  }
+
+  // Whether block i passes the filter (label, disagreement); it is on screen unless folded.
   function visible(i) {
     return !hidden[current[i]] && (!onlyDisagreeing || wrong(i));
+  }
+
+  function onScreen(i) {
+    return visible(i) && !folded(i);
   }
 
   function applyFilter() {
     var shown = 0;
     for (var i = 0; i < elements.length; i++) {
-      var show = visible(i);
-      elements[i].hidden = !show;
-      shown += show;
+      elements[i].hidden = !onScreen(i);
+      shown += visible(i);
     }
-    if (selected >= 0 && !visible(selected)) select(-1);
+    folds.forEach(function (fold) {
+      var any = false;
+      for (var i = fold.start; i < fold.end && !any; i++) any = visible(i);
+      fold.node.hidden = !any || onlyDisagreeing;
+    });
+    if (selected >= 0 && !onScreen(selected)) select(-1);
     document.getElementById("shown").textContent = shown + " of " + plural(blocks.length, "block") + " shown";
   }
 
@@ -187,6 +250,7 @@
   }
 
   function select(i) {
+    if (i >= 0 && folded(i)) toggleFold(foldOf[i], true);
     var before = selected;
     selected = i;
     if (before >= 0) paint(before);
@@ -204,7 +268,7 @@
   function move(step) {
     var i = selected < 0 ? (step > 0 ? -1 : elements.length) : selected;
     for (i += step; i >= 0 && i < elements.length; i += step) {
-      if (visible(i)) {
+      if (onScreen(i)) {
         select(i);
         detail.scrollIntoView({ block: "nearest" });
         elements[i].scrollIntoView({ block: "nearest" });
@@ -405,6 +469,11 @@
   }
 
   list.addEventListener("click", function (event) {
+    var fold = event.target.closest("button.fold");
+    if (fold) {
+      toggleFold(Number(fold.dataset.f));
+      return;
+    }
     var pick = event.target.closest("button.pick");
     if (pick) {
       relabel(selected, Number(pick.dataset.label));

@@ -12,6 +12,7 @@ from ..features import feature_names
 from ..models import model_file, predict
 from ..registry import Registry
 from ..trainable import Trainable
+from ..wording import counted
 from .data import Example
 from .train import SEED, fit
 
@@ -80,8 +81,8 @@ def fit_target(target: Target, examples: Sequence[Example], seed: int = SEED) ->
     negatives = sum(int((~y & (w > 0)).sum()) for y, w in zip(ys, weights, strict=True))
     if not positives or not negatives:
         raise TrainingError(
-            f"{target.file}: not trained, the data has {positives} {target.label} blocks and "
-            f"{negatives} others; a model needs both (a single-class data set)"
+            f"{target.file}: not trained, the data has {counted(positives, target.label + ' block')} and "
+            f"{counted(negatives, 'other')}; a model needs both (a single-class data set)"
         )
     n_own = sum("@" not in name for name in feature_names(target.kind))
     return fit(

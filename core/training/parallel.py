@@ -26,17 +26,23 @@ def ordered_map(function: Callable[[Any], Any], items: Iterable[Any], jobs: int 
     if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         yield from map(function, items)
         return
-    from concurrent.futures import ProcessPoolExecutor
+    from ..workers import Workers
 
     _task = function
     pending: deque = deque()
+    workers = Workers(jobs, multiprocessing.get_context("fork"))
+    finished = False
     try:
-        with ProcessPoolExecutor(jobs, multiprocessing.get_context("fork")) as executor:
-            for item in items:
-                pending.append(executor.submit(_call, item))
-                while len(pending) >= 2 * jobs:
-                    yield pending.popleft().result()
-            while pending:
+        for item in items:
+            pending.append(workers.submit(_call, item))
+            while len(pending) >= 2 * jobs:
                 yield pending.popleft().result()
-    finally:
+        while pending:
+            yield pending.popleft().result()
+        finished = True
+    finally:  # interrupted, failed, or the caller stopped early: the work in hand is not wanted
+        if finished:
+            workers.close()
+        else:
+            workers.stop()
         _task = None

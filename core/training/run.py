@@ -31,6 +31,7 @@ from ..features import FEATURE_VERSION
 from ..labelled import LabelledDocument
 from ..models import MANIFEST, predict
 from ..registry import Registry
+from ..wording import counted
 from .combiner import Page, fit_kind
 from .data import Example, Preparer, runners
 from .fitting import Figures, Target, TrainingError, fit_target, score, training_counts
@@ -240,7 +241,7 @@ def cross_validate(
     sites = np.asarray([e.site for e in examples])
     if len(set(sites)) < folds:
         raise TrainingError(
-            f"--cv {folds} needs documents from at least {folds} sites, not {len(set(sites))}"
+            f"--cv {folds} needs documents from at least {counted(folds, 'site')}, not {len(set(sites))}"
         )
     splits = list(GroupKFold(n_splits=folds).split(examples, groups=sites))
 
@@ -259,7 +260,7 @@ def cross_validate(
     tasks = [(fold, target) for fold in range(folds) for target in targets]
     out: list[dict[str, Figures]] = [{} for _ in range(folds)]
     if progress:
-        progress.start(f"cross-validating on {folds} folds", len(tasks))
+        progress.start(f"cross-validating on {counted(folds, 'fold')}", len(tasks))
     for (fold, target), figures in zip(tasks, ordered_map(fold_figures, tasks, jobs), strict=True):
         if figures is not None:
             out[fold][target.file] = figures

@@ -9,12 +9,14 @@ predicted out of fold (folds by domain), so it learns how far to trust them on u
 from __future__ import annotations
 
 import itertools
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import SGDClassifier
 from sklearn.model_selection import GroupKFold
 
@@ -31,8 +33,17 @@ def _stack(features: Sequence[DocumentFeatures]) -> tuple[np.ndarray, sp.csr_mat
     return dense, ngrams, bounds
 
 
-def _linear(alpha: float, seed: int = SEED) -> SGDClassifier:
-    return SGDClassifier(loss="log_loss", alpha=alpha, max_iter=30, tol=1e-4, random_state=seed)
+EPOCHS = 30
+"""Stage A's passes over the data at most: a limit on training time, chosen on purpose (most of the
+shipped models' fits use every pass), so scikit-learn's warning that SGD stopped there is not shown."""
+
+
+def _fit_linear(alpha: float, seed: int, x: sp.csr_matrix, y: np.ndarray, weights: np.ndarray | None):
+    """A stage-A model fitted for at most ``EPOCHS`` passes."""
+    model = SGDClassifier(loss="log_loss", alpha=alpha, max_iter=EPOCHS, tol=1e-4, random_state=seed)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "Maximum number of iteration", ConvergenceWarning)
+        return model.fit(x, y, sample_weight=weights)
 
 
 BOOSTING = {
@@ -98,9 +109,7 @@ def fit(
     inputs = sp.hstack([ngrams, sp.csr_matrix(((dense[:, :n_own] - mean) / scale).astype(np.float32))], "csr")
     uniform = bool(np.all(w[kept] == 1.0))
     rows = np.flatnonzero(kept)
-    model["stage_a"] = _linear(alpha, seed).fit(
-        inputs[rows], y[rows], sample_weight=None if uniform else w[rows]
-    )
+    model["stage_a"] = _fit_linear(alpha, seed, inputs[rows], y[rows], None if uniform else w[rows])
     model["stage_a"].coef_ = model["stage_a"].coef_.astype(np.float32)
     out_of_fold = model["stage_a"].decision_function(inputs)  # with a single site: in-sample scores
     if len(set(groups)) >= 2:
@@ -111,8 +120,8 @@ def fit(
             if np.unique(y[train_rows]).size < 2:  # this fold saw one class only: no opinion
                 out_of_fold[test_rows] = 0.0
                 continue
-            linear = _linear(alpha, seed).fit(
-                inputs[train_rows], y[train_rows], sample_weight=None if uniform else w[train_rows]
+            linear = _fit_linear(
+                alpha, seed, inputs[train_rows], y[train_rows], None if uniform else w[train_rows]
             )
             out_of_fold[test_rows] = linear.decision_function(inputs[test_rows])
     stage_b_rows = np.vstack(
