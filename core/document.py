@@ -82,6 +82,15 @@ class Document:
     warnings: list[str] = field(default_factory=list)
     _computed: dict[Hashable, Any] = field(default_factory=dict, repr=False, compare=False)
 
+    @classmethod
+    def from_split(
+        cls, source: str, input_format: str, blocks: list[Block], meta: dict[str, Any]
+    ) -> Document:
+        """A document from a splitter's answer; a ``warnings`` list among its page facts (a page
+        the splitter had to repair) goes to ``warnings``."""
+        facts = dict(meta)
+        return cls(source, input_format, blocks, facts, [str(w) for w in facts.pop("warnings", ())])
+
     def computed(self, key: Hashable, compute: Callable[[Document], T]) -> T:
         """``compute(self)``, worked out once per document and kept for the plugins that share it
         (block features, rule facts). Blocks must not change after the first call."""

@@ -104,11 +104,13 @@ class Runner:
             raise InputError("binary content, not HTML or text")
         content = with_charset(to_utf8(content), charset)
         input_format = self._input_format(content, input_format)
-        split = self.registry.manager.hook.pageparts_split(content=content, input_format=input_format)
+        try:
+            split = self.registry.manager.hook.pageparts_split(content=content, input_format=input_format)
+        except ValueError as error:  # content the splitter cannot split: its message is for the user
+            raise InputError(" ".join(str(error).split()) or "the content cannot be split") from None
         if split is None:
             raise InputError(f"no plugin splits input format {input_format!r}")
-        blocks, meta = split
-        document = Document(source=source, input_format=input_format, blocks=blocks, meta=dict(meta))
+        document = Document.from_split(source, input_format, *split)
         combine(document, self._collect_votes(document), self.options.combine)
         document.forget_computed()
         return document

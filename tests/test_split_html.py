@@ -354,11 +354,36 @@ def test_deep_nesting_does_not_recurse():
     assert blocks[-1].features["depth"] == len(blocks[-1].features["path"]) > 1000
 
 
-def test_nesting_beyond_the_parser_limit_is_a_clear_error_not_half_a_page():
-    depth = 10_000
-    page = ("<p>before</p>" + "<div>x" * depth + "</div>" * depth + "<p>after</p>").encode()
-    with pytest.raises(ValueError, match="nested too deeply"):
-        html_splitter.pageparts_split(page, "html")
+@pytest.mark.parametrize("depth", [5_000, 50_000])
+def test_nesting_beyond_the_parser_limit_is_flattened_and_the_whole_page_read(depth):
+    nest = (
+        "<div><section><span>" * (depth // 3) + "deep <b>text</b>" + "</span></section></div>" * (depth // 3)
+    )
+    page = f"<title>Deep</title><p>before</p>{nest}<p>after</p><div><p>last</p></div>"
+    blocks, meta = split(page)
+    assert [b.text for b in blocks] == ["before", "deep text", "after", "last"]
+    assert blocks[1].features["depth"] <= html_splitter.MAX_DEPTH + 1  # and the <body> the parser adds
+    assert blocks[3].features["path"] == ["body", "div", "p"]
+    assert meta["title"] == "Deep"
+    assert meta["warnings"] == ["page repaired: elements nested deeper than 512 levels were flattened"]
+
+
+def test_flattened_elements_keep_their_blocks_apart():
+    page = "<p>before</p>" + "<div>x" * 10_000 + "</div>" * 10_000 + "<p>after</p>"
+    found = texts(page)
+    assert found == ["before", *["x"] * 10_000, "after"]
+
+
+def test_flatten_deep_drops_only_the_tags_below_the_limit():
+    page = "<div><ul><li>a<li>b</ul><div><p>c</p><span>d<b>e</b></span><br></div></div>"
+    assert html_splitter.flatten_deep(page, limit=2) == (
+        "<div><ul><br><br>a<br><br>b</ul><div><br><br>c<br><br>de<br></div></div>"
+    )
+
+
+def test_a_page_within_the_parser_limit_is_not_repaired():
+    blocks, meta = split("<div>x" * 2_000 + "</div>" * 2_000)
+    assert len(blocks) == 2_000 and "warnings" not in meta
 
 
 def test_large_page_is_linear():
