@@ -7,6 +7,7 @@ import random
 import sys
 import time
 
+import pageparts
 import pytest
 from pageparts.splitters import html as html_splitter
 
@@ -241,6 +242,43 @@ def test_meta_title_and_lang():
     assert meta == {"title": "Die Seite", "lang": "de"}
     _, meta = split("<p>no title</p>")
     assert meta == {"title": "", "lang": ""}
+
+
+TITLE_NEVER_CLOSED = (
+    "<html><head><title>Harbour news <meta charset='utf-8'><link rel='icon' href='/i.png'></head>"
+    "<body><h1>Boats return early</h1><p>The fleet came back before the storm.</p>"
+    "<svg><title>a wave</title></svg><p>Nets were left on the quay.</p></body></html>"
+)
+
+
+@pytest.mark.parametrize(
+    "page", [TITLE_NEVER_CLOSED, TITLE_NEVER_CLOSED.replace("<title>a wave</title>", "")]
+)
+def test_a_title_that_swallows_the_page_is_closed_where_its_text_turns_into_markup(page):
+    blocks, meta = split(page)
+    assert [b.text for b in blocks] == [
+        "Boats return early",
+        "The fleet came back before the storm.",
+        "Nets were left on the quay.",
+    ]
+    assert blocks[0].features["heading"] == 1
+    assert meta["title"] == "Harbour news"
+    assert meta["warnings"] == [
+        "page repaired: its <title> was never closed and held the page as text; "
+        "it was closed where its text turns into markup"
+    ]
+
+
+def test_a_repaired_page_says_so_in_the_document_warnings():
+    document = pageparts.classify(TITLE_NEVER_CLOSED.encode(), input_format="html")
+    assert len(document.blocks) == 3
+    assert document.warnings[0].startswith("page repaired: its <title> was never closed")
+
+
+def test_a_closed_title_with_markup_in_its_text_is_left_as_it_is():
+    blocks, meta = split("<title>Using <b> for bold</title><p>Only the paragraph.</p>")
+    assert [b.text for b in blocks] == ["Only the paragraph."]
+    assert meta == {"title": "Using <b> for bold", "lang": ""}
 
 
 # -- decoding -----------------------------------------------------------------------------------

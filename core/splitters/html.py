@@ -20,7 +20,9 @@ way is read again as a browser with scripting off shows it (``<noscript>`` conte
 inline styles ignored), and that reading is kept if it shows at least 50 words more.
 
 A page libxml2 cannot read whole is repaired and read again, with a ``page repaired`` warning:
-elements nested deeper than its limit are flattened (see ``flatten_deep``).
+elements nested deeper than its limit are flattened (see ``flatten_deep``), and a ``<title>``
+that was never closed, and so took the rest of the page as its text, is closed where its text
+turns into markup (see ``close_swallowing_title``).
 
 ``meta`` is ``{"title": <text of <title>, "" if none>, "lang": <lang of <html>, "" if none>}``,
 and ``"warnings"`` (a list of strings) when the page was repaired.
@@ -331,11 +333,47 @@ def flatten_deep(text: str, limit: int = MAX_DEPTH) -> str:
     return "".join(pieces)
 
 
+_TITLE_START = re.compile(r"<title\b[^>]*>", re.I)
+_TITLE_END = re.compile(r"</title\s*>", re.I)
+_TAG_START = re.compile(r"<[a-zA-Z/!]")
+_ENDS_HEAD = re.compile(r"</head\s*>|<body[\s>]", re.I)
+
+
+def close_swallowing_title(text: str, root: Any) -> str | None:
+    """``text`` with its ``<title>`` closed where its text turns into markup, when the title
+    swallowed the page (never closed, or closed only after the head's end); else None.
+
+    A ``<title>`` holds raw text up to ``</title>``: one that is never closed takes the rest of
+    the page as its text, and the page shows nothing.
+    """
+    title = root.find(".//title")
+    if title is None or "<" not in (title.text or ""):  # the common case, decided on the tree
+        return None
+    start = _TITLE_START.search(text)
+    if start is None:
+        return None
+    end = _TITLE_END.search(text, start.end())
+    content = text[start.end() : end.start() if end else len(text)]
+    markup = _TAG_START.search(content)
+    if markup is None or (end is not None and _ENDS_HEAD.search(content) is None):
+        return None
+    cut = start.end() + markup.start()
+    return f"{text[:cut]}</title>{text[cut:]}"
+
+
 def read_page(text: str) -> tuple[Any, list[str]]:
     """Parse decoded HTML, repairing what the parser cannot read whole; returns the root (None for an
     empty page) and a warning per repair."""
     warnings: list[str] = []
     root = _parse_flattening(text, warnings)
+    if root is not None:
+        repaired = close_swallowing_title(text, root)
+        if repaired is not None:
+            root = _parse_flattening(repaired, warnings)
+            warnings.append(
+                "page repaired: its <title> was never closed and held the page as text; "
+                "it was closed where its text turns into markup"
+            )
     return root, warnings
 
 
