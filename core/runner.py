@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from .budget import DEFAULT_TIME_BUDGET, PluginTimeout, time_limit
+from .budget import DEFAULT_TIME_BUDGET, PluginTimeout, budget_for, time_limit
 from .combine import CombineOptions, combine
 from .contract import checked_votes
 from .document import Document, Vote
@@ -43,7 +43,8 @@ class Options:
     max_bytes: int = MAX_BYTES
     disabled: tuple[str, ...] = ()
     time_budget: float | None = DEFAULT_TIME_BUDGET
-    """Seconds one plugin may spend on one document (None: no limit); see ``pageparts.budget``."""
+    """Seconds one plugin may spend on a document of up to 1,000 blocks, proportionally more on a
+    longer one (None: no limit); see ``pageparts.budget``."""
 
 
 @dataclass
@@ -233,7 +234,7 @@ class Runner:
     def _collect_votes(self, document: Document) -> list[Vote]:
         votes: list[Vote] = []
         n_blocks = len(document.blocks)
-        budget = self.options.time_budget
+        budget = budget_for(self.options.time_budget, n_blocks)
         for name, function, labels in self._classifier_plugins():
             problem = None
             started = time.perf_counter()

@@ -1,5 +1,7 @@
 """Rule votes of the built-in plugins on small invented pages."""
 
+import time
+
 from pageparts.document import Block, Document
 from pageparts.plugins import body, fundraising, headline, navigation, related_links
 from pageparts.rules import facts, lexicon
@@ -79,6 +81,26 @@ def test_a_repeated_title_summary_author_pattern_is_a_teaser_list():
     votes = by_block(related_links.rule_votes(d), "related-links")
     assert set(votes) == set(range(2, 2 + len(teasers)))
     assert "list of 4" in votes[2].reason
+
+
+def _teaser_list_seconds(teasers: int) -> float:
+    """CPU seconds of ``teaser_list`` on a list of ``teasers`` teasers (best of three)."""
+    texts = []
+    for n in range(teasers):
+        texts += [f"Story number {n} about the harbour", f"A short summary of story {n}.", "Ann Berg ·"]
+    f = facts(text_doc(*texts))
+    best = float("inf")
+    for _ in range(3):
+        started = time.process_time()
+        found = related_links.teaser_list(f)
+        best = min(best, time.process_time() - started)
+    assert len(found) == len(texts)
+    return best
+
+
+def test_a_long_teaser_list_takes_time_linear_in_its_length():
+    small, large = _teaser_list_seconds(1_000), _teaser_list_seconds(8_000)
+    assert large < 20 * max(small, 0.002), f"8 times the teasers took {large / small:.0f} times as long"
 
 
 def test_a_plain_text_headline_and_dek_sit_above_the_byline_and_prose():
