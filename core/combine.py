@@ -22,8 +22,9 @@ docs/benchmarks.md compares the two.
 A label the learned model does not know (added by a third-party plugin) keeps its weighted mean,
 read as the chance of that label: under the learned combiner the six built-in probabilities are
 scaled to share the rest (the strongest such label's). Then ``context`` blends each block's scores with
-its neighbours', and the best label wins if it reaches ``threshold``, else the block is
-``other`` with confidence 1 - best score.
+its neighbours'; in a plain-text document where no block would come out headline, strong headline
+rule votes decide (``_title_from_rules``); and the best label wins if it reaches ``threshold``,
+else the block is ``other`` with confidence 1 - best score.
 """
 
 from __future__ import annotations
@@ -83,6 +84,8 @@ def combine(document: Document, votes: list[Vote], options: CombineOptions) -> N
         labels = list(LABELS) + [labels[i] for i in extra]
         scores = np.hstack([learned, scores[:, extra]])
     scores = _blend_with_neighbours(scores, options.context)
+    if document.input_format == "text" and HEADLINE in labels:
+        scores = _title_from_rules(scores, labels.index(HEADLINE), votes, options)
     if not labels:
         for block in blocks:
             block.label, block.confidence = FALLBACK_LABEL, 1.0
@@ -97,6 +100,38 @@ def combine(document: Document, votes: list[Vote], options: CombineOptions) -> N
 
 
 _BODY = LABELS.index("body")
+HEADLINE = "headline"
+TITLE_RULE_MIN = 0.7
+"""In plain text, headline rule votes at least this strong decide when nothing else came out
+headline (see ``_title_from_rules``)."""
+
+
+def _title_from_rules(
+    scores: np.ndarray, column: int, votes: list[Vote], options: CombineOptions
+) -> np.ndarray:
+    """``scores`` where, if no block came out headline, the blocks with a headline rule vote of at
+    least TITLE_RULE_MIN (weighted) have that vote's score for headline, the other labels scaled to
+    share the rest.
+
+    A plain-text document has a title as a web page does, but nothing marks it: the headline rule
+    finds it from the layout (a short line above a one-sentence dek and the text), and the text
+    model, trained on web pages rendered as text (where titles tend to repeat in breadcrumbs and
+    teasers), often misses a title that appears once. When the combined scores name no headline,
+    the rule's votes decide.
+    """
+    best = scores.argmax(axis=1)
+    if ((best == column) & (scores[:, column] >= options.threshold)).any():
+        return scores
+    rules = vote_matrix(len(scores), votes, options.weights)[:, len(LABELS) + LABELS.index(HEADLINE)]
+    chosen = np.flatnonzero(rules >= TITLE_RULE_MIN)
+    if not len(chosen):
+        return scores
+    scores = scores.copy()
+    others = np.delete(scores[chosen], column, axis=1).sum(axis=1)
+    share = np.minimum(1.0, (1.0 - rules[chosen]) / np.maximum(others, 1e-12))
+    scores[chosen] *= share[:, None]
+    scores[chosen, column] = rules[chosen]
+    return scores
 
 
 def _weighted_mean(n: int, votes: list[Vote], weights: dict[str, float]) -> tuple[list[str], np.ndarray]:

@@ -172,3 +172,36 @@ def test_under_the_learned_combiner_a_plugin_label_takes_its_score_and_the_six_s
     combine(d, votes, CombineOptions(learned=True))
     assert d.blocks[1].label == "comments" and d.blocks[1].confidence == pytest.approx(0.7)
     assert d.blocks[0].label != "comments"
+
+
+def title_votes(score: float = 0.8) -> list[Vote]:
+    """A headline rule vote on block 0 that a model contradicts, and body votes on block 1."""
+    return [
+        Vote("headline", 0, "headline", score, "a short title line above a one-sentence dek and the text"),
+        Vote("headline", 0, "headline", 0.01, "text model: 0.01"),
+        Vote("body", 1, "body", 0.9, "text model: 0.90"),
+    ]
+
+
+def test_in_plain_text_without_a_headline_a_strong_headline_rule_decides():
+    d = doc(2)
+    combine(d, title_votes(), CombineOptions(learned=False))
+    assert [(b.label, round(b.confidence, 2)) for b in d.blocks] == [("headline", 0.8), ("body", 0.9)]
+    assert d.title() == "block 0"
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"input_format": "html"},  # the HTML fit trusts the <title> rule: nothing to make up for
+        {"votes": [Vote("h", 1, "headline", 0.95, "matches")]},  # a headline was found elsewhere
+        {"score": 0.6},  # too weak a vote
+        {"weights": {"headline": 0.5}},  # weighted below TITLE_RULE_MIN
+    ],
+)
+def test_the_headline_rule_does_not_decide_otherwise(change):
+    d = doc(2)
+    d.input_format = change.get("input_format", "text")
+    votes = title_votes(change.get("score", 0.8)) + change.get("votes", [])
+    combine(d, votes, CombineOptions(learned=False, weights=change.get("weights", {})))
+    assert d.blocks[0].label == "other"

@@ -117,6 +117,39 @@ def test_a_plain_text_headline_and_dek_sit_above_the_byline_and_prose():
     assert set(votes) == {1, 2}
 
 
+def test_a_plain_text_headline_is_found_above_bylines_dates_and_photo_captions():
+    d = text_doc(
+        "Sign in",
+        "Lighthouse Cottage Opens as a Museum",
+        "Volunteers spent four summers rebuilding the roof, and the first visitors came on Saturday.",
+        "By Ingrid Solberg",
+        "Updated May 4, 2024",
+        "Visitors climb the spiral stair to the lamp room on opening day. Photo: Tomas Reed",
+        PROSE,
+        PROSE,
+        PROSE,
+    )
+    votes = by_block(headline.rule_votes(d), "headline")
+    assert {i: v.score for i, v in votes.items()} == {1: 0.8, 2: 0.7}
+
+
+def test_a_name_alone_between_the_dek_and_the_text_is_the_byline():
+    d = text_doc(
+        "'We Wanted It Lived In': Lighthouse Cottage Opens",
+        "Volunteers spent four summers rebuilding the roof and the lamp room.",
+        "Ingrid Solberg",
+        PROSE,
+        PROSE,
+        PROSE,
+    )
+    assert set(by_block(headline.rule_votes(d), "headline")) == {0, 1}
+
+
+def test_a_title_like_line_below_two_paragraphs_heads_a_section_not_the_document():
+    d = text_doc(PROSE, "Note", PROSE, "See below", "More", "What the Council Decided", PROSE, PROSE, PROSE)
+    assert headline.rule_votes(d) == []
+
+
 def test_newsletter_prompts_and_short_chrome_are_navigation():
     d = text_doc("Get the best stories in your inbox.", "Sign in", PROSE)
     votes = by_block(navigation.rule_votes(d), "navigation")
