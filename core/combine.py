@@ -38,7 +38,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .document import FALLBACK_LABEL, LABELS, Document, Vote
+from .document import FALLBACK_LABEL, LABELS, CombinedScores, Document, Vote
 
 COMBINER_FILE = "combiner.json"
 MODEL_REASONS = ("html model: ", "text model: ")
@@ -74,8 +74,10 @@ def combine(document: Document, votes: list[Vote], options: CombineOptions) -> N
     for vote in votes:
         blocks[vote.block].votes.append(vote)
     labels, scores = _weighted_mean(len(blocks), votes, options.weights)
+    method = "weighted mean"
     fitted = _fitted(document) if options.learned else None
     if fitted is not None and any(v.reason.startswith(MODEL_REASONS) for v in votes):
+        method = "learned"
         matrix = vote_matrix(len(blocks), votes, options.weights)
         learned = predict_learned(fitted, matrix)
         extra = [i for i, label in enumerate(labels) if label not in LABELS]
@@ -84,8 +86,10 @@ def combine(document: Document, votes: list[Vote], options: CombineOptions) -> N
         labels = list(LABELS) + [labels[i] for i in extra]
         scores = np.hstack([learned, scores[:, extra]])
     scores = _blend_with_neighbours(scores, options.context)
+    notes: dict[int, str] = {}
     if document.input_format == "text" and HEADLINE in labels:
-        scores = _title_from_rules(scores, labels.index(HEADLINE), votes, options)
+        scores, notes = _title_from_rules(scores, labels.index(HEADLINE), votes, options)
+    document.combined = CombinedScores(method, tuple(labels), scores, options.threshold, notes)
     if not labels:
         for block in blocks:
             block.label, block.confidence = FALLBACK_LABEL, 1.0
@@ -108,10 +112,10 @@ headline (see ``_title_from_rules``)."""
 
 def _title_from_rules(
     scores: np.ndarray, column: int, votes: list[Vote], options: CombineOptions
-) -> np.ndarray:
+) -> tuple[np.ndarray, dict[int, str]]:
     """``scores`` where, if no block came out headline, the blocks with a headline rule vote of at
     least TITLE_RULE_MIN (weighted) have that vote's score for headline, the other labels scaled to
-    share the rest.
+    share the rest; and a note for each such block.
 
     A plain-text document has a title as a web page does, but nothing marks it: the headline rule
     finds it from the layout (a short line above a one-sentence dek and the text), and the text
@@ -121,17 +125,18 @@ def _title_from_rules(
     """
     best = scores.argmax(axis=1)
     if ((best == column) & (scores[:, column] >= options.threshold)).any():
-        return scores
+        return scores, {}
     rules = vote_matrix(len(scores), votes, options.weights)[:, len(LABELS) + LABELS.index(HEADLINE)]
     chosen = np.flatnonzero(rules >= TITLE_RULE_MIN)
     if not len(chosen):
-        return scores
+        return scores, {}
     scores = scores.copy()
     others = np.delete(scores[chosen], column, axis=1).sum(axis=1)
     share = np.minimum(1.0, (1.0 - rules[chosen]) / np.maximum(others, 1e-12))
     scores[chosen] *= share[:, None]
     scores[chosen, column] = rules[chosen]
-    return scores
+    note = "no block of this plain-text document came out headline: the headline rule's {:.2f} decides"
+    return scores, {i: note.format(rules[i]) for i in chosen.tolist()}
 
 
 def _weighted_mean(n: int, votes: list[Vote], weights: dict[str, float]) -> tuple[list[str], np.ndarray]:

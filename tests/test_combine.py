@@ -188,6 +188,8 @@ def test_in_plain_text_without_a_headline_a_strong_headline_rule_decides():
     combine(d, title_votes(), CombineOptions(learned=False))
     assert [(b.label, round(b.confidence, 2)) for b in d.blocks] == [("headline", 0.8), ("body", 0.9)]
     assert d.title() == "block 0"
+    assert d.combined.of(0)[0] == ("headline", pytest.approx(0.8))
+    assert "the headline rule's 0.80 decides" in d.combined.notes[0] and 1 not in d.combined.notes
 
 
 @pytest.mark.parametrize(
