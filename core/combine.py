@@ -22,9 +22,9 @@ docs/benchmarks.md compares the two.
 A label the learned model does not know (added by a third-party plugin) keeps its weighted mean,
 read as the chance of that label: under the learned combiner the six built-in probabilities are
 scaled to share the rest (the strongest such label's). Then ``context`` blends each block's scores with
-its neighbours'; in a plain-text document where no block would come out headline, strong headline
-rule votes decide (``_title_from_rules``); and the best label wins if it reaches ``threshold``,
-else the block is ``other`` with confidence 1 - best score.
+its neighbours'; under the learned combiner, in a plain-text document where no block would come out
+headline, strong headline rule votes decide (``_title_from_rules``); and the best label wins if it
+reaches ``threshold``, else the block is ``other`` with confidence 1 - best score.
 """
 
 from __future__ import annotations
@@ -87,7 +87,7 @@ def combine(document: Document, votes: list[Vote], options: CombineOptions) -> N
         scores = np.hstack([learned, scores[:, extra]])
     scores = _blend_with_neighbours(scores, options.context)
     notes: dict[int, str] = {}
-    if document.input_format == "text" and HEADLINE in labels:
+    if method == "learned" and document.input_format == "text":
         scores, notes = _title_from_rules(scores, labels.index(HEADLINE), votes, options)
     document.combined = CombinedScores(method, tuple(labels), scores, options.threshold, notes)
     if not labels:

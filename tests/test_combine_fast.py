@@ -56,8 +56,7 @@ def test_labels_are_what_the_row_by_row_loop_gave():
     for _ in range(200):
         n = rng.randint(1, 6)
         votes = [v for v in random_votes(rng, n) if not v.reason.endswith("model: 0.5")]
-        # HTML: in plain text a strong headline rule may decide where the mean does not (test_combine.py)
-        document = Document("d", "html", [Block(i, "words") for i in range(n)])
+        document = Document("d", "text", [Block(i, "words") for i in range(n)])
         options = CombineOptions(learned=False, threshold=rng.choice([0.0, 0.5, 0.9]))
         combine(document, votes, options)
         labels, scores = _weighted_mean(n, sorted(votes, key=attrgetter("block", "plugin", "label")), {})
