@@ -83,6 +83,22 @@ def test_a_repeated_title_summary_author_pattern_is_a_teaser_list():
     assert "list of 4" in votes[2].reason
 
 
+def test_a_call_to_contribute_code_is_no_appeal_but_one_to_contribute_money_is():
+    d = text_doc(
+        "Found a mistake in this page? The documentation lives in the repository with the code.",
+        "Make a contribution",
+        "Open an issue",
+        PROSE,
+        PROSE,
+        "Our reporting is free to read. Give $10 a month or make a contribution of any size.",
+        "Keep the newsroom going",
+        "Contribute today",
+    )
+    votes = by_block(fundraising.rule_votes(d), "fundraising")
+    assert set(votes) == {5, 7}
+    assert "contribute today" in votes[7].reason
+
+
 def _teaser_list_seconds(teasers: int) -> float:
     """CPU seconds of ``teaser_list`` on a list of ``teasers`` teasers (best of three)."""
     texts = []
