@@ -84,9 +84,12 @@ _NAME = re.compile(r"^(?:by\s*)?[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]*){1,3}\s*[
 tells which."""
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*"
 _BYLINE = r"^(?:by\b|by[A-Z]|author\b|written by|words by|text by|posted\b|published\b|updated\b)"
+_DATE = rf"\b{_MONTH}\.? \d{{1,2}}(?:st|nd|rd|th)?\b|\b\d{{1,2}}(?:st|nd|rd|th)? {_MONTH}\b"
 _FURNITURE = re.compile(
-    _BYLINE + r"|\b" + _MONTH + r"\.? \d{1,2}\b|\b\d{1,2}(?:st|nd|rd|th)? " + _MONTH + r"\b"  # a date
-    r"|\b\d{4}-\d\d-\d\d\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b\d{1,2}:\d\d\b|\bago\b|\bmin(?:ute)?s? read\b"
+    _BYLINE
+    + "|"
+    + _DATE
+    + r"|\b\d{4}-\d\d-\d\d\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b\d{1,2}:\d\d\b|\bago\b|\bmin(?:ute)?s? read\b"
     r"|\b(?:photo|image|picture|illustration)s?\s*(?:by\b|:)|\bcredit\b|©|\bgetty\b|\breuters\b"  # a credit
     r"|\bassociated press\b|\bshutterstock\b|/redux\b"
     r"|^(?:share|print|email|e-mail|comments?|listen|save|follow)\b",  # a row of buttons

@@ -139,7 +139,7 @@ def test_a_plain_text_headline_is_found_above_bylines_dates_and_photo_captions()
         "Lighthouse Cottage Opens as a Museum",
         "Volunteers spent four summers rebuilding the roof, and the first visitors came on Saturday.",
         "By Ingrid Solberg",
-        "Updated May 4, 2024",
+        "May 4th, 2024 by The Courier",
         "Visitors climb the spiral stair to the lamp room on opening day. Photo: Tomas Reed",
         PROSE,
         PROSE,
