@@ -83,7 +83,7 @@ _NAME = re.compile(r"^(?:by\s*)?[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]*){1,3}\s*[
 """A person's name alone (a byline without "By"), or a short title in title case: the line above
 tells which."""
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*"
-_BYLINE = r"^(?:by\b|by[A-Z]|author\b|written by|words by|text by|posted\b|published\b|updated\b)"
+_BYLINE = r"^(?:by\b|by(?-i:[A-Z])|author\b|written by|words by|text by|posted\b|published\b|updated\b)"
 _DATE = rf"\b{_MONTH}\.? \d{{1,2}}(?:st|nd|rd|th)?\b|\b\d{{1,2}}(?:st|nd|rd|th)? {_MONTH}\b"
 _FURNITURE = re.compile(
     _BYLINE

@@ -161,6 +161,11 @@ def test_a_name_alone_between_the_dek_and_the_text_is_the_byline():
     assert set(by_block(headline.rule_votes(d), "headline")) == {0, 1}
 
 
+def test_a_title_starting_like_a_byline_is_still_a_title():
+    d = text_doc("Bypass Road Opens to Lorries at Last", "ByAna Ruiz", PROSE, PROSE, PROSE)
+    assert set(by_block(headline.rule_votes(d), "headline")) == {0}
+
+
 def test_a_title_like_line_below_two_paragraphs_heads_a_section_not_the_document():
     d = text_doc(PROSE, "Note", PROSE, "See below", "More", "What the Council Decided", PROSE, PROSE, PROSE)
     assert headline.rule_votes(d) == []
