@@ -17,7 +17,20 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 DEFAULT_TIME_BUDGET = 10.0
-"""Seconds (wall clock) a plugin may spend on one document before its votes are dropped."""
+"""Seconds (wall clock) a plugin may spend on a document of up to BUDGET_BLOCKS blocks before its
+votes are dropped."""
+
+BUDGET_BLOCKS = 1_000
+"""A document of more blocks gives each plugin proportionally more time (see ``budget_for``)."""
+
+
+def budget_for(seconds: float | None, blocks: int) -> float | None:
+    """The time budget of one plugin on a document of ``blocks`` blocks: ``seconds`` for up to
+    BUDGET_BLOCKS blocks, proportionally more beyond, so that the budget stops a plugin that hangs
+    but never one that is merely working through a long page. None or 0: no limit."""
+    if not seconds:
+        return seconds
+    return seconds * max(1.0, blocks / BUDGET_BLOCKS)
 
 
 class PluginTimeout(BaseException):

@@ -22,8 +22,9 @@ docs/benchmarks.md compares the two.
 A label the learned model does not know (added by a third-party plugin) keeps its weighted mean,
 read as the chance of that label: under the learned combiner the six built-in probabilities are
 scaled to share the rest (the strongest such label's). Then ``context`` blends each block's scores with
-its neighbours', and the best label wins if it reaches ``threshold``, else the block is
-``other`` with confidence 1 - best score.
+its neighbours'; under the learned combiner, in a plain-text document where no block would come out
+headline, strong headline rule votes decide (``_title_from_rules``); and the best label wins if it
+reaches ``threshold``, else the block is ``other`` with confidence 1 - best score.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .document import FALLBACK_LABEL, LABELS, Document, Vote
+from .document import FALLBACK_LABEL, LABELS, CombinedScores, Document, Vote
 
 COMBINER_FILE = "combiner.json"
 MODEL_REASONS = ("html model: ", "text model: ")
@@ -84,8 +85,10 @@ def combine(document: Document, votes: list[Vote], options: CombineOptions) -> N
     for vote in votes:
         blocks[vote.block].votes.append(vote)
     labels, scores = _weighted_mean(len(blocks), votes, options.weights)
+    method = "weighted mean"
     fitted = _fitted(document) if options.learned else None
     if fitted is not None and any(v.reason.startswith(MODEL_REASONS) for v in votes):
+        method = "learned"
         matrix = vote_matrix(len(blocks), votes, options.weights)
         learned = predict_learned(fitted, matrix)
         extra = [i for i, label in enumerate(labels) if label not in LABELS]
@@ -94,6 +97,10 @@ def combine(document: Document, votes: list[Vote], options: CombineOptions) -> N
         labels = list(LABELS) + [labels[i] for i in extra]
         scores = np.hstack([learned, scores[:, extra]])
     scores = _blend_with_neighbours(scores, options.context)
+    notes: dict[int, str] = {}
+    if method == "learned" and document.input_format == "text":
+        scores, notes = _title_from_rules(scores, labels.index(HEADLINE), votes, options)
+    document.combined = CombinedScores(method, tuple(labels), scores, options.threshold, notes)
     if not labels:
         for block in blocks:
             block.label, block.confidence = FALLBACK_LABEL, 1.0
@@ -108,6 +115,39 @@ def combine(document: Document, votes: list[Vote], options: CombineOptions) -> N
 
 
 _BODY = LABELS.index("body")
+HEADLINE = "headline"
+TITLE_RULE_MIN = 0.7
+"""In plain text, headline rule votes at least this strong decide when nothing else came out
+headline (see ``_title_from_rules``)."""
+
+
+def _title_from_rules(
+    scores: np.ndarray, column: int, votes: list[Vote], options: CombineOptions
+) -> tuple[np.ndarray, dict[int, str]]:
+    """``scores`` where, if no block came out headline, the blocks with a headline rule vote of at
+    least TITLE_RULE_MIN (weighted) have that vote's score for headline, the other labels scaled to
+    share the rest; and a note for each such block.
+
+    A plain-text document has a title as a web page does, but nothing marks it: the headline rule
+    finds it from the layout (a short line above a one-sentence dek and the text), and the text
+    model, trained on web pages rendered as text (where titles tend to repeat in breadcrumbs and
+    teasers), often misses a title that appears once. When the combined scores name no headline,
+    the rule's votes decide.
+    """
+    best = scores.argmax(axis=1)
+    if ((best == column) & (scores[:, column] >= options.threshold)).any():
+        return scores, {}
+    rules = vote_matrix(len(scores), votes, options.weights)[:, len(LABELS) + LABELS.index(HEADLINE)]
+    chosen = np.flatnonzero(rules >= TITLE_RULE_MIN)
+    if not len(chosen):
+        return scores, {}
+    scores = scores.copy()
+    others = np.delete(scores[chosen], column, axis=1).sum(axis=1)
+    share = np.minimum(1.0, (1.0 - rules[chosen]) / np.maximum(others, 1e-12))
+    scores[chosen] *= share[:, None]
+    scores[chosen, column] = rules[chosen]
+    note = "no block of this plain-text document came out headline: the headline rule's {:.2f} decides"
+    return scores, {i: note.format(rules[i]) for i in chosen.tolist()}
 
 
 def _weighted_mean(n: int, votes: list[Vote], weights: dict[str, float]) -> tuple[list[str], np.ndarray]:

@@ -66,13 +66,36 @@ class Block:
         }
 
 
+@dataclass(frozen=True)
+class CombinedScores:
+    """The per-label scores from which the combiner chose every block's label: the best label, if
+    its score reaches ``threshold``, else ``other``.
+
+    ``method`` is ``learned`` or ``weighted mean``; ``scores`` is a (blocks, labels) array, one
+    column per label of ``labels``; ``notes`` explains blocks decided by a rule of their own
+    (block index -> sentence).
+    """
+
+    method: str
+    labels: tuple[str, ...]
+    scores: Any
+    threshold: float
+    notes: dict[int, str] = field(default_factory=dict)
+
+    def of(self, block: int) -> list[tuple[str, float]]:
+        """Block ``block``'s scores by label, best first (between equal scores, in label order)."""
+        row = self.scores[block].tolist() if len(self.labels) else []
+        return sorted(zip(self.labels, row, strict=True), key=lambda pair: -pair[1])
+
+
 @dataclass
 class Document:
     """A split document: its source name, input format, blocks and page-level facts.
 
     ``meta`` holds page-level facts a splitter found (for HTML: ``title``, the text of
     ``<title>``). ``warnings`` lists problems that did not stop classification, such as a
-    plugin whose votes were dropped; ``dropped`` names those plugins.
+    plugin whose votes were dropped; ``dropped`` names those plugins. ``combined`` holds the
+    combiner's per-label scores of every block, once classified.
     """
 
     source: str
@@ -81,7 +104,17 @@ class Document:
     meta: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)
+    combined: CombinedScores | None = field(default=None, compare=False, repr=False)
     _computed: dict[Hashable, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def from_split(
+        cls, source: str, input_format: str, blocks: list[Block], meta: dict[str, Any]
+    ) -> Document:
+        """A document from a splitter's answer; a ``warnings`` list among its page facts (a page
+        the splitter had to repair) goes to ``warnings``."""
+        facts = dict(meta)
+        return cls(source, input_format, blocks, facts, [str(w) for w in facts.pop("warnings", ())])
 
     def computed(self, key: Hashable, compute: Callable[[Document], T]) -> T:
         """``compute(self)``, worked out once per document and kept for the plugins that share it

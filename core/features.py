@@ -184,22 +184,11 @@ def hashed_ngrams(texts: list[str]) -> Ngrams:
     scikit-learn: lower-cased ``\\w+`` tokens, single and adjacent pairs joined by a space,
     MurmurHash3 (seed 0) of their UTF-8 bytes, absolute value modulo N_HASH.
     """
-    grams: list[str] = []
-    owners = []
-    for row, text in enumerate(texts):
-        tokens = _TOKEN.findall(text.lower())
-        if tokens:
-            grams += tokens
-            grams += map(" ".join, itertools.pairwise(tokens))
-            owners.append((row, 2 * len(tokens) - 1))
     n = len(texts)
-    if grams:
-        rows_of = np.repeat(*np.asarray(owners, dtype=np.int64).T)
-        keys = _columns(grams) + rows_of * N_HASH
-        keys.sort()
-        keys = keys[np.concatenate([[True], keys[1:] != keys[:-1]])]  # by row, then column, once
-    else:
-        keys = np.zeros(0, np.int64)
+    lengths = np.fromiter(map(len, texts), np.int64, n)
+    # a chunk of blocks at a time: the 1-2 grams of a whole long page take far more memory than keys
+    chunks = spans(lengths + len(_SEP), CHUNK)
+    keys = np.concatenate([np.zeros(0, np.int64)] + [_gram_keys(texts, *at) for at in chunks])
     rows, columns = np.divmod(keys, N_HASH)
     counts = np.bincount(rows, minlength=n)
     # as scikit-learn's l2 normalisation: 1 (float32) divided by a float64 norm, stored as float32
@@ -207,6 +196,24 @@ def hashed_ngrams(texts: list[str]) -> Ngrams:
     weights[counts > 0] = (1.0 / np.sqrt(counts[counts > 0])).astype(np.float32)
     indptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
     return Ngrams(keys, rows, columns, weights, indptr)
+
+
+def _gram_keys(texts: list[str], start: int, stop: int) -> np.ndarray:
+    """``row * N_HASH + column`` of the 1-2 grams of ``texts[start:stop]``, sorted, each once."""
+    grams: list[str] = []
+    owners = []
+    for row, text in enumerate(texts[start:stop], start):
+        tokens = _TOKEN.findall(text.lower())
+        if tokens:
+            grams += tokens
+            grams += map(" ".join, itertools.pairwise(tokens))
+            owners.append((row, 2 * len(tokens) - 1))
+    if not grams:
+        return np.zeros(0, np.int64)
+    rows_of = np.repeat(*np.asarray(owners, dtype=np.int64).T)
+    keys = _columns(grams) + rows_of * N_HASH
+    keys.sort()
+    return keys[np.concatenate([[True], keys[1:] != keys[:-1]])]  # by row, then column, once
 
 
 def cosine_with(ngrams: Ngrams, columns: np.ndarray, weight: np.float32) -> np.ndarray:
@@ -224,14 +231,31 @@ def cosine_with(ngrams: Ngrams, columns: np.ndarray, weight: np.float32) -> np.n
 
 def shared_with_neighbours(ngrams: Ngrams, reach: int, after: bool) -> np.ndarray:
     """For each row, the sum of its dot products with the ``reach`` rows after (or before) it, summed
-    in the order scipy.sparse does for ``ngrams.multiply(band @ ngrams).sum(axis=1)``."""
+    in the order scipy.sparse does for ``ngrams.multiply(band @ ngrams).sum(axis=1)``.
+
+    Worked out for about CHUNK entries at a time, each chunk's rows with the ``reach`` rows on
+    either side: the same sums, in the same order, without arrays as long as all the entries."""
     n = len(ngrams.weights)
+    indptr = ngrams.indptr
+    shared = np.zeros(n)
+    for first, stop in spans(np.diff(indptr), CHUNK):
+        lo, hi = max(first - reach, 0), min(stop + reach, n)
+        at = slice(indptr[lo], indptr[hi])
+        around = _shared_in(ngrams.rows[at] - lo, ngrams.columns[at], ngrams.weights[lo:hi], reach, after)
+        shared[first:stop] = around[first - lo : stop - lo]
+    return shared
+
+
+def _shared_in(
+    rows: np.ndarray, columns: np.ndarray, weights: np.ndarray, reach: int, after: bool
+) -> np.ndarray:
+    """``shared_with_neighbours`` of the rows given by their entries (``rows`` from 0, in key order)."""
+    n, m = len(weights), len(rows)
     # the entries column by column, each column's rows in order: the other rows with an entry's
     # column are the entries next to it, the nearest first
-    order = np.argsort(ngrams.columns * n + ngrams.rows)
-    rows, columns = ngrams.rows[order], ngrams.columns[order]
-    weights = ngrams.weights[rows]
-    m = len(order)
+    order = np.argsort(columns * n + rows)
+    by_column, by_row = columns[order], rows[order]
+    near_weights = weights[by_row]
     # per entry: the weights of the rows within reach in its column, added in float64 in scipy's
     # order (nearest first for the rows after, farthest first for the rows before)
     around = np.zeros(m)
@@ -239,12 +263,12 @@ def shared_with_neighbours(ngrams: Ngrams, reach: int, after: bool) -> np.ndarra
         if t >= m:
             continue
         here, there = (slice(0, m - t), slice(t, m)) if after else (slice(t, m), slice(0, m - t))
-        near = (columns[there] == columns[here]) & (np.abs(rows[there] - rows[here]) <= reach)
-        around[here] = np.where(near, around[here] + weights[there], around[here])
+        near = (by_column[there] == by_column[here]) & (np.abs(by_row[there] - by_row[here]) <= reach)
+        around[here] = np.where(near, around[here] + near_weights[there], around[here])
     in_key_order = np.empty(m)
     in_key_order[order] = around
-    products = ngrams.data.astype(np.float64) * in_key_order
-    return np.bincount(ngrams.rows, weights=products, minlength=n)
+    products = weights[rows].astype(np.float64) * in_key_order
+    return np.bincount(rows, weights=products, minlength=n)
 
 
 _MONTH_NAME = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"
@@ -538,16 +562,46 @@ _SPACE = _code_table([9, 10, 11, 12, 13, 32, 0, 0xA0])
 _END = _code_table([ord(c) for c in ".!?…"])
 _CLOSER = _code_table([ord(c) for c in "\"')]”’"])
 _NON_WORD_ASCII = np.array([not chr(c).isalnum() for c in range(128)])
-_SPACE_CODES = np.array([9, 10, 11, 12, 13, 32, 0, 0xA0], dtype=np.uint32)
-_END_CODES = np.array([ord(c) for c in ".!?…"], dtype=np.uint32)
-_CLOSER_CODES = np.array([ord(c) for c in "\"')]”’"], dtype=np.uint32)
+
+
+CHUNK = 1 << 18
+"""Characters of block text (or n-gram entries) worked on at once where the work takes memory per
+character (or entry)."""
+
+
+def spans(sizes: np.ndarray, limit: int) -> list[tuple[int, int]]:
+    """Ranges ``(start, stop)`` of consecutive items whose ``sizes`` add up to about ``limit`` (an
+    item larger than that on its own), covering all the items."""
+    ends = np.cumsum(sizes)
+    bounds = [0]
+    while bounds[-1] < len(sizes):
+        done = int(ends[bounds[-1] - 1]) if bounds[-1] else 0
+        bounds.append(max(int(np.searchsorted(ends, done + limit, side="right")), bounds[-1] + 1))
+    return list(itertools.pairwise(bounds))
 
 
 def _char_counts(joined: str, lowered: str, lengths: np.ndarray, n: int) -> dict[str, np.ndarray]:
-    """Per-block counts of character classes and of word and sentence starts, from code points."""
-    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+    """Per-block counts of character classes and of word and sentence starts, from code points,
+    worked out a chunk of blocks at a time (a few arrays per character of the chunk)."""
     raised = joined.upper()
-    if lowered is not joined and len(raised) == len(joined):
+    by_case = lowered is not joined and len(raised) == len(joined)
+    starts = np.concatenate([[0], np.cumsum(lengths + len(_SEP))]).tolist()
+    parts = []
+    for first, stop in spans(lengths + len(_SEP), CHUNK):
+        at = slice(starts[first], starts[stop])  # the blocks, each with the separator after it
+        cased = (lowered[at], raised[at]) if by_case else None
+        parts.append(_chunk_char_counts(joined[at], cased, lengths[first:stop], stop - first))
+    return {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}
+
+
+def _chunk_char_counts(
+    joined: str, cased: tuple[str, str] | None, lengths: np.ndarray, n: int
+) -> dict[str, np.ndarray]:
+    """``_char_counts`` of some blocks joined; ``cased`` is their lower- and upper-cased text, None
+    to tell case by ASCII letters only."""
+    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+    if cased is not None:
+        lowered, raised = cased
         is_upper = codes != np.frombuffer(lowered.encode("utf-32-le"), dtype=np.uint32)
         is_lower = codes != np.frombuffer(raised.encode("utf-32-le"), dtype=np.uint32)
     else:  # a rare character whose case mapping changes length: fall back to ASCII

@@ -19,6 +19,7 @@ all dense features plus the stage-A scores of the block and its neighbours (stag
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import threading
@@ -252,8 +253,24 @@ def predict(model: dict[str, Any], features: DocumentFeatures) -> np.ndarray:
         return np.zeros(0)
     if model["kind"] != features.kind or model["n_dense"] != features.dense.shape[1]:
         raise ModelError(f"{model['file']} expects {model['kind']} features of another shape")
-    scores = stage_a(model, features)
-    inputs = stage_b_input(features.dense, scores)
+    column = stage_a(model, features).reshape(-1, 1).astype(np.float32)
+    around = window(column)
+    # the stage-B input copies the features: made PREDICT_ROWS rows at a time, a long page's
+    # copy does not double the memory it takes
+    return np.concatenate(
+        [
+            _stage_b(model, np.hstack([features.dense[a:b], column[a:b], around[a:b]]))
+            for a, b in itertools.pairwise([*range(0, n, PREDICT_ROWS), n])
+        ]
+    )
+
+
+PREDICT_ROWS = 4_096
+"""Blocks whose stage-B probabilities ``predict`` works out together."""
+
+
+def _stage_b(model: dict[str, Any], inputs: np.ndarray) -> np.ndarray:
+    """The boosting stage's probability of the label for each row of ``inputs``."""
     forest = _forest(model["stage_b"])
     if forest is not None:
         return forest.probability(inputs)
@@ -303,6 +320,7 @@ def stage_a(model: dict[str, Any], features: DocumentFeatures) -> np.ndarray:
 
 
 def stage_b_input(dense: np.ndarray, scores: np.ndarray) -> np.ndarray:
+    """The stage-B input of a document: its features, the stage-A scores and their window."""
     column = scores.reshape(-1, 1).astype(np.float32)
     return np.hstack([dense, column, window(column)])
 

@@ -6,6 +6,7 @@ import io
 from collections.abc import Callable
 from typing import TextIO
 
+from .document import CombinedScores
 from .jsonl import jsonl_record
 from .runner import Result
 
@@ -41,9 +42,23 @@ def write_table(
         if explain:
             for vote in block.votes:
                 out.write(f"{'':>7}{vote.plugin:>14} {vote.label:<13} {vote.score:4.2f}  {vote.reason}\n")
+            out.writelines(combined_lines(result.document.combined, block.index))
     for warning in result.document.warnings:
         out.write(f"   warning: {warning}\n")
     out.write("\n")
+
+
+def combined_lines(combined: CombinedScores | None, index: int) -> list[str]:
+    """The combined scores of block ``index`` for ``--explain``: every label's, best first, how
+    they were combined and the threshold; and why, when a rule of the combiner decided."""
+    if combined is None:
+        return []
+    scores = " · ".join(f"{label} {score:.2f}" for label, score in combined.of(index)) or "no votes"
+    how = f"{combined.method} combiner, threshold {combined.threshold:.2f}"
+    lines = [f"{'':>7}{'combined':>14} {scores}  ({how})\n"]
+    if index in combined.notes:
+        lines.append(f"{'':>22}{combined.notes[index]}\n")
+    return lines
 
 
 WRITERS: dict[str, Callable[..., None]] = {"table": write_table, "jsonl": write_jsonl, "text": write_text}

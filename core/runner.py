@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from .budget import DEFAULT_TIME_BUDGET, PluginTimeout, time_limit
+from .budget import DEFAULT_TIME_BUDGET, PluginTimeout, budget_for, time_limit
 from .combine import CombineOptions, combine
 from .contract import checked_votes
 from .document import Document, Vote
@@ -45,7 +45,8 @@ class Options:
     max_bytes: int = MAX_BYTES
     disabled: tuple[str, ...] = ()
     time_budget: float | None = DEFAULT_TIME_BUDGET
-    """Seconds one plugin may spend on one document (None: no limit); see ``pageparts.budget``."""
+    """Seconds one plugin may spend on a document of up to 1,000 blocks, proportionally more on a
+    longer one (None: no limit); see ``pageparts.budget``."""
 
 
 @dataclass
@@ -114,12 +115,14 @@ class Runner:
             raise InputError("binary content, not HTML or text")
         content = with_charset(to_utf8(content), charset)
         input_format = self._input_format(content, input_format)
-        split = self.registry.manager.hook.pageparts_split(content=content, input_format=input_format)
+        try:
+            split = self.registry.manager.hook.pageparts_split(content=content, input_format=input_format)
+        except ValueError as error:  # content the splitter cannot split: its message is for the user
+            raise InputError(" ".join(str(error).split()) or "the content cannot be split") from None
         if split is None:
             raise InputError(f"no plugin splits input format {input_format!r}")
-        blocks, meta = split
-        document = Document(source=source, input_format=input_format, blocks=blocks, meta=dict(meta))
-        if not blocks:
+        document = Document.from_split(source, input_format, *split)
+        if not document.blocks:
             document.warnings.append(NO_TEXT if content.strip() else EMPTY)
         combine(document, self._collect_votes(document), self.options.combine)
         document.forget_computed()
@@ -232,7 +235,7 @@ class Runner:
     def _collect_votes(self, document: Document) -> list[Vote]:
         votes: list[Vote] = []
         n_blocks = len(document.blocks)
-        budget = self.options.time_budget
+        budget = budget_for(self.options.time_budget, n_blocks)
         for name, function, labels in self._classifier_plugins():
             problem = None
             started = time.perf_counter()

@@ -117,8 +117,7 @@ def make_document(content: str | bytes, input_format: str = "auto", source: str 
     split = hook.pageparts_split(content=data, input_format=input_format)
     if split is None:
         raise ValueError(f"no built-in splitter for input format {input_format!r}")
-    blocks, meta = split
-    return Document(source=source, input_format=input_format, blocks=blocks, meta=dict(meta))
+    return Document.from_split(source, input_format, *split)
 
 
 @lru_cache(maxsize=1)

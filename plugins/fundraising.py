@@ -29,7 +29,7 @@ _APPEAL = re.compile(
     r"|without your (?:help|support)|we need (?:you|your (?:help|support))|with your (?:help|support)"
     r"|keep(?:ing)? (?:\w+ ){0,3}free (?:for|and)|chip in|subscribe now|subscription|paywall|patreon"
     r"|(?:mid-year|year-end|end-of-year|annual|spring|fall|summer|winter) (?:fundraising )?campaign"
-    r"|fundrais\w*|contribute (?:now|today)|make a contribution|recurring (?:gift|donation)"
+    r"|fundrais\w*|recurring (?:gift|donation)"
     r"|paid (?:subscri\w+|members?|membership)|subscribers?[- ]only|subscriber benefits"
     r"|become a (?:paid |premium )?(?:\w+ )?subscriber|your support"
     r"|support (?:us|our|the) (?:in|by|with|today)|ko-fi|buy me a coffee"
@@ -38,6 +38,19 @@ _APPEAL = re.compile(
     r"|(?:view all|subscription|membership) plans|give a gift subscription)\b",
     re.IGNORECASE,
 )
+_CONTRIBUTION = re.compile(
+    r"\b(?:make a (?:one-time |monthly |recurring )?contribution|contribute (?:now|today))\b", re.IGNORECASE
+)
+"""Asking for a contribution: an appeal only with money in sight, since a software project asks for
+code, translations and bug reports the same way."""
+_MONEY_WORDS = re.compile(
+    r"[$€£]|\b(?:donat\w*|pay(?:ment|pal)?|credit card|tax[- ]deductible|gifts?|dollars|euros|pounds"
+    r"|monthly|annually|one-time|per (?:month|year)|fundrais\w*|non-?profit|501\(c\))\b",
+    re.IGNORECASE,
+)
+"""Words that put money in sight of a contribution: currency, donating, paying, amounts by period."""
+MONEY_REACH = 2
+"""Blocks on either side of a contribution ask where money words make it an appeal."""
 _MONEY = re.compile(
     r"[$€£]\s?\d{1,4}(?:\.\d\d)?(?![\d,.]*\s*(?:million|billion|trillion|bn|m)\b)(?!\d|[,.]\d)"
     r"|\b\d{1,4}\s?(?:dollars|euros|pounds)\b(?! (?:million|billion))",
@@ -81,6 +94,7 @@ def rule_votes(document: Document) -> list[Vote]:
         found or ([text.strip()] if words <= 5 and _SUPPORT_NAME.match(text) else [])
         for found, text, words in zip(f.hits(_APPEAL), f.texts, f.words.tolist(), strict=True)
     ]
+    appeals = _with_paid_contributions(f, appeals)
     named = _widgets(f, _CLASS_WORDS) if f.html else [[] for _ in f.texts]
     plans = _plan_rows(f, appeals)
     votes = []
@@ -102,6 +116,25 @@ def rule_votes(document: Document) -> list[Vote]:
             fired.append((0.6, f"a plan's price ({plans[i]}) on a page pitching a subscription"))
         votes += vote(NAME, i, LABEL, fired)
     return votes
+
+
+def _with_paid_contributions(f: Facts, appeals: list[list[str]]) -> list[list[str]]:
+    """``appeals`` with each block's contribution asks added where money is in sight: money words,
+    a money amount or other appeal wording in the block or within MONEY_REACH blocks of it."""
+    asks = f.hits(_CONTRIBUTION)
+    if not any(asks):
+        return appeals
+    moneyed = np.fromiter(
+        (bool(a or m or w) for a, m, w in zip(appeals, f.hits(_MONEY), f.hits(_MONEY_WORDS), strict=True)),
+        np.int64,
+        len(appeals),
+    )
+    seen = np.concatenate([[0], np.cumsum(moneyed)])  # seen[i]: blocks before i with money in sight
+    at = np.arange(len(appeals))
+    near = seen[np.minimum(at + MONEY_REACH + 1, len(appeals))] > seen[np.maximum(at - MONEY_REACH, 0)]
+    return [
+        found + ask if ask and paid else found for found, ask, paid in zip(appeals, asks, near, strict=True)
+    ]
 
 
 def _plan_rows(f: Facts, appeals: list[list[str]]) -> list[str]:

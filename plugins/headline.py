@@ -6,6 +6,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 
+import numpy as np
 from pageparts import __version__
 from pageparts.document import Block, Document, Vote
 from pageparts.hookspecs import hookimpl
@@ -78,37 +79,107 @@ def headline_index(document: Document) -> int | None:
     return next((b.index for b in document.blocks if b.features.get("heading") == 1), None)
 
 
-_BYLINE = re.compile(r"^(?:by\s+)?[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]*){1,3}\s*[·|]?$|^by\s", re.IGNORECASE)
-_DATE = re.compile(r"\b(?:19|20)\d\d\b|\b\d{1,2}:\d\d\b|\bago\b|\bmin(?:ute)?s? read\b", re.IGNORECASE)
+_NAME = re.compile(r"^(?:by\s*)?[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]*){1,3}\s*[·|]?$")
+"""A person's name alone (a byline without "By"), or a short title in title case: the line above
+tells which."""
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*"
+_BYLINE = r"^(?:by\b|by(?-i:[A-Z])|author\b|written by|words by|text by|posted\b|published\b|updated\b)"
+_DATE = rf"\b{_MONTH}\.? \d{{1,2}}(?:st|nd|rd|th)?\b|\b\d{{1,2}}(?:st|nd|rd|th)? {_MONTH}\b"
+_FURNITURE = re.compile(
+    _BYLINE
+    + "|"
+    + _DATE
+    + r"|\b\d{4}-\d\d-\d\d\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b\d{1,2}:\d\d\b|\bago\b|\bmin(?:ute)?s? read\b"
+    r"|\b(?:photo|image|picture|illustration)s?\s*(?:by\b|:)|\bcredit\b|©|\bgetty\b|\breuters\b"  # a credit
+    r"|\bassociated press\b|\bshutterstock\b|/redux\b"
+    r"|^(?:share|print|email|e-mail|comments?|listen|save|follow)\b",  # a row of buttons
+    re.IGNORECASE,
+)
+"""What sits between a headline and its text: bylines, dates, photo credits and captions, buttons."""
+_STARTS_BYLINE = re.compile(_BYLINE, re.IGNORECASE)
+FURNITURE_WORDS = 40
+"""A line of furniture is at most this long (a photo caption with its credit can be long)."""
+MAX_FURNITURE = 8
+"""Lines of furniture skipped above the text before giving up."""
+_DEK_END = re.compile(r"[.!][\"'”’)]*$")
+"""A dek ends as a sentence does; a title ending with a full stop is rare (a question is not)."""
 
 
 def text_headline(document: Document) -> list[Vote]:
     """Plain text has no <title> or <h1>: the headline is the short unpunctuated line just above
-    the first run of prose, perhaps with a one-sentence dek and a byline/date line between."""
+    the first run of prose, perhaps with a one-sentence dek under it, and bylines, dates, photo
+    credits and buttons between it and the text. A line below two blocks of prose or more (photo
+    captions aside) is no headline: it heads a section."""
     f = facts(document)
     w, s, texts = f.words, f.sentences, f.texts
-    n = len(w)
     prose = (w >= 25) & (s >= 1)
-    starts = [i for i in range(n - 2) if prose[i] and prose[i + 1 : i + 4].sum() >= 2]
-    if not starts:
+    start = _prose_start(prose, w, s)
+    if start is None:
         return []
-    i = starts[0] - 1
-    while i >= 0 and w[i] <= 8 and (_BYLINE.match(texts[i]) or _DATE.search(texts[i])):
-        i -= 1  # skip the byline and date lines
-    if i < 0:
+    i = _above_furniture(texts, w, s, start - 1)
+    if i < 0 or sum(not _is_furniture(texts[j], w[j]) for j in np.flatnonzero(prose[:i])) > 1:
         return []
-    votes = []
-    if 6 <= w[i] <= 50 and s[i] <= 2 and i >= 1 and 3 <= w[i - 1] <= 25 and _title_like(texts[i - 1]):
-        votes.append(
-            Vote(NAME, i - 1, LABEL, 0.8, "a short title line above a one-sentence dek and the text")
-        )
-        votes.append(Vote(NAME, i, LABEL, 0.7, "a one-sentence dek under the title, above the text"))
-    elif 3 <= w[i] <= 25 and _title_like(texts[i]):
-        votes.append(Vote(NAME, i, LABEL, 0.75, "a short title line right above the text"))
-    return votes
+    if _is_dek(texts[i], w[i], s[i]) and i >= 1 and 3 <= w[i - 1] <= 25 and _title_like(texts[i - 1]):
+        return [
+            Vote(NAME, i - 1, LABEL, 0.8, "a short title line above a one-sentence dek and the text"),
+            Vote(NAME, i, LABEL, 0.7, "a one-sentence dek under the title, above the text"),
+        ]
+    if 3 <= w[i] <= 25 and _title_like(texts[i]):
+        return [Vote(NAME, i, LABEL, 0.75, "a short title line right above the text")]
+    return []
+
+
+def _prose_start(prose: np.ndarray, w: np.ndarray, s: np.ndarray) -> int | None:
+    """The first block of ``prose`` followed by more: two of the next three blocks prose too, or
+    for a paragraph of two sentences or more, 60 words of prose in the next six."""
+    n = len(prose)
+    if n < 2:
+        return None
+    ahead = np.convolve(prose, np.ones(3, int))[3 : n + 2]  # prose blocks among i+1 .. i+3
+    words_ahead = np.convolve(np.where(prose, w, 0), np.ones(6, int))[6 : n + 5]  # words among i+1 .. i+6
+    paragraph = (w[: n - 1] >= 40) & (s[: n - 1] >= 2)
+    starts = np.flatnonzero(prose[: n - 1] & ((ahead >= 2) | paragraph & (words_ahead >= 60)))
+    return int(starts[0]) if len(starts) else None
+
+
+def _above_furniture(texts: list[str], w: np.ndarray, s: np.ndarray, i: int) -> int:
+    """The first line at or above ``i`` that is not furniture (-1 if none within reach). A name
+    alone counts as furniture (a byline, a photographer) when furniture, a headline or a dek is
+    right above it."""
+    for _ in range(MAX_FURNITURE):
+        if i < 0:
+            return -1
+        if not _is_furniture(texts[i], w[i]) and not (
+            i >= 1
+            and _NAME.match(texts[i])
+            and (_is_furniture(texts[i - 1], w[i - 1]) or _heads(texts[i - 1], w[i - 1], s[i - 1]))
+        ):
+            return i
+        i -= 1
+    return -1
+
+
+def _is_furniture(text: str, words: int) -> bool:
+    return words <= FURNITURE_WORDS and _FURNITURE.search(text) is not None
+
+
+def _heads(text: str, words: int, sentences: int) -> bool:
+    """Whether a line can be a headline or its dek."""
+    if _STARTS_BYLINE.match(text):
+        return False
+    return _is_dek(text, words, sentences) or (3 <= words <= 25 and _title_like(text))
+
+
+def _is_dek(text: str, words: int, sentences: int) -> bool:
+    return 6 <= words <= 50 and sentences <= 2 and "\n" not in text and _DEK_END.search(text) is not None
+
+
+_BREADCRUMB = re.compile(r"\s[/>]\s|[»›]")
 
 
 def _title_like(text: str) -> bool:
+    if _BREADCRUMB.search(text):
+        return False
     return ("\n" not in text and not text.rstrip().endswith((".", ":", ",", ";")) and text[:1].isupper()) or (
         text[:1] in "'\"‘“" and "\n" not in text and not text.rstrip().endswith(".")
     )

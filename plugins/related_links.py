@@ -93,7 +93,8 @@ def teaser_list(f: Facts) -> dict[int, str]:
         run = meta[start:end]
         if len(run) >= 3:
             first = run[0] - (stride - 1)
-            teaser_words = [f.words[j] for j in range(max(first, 0), run[-1]) if j not in run]
+            meta_lines = set(run)  # a set: a list would make this quadratic in a long run
+            teaser_words = [f.words[j] for j in range(max(first, 0), run[-1]) if j not in meta_lines]
             if first >= 0 and max(teaser_words) <= 80:
                 reason = f"teaser in a list of {len(run)}: title, summary and author/date line repeat"
                 found.update({j: reason for j in range(first, run[-1] + 1)})

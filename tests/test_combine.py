@@ -172,3 +172,43 @@ def test_under_the_learned_combiner_a_plugin_label_takes_its_score_and_the_six_s
     combine(d, votes, CombineOptions(learned=True))
     assert d.blocks[1].label == "comments" and d.blocks[1].confidence == pytest.approx(0.7)
     assert d.blocks[0].label != "comments"
+
+
+def title_votes(score: float = 0.8) -> list[Vote]:
+    """A headline rule vote on block 0 that the text model contradicts, and body on block 1."""
+    return [
+        Vote("headline", 0, "headline", score, "a short title line above a one-sentence dek and the text"),
+        *(Vote(label, 0, label, 0.01, "text model: 0.01") for label in ("headline", "body", "navigation")),
+        Vote("body", 1, "body", 0.95, "text model: 0.95"),
+        Vote("headline", 1, "headline", 0.01, "text model: 0.01"),
+    ]
+
+
+def test_in_plain_text_without_a_headline_a_strong_headline_rule_decides():
+    d = doc(2)
+    combine(d, title_votes(), CombineOptions())
+    assert d.combined.method == "learned"
+    assert [b.label for b in d.blocks] == ["headline", "body"]
+    assert d.blocks[0].confidence == pytest.approx(0.8)
+    assert d.title() == "block 0"
+    assert d.combined.of(0)[0] == ("headline", pytest.approx(0.8))
+    assert "the headline rule's 0.80 decides" in d.combined.notes[0] and 1 not in d.combined.notes
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"input_format": "html"},  # the HTML fit trusts the <title> rule: nothing to make up for
+        {"votes": [Vote("h", 2, "headline", 0.99, "text model: 0.99")]},  # a headline was found elsewhere
+        {"score": 0.6},  # too weak a vote
+        {"weights": {"headline": 0.5}},  # weighted below TITLE_RULE_MIN
+        {"learned": False},  # the weighted mean finds the text model's headlines itself
+    ],
+)
+def test_the_headline_rule_does_not_decide_otherwise(change):
+    d = doc(3)
+    d.input_format = change.get("input_format", "text")
+    votes = title_votes(change.get("score", 0.8)) + change.get("votes", [])
+    combine(d, votes, CombineOptions(learned=change.get("learned", True), weights=change.get("weights", {})))
+    assert d.blocks[0].label != "headline"
+    assert not d.combined.notes

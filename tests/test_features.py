@@ -165,3 +165,31 @@ def test_shared_with_neighbours_adds_the_rows_within_reach_in_order(after):
         got = shared_with_neighbours(ngrams, reach, after)
         assert np.array_equal(got, expected)
         assert got.max() > 0
+
+
+@pytest.mark.parametrize("odd", ["", " İstanbul"])  # İ lower-cases to two characters
+def test_features_and_model_scores_worked_out_in_chunks_equal_those_of_the_whole(monkeypatch, odd):
+    from pageparts import features, models
+
+    paragraphs = "".join(
+        f"<p>Paragraph {i} by the Øresund: the FERRY left at 9:{i:02d}, said Élodie{odd}. Boats wait.</p>"
+        for i in range(40)
+    )
+    blocks, meta = split_html(PAGE.replace(b"</article>", paragraphs.encode() + b"</article>"))
+    whole = compute(Document("page.html", "html", blocks, meta), "html")
+    scores = models.predict(models.get_model("body", "html"), whole)
+    monkeypatch.setattr(features, "CHUNK", 200)  # a few blocks per chunk
+    monkeypatch.setattr(models, "PREDICT_ROWS", 7)
+    chunked = compute(Document("page.html", "html", blocks, meta), "html")
+    assert len(features.spans(np.array([len(b.text) for b in blocks]) + 3, 200)) > 10
+    assert np.array_equal(chunked.dense, whole.dense)
+    for name in ("keys", "rows", "columns", "weights", "indptr"):
+        assert np.array_equal(getattr(chunked.hashed, name), getattr(whole.hashed, name))
+    assert np.array_equal(models.predict(models.get_model("body", "html"), chunked), scores)
+
+
+def test_spans_cover_the_items_in_order_about_the_limit_each():
+    from pageparts.features import spans
+
+    assert spans(np.array([3, 3, 3, 9, 1, 1]), 6) == [(0, 2), (2, 3), (3, 4), (4, 6)]
+    assert spans(np.array([], dtype=np.int64), 6) == []

@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 import signal
 import threading
+import time
 from importlib.metadata import EntryPoint
 
 import pytest
+from pageparts.budget import budget_for
 from pageparts.cli import app
 from pageparts.config import load_plugin_settings
+from pageparts.document import Vote
 from pageparts.hookspecs import hookimpl
 from pageparts.plugin_info import PluginInfo
 from pageparts.registry import DISABLED, ENABLED, LEFT_OUT, make_registry
@@ -212,6 +215,32 @@ def test_outside_the_main_thread_a_slow_plugin_is_measured_and_its_votes_dropped
     [warning] = found[0].warnings
     assert warning.startswith("plugin 'slow' took 0.")
     assert warning.endswith("s on this document, over its time budget of 0.05 s; its votes were dropped")
+
+
+class Steady:
+    """Votes body on every block after working ``seconds`` per block: slow, but never stuck."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+
+    @hookimpl
+    def pageparts_plugin_info(self):
+        return PluginInfo("steady", ("body",))
+
+    @hookimpl
+    def pageparts_classify(self, document):
+        time.sleep(self.seconds * len(document.blocks))
+        return [Vote("steady", b.index, "body", 0.9) for b in document.blocks]
+
+
+def test_the_time_budget_grows_with_the_blocks_of_a_long_document():
+    long_page = "\n\n".join(f"Paragraph {i} of a long page." for i in range(4_000)).encode()
+    runner = Runner(Options(time_budget=0.2), registry=registry_with(steady=Steady(0.0001)))
+    document = runner.classify_bytes(long_page)  # 0.4 s of work, within 4 x 0.2 s
+    assert document.warnings == []
+    assert {b.label for b in document.blocks} == {"body"}
+    assert budget_for(10, 500) == 10 and budget_for(10, 45_791) == pytest.approx(457.91)
+    assert budget_for(None, 45_791) is None
 
 
 def test_the_time_budget_comes_from_the_config_file(tmp_path):

@@ -138,6 +138,13 @@ def test_a_click_shows_confidence_and_every_vote(page, story):
     for n, vote in enumerate(block.votes):
         cells = rows.nth(n).locator("td").all_inner_texts()
         assert cells == [vote.plugin, vote.label, f"{vote.score:.2f}", vote.reason]
+    combined = story["document"].combined
+    assert "weighted mean combiner, threshold 0.50" in page.inner_text("#detail .combined")
+    shown = page.locator("#detail .combined .score .chip").all_inner_texts()
+    assert shown == [label for label, _ in combined.of(index)]
+    assert shown[0] == block.label
+    scores = page.locator("#detail .combined .score > span:last-child").all_inner_texts()
+    assert scores == [f"{score:.2f}" for _, score in combined.of(index)]
 
 
 def _export(page) -> tuple[str, dict]:

@@ -1,5 +1,7 @@
 """Rule votes of the built-in plugins on small invented pages."""
 
+import time
+
 from pageparts.document import Block, Document
 from pageparts.plugins import body, fundraising, headline, navigation, related_links
 from pageparts.rules import facts, lexicon
@@ -81,6 +83,42 @@ def test_a_repeated_title_summary_author_pattern_is_a_teaser_list():
     assert "list of 4" in votes[2].reason
 
 
+def test_a_call_to_contribute_code_is_no_appeal_but_one_to_contribute_money_is():
+    d = text_doc(
+        "Found a mistake in this page? The documentation lives in the repository with the code.",
+        "Make a contribution",
+        "Open an issue",
+        PROSE,
+        PROSE,
+        "Our reporting is free to read. Give $10 a month or make a contribution of any size.",
+        "Keep the newsroom going",
+        "Contribute today",
+    )
+    votes = by_block(fundraising.rule_votes(d), "fundraising")
+    assert set(votes) == {5, 7}
+    assert "contribute today" in votes[7].reason
+
+
+def _teaser_list_seconds(teasers: int) -> float:
+    """CPU seconds of ``teaser_list`` on a list of ``teasers`` teasers (best of three)."""
+    texts = []
+    for n in range(teasers):
+        texts += [f"Story number {n} about the harbour", f"A short summary of story {n}.", "Ann Berg ·"]
+    f = facts(text_doc(*texts))
+    best = float("inf")
+    for _ in range(3):
+        started = time.process_time()
+        found = related_links.teaser_list(f)
+        best = min(best, time.process_time() - started)
+    assert len(found) == len(texts)
+    return best
+
+
+def test_a_long_teaser_list_takes_time_linear_in_its_length():
+    small, large = _teaser_list_seconds(1_000), _teaser_list_seconds(8_000)
+    assert large < 20 * max(small, 0.002), f"8 times the teasers took {large / small:.0f} times as long"
+
+
 def test_a_plain_text_headline_and_dek_sit_above_the_byline_and_prose():
     d = text_doc(
         "Menu",
@@ -93,6 +131,44 @@ def test_a_plain_text_headline_and_dek_sit_above_the_byline_and_prose():
     )
     votes = by_block(headline.rule_votes(d), "headline")
     assert set(votes) == {1, 2}
+
+
+def test_a_plain_text_headline_is_found_above_bylines_dates_and_photo_captions():
+    d = text_doc(
+        "Sign in",
+        "Lighthouse Cottage Opens as a Museum",
+        "Volunteers spent four summers rebuilding the roof, and the first visitors came on Saturday.",
+        "By Ingrid Solberg",
+        "May 4th, 2024 by The Courier",
+        "Visitors climb the spiral stair to the lamp room on opening day. Photo: Tomas Reed",
+        PROSE,
+        PROSE,
+        PROSE,
+    )
+    votes = by_block(headline.rule_votes(d), "headline")
+    assert {i: v.score for i, v in votes.items()} == {1: 0.8, 2: 0.7}
+
+
+def test_a_name_alone_between_the_dek_and_the_text_is_the_byline():
+    d = text_doc(
+        "'We Wanted It Lived In': Lighthouse Cottage Opens",
+        "Volunteers spent four summers rebuilding the roof and the lamp room.",
+        "Ingrid Solberg",
+        PROSE,
+        PROSE,
+        PROSE,
+    )
+    assert set(by_block(headline.rule_votes(d), "headline")) == {0, 1}
+
+
+def test_a_title_starting_like_a_byline_is_still_a_title():
+    d = text_doc("Bypass Road Opens to Lorries at Last", "ByAna Ruiz", PROSE, PROSE, PROSE)
+    assert set(by_block(headline.rule_votes(d), "headline")) == {0}
+
+
+def test_a_title_like_line_below_two_paragraphs_heads_a_section_not_the_document():
+    d = text_doc(PROSE, "Note", PROSE, "See below", "More", "What the Council Decided", PROSE, PROSE, PROSE)
+    assert headline.rule_votes(d) == []
 
 
 def test_newsletter_prompts_and_short_chrome_are_navigation():

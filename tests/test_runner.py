@@ -3,10 +3,10 @@
 import gzip
 
 import pytest
-from pageparts.document import Vote
+from pageparts.document import Block, Vote
 from pageparts.hookspecs import hookimpl
 from pageparts.plugin_info import PluginInfo
-from pageparts.reading import InputError
+from pageparts.reading import Input, InputError
 from pageparts.runner import Options, Runner
 
 from .conftest import KeywordPlugin, RaisingPlugin, registry_with
@@ -108,3 +108,34 @@ def test_run_reports_a_bad_document_and_goes_on(tmp_path, keyword_registry):
 def test_an_unknown_input_format_is_an_error(keyword_registry):
     with pytest.raises(InputError, match="no plugin splits input format 'pdf'"):
         Runner(Options(input_format="pdf"), registry=keyword_registry).classify_bytes(PAGE)
+
+
+class Splitter:
+    """A splitter of input format ``odd`` that answers with ``split``, or raises it when it is an
+    exception."""
+
+    def __init__(self, split):
+        self.split = split
+
+    @hookimpl
+    def pageparts_split(self, content, input_format):
+        if input_format != "odd":
+            return None
+        if isinstance(self.split, Exception):
+            raise self.split
+        return self.split
+
+
+def test_a_splitter_refusing_content_gives_its_own_message_without_the_exception_class():
+    splitter = Splitter(ValueError("cannot split this:\n  too odd"))
+    runner = Runner(Options(input_format="odd"), registry=registry_with(refusing=splitter))
+    [result] = runner.run([Input("page.txt", content=PAGE)])
+    assert result.error == "cannot split this: too odd"
+
+
+def test_warnings_among_a_splitters_page_facts_become_document_warnings():
+    split = ([Block(0, "The river rose.")], {"title": "T", "warnings": ["page repaired: just so"]})
+    runner = Runner(Options(input_format="odd"), registry=registry_with(fixing=Splitter(split)))
+    document = runner.classify_bytes(PAGE)
+    assert document.warnings == ["page repaired: just so"]
+    assert document.meta == {"title": "T"}

@@ -7,6 +7,7 @@ import random
 import sys
 import time
 
+import pageparts
 import pytest
 from pageparts.splitters import html as html_splitter
 
@@ -243,6 +244,43 @@ def test_meta_title_and_lang():
     assert meta == {"title": "", "lang": ""}
 
 
+TITLE_NEVER_CLOSED = (
+    "<html><head><title>Harbour news <meta charset='utf-8'><link rel='icon' href='/i.png'></head>"
+    "<body><h1>Boats return early</h1><p>The fleet came back before the storm.</p>"
+    "<svg><title>a wave</title></svg><p>Nets were left on the quay.</p></body></html>"
+)
+
+
+@pytest.mark.parametrize(
+    "page", [TITLE_NEVER_CLOSED, TITLE_NEVER_CLOSED.replace("<title>a wave</title>", "")]
+)
+def test_a_title_that_swallows_the_page_is_closed_where_its_text_turns_into_markup(page):
+    blocks, meta = split(page)
+    assert [b.text for b in blocks] == [
+        "Boats return early",
+        "The fleet came back before the storm.",
+        "Nets were left on the quay.",
+    ]
+    assert blocks[0].features["heading"] == 1
+    assert meta["title"] == "Harbour news"
+    assert meta["warnings"] == [
+        "page repaired: its <title> was never closed and held the page as text; "
+        "it was closed where its text turns into markup"
+    ]
+
+
+def test_a_repaired_page_says_so_in_the_document_warnings():
+    document = pageparts.classify(TITLE_NEVER_CLOSED.encode(), input_format="html")
+    assert len(document.blocks) == 3
+    assert document.warnings[0].startswith("page repaired: its <title> was never closed")
+
+
+def test_a_closed_title_with_markup_in_its_text_is_left_as_it_is():
+    blocks, meta = split("<title>Using <b> for bold</title><p>Only the paragraph.</p>")
+    assert [b.text for b in blocks] == ["Only the paragraph."]
+    assert meta == {"title": "Using <b> for bold", "lang": ""}
+
+
 # -- decoding -----------------------------------------------------------------------------------
 
 
@@ -354,11 +392,36 @@ def test_deep_nesting_does_not_recurse():
     assert blocks[-1].features["depth"] == len(blocks[-1].features["path"]) > 1000
 
 
-def test_nesting_beyond_the_parser_limit_is_a_clear_error_not_half_a_page():
-    depth = 10_000
-    page = ("<p>before</p>" + "<div>x" * depth + "</div>" * depth + "<p>after</p>").encode()
-    with pytest.raises(ValueError, match="nested too deeply"):
-        html_splitter.pageparts_split(page, "html")
+@pytest.mark.parametrize("depth", [5_000, 50_000])
+def test_nesting_beyond_the_parser_limit_is_flattened_and_the_whole_page_read(depth):
+    nest = (
+        "<div><section><span>" * (depth // 3) + "deep <b>text</b>" + "</span></section></div>" * (depth // 3)
+    )
+    page = f"<title>Deep</title><p>before</p>{nest}<p>after</p><div><p>last</p></div>"
+    blocks, meta = split(page)
+    assert [b.text for b in blocks] == ["before", "deep text", "after", "last"]
+    assert blocks[1].features["depth"] <= html_splitter.MAX_DEPTH + 1  # and the <body> the parser adds
+    assert blocks[3].features["path"] == ["body", "div", "p"]
+    assert meta["title"] == "Deep"
+    assert meta["warnings"] == ["page repaired: elements nested deeper than 512 levels were flattened"]
+
+
+def test_flattened_elements_keep_their_blocks_apart():
+    page = "<p>before</p>" + "<div>x" * 10_000 + "</div>" * 10_000 + "<p>after</p>"
+    found = texts(page)
+    assert found == ["before", *["x"] * 10_000, "after"]
+
+
+def test_flatten_deep_drops_only_the_tags_below_the_limit():
+    page = "<div><ul><li>a<li>b</ul><div><p>c</p><span>d<b>e</b></span><br></div></div>"
+    assert html_splitter.flatten_deep(page, limit=2) == (
+        "<div><ul><br><br>a<br><br>b</ul><div><br><br>c<br><br>de<br></div></div>"
+    )
+
+
+def test_a_page_within_the_parser_limit_is_not_repaired():
+    blocks, meta = split("<div>x" * 2_000 + "</div>" * 2_000)
+    assert len(blocks) == 2_000 and "warnings" not in meta
 
 
 def test_large_page_is_linear():

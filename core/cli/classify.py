@@ -73,7 +73,8 @@ def classify(
     time_budget: Annotated[
         float | None,
         typer.Option(
-            help="Seconds a plugin may take per document (default 10, 0: none), else its votes are dropped."
+            help="Seconds a plugin may take per 1,000 blocks of a document (default 10, 0: none), "
+            "else its votes are dropped."
         ),
     ] = None,
     strict: Annotated[

@@ -13,9 +13,10 @@ from ..training.labels import align, block_words, gold_words
 
 
 def label_list(document: Document) -> list[str]:
-    """The six built-in labels, then every other label a vote or a block uses (sorted)."""
+    """The six built-in labels, then every other label a vote, a block or the combiner uses (sorted)."""
     seen = {vote.label for block in document.blocks for vote in block.votes}
     seen.update(block.label for block in document.blocks)
+    seen.update(document.combined.labels if document.combined is not None else ())
     return [*LABELS, *sorted(seen - set(LABELS))]
 
 
@@ -38,6 +39,7 @@ def document_data(
     labels = label_list(document)
     number = {label: i for i, label in enumerate(labels)}
     gold_labels = block_gold(document, gold) if gold is not None else None
+    combined = document.combined
     blocks = []
     for block in document.blocks:
         row: dict = {
@@ -46,6 +48,10 @@ def document_data(
             "confidence": round(block.confidence, 4),
             "votes": [[v.plugin, number[v.label], round(v.score, 4), v.reason] for v in block.votes],
         }
+        if combined is not None:
+            row["combined"] = [[number[label], round(score, 4)] for label, score in combined.of(block.index)]
+            if block.index in combined.notes:
+                row["note"] = combined.notes[block.index]
         if gold_labels is not None:
             row["gold"], row["agrees"] = gold_labels[block.index]
         blocks.append(row)
@@ -58,6 +64,8 @@ def document_data(
         "blocks": blocks,
         "warnings": list(document.warnings),
     }
+    if combined is not None:
+        data["combiner"] = {"method": combined.method, "threshold": combined.threshold}
     if html is not None:
         data["html"] = html
     if gold is not None:

@@ -201,6 +201,29 @@
 
   // -- the selected block and its votes ------------------------------------------------------
 
+  // The combined score of every label, best first: the best one is the label if it reaches
+  // the threshold, else the block is "other".
+  function combinedScores(b) {
+    var box = el("div", "combined");
+    var how = data.combiner
+      ? " (" + data.combiner.method + " combiner, threshold " + data.combiner.threshold.toFixed(2) + ")"
+      : "";
+    box.appendChild(el("p", "hint", "Combined scores" + how + ":"));
+    var row = el("p", "scores");
+    b.combined.forEach(function (c) {
+      var item = el("span", "score");
+      item.appendChild(el("span", "chip small l" + c[0], labels[c[0]]));
+      var bar = el("span", "meter l" + c[0]);
+      bar.style.width = (3 * c[1]).toFixed(2) + "rem";
+      item.appendChild(bar);
+      item.appendChild(el("span", "", c[1].toFixed(2)));
+      row.appendChild(item);
+    });
+    box.appendChild(row);
+    if (b.note) box.appendChild(el("p", "hint", b.note));
+    return box;
+  }
+
   function showDetail(i) {
     var b = blocks[i];
     detail.textContent = "";
@@ -219,6 +242,7 @@
       buttons.appendChild(button);
     });
     detail.appendChild(buttons);
+    if (b.combined) detail.appendChild(combinedScores(b));
     if (!b.votes.length) {
       detail.appendChild(el("p", "hint", "No plugin voted on this block."));
       return;

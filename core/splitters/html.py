@@ -19,7 +19,13 @@ moved to where its inline script would put it. A page that shows fewer than 50 w
 way is read again as a browser with scripting off shows it (``<noscript>`` content visible,
 inline styles ignored), and that reading is kept if it shows at least 50 words more.
 
-``meta`` is ``{"title": <text of <title>, "" if none>, "lang": <lang of <html>, "" if none>}``.
+A page libxml2 cannot read whole is repaired and read again, with a ``page repaired`` warning:
+elements nested deeper than its limit are flattened (see ``flatten_deep``), and a ``<title>``
+that was never closed, and so took the rest of the page as its text, is closed where its text
+turns into markup (see ``close_swallowing_title``).
+
+``meta`` is ``{"title": <text of <title>, "" if none>, "lang": <lang of <html>, "" if none>}``,
+and ``"warnings"`` (a list of strings) when the page was repaired.
 
 Every block's ``features`` dict has exactly these keys:
 
@@ -233,6 +239,10 @@ def parse(text: str) -> Any:
     return _parse(text, cleaned)
 
 
+class TooDeep(ValueError):
+    """libxml2 stopped reading at its nesting limit (2,047 levels): the tree is only part of the page."""
+
+
 def _parse(text: str, data: bytes | None = None) -> Any:
     """Parse ``text`` (free of control characters), or ``data``, the same text in UTF-8."""
     if not text.strip():
@@ -243,8 +253,8 @@ def _parse(text: str, data: bytes | None = None) -> Any:
     except (etree.LxmlError, ValueError) as exc:
         raise ValueError(f"cannot parse HTML: {exc}".splitlines()[0]) from None
     if any(error.type_name == "ERR_RESOURCE_LIMIT" for error in parser.error_log):
-        # libxml2 stops reading at its nesting limit: refuse rather than return half a page
-        raise ValueError("cannot parse HTML: elements are nested too deeply (more than 2,047 levels)")
+        # libxml2 stops reading at its nesting limit: the tree holds only part of the page
+        raise TooDeep("cannot parse HTML: elements are nested too deeply (more than 2,047 levels)")
     if root is not None and (_REACT_SEGMENT in text if data is None else _REACT_SEGMENT_UTF8 in data):
         _place_react_segments(root)
     return root
@@ -252,6 +262,133 @@ def _parse(text: str, data: bytes | None = None) -> Any:
 
 def _utf8_parser() -> etree.HTMLParser:
     return etree.HTMLParser(recover=True, huge_tree=True, remove_pis=True, no_network=True, encoding="utf-8")
+
+
+# -- repairing pages the parser cannot read whole ----------------------------------------------
+
+MAX_DEPTH = 512
+"""Elements nested deeper than this are flattened when libxml2 refuses a page (Chromium's parser
+stops nesting at the same depth)."""
+
+# A comment, a script or style with its content, or a tag: group 1 "/" for an end tag, group 2
+# the tag name.
+_MARKUP = re.compile(
+    r"<!--.*?-->|<(?:script|style)\b[^>]*>.*?</(?:script|style)\s*>|<(/?)([a-zA-Z][^\s/>]*)[^>]*>",
+    re.S | re.I,
+)
+_VOID_TAGS = frozenset(
+    {
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+        "track", "wbr",
+    }
+)  # fmt: skip
+_IMPLIED_END = frozenset({"p", "li", "dt", "dd", "tr", "td", "th", "option"})
+"""Tags that close an open element of the same tag right above them (``<p>a<p>b``)."""
+_BLOCK_BREAK = "<br><br>"  # a blank line: the walk ends the block there, without nesting anything
+
+
+def flatten_deep(text: str, limit: int = MAX_DEPTH) -> str:
+    """``text`` with the tags of elements nested deeper than ``limit`` removed, their text kept.
+
+    The nesting is followed as a tolerant parser would (void elements, ``<p>`` and ``<li>`` that
+    close their predecessor, end tags that close everything above their element, stray end tags
+    ignored). A removed block-level tag becomes a blank line (two ``<br>``), so the text of deep
+    paragraphs still falls into separate blocks; a removed inline tag leaves nothing.
+    """
+    pieces: list[str] = []
+    done = 0
+    stack: list[tuple[str, bool]] = []  # open elements: tag, and whether their tags are kept
+    open_tags: dict[str, int] = {}
+    broken = False  # whether the last piece is a blank line
+    for match in _MARKUP.finditer(text):
+        closing, tag = match.group(1, 2)
+        if tag is None:
+            continue
+        tag = tag.lower()
+        if closing:
+            if not open_tags.get(tag):
+                continue  # a stray end tag
+            while True:
+                top, kept = stack.pop()
+                open_tags[top] -= 1
+                if top == tag:
+                    break
+        else:
+            if tag in _VOID_TAGS or match.group(0).endswith("/>"):
+                continue
+            if tag in _IMPLIED_END and stack and stack[-1][0] == tag:
+                open_tags[stack.pop()[0]] -= 1
+            kept = len(stack) < limit
+            stack.append((tag, kept))
+            open_tags[tag] = open_tags.get(tag, 0) + 1
+        if not kept:
+            between = text[done : match.start()]
+            pieces.append(between)
+            broken = broken and not between.strip()
+            if tag in BLOCK_TAGS and not broken:  # one blank line is enough between two texts
+                pieces.append(_BLOCK_BREAK)
+                broken = True
+            done = match.end()
+    pieces.append(text[done:])
+    return "".join(pieces)
+
+
+_TITLE_START = re.compile(r"<title\b[^>]*>", re.I)
+_TITLE_END = re.compile(r"</title\s*>", re.I)
+_TAG_START = re.compile(r"<[a-zA-Z/!]")
+_ENDS_HEAD = re.compile(r"</head\s*>|<body[\s>]", re.I)
+
+
+def close_swallowing_title(text: str, root: Any) -> str | None:
+    """``text`` with its ``<title>`` closed where its text turns into markup, when the title
+    swallowed the page (never closed, or closed only after the head's end); else None.
+
+    A ``<title>`` holds raw text up to ``</title>``: one that is never closed takes the rest of
+    the page as its text, and the page shows nothing.
+    """
+    title = root.find(".//title")
+    if title is None or "<" not in (title.text or ""):  # the common case, decided on the tree
+        return None
+    start = _TITLE_START.search(text)
+    if start is None:
+        return None
+    end = _TITLE_END.search(text, start.end())
+    content = text[start.end() : end.start() if end else len(text)]
+    markup = _TAG_START.search(content)
+    if markup is None or (end is not None and _ENDS_HEAD.search(content) is None):
+        return None
+    cut = start.end() + markup.start()
+    return f"{text[:cut]}</title>{text[cut:]}"
+
+
+def read_page(text: str) -> tuple[Any, list[str]]:
+    """Parse decoded HTML, repairing what the parser cannot read whole; returns the root (None for an
+    empty page) and a warning per repair."""
+    warnings: list[str] = []
+    root = _parse_flattening(text, warnings)
+    if root is not None:
+        repaired = close_swallowing_title(text, root)
+        if repaired is not None:
+            root = _parse_flattening(repaired, warnings)
+            warnings.append(
+                "page repaired: its <title> was never closed and held the page as text; "
+                "it was closed where its text turns into markup"
+            )
+    return root, warnings
+
+
+def _parse_flattening(text: str, warnings: list[str]) -> Any:
+    """``parse(text)``; a page nested deeper than libxml2 reads is parsed again flattened."""
+    try:
+        return parse(text)
+    except TooDeep:
+        pass
+    try:
+        root = parse(flatten_deep(text))
+    except TooDeep:
+        raise ValueError("cannot parse HTML: elements are nested too deeply, even when flattened") from None
+    warnings.append(f"page repaired: elements nested deeper than {MAX_DEPTH} levels were flattened")
+    return root
 
 
 # React's streaming server rendering sends late content as <div hidden id="S:n"> at the end of
@@ -632,10 +769,10 @@ def page_meta(root: Any) -> dict[str, str]:
     }
 
 
-def split_html(content: bytes | str) -> tuple[list[Block], dict[str, str]]:
+def split_html(content: bytes | str) -> tuple[list[Block], dict[str, Any]]:
     """Split an HTML page (bytes, or text already decoded) into blocks and page facts."""
     text = decode(content)[0] if isinstance(content, bytes) else content
-    root = parse(text)
+    root, warnings = read_page(text)
     if root is None:
         return [], page_meta(None)
     blocks = _walk(root)
@@ -646,7 +783,10 @@ def split_html(content: bytes | str) -> tuple[list[Block], dict[str, str]]:
         scriptless = _walk(root, scriptless=True)
         if _word_count(scriptless) >= _word_count(blocks) + SCRIPTLESS_BELOW_WORDS:
             blocks = scriptless
-    return blocks, page_meta(root)
+    meta: dict[str, Any] = page_meta(root)
+    if warnings:
+        meta["warnings"] = warnings
+    return blocks, meta
 
 
 SCRIPTLESS_BELOW_WORDS = 50
