@@ -1,10 +1,10 @@
-"""The training progress bar (drawn on a terminal, silent in a pipe) and the worker map."""
+"""The progress line (a stage's bar; drawn on a terminal, silent in a pipe) and the worker map."""
 
 from __future__ import annotations
 
 import io
 
-from pageparts.training.progress import Progress
+from pageparts.console import Progress
 
 
 class Terminal(io.StringIO):
@@ -47,3 +47,16 @@ def test_ordered_map_keeps_the_input_order_in_worker_processes():
     assert [r for r, _ in results] == list(range(10, 30))
     assert os.getpid() not in {pid for _, pid in results}
     assert list(ordered_map(lambda n: n * 2, range(3), jobs=1)) == [0, 2, 4]
+
+
+def test_a_run_of_documents_shows_on_a_terminal_and_not_in_a_pipe():
+    terminal, pipe = Terminal(), io.StringIO()
+    for stream in (terminal, pipe):
+        progress = Progress(stream, interval=0)
+        progress.update()
+        progress.add(2, errors=1)
+        progress.say("pageparts: page.html: binary content")
+        progress.close()
+    assert terminal.getvalue().startswith("\r\x1b[K1 document, ")
+    assert "\r\x1b[K3 documents, " in terminal.getvalue() and terminal.getvalue().endswith("1 error\r\x1b[K")
+    assert pipe.getvalue() == "pageparts: page.html: binary content\n"

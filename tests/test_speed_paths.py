@@ -8,7 +8,7 @@ import os
 
 import pytest
 from pageparts.cli import app
-from pageparts.cli.classify import Progress
+from pageparts.console import Progress
 from pageparts.hookspecs import hookimpl
 from pageparts.output import render
 from pageparts.plugin_info import PluginInfo
@@ -147,7 +147,7 @@ def test_cli_jobs_give_the_same_output_and_errors_as_one_process(pages):
 
 def test_progress_line_shows_documents_rate_and_errors():
     stream = io.StringIO()
-    progress = Progress(stream, interval=3600)
+    progress = Progress(stream, interval=3600, shown=True)
     progress.update()
     assert stream.getvalue().startswith("\r\x1b[K1 document, ") and stream.getvalue().endswith(", 0 errors")
     progress.update(error=True)  # within the interval: not redrawn

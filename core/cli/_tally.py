@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 import typer
 
 if TYPE_CHECKING:
+    from ..console import Progress
     from ..runner import Result
-    from .classify import Progress
 
 
 @dataclass

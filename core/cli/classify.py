@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from ..console import Progress
 from ..wording import counted
 from . import CombinerOption, DisableOption, InputFormat, OutputFormat, _fail, app
 
@@ -211,7 +212,7 @@ def run_locally(
     if len(first) < 2:  # one document: worker processes would only cost time
         jobs = 1
     show = partial(render, format_name=chosen.value, labels=labels, explain=explain)
-    progress = Progress(sys.stderr) if sys.stderr.isatty() else None
+    progress = Progress(sys.stderr, interval=0.1) if sys.stderr.isatty() else None
     to_terminal = progress is not None and out.isatty()
     tally = Tally(progress)
     try:
@@ -307,7 +308,7 @@ def run_on_dask(
 
     started = time.monotonic()
     summary = Summary()
-    progress = Progress(sys.stderr) if sys.stderr.isatty() else None
+    progress = Progress(sys.stderr, interval=0.1) if sys.stderr.isatty() else None
     tally = Tally(progress)
     parts = run_partitions(
         paths,
@@ -361,48 +362,3 @@ def available_cores() -> int:
         return len(os.sched_getaffinity(0)) or 1
     except AttributeError:  # not on Linux
         return os.cpu_count() or 1
-
-
-class Progress:
-    """A one-line progress display (documents, rate, errors) redrawn at most ten times a second."""
-
-    def __init__(self, stream, interval: float = 0.1) -> None:
-        import time
-
-        self.clock = time.monotonic
-        self.stream = stream
-        self.interval = interval
-        self.started = self.clock()
-        self.drawn_at = float("-inf")
-        self.shown = False
-        self.done = self.errors = 0
-
-    def update(self, error: bool = False) -> None:
-        self.add(1, int(error))
-
-    def add(self, documents: int, errors: int = 0) -> None:
-        """Count ``documents`` more, ``errors`` of them failed."""
-        self.done += documents
-        self.errors += errors
-        now = self.clock()
-        if not self.shown or now - self.drawn_at >= self.interval:
-            self.draw(now)
-
-    def draw(self, now: float | None = None) -> None:
-        now = self.clock() if now is None else now
-        rate = self.done / max(now - self.started, 1e-6)
-        documents, errors = counted(self.done, "document"), counted(self.errors, "error")
-        self.stream.write(f"\r\x1b[K{documents}, {rate:.1f}/s, {errors}")
-        self.stream.flush()
-        self.drawn_at, self.shown = now, True
-
-    def hide(self) -> None:
-        """Clear the line (before something else is written to the terminal)."""
-        if self.shown:
-            self.stream.write("\r\x1b[K")
-            self.stream.flush()
-            self.shown = False
-
-    def close(self) -> None:
-        """Clear the line: the run's summary follows."""
-        self.hide()

@@ -46,11 +46,11 @@ def label_from_truth(
     """
     from collections import Counter
 
+    from ..console import Progress
     from ..labelled import LabelledError, known_labels, load_labelled, write_labelled
     from ..models import switched_off
     from ..runner import Options, Runner
     from ..training.parallel import ordered_map
-    from ..training.progress import Progress
     from ..training.truth import label_page
     from ..training.wcxb import load_wcxb
     from ._output import check_output_file, writing

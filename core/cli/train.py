@@ -44,11 +44,11 @@ def train(
     """
     import time
 
+    from ..console import Progress
     from ..labelled import LabelledError, known_labels
     from ..models import switched_off
     from ..registry import make_registry
     from ..training.fitting import TrainingError, targets
-    from ..training.progress import Progress
     from ..training.run import cross_validate, prepare, split_held_out, write
     from ..training.run import train as fit_models
     from ._output import check_output_directory, writing

@@ -26,6 +26,7 @@ from sklearn.model_selection import GroupKFold
 from threadpoolctl import threadpool_limits
 
 from ..combine import COMBINER_FILE
+from ..console import Progress
 from ..document import LABELS
 from ..features import FEATURE_VERSION
 from ..labelled import LabelledDocument
@@ -37,7 +38,6 @@ from .data import Example, Preparer, runners
 from .fitting import Figures, Target, TrainingError, fit_target, score, training_counts
 from .labels import is_held_out
 from .parallel import ordered_map
-from .progress import Progress
 from .train import SEED
 
 
