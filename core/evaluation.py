@@ -1,4 +1,6 @@
-"""Scoring labelled blocks per word, as docs/labels.md defines it (``pageparts evaluate``).
+"""Scoring pageparts (``pageparts evaluate``): labelled blocks per word, as docs/labels.md defines
+it, overall and per page type (``score_labelled``), and body extraction on pages with a ground
+truth (``score_extraction``).
 
 Every word of a labelled (gold) document carries its block's accepted labels; every word of a
 classified block carries that block's label; the two word sequences are aligned by order, and a
@@ -9,12 +11,19 @@ words among those predicted with it; recall: right words among those whose gold 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .document import LABELS, Document
-from .labelled import LabelledBlock
+from .labelled import LabelledBlock, LabelledDocument
+from .scoring import ExtractionScores
 from .training.labels import align, block_words, gold_words
+from .wording import counted
+
+if TYPE_CHECKING:
+    from .runner import Runner
+    from .training.wcxb import Page
 
 
 @dataclass
@@ -85,3 +94,90 @@ def format_table(scores: WordScores) -> str:
         lines.append(f"  {row['label']:<14} {p:>9.3f} {r:>7.3f} {f1:>7.3f} {row['words']:>8}")
     lines.append(f"  macro F1 over six labels: {scores.macro_f1():.3f}")
     return "\n".join(lines)
+
+
+@dataclass
+class LabelledScores:
+    """The word scores of labelled documents, overall and per page type."""
+
+    scores: WordScores
+    by_type: dict[str, WordScores]
+    documents: int
+    skipped: int
+    """Lines of the labelled files left out (malformed)."""
+    inputs: list[str]
+    """The documents' input formats (``html``, ``text``)."""
+    type_counts: dict[str, int]
+
+    def to_dict(self) -> dict:
+        return {
+            "documents": self.documents,
+            "skipped": self.skipped,
+            "inputs": self.inputs,
+            "labels": self.scores.rows(),
+            "macro_f1": self.scores.macro_f1(),
+            "confusion": [
+                {"gold": gold, "predicted": given, "words": n}
+                for (gold, given), n in self.scores.confusion.items()
+            ],
+            "page_types": {
+                name: {"documents": self.type_counts[name], "labels": s.rows(), "macro_f1": s.macro_f1()}
+                for name, s in sorted(self.by_type.items())
+            },
+        }
+
+    def table(self) -> str:
+        inputs = " and ".join(self.inputs)
+        lines = [
+            f"{counted(self.documents, 'document')} ({counted(self.skipped, 'line')} skipped), "
+            f"{inputs} input, per-word scores:",
+            format_table(self.scores),
+            "\nwords by gold label (rows) and predicted label (columns):",
+            format_confusion(self.scores),
+        ]
+        for name, scores in sorted(self.by_type.items()):
+            documents = counted(self.type_counts[name], "document")
+            lines += [f"\npage type {name} ({documents}):", format_table(scores)]
+        return "\n".join(lines)
+
+
+def score_labelled(
+    documents: Sequence[LabelledDocument], runners: Mapping[str, Runner], skipped: int = 0
+) -> LabelledScores:
+    """Classify every labelled document and score it per word against its labels.
+
+    ``runners`` has a runner for ``html`` and one for ``text``: an HTML document is classified
+    from its HTML, a plain-text one in its plain-text form (its block texts joined by a blank line).
+    """
+    scores = WordScores()
+    by_type: dict[str, WordScores] = defaultdict(WordScores)
+    for document in documents:
+        kind = "html" if document.input_format == "html" else "text"
+        classified = runners[kind].classify_bytes(document.content(), document.source)
+        scores.add(classified, document.blocks)
+        if document.page_type:
+            by_type[document.page_type].add(classified, document.blocks)
+    return LabelledScores(
+        scores,
+        dict(by_type),
+        len(documents),
+        skipped,
+        sorted({d.input_format for d in documents}),
+        dict(Counter(d.page_type for d in documents if d.page_type)),
+    )
+
+
+def score_extraction(
+    pages: Iterable[Page], runner: Runner, tell: Callable[[str], None] = lambda message: None
+) -> ExtractionScores:
+    """The body word F1 of every page against its ground truth's main content, by page type; a
+    page that cannot be classified is told (``tell``) and not scored."""
+    scores = ExtractionScores()
+    for page in pages:
+        try:
+            document = runner.classify_bytes(page.html(), str(page.html_path))
+        except (ValueError, OSError) as error:  # InputError is a ValueError; the others go on
+            tell(f"{page.html_path}: {error} (not scored)")
+            continue
+        scores.add(page.page_type, document.text(("body",)), str(page.truth.get("main_content") or ""))
+    return scores

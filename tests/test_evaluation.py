@@ -174,3 +174,64 @@ def test_evaluate_scores_body_extraction_of_wcxb_pages_per_page_type(tmp_path):
     assert rows["article"]["f1"] == rows["forum"]["f1"] > 0.5
     result = CliRunner().invoke(app, ["evaluate", str(tmp_path)])
     assert result.exit_code == 2 and "not in the WCXB layout" in result.stderr
+
+
+class Labeller:
+    """A stand-in runner labelling every block of a plain-text document from a lookup by text."""
+
+    def __init__(self, labels: dict[str, str]) -> None:
+        self.labels, self.seen = labels, []
+
+    def classify_bytes(self, content: bytes, source: str) -> Document:
+        self.seen.append(source)
+        if content.startswith(b"<"):
+            raise ValueError("unreadable")
+        texts = content.decode().split("\n\n")
+        return Document(
+            source, "text", [Block(i, t, label=self.labels.get(t, "other")) for i, t in enumerate(texts)]
+        )
+
+
+def test_score_labelled_adds_up_documents_overall_and_per_page_type():
+    from pageparts.evaluation import score_labelled
+    from pageparts.labelled import LabelledDocument
+
+    runner = Labeller({"Home News": "navigation", "The river rose and the council met": "body"})
+    documents = [
+        LabelledDocument(GOLD, "a", page_type="article"),
+        LabelledDocument(GOLD, "b", page_type="article"),
+        LabelledDocument(GOLD, "c", page_type="forum"),
+    ]
+    scored = score_labelled(documents, {"text": runner, "html": None}, skipped=2)
+    assert runner.seen == ["a", "b", "c"]
+    assert (scored.documents, scored.skipped, scored.inputs) == (3, 2, ["text"])
+    assert scored.type_counts == {"article": 2, "forum": 1}
+    assert row(scored.scores, "body")["words"] == 21 and row(scored.by_type["article"], "body")["words"] == 14
+    assert row(scored.scores, "fundraising")["recall"] == 0.0  # "Donate today" came out other
+    report = scored.to_dict()
+    assert report["page_types"]["forum"]["documents"] == 1 and report["macro_f1"] == scored.scores.macro_f1()
+    assert scored.table().startswith("3 documents (2 lines skipped), text input, per-word scores:")
+
+
+def test_score_extraction_scores_the_body_text_and_tells_the_pages_it_cannot_read(tmp_path):
+    from pageparts.evaluation import score_extraction
+    from pageparts.training.wcxb import Page
+
+    good, bad = tmp_path / "good.txt", tmp_path / "bad.html"
+    good.write_text("Home News\n\nThe river rose and the council met")
+    bad.write_text("<html>")
+    pages = [
+        Page("good", "example.org", "article", good, {"main_content": "The river rose and the council met"}),
+        Page("bad", "example.org", "article", bad, {"main_content": "anything"}),
+    ]
+    told = []
+    runner = Labeller({"The river rose and the council met": "body"})
+    scores = score_extraction(pages, runner, told.append)
+    assert told == [f"{bad}: unreadable (not scored)"]
+    assert scores.rows()[0] == {
+        "page_type": "article",
+        "pages": 1,
+        "precision": 1.0,
+        "recall": 1.0,
+        "f1": 1.0,
+    }

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ..wording import counted
 from . import Combiner, ListFormat, OnError, _fail, app
 
 if TYPE_CHECKING:
-    from ..evaluation import WordScores
+    from ..evaluation import LabelledScores
+    from ..runner import Runner
     from ..scoring import ExtractionScores
 
 
@@ -76,98 +75,31 @@ def evaluate(
         typer.echo(format_extraction(extraction))
 
 
-@dataclass
-class Labelled:
-    """The word scores of labelled documents, overall and per page type."""
-
-    scores: WordScores
-    by_type: dict[str, WordScores]
-    documents: int
-    skipped: int
-    inputs: list[str]
-    type_counts: dict[str, int]
-
-    def to_dict(self) -> dict:
-        return {
-            "documents": self.documents,
-            "skipped": self.skipped,
-            "inputs": self.inputs,
-            "labels": self.scores.rows(),
-            "macro_f1": self.scores.macro_f1(),
-            "confusion": [
-                {"gold": gold, "predicted": given, "words": n}
-                for (gold, given), n in self.scores.confusion.items()
-            ],
-            "page_types": {
-                name: {"documents": self.type_counts[name], "labels": s.rows(), "macro_f1": s.macro_f1()}
-                for name, s in sorted(self.by_type.items())
-            },
-        }
-
-    def table(self) -> str:
-        from ..evaluation import format_confusion, format_table
-
-        inputs = " and ".join(self.inputs)
-        lines = [
-            f"{counted(self.documents, 'document')} ({counted(self.skipped, 'line')} skipped), "
-            f"{inputs} input, per-word scores:",
-            format_table(self.scores),
-            "\nwords by gold label (rows) and predicted label (columns):",
-            format_confusion(self.scores),
-        ]
-        for name, scores in sorted(self.by_type.items()):
-            documents = counted(self.type_counts[name], "document")
-            lines += [f"\npage type {name} ({documents}):", format_table(scores)]
-        return "\n".join(lines)
-
-
-def _labelled(files: list[Path], runners: dict, stop: bool) -> Labelled:
-    from collections import Counter, defaultdict
-
-    from ..evaluation import WordScores
+def _labelled(files: list[Path], runners: dict[str, Runner], stop: bool) -> LabelledScores:
+    from ..evaluation import score_labelled
     from ..labelled import LabelledError, known_labels, load_labelled
 
     registry = runners["text"].registry
     labels = known_labels(info.labels for info in registry.plugin_infos())
     try:
-        documents, skipped = load_labelled(
-            files, labels, stop, lambda message: typer.echo(f"pageparts: {message}", err=True)
-        )
+        documents, skipped = load_labelled(files, labels, stop, _tell)
     except LabelledError:
         raise typer.Exit(2) from None
     if not documents:
         raise _fail("no labelled documents to evaluate")
-    scores: WordScores = WordScores()
-    by_type: dict[str, WordScores] = defaultdict(WordScores)
-    for document in documents:
-        kind = "html" if document.input_format == "html" else "text"
-        classified = runners[kind].classify_bytes(document.content(), document.source)
-        scores.add(classified, document.blocks)
-        if document.page_type:
-            by_type[document.page_type].add(classified, document.blocks)
-    return Labelled(
-        scores,
-        dict(by_type),
-        len(documents),
-        skipped,
-        sorted({d.input_format for d in documents}),
-        dict(Counter(d.page_type for d in documents if d.page_type)),
-    )
+    return score_labelled(documents, runners, skipped)
 
 
-def _extraction(directories: list[Path], runner) -> ExtractionScores:
-    from ..scoring import ExtractionScores
+def _extraction(directories: list[Path], runner: Runner) -> ExtractionScores:
+    from ..evaluation import score_extraction
     from ..training.wcxb import load_wcxb
 
-    scores = ExtractionScores()
-    for directory in directories:
-        for page in load_wcxb(directory):
-            try:
-                document = runner.classify_bytes(page.html(), str(page.html_path))
-            except (ValueError, OSError) as error:  # InputError is a ValueError; the others go on
-                typer.echo(f"pageparts: {page.html_path}: {error} (not scored)", err=True)
-                continue
-            scores.add(page.page_type, document.text(("body",)), str(page.truth.get("main_content") or ""))
+    pages = (page for directory in directories for page in load_wcxb(directory))
+    scores = score_extraction(pages, runner, _tell)
     if not scores.by_type:
         raise _fail("no pages with a ground truth in " + ", ".join(map(str, directories)))
     return scores
+
+
+def _tell(message: str) -> None:
+    typer.echo(f"pageparts: {message}", err=True)
