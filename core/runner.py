@@ -114,19 +114,23 @@ class Runner:
         if looks_binary(content):
             raise InputError("binary content, not HTML or text")
         content = with_charset(to_utf8(content), charset)
-        input_format = self._input_format(content, input_format)
+        document = self.split(content, self._input_format(content, input_format), source)
+        if not document.blocks:
+            document.warnings.append(NO_TEXT if content.strip() else EMPTY)
+        combine(document, self._collect_votes(document), self.options.combine)
+        document.forget_computed()
+        return document
+
+    def split(self, content: bytes, input_format: str, source: str = "<bytes>") -> Document:
+        """``content`` (UTF-8) split into blocks by the splitter plugin of ``input_format``, not
+        classified; raises InputError when no plugin splits it."""
         try:
             split = self.registry.manager.hook.pageparts_split(content=content, input_format=input_format)
         except ValueError as error:  # content the splitter cannot split: its message is for the user
             raise InputError(" ".join(str(error).split()) or "the content cannot be split") from None
         if split is None:
             raise InputError(f"no plugin splits input format {input_format!r}")
-        document = Document.from_split(source, input_format, *split)
-        if not document.blocks:
-            document.warnings.append(NO_TEXT if content.strip() else EMPTY)
-        combine(document, self._collect_votes(document), self.options.combine)
-        document.forget_computed()
-        return document
+        return Document.from_split(source, input_format, *split)
 
     def classify_source(self, source: str | os.PathLike[str]) -> Document:
         """Classify a file (or ``-`` for standard input)."""

@@ -110,6 +110,15 @@ def test_an_unknown_input_format_is_an_error(keyword_registry):
         Runner(Options(input_format="pdf"), registry=keyword_registry).classify_bytes(PAGE)
 
 
+def test_split_gives_the_blocks_without_votes_or_labels(keyword_registry):
+    runner = Runner(registry=keyword_registry)
+    document = runner.split(PAGE, "text", "page.txt")
+    assert document.source == "page.txt" and len(document.blocks) == len(runner.classify_bytes(PAGE).blocks)
+    assert all(block.votes == [] and block.label == "other" for block in document.blocks)
+    with pytest.raises(InputError, match="no plugin splits input format 'pdf'"):
+        runner.split(PAGE, "pdf")
+
+
 class Splitter:
     """A splitter of input format ``odd`` that answers with ``split``, or raises it when it is an
     exception."""

@@ -90,13 +90,9 @@ def _read_back(path: Path, out: Path, labels, runner, stop: bool) -> None:
 
     if not path.is_file():
         raise _fail(f"no such file: {path}")
-    hook = runner.registry.manager.hook
 
     def split(content: bytes, input_format: str) -> list[str]:
-        found = hook.pageparts_split(content=content, input_format=input_format)
-        if found is None:
-            raise ValueError(f"no plugin splits {input_format}")
-        return [b.text for b in found[0]]
+        return [block.text for block in runner.split(content, input_format).blocks]
 
     documents = []
     for _, read in read_annotation(path, labels, split):
