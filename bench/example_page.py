@@ -11,9 +11,8 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from pageparts.combine import CombineOptions
-from pageparts.config import COMBINERS
-from pageparts.runner import Options, Runner
+from pageparts.runner import Runner
+from pageparts.settings import COMBINERS, Overrides, resolve_options
 
 HERE = Path(__file__).parent
 
@@ -34,7 +33,7 @@ def main() -> None:
     parser.add_argument("--combiner", choices=COMBINERS, default="learned", help="how votes are combined")
     args = parser.parse_args()
     spec = json.loads((HERE / "news_page_labels.json").read_text())
-    options = Options(input_format="text", combine=CombineOptions(learned=args.combiner == "learned"))
+    options = resolve_options(overrides=Overrides(input_format="text", combiner=args.combiner))
     document = Runner(options).classify_source(args.shared / spec["file"])
     accepted = expected_labels(spec)
     if len(accepted) != len(document.blocks):

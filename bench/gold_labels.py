@@ -16,12 +16,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from pageparts import models
-from pageparts.combine import CombineOptions
-from pageparts.config import COMBINERS
 from pageparts.evaluation import WordScores, format_table
 from pageparts.labelled import load_labelled
-from pageparts.runner import Options, Runner
+from pageparts.runner import Runner
+from pageparts.settings import COMBINERS, Overrides, resolve_options
 from pageparts.training.wcxb import load_wcxb
 
 REPO = Path(__file__).resolve().parent.parent
@@ -36,8 +34,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--all", action="store_true", help="all gold pages, not only held-out domains")
     parser.add_argument("--models", type=Path, help="a model directory made by pageparts train")
     args = parser.parse_args(argv)
-    if args.models:
-        models.use_models(args.models)
     data = Path(args.data_dir)
     pages = {p.file_id: p for p in load_wcxb(data / "wcxb-dev")}
     docs, _ = load_labelled([data / "gold" / "wcxb-dev.gold.jsonl"])
@@ -46,9 +42,8 @@ def main(argv: list[str] | None = None) -> int:
     where = f", models from {args.models}" if args.models else ""
     print(f"pageparts six-label word scores on {len(docs)} gold pages, {scope}{where}")
     for input_format in ("html", "text"):
-        runner = Runner(
-            Options(input_format=input_format, combine=CombineOptions(learned=args.combiner == "learned"))
-        )
+        chosen = Overrides(input_format=input_format, combiner=args.combiner, models=args.models)
+        runner = Runner(resolve_options(overrides=chosen))
         scores = WordScores()
         for doc in docs:
             page = pages[doc.source.rsplit("/", 1)[-1]]

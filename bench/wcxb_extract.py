@@ -17,11 +17,9 @@ import argparse
 import time
 from pathlib import Path
 
-from pageparts import models
-from pageparts.combine import CombineOptions
-from pageparts.config import COMBINERS
-from pageparts.runner import Options, Runner
+from pageparts.runner import Runner
 from pageparts.scoring import ExtractionScores, format_extraction
+from pageparts.settings import COMBINERS, Overrides, resolve_options
 from pageparts.splitters.html import split_html
 from pageparts.training.wcxb import load_wcxb
 
@@ -39,17 +37,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--text", action="store_true", help="classify the plain-text renderings")
     parser.add_argument("--models", type=Path, help="a model directory made by pageparts train")
     args = parser.parse_args(argv)
-    if args.models:
-        models.use_models(args.models)
     pages = [p for p in load_wcxb(Path(args.data_dir) / "wcxb-dev") if args.all or p.held_out]
     if args.limit:
         pages = pages[: args.limit]
-    runner = Runner(
-        Options(
-            input_format="text" if args.text else "html",
-            combine=CombineOptions(learned=args.combiner == "learned"),
-        )
+    chosen = Overrides(
+        input_format="text" if args.text else "html", combiner=args.combiner, models=args.models
     )
+    runner = Runner(resolve_options(overrides=chosen))
     scores = ExtractionScores()
     elapsed = 0.0
     for page in pages:

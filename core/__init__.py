@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 import os
-from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from .document import LABELS, Block, Document, Vote
 from .hookspecs import hookimpl
@@ -30,31 +30,63 @@ __all__ = [
 
 Source = str | os.PathLike[str] | bytes
 
+if TYPE_CHECKING:
+    from .runner import Runner
+    from .settings import Options
 
-def classify(source: Source, input_format: str = "auto") -> Document:
+
+def classify(source: Source, input_format: str | None = None, options: Options | None = None) -> Document:
     """Split ``source`` into blocks and label every block.
 
     ``source`` is a path (``str`` or ``Path``) or the raw content as ``bytes``.
-    ``input_format`` is ``"auto"`` (sniff the content), ``"html"`` or ``"text"``.
+    ``input_format`` is ``"auto"`` (sniff the content), ``"html"`` or ``"text"``; given, it wins
+    over the options'. ``options`` (``pageparts.settings.Options``, or ``resolve_options`` for a
+    config file) decide everything else; by default, the defaults and the environment
+    (``PAGEPARTS_MODELS``, ``PAGEPARTS_LOAD_PLUGINS``).
     Raises ``ValueError`` (an ``InputError``) for content that cannot be used.
     """
-    runner = _runner(input_format)
+    runner = _runner(_options(input_format, options))
     if isinstance(source, bytes):
         return runner.classify_bytes(source)
     return runner.classify_source(source)
 
 
 def extract(
-    source: Source, labels: tuple[str, ...] = ("headline", "body"), input_format: str = "auto"
+    source: Source,
+    labels: tuple[str, ...] = ("headline", "body"),
+    input_format: str | None = None,
+    options: Options | None = None,
 ) -> str:
     """The text of the blocks with ``labels`` (by default the article: headline and body)."""
-    return classify(source, input_format).text(labels)
+    return classify(source, input_format, options).text(labels)
 
 
-@lru_cache(maxsize=4)
-def _runner(input_format: str):  # one runner (plugins and models loaded once) per format
-    from .runner import INPUT_FORMATS, Options, Runner
+def _options(input_format: str | None, options: Options | None) -> Options:
+    from dataclasses import replace
 
+    from .settings import INPUT_FORMATS, Overrides, resolve_options
+
+    if options is None:
+        return resolve_options(overrides=Overrides(input_format=input_format))
+    if input_format is None or input_format == options.input_format:
+        return options
     if input_format not in INPUT_FORMATS:
         raise ValueError(f"input_format must be one of {', '.join(INPUT_FORMATS)}, not {input_format!r}")
-    return Runner(Options(input_format=input_format))
+    return replace(options, input_format=input_format)
+
+
+_runners: list[tuple[Options, Runner]] = []
+_RUNNERS_KEPT = 4
+
+
+def _runner(options: Options) -> Runner:
+    """One runner (plugins and models loaded once) per options, the last few kept."""
+    from .runner import Runner
+
+    for kept, runner in _runners:
+        if kept == options:
+            return runner
+    runner = Runner(options)
+    _runners.insert(0, (options, runner))
+    del _runners[_RUNNERS_KEPT:]
+    return runner

@@ -7,9 +7,10 @@ document it would have classified says so in ``Document.warnings``). A model tra
 scikit-learn version is used, with a warning naming the file. A missing model means no model
 votes. Each model is loaded at most once per process.
 
-Models come from the shipped ``trained/`` directory, or from the directory named by the
-``PAGEPARTS_MODELS`` environment variable (``use_models``, ``pageparts classify --models DIR``),
-which holds files and a manifest in the same layout, as ``pageparts train`` writes them.
+Models come from the shipped ``trained/`` directory, or from the model directory of the
+settings (``Options.models``: ``--models DIR``, ``PAGEPARTS_MODELS``, ``models`` in the config
+file), which holds files and a manifest in the same layout, as ``pageparts train`` writes them.
+The runner makes its directory the one in use while it classifies (``using``).
 
 A model is a dict of plain scikit-learn objects (see ``pageparts.training.train``): a linear
 model on hashed word n-grams and the block's own features (stage A), then gradient boosting on
@@ -21,11 +22,11 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
-import os
 import threading
 import warnings
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -38,7 +39,6 @@ from .features import FEATURE_VERSION, DocumentFeatures, document_features, mode
 from .model_reader import Forest, Unreadable, read_joblib
 
 MANIFEST = "manifest.json"
-MODELS_ENV = "PAGEPARTS_MODELS"
 
 
 class ModelError(RuntimeError):
@@ -51,10 +51,24 @@ def shipped_dir() -> Path:
     return Path(str(resources.files("pageparts.trained")))
 
 
+_chosen: ContextVar[Path | None] = ContextVar("pageparts_models", default=None)
+_default: Path | None = None
+
+
 def model_dir() -> Path:
-    """Where models are loaded from: the directory in ``PAGEPARTS_MODELS``, else the shipped one."""
-    chosen = os.environ.get(MODELS_ENV)
-    return Path(chosen) if chosen else shipped_dir()
+    """Where models are loaded from: the directory in use (``using``), else the one given to
+    ``use_models``, else the shipped one."""
+    return _chosen.get() or _default or shipped_dir()
+
+
+@contextmanager
+def using(directory: Path | None) -> Iterator[None]:
+    """Within this block (in this thread), models come from ``directory`` (None: as outside)."""
+    token = _chosen.set(directory)
+    try:
+        yield
+    finally:
+        _chosen.reset(token)
 
 
 def model_file(plugin: str, kind: str) -> str:
@@ -63,10 +77,10 @@ def model_file(plugin: str, kind: str) -> str:
 
 _lock = threading.Lock()
 _off = False
-_loaded: dict[tuple[str, str], dict[str, Any] | None] = {}
-_refused: dict[tuple[str, str], str] = {}
+_loaded: dict[tuple[Path, str, str], dict[str, Any] | None] = {}
+_refused: dict[tuple[Path, str, str], str] = {}
 _manifests: dict[Path, dict[str, Any]] = {}
-_hash_ok: dict[tuple[str, str], bool] = {}
+_hash_ok: dict[tuple[Path, str, str], bool] = {}
 
 
 def _manifest(directory: Path) -> dict[str, Any]:
@@ -129,13 +143,13 @@ def _installed_scikit_learn() -> str | None:
 
 def get_model(plugin: str, kind: str, directory: Path | None = None) -> dict[str, Any] | None:
     """The verified model for ``plugin`` and ``kind``, or None (missing or refused), loaded once."""
-    key = (plugin, kind)
+    directory = directory or model_dir()
+    key = (directory, plugin, kind)
     with _lock:
         if _off:
             return None
         if key in _loaded:
             return _loaded[key]
-        directory = directory or model_dir()
         path = directory / model_file(plugin, kind)
         model = None
         if path.exists():
@@ -217,13 +231,12 @@ def check_directory(directory: Path, declared: Mapping[str, tuple[str, ...]]) ->
 
 
 def use_models(directory: Path | None) -> None:
-    """Load models from ``directory`` from now on (None: the shipped ones), in this process and in
-    the worker processes it starts (it sets ``PAGEPARTS_MODELS``). Each file is still checked
-    against the directory's manifest when loaded; ``check_directory`` checks the whole directory."""
-    if directory is None:
-        os.environ.pop(MODELS_ENV, None)
-    else:
-        os.environ[MODELS_ENV] = str(Path(directory).resolve())
+    """Load models from ``directory`` from now on (None: the shipped ones) wherever no runner's
+    options name a directory (``Options(models=DIR)`` is the way to choose one per runner). Each
+    file is still checked against the directory's manifest when loaded; ``check_directory``
+    checks the whole directory."""
+    global _default
+    _default = None if directory is None else Path(directory).resolve()
     reset()
 
 
@@ -234,12 +247,12 @@ def has_model(plugin: str) -> bool:
 
 
 def _verified_file(plugin: str, kind: str) -> bool:
-    key = (plugin, kind)
+    directory = model_dir()
+    key = (directory, plugin, kind)
     with _lock:
         if key in _loaded:
             return _loaded[key] is not None
         if key not in _hash_ok:
-            directory = model_dir()
             path = directory / model_file(plugin, kind)
             entry = _manifest(directory).get("models", {}).get(path.name) if path.exists() else None
             _hash_ok[key] = entry is not None and sha256(path) == entry.get("sha256")
@@ -333,7 +346,7 @@ def model_votes(plugin: str, label: str, document: Document) -> list[Vote]:
     kind = model_kind(document)
     model = get_model(plugin, kind)
     if model is None:
-        refused = _refused.get((plugin, kind))
+        refused = _refused.get((model_dir(), plugin, kind))
         if refused:
             document.warnings.append(f"model refused, {plugin} votes from rules only: {refused}")
         return []

@@ -10,7 +10,6 @@ called never depend on the order their packages were installed.
 
 from __future__ import annotations
 
-import os
 import sys
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
@@ -25,7 +24,6 @@ from .contract import hook_problem, introduced_labels, name_problem, plugin_info
 from .plugin_info import PluginInfo
 
 ENTRY_POINT_GROUP = "pageparts"
-LOAD_PLUGINS_ENV = "PAGEPARTS_LOAD_PLUGINS"
 
 ENABLED, DISABLED, LEFT_OUT = "enabled", "disabled", "left out"
 
@@ -123,16 +121,14 @@ def make_registry(
     """Make a plugin registry.
 
     ``load_entrypoints`` loads every plugin of the ``pageparts`` entry-point group
-    (built-in ones included); ``only`` keeps just those names (the environment variable
-    PAGEPARTS_LOAD_PLUGINS, comma-separated, sets it too); ``disabled`` leaves names out;
+    (built-in ones included); ``only`` keeps just those names (``Options.only``, which the
+    environment variable PAGEPARTS_LOAD_PLUGINS sets); ``disabled`` leaves names out;
     ``plugins`` registers extra plugin objects under the given names (used by tests).
     A plugin that fails to load or to pass the checks is recorded in ``load_errors``, never raised.
     """
     manager = pluggy.PluginManager(ENTRY_POINT_GROUP)
     manager.add_hookspecs(hookspecs)
     registry = Registry(manager)
-    if only is None and os.environ.get(LOAD_PLUGINS_ENV):
-        only = tuple(n.strip() for n in os.environ[LOAD_PLUGINS_ENV].split(",") if n.strip())
     found = set(plugins or {})
     if load_entrypoints:
         found |= _load_entry_points(registry, only, set(disabled))

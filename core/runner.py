@@ -9,12 +9,12 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from .budget import DEFAULT_TIME_BUDGET, PluginTimeout, budget_for, time_limit
-from .combine import CombineOptions, combine
+from .budget import PluginTimeout, budget_for, time_limit
+from .combine import combine
 from .contract import checked_votes
 from .document import Document, Vote
+from .models import using as using_models
 from .reading import (
-    MAX_BYTES,
     STDIN,
     Input,
     InputError,
@@ -26,27 +26,15 @@ from .reading import (
     with_charset,
 )
 from .registry import Registry, make_registry
+from .settings import INPUT_FORMATS, Options
 
-INPUT_FORMATS = ("auto", "html", "text")
+__all__ = ["INPUT_FORMATS", "Options", "Result", "Runner", "plugin_registry"]
 
 EMPTY = "the input is empty (no blocks)"
 NO_TEXT = "no visible text (no blocks)"
 
 CHUNK_SIZE = 4
 """Documents per task sent to a worker process by ``Runner.run(jobs=N)``."""
-
-
-@dataclass(frozen=True)
-class Options:
-    """Everything that decides how documents are classified; shared by the API and the CLI."""
-
-    input_format: str = "auto"
-    combine: CombineOptions = field(default_factory=CombineOptions)
-    max_bytes: int = MAX_BYTES
-    disabled: tuple[str, ...] = ()
-    time_budget: float | None = DEFAULT_TIME_BUDGET
-    """Seconds one plugin may spend on a document of up to 1,000 blocks, proportionally more on a
-    longer one (None: no limit); see ``pageparts.budget``."""
 
 
 @dataclass
@@ -91,7 +79,7 @@ class Runner:
     def __init__(self, options: Options | None = None, registry: Registry | None = None) -> None:
         self.options = options or Options()
         self._own_registry = registry is None
-        self.registry = registry or make_registry(disabled=self.options.disabled)
+        self.registry = registry or plugin_registry(self.options)
         self.failed_plugins: dict[str, str] = {}
         """Plugin name -> first error it caused in this run (each reported once)."""
         self._classifiers_key: tuple[Any, ...] | None = None
@@ -117,7 +105,8 @@ class Runner:
         document = self.split(content, self._input_format(content, input_format), source)
         if not document.blocks:
             document.warnings.append(NO_TEXT if content.strip() else EMPTY)
-        combine(document, self._collect_votes(document), self.options.combine)
+        with using_models(self.options.models):
+            combine(document, self._collect_votes(document), self.options.combine)
         document.forget_computed()
         return document
 
@@ -261,6 +250,13 @@ class Runner:
                 document.dropped.append(name)
                 self.failed_plugins.setdefault(name, message)
         return votes
+
+
+def plugin_registry(options: Options) -> Registry:
+    """The plugins that ``options`` load (``only``, ``disabled``), described with its model
+    directory in use (a plugin's description may say whether it has a model)."""
+    with using_models(options.models):
+        return make_registry(only=options.only, disabled=options.disabled)
 
 
 # -- worker processes for Runner.run(jobs=N) ------------------------------------------------------

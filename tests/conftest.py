@@ -20,7 +20,8 @@ from pageparts.cli import app
 from pageparts.document import Document, Vote
 from pageparts.hookspecs import hookimpl
 from pageparts.plugin_info import PluginInfo
-from pageparts.registry import ENTRY_POINT_GROUP, LOAD_PLUGINS_ENV, Registry, make_registry
+from pageparts.registry import ENTRY_POINT_GROUP, Registry, make_registry
+from pageparts.settings import LOAD_PLUGINS_ENV
 from pageparts.splitters import text as text_splitter
 from typer.testing import CliRunner
 

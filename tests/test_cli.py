@@ -199,11 +199,11 @@ def test_plugins_lists_built_in_plugins_as_table_and_json(cli):
 
 def test_the_combiner_can_be_chosen_on_the_command_line_and_in_a_config(cli, page, tmp_path):
     from pageparts.combine import CombineOptions
-    from pageparts.config import load_combine_options
+    from pageparts.settings import resolve_options
 
     config = tmp_path / "pageparts.toml"
     config.write_text("combiner = 'mean'\n")
-    assert load_combine_options(config).learned is False
+    assert resolve_options(config).combine.learned is False
     assert CombineOptions().learned is True  # the learned combiner is the default
     config.write_text("combiner = 'median'\n")
     assert "must be one of mean, learned" in cli("classify", str(page), "--config", str(config)).stderr

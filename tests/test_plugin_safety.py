@@ -11,12 +11,12 @@ from importlib.metadata import EntryPoint
 import pytest
 from pageparts.budget import budget_for
 from pageparts.cli import app
-from pageparts.config import load_plugin_settings
 from pageparts.document import Vote
 from pageparts.hookspecs import hookimpl
 from pageparts.plugin_info import PluginInfo
 from pageparts.registry import DISABLED, ENABLED, LEFT_OUT, make_registry
 from pageparts.runner import Options, Runner
+from pageparts.settings import resolve_options
 from typer.testing import CliRunner
 
 from .conftest import KeywordPlugin, built_in_entry_points, registry_with
@@ -246,16 +246,16 @@ def test_the_time_budget_grows_with_the_blocks_of_a_long_document():
 def test_the_time_budget_comes_from_the_config_file(tmp_path):
     config = tmp_path / "pageparts.toml"
     config.write_text('time_budget = 2.5\ndisable = ["navigation"]\n')
-    assert load_plugin_settings(config).time_budget == 2.5
-    assert load_plugin_settings(config).disabled == ("navigation",)
+    assert resolve_options(config, environ={}).time_budget == 2.5
+    assert resolve_options(config, environ={}).disabled == ("navigation",)
     config.write_text("time_budget = 0\n")
-    assert load_plugin_settings(config).time_budget is None
+    assert resolve_options(config, environ={}).time_budget is None
     config.write_text("time_budget = -1\n")
     with pytest.raises(ValueError, match=r"time_budget in .* must be a number of seconds >= 0"):
-        load_plugin_settings(config)
+        resolve_options(config, environ={})
     config.write_text('disable = "navigation"\n')
     with pytest.raises(ValueError, match="must be a list of plugin names"):
-        load_plugin_settings(config)
+        resolve_options(config, environ={})
 
 
 # -- the command line -----------------------------------------------------------------------------

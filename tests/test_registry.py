@@ -8,7 +8,9 @@ from importlib.metadata import entry_points
 import pytest
 from pageparts.cli import app
 from pageparts.hookspecs import hookimpl
-from pageparts.registry import LOAD_PLUGINS_ENV, make_registry
+from pageparts.registry import make_registry
+from pageparts.runner import plugin_registry
+from pageparts.settings import LOAD_PLUGINS_ENV, resolve_options
 from typer.testing import CliRunner
 
 from . import conftest
@@ -52,7 +54,10 @@ def test_the_tests_do_not_see_other_installed_plugins(intruder):
     assert set(make_registry().sources) == set(conftest.BUILT_IN) == BUILT_IN
     listed = CliRunner().invoke(app, ["plugins", "--format", "json"])
     assert {row["name"] for row in json.loads(listed.stdout)["plugins"]} == BUILT_IN
-    code = "from pageparts.registry import make_registry; print(' '.join(sorted(make_registry().sources)))"
+    code = (
+        "from pageparts.runner import plugin_registry; from pageparts.settings import resolve_options; "
+        "print(' '.join(sorted(plugin_registry(resolve_options()).sources)))"
+    )
     run = subprocess.run([sys.executable, "-c", code], env=built_in_env(), capture_output=True, text=True)
     assert set(run.stdout.split()) == BUILT_IN
 
@@ -70,7 +75,11 @@ def test_only_and_disabled_choose_plugins():
 
 def test_the_environment_variable_limits_loading(monkeypatch):
     monkeypatch.setenv(LOAD_PLUGINS_ENV, "headline, text-splitter")
-    assert {n for n, _ in make_registry().manager.list_name_plugin()} == {"headline", "text-splitter"}
+    options = resolve_options()
+    assert options.only == ("headline", "text-splitter")
+    loaded = plugin_registry(options).manager.list_name_plugin()
+    assert {n for n, _ in loaded} == {"headline", "text-splitter"}
+    assert len(make_registry().manager.list_name_plugin()) > 2  # read by the settings alone
 
 
 def test_a_plugin_with_a_misspelt_hook_is_dropped_and_reported():

@@ -15,7 +15,7 @@ from pageparts.document import Document, Vote
 from pageparts.hookspecs import hookimpl
 from pageparts.labelled import load_labelled
 from pageparts.plugin_info import PluginInfo
-from pageparts.registry import LOAD_PLUGINS_ENV
+from pageparts.settings import LOAD_PLUGINS_ENV, MODELS_ENV
 from pageparts.trainable import Trainable
 from pageparts.training.fitting import targets
 from pageparts.training.run import prepare, train
@@ -34,7 +34,7 @@ PLUGINS = "text-splitter,html-splitter,navigation,body"
 def env(monkeypatch):
     """Only two trainable plugins (fast), and the model directory restored after the test."""
     monkeypatch.setenv(LOAD_PLUGINS_ENV, PLUGINS)
-    monkeypatch.setenv(models.MODELS_ENV, "")
+    monkeypatch.setenv(MODELS_ENV, "")
     models.reset()
     yield
     models.reset()

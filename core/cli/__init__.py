@@ -6,9 +6,12 @@ Each command lives in its own module here and registers itself on ``app``.
 from __future__ import annotations
 
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated
 
 import typer
+
+from ..settings import COMBINERS, INPUT_FORMATS
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -35,10 +38,11 @@ def main(
     """Label the parts of web pages: navigation, fundraising, headline, body, related links."""
 
 
-class InputFormat(StrEnum):
-    auto = "auto"
-    html = "html"
-    text = "text"
+InputFormat = StrEnum("InputFormat", [(name, name) for name in INPUT_FORMATS])  # type: ignore[misc]
+"""The choices of ``--input-format``: ``pageparts.settings.INPUT_FORMATS``."""
+
+Combiner = StrEnum("Combiner", [(name, name) for name in COMBINERS])  # type: ignore[misc]
+"""The choices of ``--combiner``: ``pageparts.settings.COMBINERS``."""
 
 
 class OutputFormat(StrEnum):
@@ -48,16 +52,39 @@ class OutputFormat(StrEnum):
     html = "html"
 
 
-class Combiner(StrEnum):
-    mean = "mean"
-    learned = "learned"
+# -- the settings options (pageparts.settings), shared by the commands -----------------------------
 
-
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option(
+        help="TOML file with threshold, context, combiner, [weights], disable, time_budget and models.",
+        exists=True,
+        dir_okay=False,
+    ),
+]
+InputFormatOption = Annotated[
+    InputFormat, typer.Option(help="How to read the inputs; auto sniffs the content.")
+]
 CombinerOption = Annotated[
     Combiner | None,
     typer.Option(help="learned: fitted on training pages (default); mean: weighted mean of votes."),
 ]
 DisableOption = Annotated[list[str] | None, typer.Option(help="Do not load this plugin (repeatable).")]
+WeightsOption = Annotated[str | None, typer.Option(help="Plugin weights, e.g. body=2,navigation=0.5.")]
+ThresholdOption = Annotated[float | None, typer.Option(help="Below this combined score a block is 'other'.")]
+ContextOption = Annotated[
+    float | None, typer.Option(help="How much neighbouring blocks' scores count (0-1).")
+]
+TimeBudgetOption = Annotated[
+    float | None,
+    typer.Option(
+        help="Seconds a plugin may take per 1,000 blocks of a document (default 10, 0: none), "
+        "else its votes are dropped."
+    ),
+]
+ModelsOption = Annotated[
+    Path | None, typer.Option(help="Use the models in this directory (made by pageparts train).")
+]
 
 
 class ListFormat(StrEnum):

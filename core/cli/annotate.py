@@ -9,7 +9,17 @@ from typing import Annotated
 import typer
 
 from ..wording import counted
-from . import InputFormat, OnError, _fail, app
+from . import (
+    CombinerOption,
+    ConfigOption,
+    DisableOption,
+    InputFormat,
+    InputFormatOption,
+    ModelsOption,
+    OnError,
+    _fail,
+    app,
+)
 
 
 @app.command()
@@ -22,12 +32,11 @@ def annotate(
         Path | None,
         typer.Option(help="Instead: read this corrected text form and write labelled blocks (JSON Lines)."),
     ] = None,
-    input_format: Annotated[
-        InputFormat, typer.Option(help="How to read the inputs; auto sniffs the content.")
-    ] = InputFormat.auto,
-    models: Annotated[
-        Path | None, typer.Option(help="Use the models in this directory (made by pageparts train).")
-    ] = None,
+    input_format: InputFormatOption = InputFormat.auto,
+    config: ConfigOption = None,
+    combiner: CombinerOption = None,
+    disable: DisableOption = None,
+    models: ModelsOption = None,
     on_error: Annotated[
         OnError, typer.Option(help="With --read, on a bad line: skip its document, or stop.")
     ] = OnError.stop,
@@ -37,13 +46,14 @@ def annotate(
     labelled blocks for pageparts train and evaluate (docs/training.md).
     """
     from ..labelled import known_labels
-    from ..runner import Options, Runner
-    from ._models import use_model_dir
     from ._output import check_output_file
+    from ._settings import checked_runner, read_settings
 
     check_output_file(out, [*(paths or ()), *([str(read)] if read else [])])
-    runner = Runner(Options(input_format=input_format.value))
-    use_model_dir(models, runner)
+    options = read_settings(
+        config, input_format=input_format.value, combiner=combiner, disable=disable, models=models
+    )
+    runner = checked_runner(options)
     labels = known_labels(info.labels for info in runner.registry.plugin_infos())
     if read is not None:
         if paths:

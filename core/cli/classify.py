@@ -12,7 +12,21 @@ import typer
 
 from ..console import Progress
 from ..wording import counted
-from . import CombinerOption, DisableOption, InputFormat, OutputFormat, _fail, app
+from . import (
+    CombinerOption,
+    ConfigOption,
+    ContextOption,
+    DisableOption,
+    InputFormat,
+    InputFormatOption,
+    ModelsOption,
+    OutputFormat,
+    ThresholdOption,
+    TimeBudgetOption,
+    WeightsOption,
+    _fail,
+    app,
+)
 
 if TYPE_CHECKING:
     from ..runner import Options, Runner
@@ -50,43 +64,22 @@ def classify(
     labels: Annotated[
         str | None, typer.Option(help="Only blocks with these comma-separated labels (e.g. headline,body).")
     ] = None,
-    input_format: Annotated[
-        InputFormat, typer.Option(help="How to read the inputs; auto sniffs the content.")
-    ] = InputFormat.auto,
+    input_format: InputFormatOption = InputFormat.auto,
     explain: Annotated[bool, typer.Option(help="Show every vote under each block (table format).")] = False,
-    config: Annotated[
-        Path | None,
-        typer.Option(
-            help="TOML file with threshold, context, [weights], disable and time_budget.",
-            exists=True,
-            dir_okay=False,
-        ),
-    ] = None,
-    weights: Annotated[str | None, typer.Option(help="Plugin weights, e.g. body=2,navigation=0.5.")] = None,
-    threshold: Annotated[
-        float | None, typer.Option(help="Below this combined score a block is 'other'.")
-    ] = None,
-    context: Annotated[
-        float | None, typer.Option(help="How much neighbouring blocks' scores count (0-1).")
-    ] = None,
+    config: ConfigOption = None,
+    weights: WeightsOption = None,
+    threshold: ThresholdOption = None,
+    context: ContextOption = None,
     combiner: CombinerOption = None,
     disable: DisableOption = None,
-    time_budget: Annotated[
-        float | None,
-        typer.Option(
-            help="Seconds a plugin may take per 1,000 blocks of a document (default 10, 0: none), "
-            "else its votes are dropped."
-        ),
-    ] = None,
+    time_budget: TimeBudgetOption = None,
     strict: Annotated[
         bool,
         typer.Option(
             help="Stop with exit status 2 at the first plugin problem instead of going on without it."
         ),
     ] = False,
-    models: Annotated[
-        Path | None, typer.Option(help="Use the models in this directory (made by pageparts train).")
-    ] = None,
+    models: ModelsOption = None,
     output: Annotated[
         Path | None,
         typer.Option("--output", "-o", help="Write here instead of stdout (a directory for --format html)."),
@@ -123,30 +116,27 @@ def classify(
     ] = 1000,
 ) -> None:
     """Split documents into blocks and label every block."""
-    from ._models import use_model_dir
     from ._output import check_output_directory, check_output_file
-    from ._settings import check_labels, checked_runner, read_options
+    from ._settings import checked_runner, read_settings
 
     if output is not None and (output_format is OutputFormat.html or engine is Engine.dask):
         check_output_directory(output)
     else:
         check_output_file(output, paths)
-    options, named = read_options(
-        input_format.value,
+    options = read_settings(
         config,
+        input_format=input_format.value,
         weights=weights,
         threshold=threshold,
         context=context,
         combiner=combiner,
         disable=disable,
         time_budget=time_budget,
+        models=models,
     )
     wanted = tuple(label.strip() for label in labels.split(",") if label.strip()) if labels else None
     check_scale_options(engine, output, output_format, resume, scheduler)
-    runner = checked_runner(options, named)
-    if wanted:
-        check_labels(wanted, runner.registry)
-    use_model_dir(models, runner)
+    runner = checked_runner(options, wanted)
     for name, error in runner.registry.load_errors.items():
         typer.echo(f"pageparts: plugin {name!r} left out: {error}", err=True)
     if strict and runner.registry.load_errors:

@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from . import Combiner, ListFormat, OnError, _fail, app
+from . import CombinerOption, ConfigOption, DisableOption, ListFormat, ModelsOption, OnError, _fail, app
 
 if TYPE_CHECKING:
     from ..evaluation import LabelledScores
-    from ..runner import Runner
+    from ..runner import Options, Runner
     from ..scoring import ExtractionScores
 
 
@@ -28,10 +28,10 @@ def evaluate(
     output_format: Annotated[
         ListFormat, typer.Option("--format", "-f", help="table or json.")
     ] = ListFormat.table,
-    combiner: Annotated[Combiner, typer.Option(help="How votes are combined.")] = Combiner.learned,
-    models: Annotated[
-        Path | None, typer.Option(help="Use the models in this directory (made by pageparts train).")
-    ] = None,
+    config: ConfigOption = None,
+    combiner: CombinerOption = None,
+    disable: DisableOption = None,
+    models: ModelsOption = None,
     on_error: Annotated[OnError, typer.Option(help="On a malformed line: skip it, or stop.")] = OnError.stop,
 ) -> None:
     """Score pageparts against labelled blocks: per label, word precision, recall and F1, and a
@@ -41,14 +41,11 @@ def evaluate(
     A labelled plain-text document is classified in its plain-text form (its block texts joined by
     a blank line), an HTML one from its HTML; scoring is per word (docs/evaluate.md).
     """
-    from ..combine import CombineOptions
-    from ..runner import Options, Runner
     from ..training.wcxb import is_wcxb_dir
-    from ._models import use_model_dir
+    from ._settings import read_settings
 
-    options = CombineOptions(learned=combiner is Combiner.learned)
-    runners = {kind: Runner(Options(input_format=kind, combine=options)) for kind in ("text", "html")}
-    use_model_dir(models, runners["text"])
+    options = read_settings(config, combiner=combiner, disable=disable, models=models)
+    runners = kind_runners(options)
     for path in paths:
         if not path.exists():
             raise _fail(f"no such file: {path}")
@@ -73,6 +70,17 @@ def evaluate(
 
         typer.echo("body extraction: word F1 of the body text against the ground truth, mean per page:")
         typer.echo(format_extraction(extraction))
+
+
+def kind_runners(options: Options) -> dict[str, Runner]:
+    """A runner for HTML documents and one for plain text, with the settings checked."""
+    from dataclasses import replace
+
+    from ..runner import Runner
+    from ._settings import checked_runner
+
+    text = checked_runner(replace(options, input_format="text"))
+    return {"text": text, "html": Runner(replace(options, input_format="html"))}
 
 
 def _labelled(files: list[Path], runners: dict[str, Runner], stop: bool) -> LabelledScores:

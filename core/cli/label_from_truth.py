@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from ..wording import counted
-from . import OnError, _fail, app
+from . import ConfigOption, DisableOption, OnError, _fail, app
 
 
 @app.command("label-from-truth")
@@ -36,6 +36,8 @@ def label_from_truth(
     on_error: Annotated[
         OnError, typer.Option(help="On a page that cannot be read or a bad gold line: skip it, or stop.")
     ] = OnError.stop,
+    config: ConfigOption = None,
+    disable: DisableOption = None,
 ) -> None:
     """Label every block of pages from their ground truth: body and headline from the truth, the
     other labels from the rule plugins' votes, each block with a weight (how sure it is).
@@ -45,19 +47,23 @@ def label_from_truth(
     (wcxb-dev/0014 is html/0014.html.gz). docs/training.md says how good the derived labels are.
     """
     from collections import Counter
+    from dataclasses import replace
 
     from ..console import Progress
     from ..labelled import LabelledError, known_labels, load_labelled, write_labelled
     from ..models import switched_off
-    from ..runner import Options, Runner
+    from ..runner import Runner
     from ..training.parallel import ordered_map
     from ..training.truth import label_page
     from ..training.wcxb import load_wcxb
     from ._output import check_output_file, writing
+    from ._settings import check_plugin_names, read_settings
 
     check_output_file(out)
+    options = read_settings(config, disable=disable)
+    runner = Runner(replace(options, input_format="html"))  # its rules label the pages: no models
+    check_plugin_names(runner.registry, options)
     progress = Progress(sys.stderr)
-    runner = Runner(Options(input_format="html"))
     with switched_off():  # the rules label the pages; no model is needed
         labels = known_labels(info.labels for info in runner.registry.plugin_infos())
     try:

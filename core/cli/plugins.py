@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from . import ListFormat, _fail, app
+from . import ConfigOption, ListFormat, ModelsOption, app
 
 COLUMNS = ("name", "status", "version", "model", "labels", "package", "module")
 
@@ -21,22 +20,18 @@ def plugins(
     disable: Annotated[
         list[str] | None, typer.Option(help="Show this plugin as disabled (repeatable).")
     ] = None,
-    config: Annotated[
-        Path | None,
-        typer.Option(help="TOML config file whose disable key to apply.", exists=True, dir_okay=False),
-    ] = None,
+    config: ConfigOption = None,
+    models: ModelsOption = None,
 ) -> None:
     """List every plugin found: status (enabled, disabled, left out and why), version, labels, origin."""
-    from ..config import load_plugin_settings
-    from ..registry import ENABLED, make_registry
-    from ._settings import check_plugin_names
+    from ..registry import ENABLED
+    from ..runner import plugin_registry
+    from ._settings import check_models, check_plugin_names, read_settings
 
-    try:
-        from_config = load_plugin_settings(config).disabled
-    except ValueError as error:
-        raise _fail(str(error)) from None
-    registry = make_registry(disabled=from_config + tuple(disable or ()))
-    check_plugin_names(registry, {f"disable in {config}": from_config, "--disable": tuple(disable or ())})
+    options = read_settings(config, disable=disable, models=models)
+    registry = plugin_registry(options)
+    check_plugin_names(registry, options)
+    check_models(options, registry)
     entries = registry.entries()
     if output_format is ListFormat.json:
         rows = [

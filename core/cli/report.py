@@ -9,7 +9,20 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..wording import counted
-from . import CombinerOption, DisableOption, InputFormat, _fail, app
+from . import (
+    CombinerOption,
+    ConfigOption,
+    ContextOption,
+    DisableOption,
+    InputFormat,
+    InputFormatOption,
+    ModelsOption,
+    ThresholdOption,
+    TimeBudgetOption,
+    WeightsOption,
+    _fail,
+    app,
+)
 
 if TYPE_CHECKING:
     from ..report import Page
@@ -31,27 +44,33 @@ def report(
             help="Labelled-block JSON Lines file: scores and disagreements.", exists=True, dir_okay=False
         ),
     ] = None,
-    input_format: Annotated[
-        InputFormat, typer.Option(help="How to read the inputs; auto sniffs the content.")
-    ] = InputFormat.auto,
-    config: Annotated[
-        Path | None,
-        typer.Option(
-            help="TOML file with threshold, context, [weights], disable and time_budget.",
-            exists=True,
-            dir_okay=False,
-        ),
-    ] = None,
+    input_format: InputFormatOption = InputFormat.auto,
+    config: ConfigOption = None,
+    weights: WeightsOption = None,
+    threshold: ThresholdOption = None,
+    context: ContextOption = None,
     combiner: CombinerOption = None,
     disable: DisableOption = None,
+    time_budget: TimeBudgetOption = None,
+    models: ModelsOption = None,
 ) -> None:
     """Write an HTML page per document (blocks coloured by label, votes, corrections) and an index."""
     from ._output import check_output_directory
-    from ._settings import checked_runner, read_options
+    from ._settings import checked_runner, read_settings
 
     check_output_directory(out)
-    options, named = read_options(input_format.value, config, combiner=combiner, disable=disable)
-    runner = checked_runner(options, named)
+    options = read_settings(
+        config,
+        input_format=input_format.value,
+        weights=weights,
+        threshold=threshold,
+        context=context,
+        combiner=combiner,
+        disable=disable,
+        time_budget=time_budget,
+        models=models,
+    )
+    runner = checked_runner(options)
     for name, error in runner.registry.load_errors.items():
         typer.echo(f"pageparts: plugin {name!r} could not be loaded: {error}", err=True)
     write_html_report(runner, paths, out, gold)

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from ..wording import counted
-from . import OnError, _fail, app
+from . import ConfigOption, DisableOption, OnError, _fail, app
 
 
 @app.command()
@@ -36,6 +36,8 @@ def train(
         str, typer.Option(help="Credit and licence of the training data, recorded in the manifest.")
     ] = "",
     on_error: Annotated[OnError, typer.Option(help="On a malformed line: skip it, or stop.")] = OnError.stop,
+    config: ConfigOption = None,
+    disable: DisableOption = None,
 ) -> None:
     """Train the model of every plugin that asks for one, and the learned combiner.
 
@@ -47,11 +49,12 @@ def train(
     from ..console import Progress
     from ..labelled import LabelledError, known_labels
     from ..models import switched_off
-    from ..registry import make_registry
+    from ..runner import plugin_registry
     from ..training.fitting import TrainingError, targets
     from ..training.run import cross_validate, prepare, split_held_out, write
     from ..training.run import train as fit_models
     from ._output import check_output_directory, writing
+    from ._settings import check_plugin_names, read_settings
 
     if out is None and not cv:
         raise _fail("say where to write the models with --out DIR (or use --cv K)")
@@ -59,15 +62,17 @@ def train(
         raise _fail("--cv needs 2 folds or more (or 0, to train)")
     if out is not None:
         check_output_directory(out)
+    options = read_settings(config, disable=disable)
     started = time.monotonic()
-    registry = make_registry()
+    registry = plugin_registry(options)
+    check_plugin_names(registry, options)
     progress = Progress(sys.stderr)
     try:
         wanted = targets(registry)
         with switched_off():  # the models in use play no part in training new ones
             labels = known_labels(info.labels for info in registry.plugin_infos())
         documents = _read(paths, labels, on_error is OnError.stop, progress)
-        examples = prepare(documents, registry, jobs, progress)
+        examples = prepare(documents, registry, jobs, progress, options)
         if not examples:
             raise TrainingError("no labelled documents to train on")
         if cv:

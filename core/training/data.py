@@ -10,7 +10,7 @@ splitter cuts differently). An HTML document also gives an ``html`` example.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -107,13 +107,14 @@ class Preparer:
         return KindExample(compute(document, kind), blocks, rules)
 
 
-def runners(registry=None) -> Callable[[str], Runner]:
-    """A function giving one rules-only runner per input format, made once, sharing ``registry``."""
+def runners(registry=None, options: Options | None = None) -> Callable[[str], Runner]:
+    """A function giving one rules-only runner per input format, made once, sharing ``registry``,
+    with ``options`` (the defaults if not given) for that input format."""
     made: dict[str, Runner] = {}
 
     def runner_for(input_format: str) -> Runner:
         if input_format not in made:
-            made[input_format] = Runner(Options(input_format=input_format), registry)
+            made[input_format] = Runner(replace(options or Options(), input_format=input_format), registry)
         return made[input_format]
 
     return runner_for

@@ -32,6 +32,7 @@ from ..features import FEATURE_VERSION
 from ..labelled import LabelledDocument
 from ..models import MANIFEST, predict
 from ..registry import Registry
+from ..settings import Options
 from ..wording import counted
 from .combiner import Page, fit_kind
 from .data import Example, Preparer, runners
@@ -67,10 +68,12 @@ def prepare(
     registry: Registry | None,
     jobs: int = 1,
     progress: Progress | None = None,
+    options: Options | None = None,
 ) -> list[Example]:
     """Every document as a training example (split again, features, labels), in order;
-    ``documents`` may be a lazy stream (a few are in flight at a time)."""
-    preparer = Preparer(runners(registry))
+    ``documents`` may be a lazy stream (a few are in flight at a time). ``options``: the settings
+    the rule plugins run with (the defaults if not given)."""
+    preparer = Preparer(runners(registry, options))
     examples = []
     if progress:
         progress.start("preparing documents")
