@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import sys
 import time
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 
@@ -29,7 +32,10 @@ from . import (
 )
 
 if TYPE_CHECKING:
-    from ..runner import Options, Runner
+    from ..dask_engine import PartResult, Summary
+    from ..reading import Input, ReadStats
+    from ..runner import Options, Result, Runner
+    from ._tally import Tally
 
 
 class InputKind(StrEnum):
@@ -42,6 +48,25 @@ class InputKind(StrEnum):
 class Engine(StrEnum):
     local = "local"
     dask = "dask"
+
+
+@dataclass(frozen=True)
+class Job:
+    """What `pageparts classify` is asked to do, besides the settings: which inputs, read how,
+    and where and how to write the results."""
+
+    paths: list[str]
+    output: Path | None = None
+    output_format: OutputFormat | None = None
+    labels: tuple[str, ...] | None = None
+    explain: bool = False
+    strict: bool = False
+    jobs: int | None = None
+    input_kind: InputKind = InputKind.auto
+    resume: bool = False
+    engine: Engine = Engine.local
+    scheduler: str | None = None
+    partition_size: int = 1000
 
 
 @app.command()
@@ -116,13 +141,23 @@ def classify(
     ] = 1000,
 ) -> None:
     """Split documents into blocks and label every block."""
-    from ._output import check_output_directory, check_output_file
-    from ._settings import checked_runner, read_settings
+    from ._settings import read_settings
 
-    if output is not None and (output_format is OutputFormat.html or engine is Engine.dask):
-        check_output_directory(output)
-    else:
-        check_output_file(output, paths)
+    job = Job(
+        paths=paths,
+        output=output,
+        output_format=output_format,
+        labels=wanted_labels(labels),
+        explain=explain,
+        strict=strict,
+        jobs=jobs,
+        input_kind=input_kind,
+        resume=resume,
+        engine=engine,
+        scheduler=scheduler,
+        partition_size=partition_size,
+    )
+    check_destination(job)
     options = read_settings(
         config,
         input_format=input_format.value,
@@ -134,130 +169,170 @@ def classify(
         time_budget=time_budget,
         models=models,
     )
-    wanted = tuple(label.strip() for label in labels.split(",") if label.strip()) if labels else None
-    check_scale_options(engine, output, output_format, resume, scheduler)
-    runner = checked_runner(options, wanted)
-    for name, error in runner.registry.load_errors.items():
-        typer.echo(f"pageparts: plugin {name!r} left out: {error}", err=True)
-    if strict and runner.registry.load_errors:
-        raise typer.Exit(2)
-    if output_format is OutputFormat.html:
+    check_scale_options(job)
+    runner = loaded_runner(options, job)
+    if job.output_format is OutputFormat.html:
         from .report import write_html_report
 
-        if output is None:
-            raise _fail("--format html writes one page per document: give a directory with --output")
-        write_html_report(runner, paths, output)
-        return
-    if engine is Engine.dask:
-        assert output is not None
-        chosen = output_format or OutputFormat.jsonl
-        show_options = {"format_name": chosen.value, "labels": wanted, "explain": explain}
-        run_on_dask(
-            paths, str(output), runner.options, input_kind, scheduler, partition_size, resume, show_options
-        )
-        return
-    run_locally(runner, paths, output, output_format, wanted, explain, input_kind, resume, jobs, strict)
+        write_html_report(runner, job.paths, job.output)
+    elif job.engine is Engine.dask:
+        run_on_dask(job, runner.options)
+    else:
+        run_locally(runner, job)
 
 
-def run_locally(
-    runner: Runner,
-    paths: list[str],
-    output: Path | None,
-    output_format: OutputFormat | None,
-    labels: tuple[str, ...] | None,
-    explain: bool,
-    input_kind: InputKind,
-    resume: bool,
-    jobs: int | None,
-    strict: bool,
-) -> None:
-    """Classify on this machine (``jobs`` worker processes), writing each result as it comes;
+def wanted_labels(labels: str | None) -> tuple[str, ...] | None:
+    """``--labels headline,body`` as a tuple (None: every label)."""
+    wanted = tuple(label.strip() for label in labels.split(",") if label.strip()) if labels else ()
+    return wanted or None
+
+
+def check_destination(job: Job) -> None:
+    """Fail (exit status 2) unless the output can be written, before any work."""
+    from ._output import check_output_directory, check_output_file
+
+    if job.output is not None and (job.output_format is OutputFormat.html or job.engine is Engine.dask):
+        check_output_directory(job.output)
+    else:
+        check_output_file(job.output, job.paths)
+    if job.output_format is OutputFormat.html and job.output is None:
+        raise _fail("--format html writes one page per document: give a directory with --output")
+
+
+def loaded_runner(options: Options, job: Job) -> Runner:
+    """The runner of ``options``, its plugin, label and model names checked; the plugins that could
+    not be loaded are told (and end the run with exit status 2 under --strict)."""
+    from ._settings import checked_runner
+
+    runner = checked_runner(options, job.labels)
+    for name, error in runner.registry.load_errors.items():
+        typer.echo(f"pageparts: plugin {name!r} left out: {error}", err=True)
+    if job.strict and runner.registry.load_errors:
+        raise typer.Exit(2)
+    return runner
+
+
+def run_locally(runner: Runner, job: Job) -> None:
+    """Classify on this machine (``job.jobs`` worker processes), writing each result as it comes;
     problems go to stderr, then the summary line, and the exit status says how it went."""
     from contextlib import closing
     from functools import partial
-    from itertools import chain, islice
 
     from ..output import render
-    from ..reading import InputError, ReadStats, iter_inputs
-    from ..resume import done_sources, skip_done
-    from ._output import writing
+    from ..reading import ReadStats
     from ._signals import Interrupted, interruptible, stopped
     from ._tally import Tally
 
     started = time.monotonic()
-    try:
-        with writing(output):
-            done = done_sources(output) if resume and output else None
-            out = output.open("a" if resume else "w", encoding="utf-8") if output else sys.stdout
-    except InputError as error:
-        raise _fail(str(error)) from None
+    out, done = open_output(job)
     already = done.total() if done else 0
-    chosen = output_format or (OutputFormat.table if out.isatty() else OutputFormat.jsonl)
+    chosen = job.output_format or (OutputFormat.table if out.isatty() else OutputFormat.jsonl)
     stats = ReadStats()
-    sources = iter_inputs(paths, input_kind.value, runner.options.max_bytes, stats)
-    if done:
-        sources = skip_done(sources, done)
-    first = list(islice(sources, 2))
-    jobs = jobs or available_cores()
-    if len(first) < 2:  # one document: worker processes would only cost time
-        jobs = 1
-    show = partial(render, format_name=chosen.value, labels=labels, explain=explain)
+    sources, jobs = inputs(job, runner.options.max_bytes, stats, done)
+    show = partial(render, format_name=chosen.value, labels=job.labels, explain=job.explain)
     progress = Progress(sys.stderr, interval=0.1) if sys.stderr.isatty() else None
-    to_terminal = progress is not None and out.isatty()
     tally = Tally(progress)
     try:
-        with interruptible(), closing(runner.run(chain(first, sources), jobs=jobs, render=show)) as results:
-            for result in results:
-                if strict and runner.failed_plugins:
-                    break
-                tally.add(result)
-                if to_terminal:
-                    progress.hide()
-                with writing(output):
-                    out.write(result.output)
-                    out.flush()
-                if progress:
-                    progress.update(result.error is not None)
+        with interruptible(), closing(runner.run(sources, jobs=jobs, render=show)) as results:
+            write_results(results, out, job, runner, tally)
     except Interrupted as stop:
         if progress:
             progress.hide()
-        resumable = output is not None and chosen is OutputFormat.jsonl
+        resumable = job.output is not None and chosen is OutputFormat.jsonl
         typer.echo(stopped(stop, tally.documents, resumable), err=True)
         raise typer.Exit(stop.status) from None
     finally:
         if progress:
             progress.close()
-        if output:
-            with writing(output):
-                out.close()
-    if strict and runner.failed_plugins:
+        close_output(out, job.output)
+    finish(job, runner, tally, stats.skipped, time.monotonic() - started, already)
+
+
+def open_output(job: Job) -> tuple[TextIO, Counter[str] | None]:
+    """The stream to write to, and with --resume the sources it already holds."""
+    from ..reading import InputError
+    from ..resume import done_sources
+    from ._output import writing
+
+    try:
+        with writing(job.output):
+            done = done_sources(job.output) if job.resume and job.output else None
+            if job.output is None:
+                return sys.stdout, done
+            return job.output.open("a" if job.resume else "w", encoding="utf-8"), done
+    except InputError as error:
+        raise _fail(str(error)) from None
+
+
+def close_output(out: TextIO, output: Path | None) -> None:
+    from ._output import writing
+
+    if output:
+        with writing(output):
+            out.close()
+
+
+def inputs(
+    job: Job, max_bytes: int, stats: ReadStats, done: Counter[str] | None
+) -> tuple[Iterator[Input], int]:
+    """The inputs still to classify, and the worker processes to use (none for one document)."""
+    from itertools import chain, islice
+
+    from ..reading import iter_inputs
+    from ..resume import skip_done
+
+    sources = iter_inputs(job.paths, job.input_kind.value, max_bytes, stats)
+    if done:
+        sources = skip_done(sources, done)
+    first = list(islice(sources, 2))
+    jobs = job.jobs or available_cores()
+    if len(first) < 2:  # one document: worker processes would only cost time
+        jobs = 1
+    return chain(first, sources), jobs
+
+
+def write_results(results: Iterable[Result], out: TextIO, job: Job, runner: Runner, tally: Tally) -> None:
+    """Write each result as it comes, counting it (and stopping at a plugin problem under --strict)."""
+    from ._output import writing
+
+    progress = tally.progress
+    to_terminal = progress is not None and out.isatty()
+    for result in results:
+        if job.strict and runner.failed_plugins:
+            break
+        tally.add(result)
+        if to_terminal:
+            progress.hide()
+        with writing(job.output):
+            out.write(result.output)
+            out.flush()
+        if progress:
+            progress.update(result.error is not None)
+
+
+def finish(job: Job, runner: Runner, tally: Tally, skipped: int, seconds: float, already: int) -> None:
+    """The end of a local run: the plugin problems under --strict, the summary line, the exit status."""
+    if job.strict and runner.failed_plugins:
         for message in runner.failed_plugins.values():
             typer.echo(f"pageparts: {message}", err=True)
         raise typer.Exit(2)
     if tally.status or sys.stderr.isatty():
-        seconds = time.monotonic() - started
-        line = summary_line(tally.documents, tally.errors, stats.skipped, seconds, already, tally.dropped)
+        line = summary_line(tally.documents, tally.errors, skipped, seconds, already, tally.dropped)
         typer.echo(f"pageparts: {line}", err=True)
     if tally.status:
         raise typer.Exit(tally.status)
 
 
-def check_scale_options(
-    engine: Engine,
-    output: Path | None,
-    output_format: OutputFormat | None,
-    resume: bool,
-    scheduler: str | None,
-) -> None:
+def check_scale_options(job: Job) -> None:
     """Fail with exit status 2 on options that do not go together."""
-    if engine is Engine.dask and output is None:
+    if job.engine is Engine.dask and job.output is None:
         raise _fail("--engine dask needs --output DIR (one part file per partition is written there)")
-    if engine is Engine.local and scheduler is not None:
+    if job.engine is Engine.local and job.scheduler is not None:
         raise _fail("--scheduler needs --engine dask")
     if (
-        resume
-        and engine is Engine.local
-        and (output is None or output_format not in (None, OutputFormat.jsonl))
+        job.resume
+        and job.engine is Engine.local
+        and (job.output is None or job.output_format not in (None, OutputFormat.jsonl))
     ):
         raise _fail("--resume needs --output FILE and JSON Lines output (--format jsonl)")
 
@@ -276,16 +351,7 @@ def summary_line(
     return ", ".join([*parts, f"{seconds:.1f} s"])
 
 
-def run_on_dask(
-    paths: list[str],
-    output_dir: str,
-    options: Options,
-    input_kind: InputKind,
-    scheduler: str | None,
-    partition_size: int,
-    resume: bool,
-    show_options: dict,
-) -> None:
+def run_on_dask(job: Job, options: Options) -> None:
     """`classify --engine dask`: run the partitions on Dask, report errors and a summary."""
     try:
         from ..dask_engine import Summary, run_partitions
@@ -296,32 +362,28 @@ def run_on_dask(
     from ._signals import Interrupted, interruptible, stopped
     from ._tally import Tally
 
+    assert job.output is not None
     started = time.monotonic()
     summary = Summary()
     progress = Progress(sys.stderr, interval=0.1) if sys.stderr.isatty() else None
     tally = Tally(progress)
     parts = run_partitions(
-        paths,
-        output_dir,
+        job.paths,
+        str(job.output),
         options,
-        scheduler=scheduler,
-        kind=input_kind.value,
-        partition_size=partition_size,
-        resume=resume,
+        scheduler=job.scheduler,
+        kind=job.input_kind.value,
+        partition_size=job.partition_size,
+        resume=job.resume,
         summary=summary,
-        **show_options,
+        format_name=(job.output_format or OutputFormat.jsonl).value,
+        labels=job.labels,
+        explain=job.explain,
     )
     try:
         with interruptible(), closing(parts):
             for part in parts:
-                for source, message in part.errors:
-                    tally.tell(source, message)
-                for source, message in part.warnings:
-                    tally.tell(source, f"warning: {message}")
-                if part.failure is not None:
-                    tally.tell(f"partition {part.partition.index}", f"failed: {part.failure}")
-                if progress:
-                    progress.add(part.documents, len(part.errors))
+                tell_partition(part, tally)
     except Interrupted as stop:
         if progress:
             progress.hide()
@@ -330,9 +392,25 @@ def run_on_dask(
     finally:
         if progress:
             progress.close()
+    finish_on_dask(summary, str(job.output), time.monotonic() - started)
+
+
+def tell_partition(part: PartResult, tally: Tally) -> None:
+    """Tell a finished partition's errors, warnings and failure, and count its documents."""
+    for source, message in part.errors:
+        tally.tell(source, message)
+    for source, message in part.warnings:
+        tally.tell(source, f"warning: {message}")
+    if part.failure is not None:
+        tally.tell(f"partition {part.partition.index}", f"failed: {part.failure}")
+    if tally.progress:
+        tally.progress.add(part.documents, len(part.errors))
+
+
+def finish_on_dask(summary: Summary, output_dir: str, seconds: float) -> None:
+    """The end of a Dask run: the summary line and the exit status."""
     failed = summary.errors + summary.failed_partitions
     if failed or summary.dropped or sys.stderr.isatty():
-        seconds = time.monotonic() - started
         line = summary_line(summary.documents, failed, summary.skipped, seconds, dropped=summary.dropped)
         if summary.already_done:
             line += f", {counted(summary.already_done, 'partition')} already done"
