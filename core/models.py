@@ -12,7 +12,7 @@ settings (``Options.models``: ``--models DIR``, ``PAGEPARTS_MODELS``, ``models``
 file), which holds files and a manifest in the same layout, as ``pageparts train`` writes them.
 The runner makes its directory the one in use while it classifies (``using``).
 
-A model is a dict of plain scikit-learn objects (see ``pageparts.training.train``): a linear
+A model is a dict of plain scikit-learn objects (see ``pageparts.training.two_stage``): a linear
 model on hashed word n-grams and the block's own features (stage A), then gradient boosting on
 all dense features plus the stage-A scores of the block and its neighbours (stage B).
 """

@@ -15,7 +15,7 @@ import sklearn
 from pageparts import models
 from pageparts.document import Block, Document
 from pageparts.features import compute, feature_names
-from pageparts.training.train import fit
+from pageparts.training.two_stage import fit_two_stage
 
 NAV = ["Home", "News", "Sport", "Contact us"]
 PROSE = [
@@ -45,7 +45,7 @@ def trained(kind: str) -> dict:
     features = [compute(d, kind) for d in docs]
     targets = [np.asarray([b.text in NAV for b in d.blocks]) for d in docs]
     n_own = sum("@" not in name for name in feature_names(kind))
-    return fit(
+    return fit_two_stage(
         "navigation",
         "navigation",
         kind,

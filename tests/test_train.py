@@ -18,8 +18,8 @@ from pageparts.plugin_info import PluginInfo
 from pageparts.settings import LOAD_PLUGINS_ENV, MODELS_ENV
 from pageparts.trainable import Trainable
 from pageparts.training.fitting import targets
-from pageparts.training.run import prepare, train
-from pageparts.training.train import EPOCHS
+from pageparts.training.run import prepare_examples, train_models
+from pageparts.training.two_stage import EPOCHS
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 from typer.testing import CliRunner
@@ -177,7 +177,7 @@ def test_a_third_party_plugin_gets_its_model_through_the_hook(data, tmp_path, mo
     wanted = targets(registry)
     assert [(t.plugin, t.label, t.kind) for t in wanted] == [("shouting", "navigation", "text")]
     documents, _ = load_labelled([data])
-    trained = train(prepare(documents, registry), wanted, held_out_percent=0)
+    trained = train_models(prepare_examples(documents, registry), wanted, held_out_percent=0)
     model = trained.models["shouting-text.joblib"]
     assert isinstance(model["stage_b"], LogisticRegression)
     assert trained.combiner  # the sure documents come from six sites
@@ -190,18 +190,18 @@ def test_only_sure_documents_fit_the_combiner(tmp_path):
     weak = write_documents(tmp_path / "weak.jsonl", weight=0.6)
     registry = registry_with(shouting=Shouting())
     documents, _ = load_labelled([weak])
-    examples = prepare(documents, registry)
+    examples = prepare_examples(documents, registry)
     assert not any(e.sure for e in examples)
-    trained = train(examples, targets(registry), held_out_percent=0)
+    trained = train_models(examples, targets(registry), held_out_percent=0)
     assert "shouting-text.joblib" in trained.models and trained.combiner == {}
 
 
 def test_stage_a_stops_at_its_epochs_quietly_and_other_convergence_warnings_still_show(data):
     documents, _ = load_labelled([data])
-    examples = prepare(documents, registry_with(shouting=Shouting()))
+    examples = prepare_examples(documents, registry_with(shouting=Shouting()))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        model = train(examples, targets(registry_with(shouting=Shouting())), held_out_percent=0)
+        model = train_models(examples, targets(registry_with(shouting=Shouting())), held_out_percent=0)
     assert model.models["shouting-text.joblib"]["stage_a"].n_iter_ == EPOCHS  # it did stop there
     assert not [w for w in caught if issubclass(w.category, ConvergenceWarning)]
 
@@ -211,4 +211,4 @@ def test_stage_a_stops_at_its_epochs_quietly_and_other_convergence_warnings_stil
             return Trainable("navigation", kinds=("text",), estimator=lambda: LogisticRegression(max_iter=1))
 
     with pytest.warns(ConvergenceWarning, match="lbfgs failed to converge"):
-        train(examples, targets(registry_with(shouting=Hasty())), held_out_percent=0)
+        train_models(examples, targets(registry_with(shouting=Hasty())), held_out_percent=0)

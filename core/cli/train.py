@@ -51,8 +51,13 @@ def train(
     from ..models import switched_off
     from ..runner import plugin_registry
     from ..training.fitting import TrainingError, targets
-    from ..training.run import cross_validate, prepare, split_held_out, write
-    from ..training.run import train as fit_models
+    from ..training.run import (
+        cross_validate,
+        prepare_examples,
+        split_held_out,
+        train_models,
+        write_model_directory,
+    )
     from ._output import check_output_directory, writing
     from ._settings import check_plugin_names, read_settings
 
@@ -72,7 +77,7 @@ def train(
         with switched_off():  # the models in use play no part in training new ones
             labels = known_labels(info.labels for info in registry.plugin_infos())
         documents = _read(paths, labels, on_error is OnError.stop, progress)
-        examples = prepare(documents, registry, jobs, progress, options)
+        examples = prepare_examples(documents, registry, jobs, progress, options)
         if not examples:
             raise TrainingError("no labelled documents to train on")
         if cv:
@@ -81,7 +86,7 @@ def train(
             progress.clear()
             typer.echo(_cv_table(folds))
             return
-        trained = fit_models(examples, wanted, held_out, seed, progress=progress, jobs=jobs)
+        trained = train_models(examples, wanted, held_out, seed, progress=progress, jobs=jobs)
     except (LabelledError, TrainingError) as error:
         progress.clear()
         raise _fail(str(error)) from None
@@ -100,7 +105,7 @@ def train(
     if credit:
         training_data["credit"] = credit
     with writing(out):
-        write(out, trained, training_data, "pageparts train " + " ".join(sys.argv[2:]), seed)
+        write_model_directory(out, trained, training_data, "pageparts train " + " ".join(sys.argv[2:]), seed)
     progress.clear()
     typer.echo(_summary(trained, out, time.monotonic() - started))
 

@@ -14,7 +14,7 @@ from ..registry import Registry
 from ..trainable import Trainable
 from ..wording import counted
 from .data import Example
-from .train import SEED, fit
+from .two_stage import SEED, fit_two_stage
 
 
 class TrainingError(ValueError):
@@ -85,7 +85,7 @@ def fit_target(target: Target, examples: Sequence[Example], seed: int = SEED) ->
             f"{counted(negatives, 'other')}; a model needs both (a single-class data set)"
         )
     n_own = sum("@" not in name for name in feature_names(target.kind))
-    return fit(
+    return fit_two_stage(
         target.plugin,
         target.label,
         target.kind,

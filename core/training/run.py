@@ -39,12 +39,12 @@ from .data import Example, Preparer, runners
 from .fitting import Figures, Target, TrainingError, fit_target, score, training_counts
 from .labels import is_held_out
 from .parallel import ordered_map
-from .train import SEED
+from .two_stage import SEED
 
 
 @dataclass
 class Trained:
-    """What ``train`` made: the models by file name, their figures, and the learned combiner."""
+    """What ``train_models`` made: the models by file name, their figures, and the learned combiner."""
 
     models: dict[str, dict] = field(default_factory=dict)
     targets: list[Target] = field(default_factory=list)
@@ -63,7 +63,7 @@ class Trained:
     held_out_documents: int = 0
 
 
-def prepare(
+def prepare_examples(
     documents: Iterable[LabelledDocument],
     registry: Registry | None,
     jobs: int = 1,
@@ -128,7 +128,7 @@ def fit_all(
     return models, skipped
 
 
-def train(
+def train_models(
     examples: Sequence[Example],
     targets: Sequence[Target],
     held_out_percent: int = 20,
@@ -287,7 +287,7 @@ def versions() -> dict[str, str]:
     }
 
 
-def write(
+def write_model_directory(
     out: Path,
     trained: Trained,
     training_data: dict[str, Any],

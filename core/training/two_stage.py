@@ -61,7 +61,7 @@ def _boosting(params: dict | None, seed: int = SEED) -> HistGradientBoostingClas
     )
 
 
-def fit(
+def fit_two_stage(
     plugin: str,
     label: str,
     kind: str,
