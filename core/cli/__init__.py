@@ -38,10 +38,10 @@ def main(
     """Label the parts of web pages: navigation, fundraising, headline, body, related links."""
 
 
-InputFormat = StrEnum("InputFormat", [(name, name) for name in INPUT_FORMATS])  # type: ignore[misc]
+InputFormat = StrEnum("InputFormat", [(name, name) for name in INPUT_FORMATS])
 """The choices of ``--input-format``: ``pageparts.settings.INPUT_FORMATS``."""
 
-Combiner = StrEnum("Combiner", [(name, name) for name in COMBINERS])  # type: ignore[misc]
+Combiner = StrEnum("Combiner", [(name, name) for name in COMBINERS])
 """The choices of ``--combiner``: ``pageparts.settings.COMBINERS``."""
 
 
