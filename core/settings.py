@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import math
 import os
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -114,6 +113,8 @@ def resolve_options(
 
 def read_config(path: Path) -> dict[str, Any]:
     """The settings in a TOML config file; a SettingsError for an unreadable file or an unknown key."""
+    import tomllib
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
