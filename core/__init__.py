@@ -62,17 +62,10 @@ def extract(
 
 
 def _options(input_format: str | None, options: Options | None) -> Options:
-    from dataclasses import replace
+    from .settings import Overrides, resolve_options, with_overrides
 
-    from .settings import INPUT_FORMATS, Overrides, resolve_options
-
-    if options is None:
-        return resolve_options(overrides=Overrides(input_format=input_format))
-    if input_format is None or input_format == options.input_format:
-        return options
-    if input_format not in INPUT_FORMATS:
-        raise ValueError(f"input_format must be one of {', '.join(INPUT_FORMATS)}, not {input_format!r}")
-    return replace(options, input_format=input_format)
+    given = Overrides(input_format=input_format)
+    return resolve_options(overrides=given) if options is None else with_overrides(options, given)
 
 
 _runners: list[tuple[Options, Runner]] = []
