@@ -38,11 +38,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .document import FALLBACK_LABEL, LABELS, CombinedScores, Document, Vote
+from .document import FALLBACK_LABEL, LABELS, MODEL, CombinedScores, Document, Vote
 
 COMBINER_FILE = "combiner.json"
-MODEL_REASONS = ("html model: ", "text model: ")
-"""A vote whose reason starts with one of these is a model vote (see ``models.model_votes``)."""
 
 
 @dataclass(frozen=True)
@@ -87,7 +85,7 @@ def combine(document: Document, votes: list[Vote], options: CombineOptions) -> N
     labels, scores = _weighted_mean(len(blocks), votes, options.weights)
     method = "weighted mean"
     fitted = _fitted(document) if options.learned else None
-    if fitted is not None and any(v.reason.startswith(MODEL_REASONS) for v in votes):
+    if fitted is not None and MODEL in map(_SOURCE, votes):
         method = "learned"
         matrix = vote_matrix(len(blocks), votes, options.weights)
         learned = predict_learned(fitted, matrix)
@@ -168,7 +166,7 @@ def _weighted_mean(n: int, votes: list[Vote], weights: dict[str, float]) -> tupl
     return labels, np.divide(weighted, totals, out=np.zeros_like(weighted), where=totals > 0)
 
 
-_BLOCK, _PLUGIN, _LABEL, _SCORE, _REASON = map(attrgetter, ("block", "plugin", "label", "score", "reason"))
+_BLOCK, _PLUGIN, _LABEL, _SCORE, _SOURCE = map(attrgetter, ("block", "plugin", "label", "score", "source"))
 
 
 def _weights(votes: list[Vote], weights: dict[str, float]) -> np.ndarray:
@@ -177,7 +175,8 @@ def _weights(votes: list[Vote], weights: dict[str, float]) -> np.ndarray:
 
 
 def vote_matrix(n: int, votes: list[Vote], weights: dict[str, float]) -> np.ndarray:
-    """(blocks, 12): per label of ``LABELS``, the mean model score and the strongest rule score."""
+    """(blocks, 12): per label of ``LABELS``, the mean score of the model votes and the strongest
+    score of the rule votes (``Vote.source``)."""
     model_sum = np.zeros((n, len(LABELS)))
     model_count = np.zeros_like(model_sum)
     rules = np.zeros_like(model_sum)
@@ -188,8 +187,7 @@ def vote_matrix(n: int, votes: list[Vote], weights: dict[str, float]) -> np.ndar
         weighted = weight * np.fromiter(map(_SCORE, votes), np.float64, m)
         score = np.where(weighted < 1.0, weighted, 1.0)  # as min(1.0, weighted)
         block = np.fromiter(map(_BLOCK, votes), np.intp, m)
-        reasons = map(_REASON, votes)
-        is_model = np.fromiter(map(str.startswith, reasons, repeat(MODEL_REASONS)), bool, m)
+        is_model = np.fromiter(map(MODEL.__eq__, map(_SOURCE, votes)), bool, m)
         counted = (column >= 0) & ~(weight <= 0)
         model, rule = counted & is_model, counted & ~is_model
         # np.add.at adds in vote order, as a loop over the votes would

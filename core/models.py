@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from .document import Document, Vote
+from .document import MODEL, Document, Vote
 from .features import FEATURE_VERSION, DocumentFeatures, document_features, model_kind, window
 from .model_reader import Forest, Unreadable, read_joblib
 
@@ -341,6 +341,6 @@ def model_votes(plugin: str, label: str, document: Document) -> list[Vote]:
         return []
     probabilities = predict(model, document_features(document, kind))
     return [
-        Vote(plugin, i, label, float(p), f"{kind} model: {p:.2f}")
+        Vote(plugin, i, label, float(p), f"{kind} model: {p:.2f}", MODEL)
         for i, p in enumerate(probabilities.tolist())
     ]

@@ -5,14 +5,17 @@ from __future__ import annotations
 import os
 import sys
 import time
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from itertools import repeat
+from operator import attrgetter
 from typing import Any
 
 from .budget import DEFAULT_TIME_BUDGET, PluginTimeout, budget_for, time_limit
 from .combine import CombineOptions, combine
 from .contract import checked_votes
-from .document import Document, Vote
+from .document import MODEL, RULE, Document, Vote
 from .reading import (
     MAX_BYTES,
     STDIN,
@@ -96,6 +99,7 @@ class Runner:
         """Plugin name -> first error it caused in this run (each reported once)."""
         self._classifiers_key: tuple[Any, ...] | None = None
         self._classifiers: list[_Classifier] = []
+        self._warned: set[str] = set()
 
     def classify_bytes(
         self,
@@ -246,7 +250,7 @@ class Runner:
                 if budget and spent > budget:
                     problem = f"took {spent:.2f} s on this document, over its time budget of {budget:g} s"
                 else:
-                    votes.extend(checked_votes(cast, name, labels, n_blocks))
+                    votes.extend(self._typed(checked_votes(cast, name, labels, n_blocks), name))
             except PluginTimeout:
                 problem = f"was stopped after {budget:g} s on this document, its time budget"
             except Exception as error:  # a plugin must never stop the run
@@ -257,6 +261,31 @@ class Runner:
                 document.dropped.append(name)
                 self.failed_plugins.setdefault(name, message)
         return votes
+
+    def _typed(self, votes: list[Vote], plugin: str) -> list[Vote]:
+        """``votes`` with those a plugin marked as model votes the old way (a rule vote whose reason
+        starts with ``html model: `` or ``text model: ``) given ``source="model"``. Deprecated:
+        plugins should set ``Vote.source``; each plugin that still relies on it gets a warning."""
+        if not any(map(str.startswith, map(_REASON, votes), repeat(MODEL_REASONS))):
+            return votes
+        marked = [v.source == RULE and v.reason.startswith(MODEL_REASONS) for v in votes]
+        if not any(marked):
+            return votes
+        if plugin not in self._warned:
+            self._warned.add(plugin)
+            warnings.warn(
+                f"plugin {plugin!r} marks model votes by their reason ({MODEL_REASONS[0]!r}...); "
+                'set Vote(..., source="model") instead: reading the reason will go away',
+                DeprecationWarning,
+                stacklevel=2,
+            )
+        return [replace(v, source=MODEL) if m else v for v, m in zip(votes, marked, strict=True)]
+
+
+MODEL_REASONS = ("html model: ", "text model: ")
+"""Deprecated: a plugin's rule vote whose reason starts with one of these is read as a model vote."""
+
+_REASON = attrgetter("reason")
 
 
 # -- worker processes for Runner.run(jobs=N) ------------------------------------------------------
