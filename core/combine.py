@@ -3,16 +3,16 @@
 Two ways, chosen per document:
 
 - **learned** (the default, ``learned=True``; used when models voted and ``combiner.json`` is
-  beside them): for each of the six labels, the block's model score (mean of the model votes)
-  and its strongest rule score (max of the other votes), both averaged over the neighbours (±1
-  and ±3 blocks), and (when the fit chose them) their log-odds, go into small logistic
-  regressions (``combiner.json``, written by ``pageparts train``; one per input kind): a
-  multinomial one over the six labels, fitted on the hand-labelled training pages, and a binary
-  one for body against the rest, fitted on every training page, which sets the body probability.
-  A strong rule is then not diluted by a weak model score, nor the reverse: the fit decides how
-  far to trust each, and neighbours' scores let a teaser list or a run of body text pull a block
-  along. Plugin weights scale a plugin's scores before the fit reads them (0 ignores the
-  plugin).
+  beside them, which the runner's ``ModelStore`` reads): for each of the six labels, the block's
+  model score (mean of the model votes) and its strongest rule score (max of the rule votes),
+  both averaged over the neighbours (±1 and ±3 blocks), and (when the fit chose them) their
+  log-odds, go into small logistic regressions (``combiner.json``, written by ``pageparts
+  train``; one per input kind): a multinomial one over the six labels, fitted on the
+  hand-labelled training pages, and a binary one for body against the rest, fitted on every
+  training page, which sets the body probability. A strong rule is then not diluted by a weak
+  model score, nor the reverse: the fit decides how far to trust each, and neighbours' scores
+  let a teaser list or a run of body text pull a block along. Plugin weights scale a plugin's
+  scores before the fit reads them (0 ignores the plugin).
 - **weighted mean** (``learned=False``, ``--combiner mean``, and always when no model voted or
   there is no ``combiner.json``): for every label, the weighted mean of the scores of the votes
   for it.
@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from functools import lru_cache
 from itertools import repeat
 from operator import attrgetter
 from pathlib import Path
@@ -72,8 +71,14 @@ def check_fraction(name: str, value: object) -> float:
     return float(value)
 
 
-def combine(document: Document, votes: list[Vote], options: CombineOptions) -> None:
-    """Set ``label``, ``confidence`` and ``votes`` of every block of ``document``."""
+def combine(
+    document: Document, votes: list[Vote], options: CombineOptions, fitted: dict | None = None
+) -> None:
+    """Set ``label``, ``confidence`` and ``votes`` of every block of ``document``.
+
+    ``fitted`` is the learned combiner for the document's kind (``ModelStore.combiner``); without
+    it, or with ``options.learned`` off, or when no model voted, the weighted mean decides.
+    """
     blocks = document.blocks
     for block in blocks:
         block.votes = []
@@ -84,8 +89,7 @@ def combine(document: Document, votes: list[Vote], options: CombineOptions) -> N
         blocks[vote.block].votes.append(vote)
     labels, scores = _weighted_mean(len(blocks), votes, options.weights)
     method = "weighted mean"
-    fitted = _fitted(document) if options.learned else None
-    if fitted is not None and MODEL in map(_SOURCE, votes):
+    if options.learned and fitted is not None and MODEL in map(_SOURCE, votes):
         method = "learned"
         matrix = vote_matrix(len(blocks), votes, options.weights)
         learned = predict_learned(fitted, matrix)
@@ -246,16 +250,10 @@ def predict_learned(fitted: dict, matrix: np.ndarray) -> np.ndarray:
     return probabilities
 
 
-def load_fitted() -> dict[str, dict]:
-    """The learned combiner per input kind from ``combiner.json`` beside the models in use ({} if absent)."""
-    from .models import model_dir
-
-    return _load_fitted(model_dir())
-
-
-@lru_cache(maxsize=4)
-def _load_fitted(directory: Path) -> dict[str, dict]:
-    path = directory / COMBINER_FILE
+def read_combiner(directory: Path) -> dict[str, dict]:
+    """The learned combiner per input kind from ``directory``'s ``combiner.json`` ({} if absent, or
+    made for other labels); ``ModelStore.combiner`` reads it once per store."""
+    path = Path(directory) / COMBINER_FILE
     if not path.is_file():
         return {}
     data = json.loads(path.read_text())
@@ -275,12 +273,6 @@ def read_fit(stored: dict) -> dict:
     if "body" in stored:
         fit["body"] = read_fit(stored["body"])
     return fit
-
-
-def _fitted(document: Document) -> dict | None:
-    from .features import model_kind
-
-    return load_fitted().get(model_kind(document))
 
 
 def _blend_with_neighbours(scores: np.ndarray, context: float) -> np.ndarray:

@@ -12,7 +12,6 @@ import numpy as np
 from pageparts import __version__
 from pageparts.document import Document, Vote
 from pageparts.hookspecs import hookimpl
-from pageparts.models import has_model, model_votes
 from pageparts.plugin_info import PluginInfo
 from pageparts.rules import Facts, at_word_start, facts, vote
 from pageparts.trainable import Trainable
@@ -149,14 +148,14 @@ def pageparts_plugin_info() -> PluginInfo:
         NAME,
         (LABEL, OTHER),
         __version__,
-        has_model(NAME),
+        False,
         "The main content a reader came for; bylines, captions and licence lines as other.",
     )
 
 
 @hookimpl
 def pageparts_classify(document: Document) -> list[Vote]:
-    return rule_votes(document) + model_votes(NAME, LABEL, document)
+    return rule_votes(document)
 
 
 @hookimpl

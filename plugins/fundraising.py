@@ -9,7 +9,6 @@ import numpy as np
 from pageparts import __version__
 from pageparts.document import Document, Vote
 from pageparts.hookspecs import hookimpl
-from pageparts.models import has_model, model_votes
 from pageparts.plugin_info import PluginInfo
 from pageparts.rules import Facts, facts, vote
 from pageparts.trainable import Trainable
@@ -161,14 +160,12 @@ def _widgets(f: Facts, names: set[str]) -> list[list[str]]:
 
 @hookimpl
 def pageparts_plugin_info() -> PluginInfo:
-    return PluginInfo(
-        NAME, (LABEL,), __version__, has_model(NAME), "Donation, membership and paywall appeals."
-    )
+    return PluginInfo(NAME, (LABEL,), __version__, False, "Donation, membership and paywall appeals.")
 
 
 @hookimpl
 def pageparts_classify(document: Document) -> list[Vote]:
-    return rule_votes(document) + model_votes(NAME, LABEL, document)
+    return rule_votes(document)
 
 
 @hookimpl

@@ -10,7 +10,6 @@ import numpy as np
 from pageparts import __version__
 from pageparts.document import Block, Document, Vote
 from pageparts.hookspecs import hookimpl
-from pageparts.models import has_model, model_votes
 from pageparts.plugin_info import PluginInfo
 from pageparts.rules import facts, path_words, word_count
 from pageparts.scoring import counts_prf, words
@@ -208,12 +207,12 @@ def rule_votes(document: Document) -> list[Vote]:
 
 @hookimpl
 def pageparts_plugin_info() -> PluginInfo:
-    return PluginInfo(NAME, (LABEL,), __version__, has_model(NAME), "The title of the page and its dek.")
+    return PluginInfo(NAME, (LABEL,), __version__, False, "The title of the page and its dek.")
 
 
 @hookimpl
 def pageparts_classify(document: Document) -> list[Vote]:
-    return rule_votes(document) + model_votes(NAME, LABEL, document)
+    return rule_votes(document)
 
 
 @hookimpl

@@ -6,7 +6,6 @@ import numpy as np
 from pageparts import __version__
 from pageparts.document import Document, Vote
 from pageparts.hookspecs import hookimpl
-from pageparts.models import has_model, model_votes
 from pageparts.plugin_info import PluginInfo
 from pageparts.rules import facts, lexicon, vote
 from pageparts.trainable import Trainable
@@ -98,12 +97,12 @@ def rule_votes(document: Document) -> list[Vote]:
 
 @hookimpl
 def pageparts_plugin_info() -> PluginInfo:
-    return PluginInfo(NAME, (LABEL,), __version__, has_model(NAME), "Menus, link rows and other site chrome.")
+    return PluginInfo(NAME, (LABEL,), __version__, False, "Menus, link rows and other site chrome.")
 
 
 @hookimpl
 def pageparts_classify(document: Document) -> list[Vote]:
-    return rule_votes(document) + model_votes(NAME, LABEL, document)
+    return rule_votes(document)
 
 
 @hookimpl

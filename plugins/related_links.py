@@ -7,7 +7,6 @@ import re
 from pageparts import __version__
 from pageparts.document import Document, Vote
 from pageparts.hookspecs import hookimpl
-from pageparts.models import has_model, model_votes
 from pageparts.plugin_info import PluginInfo
 from pageparts.rules import Facts, facts, lexicon, vote
 from pageparts.trainable import Trainable
@@ -129,12 +128,12 @@ def rule_votes(document: Document) -> list[Vote]:
 
 @hookimpl
 def pageparts_plugin_info() -> PluginInfo:
-    return PluginInfo(NAME, (LABEL,), __version__, has_model(NAME), "Teasers and lists of other stories.")
+    return PluginInfo(NAME, (LABEL,), __version__, False, "Teasers and lists of other stories.")
 
 
 @hookimpl
 def pageparts_classify(document: Document) -> list[Vote]:
-    return rule_votes(document) + model_votes(NAME, LABEL, document)
+    return rule_votes(document)
 
 
 @hookimpl

@@ -1,7 +1,17 @@
 import numpy as np
 import pytest
-from pageparts.combine import CombineOptions, combine
+from pageparts import combine as combining
+from pageparts.combine import CombineOptions
 from pageparts.document import MODEL, Block, Document, Vote
+from pageparts.features import model_kind
+from pageparts.models import ModelStore
+
+SHIPPED = ModelStore.shipped()
+
+
+def combine(document: Document, votes: list[Vote], options: CombineOptions) -> None:
+    """``combine`` with the shipped learned combiner for the document's kind, as the runner calls it."""
+    combining.combine(document, votes, options, SHIPPED.combiner(model_kind(document)))
 
 
 def doc(n: int) -> Document:
@@ -232,3 +242,12 @@ def test_the_learned_combiner_reads_the_vote_source_not_the_reason():
     body = LABELS.index("body")
     assert matrix[0, body] == pytest.approx(0.7)  # the model vote's mean
     assert matrix[0, len(LABELS) + body] == pytest.approx(0.4)  # the rule vote, its reason notwithstanding
+
+
+def test_without_a_fitted_combiner_the_weighted_mean_decides():
+    d = doc(1)
+    votes = [Vote("body", 0, "body", 0.6, "m", MODEL), Vote("r", 0, "related-links", 0.9, "teaser")]
+    combining.combine(d, votes, CombineOptions(learned=True))  # no fit given: a rule-only runner
+    assert d.combined.method == "weighted mean" and d.blocks[0].label == "related-links"
+    combine(d, votes, CombineOptions(learned=True))
+    assert d.combined.method == "learned"

@@ -16,6 +16,7 @@ from pageparts.hookspecs import hookimpl
 from pageparts.labelled import load_labelled
 from pageparts.plugin_info import PluginInfo
 from pageparts.registry import LOAD_PLUGINS_ENV
+from pageparts.runner import Options, Runner
 from pageparts.trainable import Trainable
 from pageparts.training.fitting import targets
 from pageparts.training.run import prepare, train
@@ -32,12 +33,9 @@ PLUGINS = "text-splitter,html-splitter,navigation,body"
 
 @pytest.fixture
 def env(monkeypatch):
-    """Only two trainable plugins (fast), and the model directory restored after the test."""
+    """Only two trainable plugins (fast), and the shipped models unless a test says otherwise."""
     monkeypatch.setenv(LOAD_PLUGINS_ENV, PLUGINS)
-    monkeypatch.setenv(models.MODELS_ENV, "")
-    models.reset()
-    yield
-    models.reset()
+    monkeypatch.delenv(models.MODELS_ENV, raising=False)
 
 
 def run(*args: str):
@@ -169,7 +167,7 @@ class Shouting:
 
     @hookimpl
     def pageparts_classify(self, document: Document) -> list[Vote]:
-        return models.model_votes("shouting", "navigation", document)
+        return []  # the runner casts the model's votes
 
 
 def test_a_third_party_plugin_gets_its_model_through_the_hook(data, tmp_path, monkeypatch):
@@ -183,7 +181,13 @@ def test_a_third_party_plugin_gets_its_model_through_the_hook(data, tmp_path, mo
     assert trained.combiner  # the sure documents come from six sites
     path = tmp_path / "shouting-text.joblib"
     joblib.dump(model, path)
-    assert models.load_verified(path, {"sha256": models.sha256(path)})["label"] == "navigation"
+    (tmp_path / "manifest.json").write_text(
+        json.dumps({"models": {path.name: {"sha256": models.sha256(path)}}})
+    )
+    runner = Runner(Options(input_format="text"), registry, models=models.ModelStore(tmp_path))
+    document = runner.classify_bytes(b"Home\n\nSign in\n\nThe harbour master repaired the old bridge.")
+    votes = [v for b in document.blocks for v in b.votes if v.plugin == "shouting"]
+    assert len(votes) == 3 and all(v.source == "model" and v.label == "navigation" for v in votes)
 
 
 def test_only_sure_documents_fit_the_combiner(tmp_path):
