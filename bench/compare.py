@@ -232,7 +232,7 @@ def _pageparts_details() -> str:
         from pageparts.models import MANIFEST, default_dir
 
         directory = default_dir()
-        files = {p.name for p in directory.glob("*.joblib")}
+        files = {p.name for p in directory.glob("*.npz")}
         manifest = directory / MANIFEST
         listed = set(json.loads(manifest.read_text())["models"]) if manifest.exists() else set()
         usable, unlisted = len(files & listed), len(files - listed)

@@ -1,9 +1,10 @@
 """Model directories and the ``ModelStore`` a runner holds to cast model votes.
 
 A model directory holds one model file per plugin and model kind (``html``, ``text``),
-``<plugin>-<kind>.joblib``, listed in its ``manifest.json`` with its SHA-256, and the learned
-combiner's ``combiner.json``. ``pageparts train`` writes such directories; the shipped one is
-the package ``pageparts.trained``.
+``<plugin>-<kind>.npz`` in pageparts' own format (``pageparts.model_format``: numpy arrays and a
+JSON header, read without scikit-learn or pickle), listed in its ``manifest.json`` with its
+SHA-256, format version and feature version, and the learned combiner's ``combiner.json``.
+``pageparts train`` writes such directories; the shipped one is the package ``pageparts.trained``.
 
 A ``ModelStore`` stands for one directory. It loads a model when a runner first asks for it, once
 per store, and only when the file's SHA-256 matches the manifest: a file that does not match, or
@@ -13,10 +14,10 @@ votes. Nothing is kept outside the store, so two runners with stores of differen
 work side by side in one process; a rule-only runner has no store (``Runner(models=None)``).
 
 The runner casts model votes (``Vote.source == "model"``) for every plugin whose
-``pageparts_trainable`` hook asks for a model (``ModelStore.votes``). A model is a dict of plain
-scikit-learn objects (see ``pageparts.training.train``): a linear model on hashed word n-grams
-and the block's own features (stage A), then gradient boosting on all dense features plus the
-stage-A scores of the block and its neighbours (stage B).
+``pageparts_trainable`` hook asks for a model (``ModelStore.votes``). A model has two stages
+(fitted by ``pageparts.training.train``): a linear model on hashed word n-grams and the block's
+own features (stage A), then gradient-boosted trees on all dense features plus the stage-A
+scores of the block and its neighbours (stage B).
 """
 
 from __future__ import annotations
@@ -34,10 +35,11 @@ from typing import Any
 
 import numpy as np
 
+from . import model_format
 from .combine import read_combiner
 from .document import MODEL, Document, Vote
 from .features import FEATURE_VERSION, DocumentFeatures, document_features, model_kind, window
-from .model_reader import Forest, Unreadable, read_joblib
+from .model_format import FORMAT_VERSION, FormatError, Model
 
 MANIFEST = "manifest.json"
 MODELS_ENV = "PAGEPARTS_MODELS"
@@ -60,7 +62,18 @@ def default_dir() -> Path:
 
 
 def model_file(plugin: str, kind: str) -> str:
-    return f"{plugin}-{kind}.joblib"
+    return f"{plugin}-{kind}{model_format.SUFFIX}"
+
+
+OLD_SUFFIX = ".joblib"
+"""The model files of pageparts 0.1 (joblib pickles); ``pageparts convert-models`` converts them."""
+
+
+def _old_file_note(directory: Path) -> str:
+    return (
+        f"made by an earlier pageparts (joblib files): convert it with "
+        f"pageparts convert-models {directory} --out NEW_DIR"
+    )
 
 
 def sha256(path: Path) -> str:
@@ -84,42 +97,19 @@ def verify(path: Path, entry: Mapping[str, Any] | None) -> None:
         )
 
 
-def read_model(path: Path, entry: Mapping[str, Any]) -> dict[str, Any]:
-    """The model in ``path``, already verified against its manifest ``entry``; ModelError if it is
-    not one pageparts can use."""
-    trained_with = entry.get("versions", {}).get("scikit-learn")
-    installed = _installed_scikit_learn()
-    if trained_with and installed and trained_with != installed:
-        warnings.warn(
-            f"{path.name} was trained with scikit-learn {trained_with}, this is {installed}; "
-            "its probabilities may differ (retrain with pageparts train)",
-            stacklevel=3,
-        )
-    try:  # without importing scikit-learn, which takes longer than classifying a page
-        model = read_joblib(path.read_bytes())
-        forest = Forest(model["stage_b"])
-    except (Unreadable, KeyError, TypeError, AttributeError, ValueError):
-        import joblib
-
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message=".*Trying to unpickle estimator.*")
-            model = joblib.load(path)
-        try:
-            forest = Forest(model["stage_b"])
-        except (Unreadable, KeyError, TypeError, AttributeError, ValueError):
-            forest = None  # then predicting needs the real scikit-learn objects
-    if not isinstance(model, dict) or model.get("feature_version") != FEATURE_VERSION:
-        raise ModelError(f"{path.name} was built for other features; retrain with pageparts train")
-    return {**model, "forest": forest}
-
-
-def _installed_scikit_learn() -> str | None:
-    from importlib.metadata import PackageNotFoundError, version
-
+def read_model(path: Path, entry: Mapping[str, Any] | None = None) -> Model:
+    """The model in ``path`` (already verified against its manifest ``entry``); ModelError if it is
+    not one this pageparts can use (an unknown format version, other features)."""
     try:
-        return version("scikit-learn")
-    except PackageNotFoundError:
-        return None
+        model = model_format.load(path)
+    except FormatError as error:
+        raise ModelError(str(error)) from None
+    if model.feature_version != FEATURE_VERSION:
+        raise ModelError(
+            f"{path.name} was built for features version {model.feature_version}, this pageparts computes "
+            f"version {FEATURE_VERSION}: retrain with pageparts train"
+        )
+    return model
 
 
 class ModelStore:
@@ -134,7 +124,7 @@ class ModelStore:
         self.directory = Path(directory)
         self._lock = threading.Lock()
         self._manifest: dict[str, Any] | None = None
-        self._models: dict[tuple[str, str], dict[str, Any] | None] = {}
+        self._models: dict[tuple[str, str], Model | None] = {}
         self._refused: dict[tuple[str, str], str] = {}
         self._verified: dict[tuple[str, str], bool] = {}
         self._combiner: dict[str, dict] | None = None
@@ -171,20 +161,22 @@ class ModelStore:
     def _entry(self, name: str) -> dict[str, Any] | None:
         return self.manifest().get("models", {}).get(name)
 
-    def model(self, plugin: str, kind: str) -> dict[str, Any] | None:
+    def model(self, plugin: str, kind: str) -> Model | None:
         """The verified model of ``plugin`` for ``kind``, or None (missing or refused)."""
         key = (plugin, kind)
         with self._lock:
             if key in self._models:
                 return self._models[key]
             path = self.directory / model_file(plugin, kind)
+            old = path.with_suffix(OLD_SUFFIX)
             model = None
-            if path.exists():
+            if not path.exists() and self._entry(old.name) is not None:
+                self._refused[key] = f"{old.name}: {_old_file_note(self.directory)}"
+                warnings.warn(self._refused[key], stacklevel=2)
+            elif path.exists():
                 try:
-                    entry = self._entry(path.name)
-                    verify(path, entry)
-                    assert entry is not None
-                    model = read_model(path, entry)
+                    verify(path, self._entry(path.name))
+                    model = read_model(path)
                 except ModelError as error:
                     self._refused[key] = str(error)
                     warnings.warn(str(error), stacklevel=2)
@@ -227,7 +219,7 @@ class ModelStore:
             if refused:
                 document.warnings.append(f"model refused, {plugin} votes from rules only: {refused}")
             return []
-        if model.get("label") != label or not document.blocks:
+        if model.label != label or not document.blocks:
             return []
         probabilities = predict(model, document_features(document, kind))
         return [
@@ -269,8 +261,16 @@ def check_directory(directory: Path, declared: Mapping[str, tuple[str, ...]]) ->
             f"the models in {directory} were built for features version {built_for}, this pageparts "
             f"computes version {FEATURE_VERSION}: retrain them with pageparts train"
         )
+    if any(name.endswith(OLD_SUFFIX) for name in entries):
+        raise ModelError(f"{directory} was {_old_file_note(directory)}")
     notes = []
     for name, entry in sorted(entries.items()):
+        version = entry.get("format_version")
+        if version != FORMAT_VERSION:
+            raise ModelError(
+                f"{directory / name} is in model format version {version!r}, this pageparts reads version "
+                f"{FORMAT_VERSION}: use the pageparts that made it, or retrain with pageparts train"
+            )
         file = directory / name
         if not file.is_file():
             raise ModelError(f"{file} is listed in {MANIFEST} but missing")
@@ -289,20 +289,21 @@ def check_directory(directory: Path, declared: Mapping[str, tuple[str, ...]]) ->
     return notes
 
 
-def predict(model: dict[str, Any], features: DocumentFeatures) -> np.ndarray:
+def predict(model: Model, features: DocumentFeatures) -> np.ndarray:
     """The model's probability of its label for every block described by ``features``."""
     n = features.dense.shape[0]
     if n == 0:
         return np.zeros(0)
-    if model["kind"] != features.kind or model["n_dense"] != features.dense.shape[1]:
-        raise ModelError(f"{model['file']} expects {model['kind']} features of another shape")
+    if model.kind != features.kind or model.n_dense != features.dense.shape[1]:
+        raise ModelError(f"{model.file} expects {model.kind} features of another shape")
     column = stage_a(model, features).reshape(-1, 1).astype(np.float32)
     around = window(column)
+    second = model.stage_b
     # the stage-B input copies the features: made PREDICT_ROWS rows at a time, a long page's
     # copy does not double the memory it takes
     return np.concatenate(
         [
-            _stage_b(model, np.hstack([features.dense[a:b], column[a:b], around[a:b]]))
+            second.probability(np.hstack([features.dense[a:b], column[a:b], around[a:b]]))
             for a, b in itertools.pairwise([*range(0, n, PREDICT_ROWS), n])
         ]
     )
@@ -312,34 +313,13 @@ PREDICT_ROWS = 4_096
 """Blocks whose stage-B probabilities ``predict`` works out together."""
 
 
-def _stage_b(model: dict[str, Any], inputs: np.ndarray) -> np.ndarray:
-    """The boosting stage's probability of the label for each row of ``inputs``."""
-    forest = model["forest"] if "forest" in model else _walkable(model["stage_b"])  # fitted here
-    if forest is not None:
-        return forest.probability(inputs)
-    # One document is a few hundred rows: OpenMP threads cost far more than they save (and
-    # stall badly when other processes share the cores), so a second stage predicts on one thread.
-    from threadpoolctl import threadpool_limits  # installed with scikit-learn
-
-    with threadpool_limits(limits=1, user_api="openmp"):
-        return model["stage_b"].predict_proba(inputs)[:, 1]
-
-
-def _walkable(boosting: Any) -> Forest | None:
-    try:
-        return Forest(boosting)
-    except (Unreadable, AttributeError, KeyError, ValueError):
-        return None
-
-
-def stage_a(model: dict[str, Any], features: DocumentFeatures) -> np.ndarray:
+def stage_a(model: Model, features: DocumentFeatures) -> np.ndarray:
     """The linear stage's score (log-odds) per block: n-gram weights plus own-feature weights."""
-    n_own = model["n_own"]
-    linear = model["stage_a"]
-    coef = linear.coef_.ravel()
+    linear = model.stage_a
+    coef = linear.coef
     n_hash = features.hashed.shape[1]
-    own = (features.dense[:, :n_own] - model["mean"]) / model["scale"]
-    return features.hashed.dot(coef[:n_hash]) + own @ coef[n_hash:] + linear.intercept_[0]
+    own = (features.dense[:, : model.n_own] - linear.mean) / linear.scale
+    return features.hashed.dot(coef[:n_hash]) + own @ coef[n_hash:] + linear.intercept[0]
 
 
 def stage_b_input(dense: np.ndarray, scores: np.ndarray) -> np.ndarray:
@@ -380,7 +360,7 @@ def use_models(directory: str | os.PathLike[str] | None) -> None:
         os.environ[MODELS_ENV] = str(Path(directory).resolve())
 
 
-def load_verified(path: Path, entry: Mapping[str, Any] | None) -> dict[str, Any]:
+def load_verified(path: Path, entry: Mapping[str, Any] | None) -> Model:
     """Deprecated: the model at ``path`` if its SHA-256 matches the manifest ``entry``, else
     ModelError. Use ``verify`` to check a file of your own, and ``ModelStore`` for model directories."""
     warnings.warn(
@@ -391,5 +371,4 @@ def load_verified(path: Path, entry: Mapping[str, Any] | None) -> dict[str, Any]
     )
     path = Path(path)
     verify(path, entry)
-    assert entry is not None
-    return read_model(path, entry)
+    return read_model(path)

@@ -6,14 +6,13 @@ import hashlib
 import json
 import pickle
 import warnings
+import zipfile
 from functools import lru_cache
 from pathlib import Path
 
-import joblib
 import numpy as np
 import pytest
-import sklearn
-from pageparts import models
+from pageparts import model_format, models
 from pageparts.document import Block, Document, Vote
 from pageparts.features import compute, feature_names
 from pageparts.hookspecs import hookimpl
@@ -21,6 +20,7 @@ from pageparts.models import ModelStore
 from pageparts.plugin_info import PluginInfo
 from pageparts.runner import Runner
 from pageparts.trainable import Trainable
+from pageparts.training.export import export
 from pageparts.training.train import fit
 
 from .conftest import registry_with
@@ -48,8 +48,8 @@ def documents(kind: str) -> list[Document]:
 
 
 @lru_cache(maxsize=4)
-def trained(kind: str, navigation: bool = True) -> dict:
-    """A small model for ``kind``: of navigation (menu items are positives), or of its opposite."""
+def trained_sklearn(kind: str, navigation: bool = True) -> dict:
+    """A small fitted model for ``kind``: of navigation (menu items are positives), or of its opposite."""
     docs = documents(kind)
     features = [compute(d, kind) for d in docs]
     targets = [np.asarray([(b.text in NAV) == navigation for b in d.blocks]) for d in docs]
@@ -66,18 +66,27 @@ def trained(kind: str, navigation: bool = True) -> dict:
     )
 
 
-def write_model(
-    directory: Path, kind: str, sklearn_version: str | None = None, navigation: bool = True
-) -> Path:
+@lru_cache(maxsize=4)
+def trained(kind: str, navigation: bool = True) -> model_format.Model:
+    """``trained_sklearn``, exported."""
+    return export(trained_sklearn(kind, navigation))
+
+
+def write_model(directory: Path, kind: str, navigation: bool = True) -> Path:
+    """A model file in ``directory``, listed in its manifest as ``pageparts train`` lists it."""
     directory.mkdir(parents=True, exist_ok=True)
-    model = trained(kind, navigation)
     path = directory / models.model_file("navigation", kind)
-    joblib.dump(model, path)
+    model_format.save(trained(kind, navigation), path)
     manifest_path = directory / models.MANIFEST
     manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {"models": {}}
+    manifest["feature_version"] = models.FEATURE_VERSION
     manifest["models"][path.name] = {
+        "plugin": "navigation",
+        "label": "navigation",
+        "kind": kind,
         "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
-        "versions": {"scikit-learn": sklearn_version or sklearn.__version__},
+        "format_version": model_format.FORMAT_VERSION,
+        "feature_version": models.FEATURE_VERSION,
     }
     manifest_path.write_text(json.dumps(manifest))
     return path
@@ -103,13 +112,13 @@ def test_a_verified_model_votes_on_every_block(model_dir):
 def test_tampered_model_file_is_refused_by_name(model_dir):
     path = write_model(model_dir, "html")
     path.write_bytes(path.read_bytes() + b"\0")
-    with pytest.raises(models.ModelError, match=r"navigation-html\.joblib"):
+    with pytest.raises(models.ModelError, match=r"navigation-html\.npz"):
         models.verify(path, json.loads((model_dir / models.MANIFEST).read_text())["models"][path.name])
     store = ModelStore(model_dir)
     document = documents("html")[0]
-    with pytest.warns(UserWarning, match=r"navigation-html\.joblib"):
+    with pytest.warns(UserWarning, match=r"navigation-html\.npz"):
         assert store.votes("navigation", "navigation", document) == []
-    assert any("navigation-html.joblib" in w for w in document.warnings)
+    assert any("navigation-html.npz" in w for w in document.warnings)
     assert "SHA-256" in store.refusal("navigation", "html")
     assert not store.has_model("navigation")
 
@@ -123,10 +132,42 @@ def test_a_model_missing_from_the_manifest_is_refused(model_dir):
         assert ModelStore(model_dir).model("navigation", "html") is None
 
 
-def test_other_scikit_learn_version_warns_with_the_file_name(model_dir):
-    write_model(model_dir, "html", sklearn_version="0.1.0")
-    with pytest.warns(UserWarning, match=r"navigation-html\.joblib was trained with scikit-learn 0\.1\.0"):
-        assert ModelStore(model_dir).model("navigation", "html") is not None
+def test_a_model_file_of_an_unknown_format_version_is_refused_with_a_clear_message(model_dir):
+    path = write_model(model_dir, "html")
+    manifest = json.loads((model_dir / models.MANIFEST).read_text())
+    assert models.check_directory(model_dir, {"navigation": ("navigation",)}) == []
+    manifest["models"][path.name]["format_version"] = 99
+    (model_dir / models.MANIFEST).write_text(json.dumps(manifest))
+    with pytest.raises(
+        models.ModelError, match=r"navigation-html\.npz is in model format version 99, this pageparts"
+    ):
+        models.check_directory(model_dir, {"navigation": ("navigation",)})
+    with zipfile.ZipFile(path) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    head = json.loads(members["model.json"])
+    head["format_version"] = 2
+    members["model.json"] = json.dumps(head).encode()
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    manifest["models"][path.name]["sha256"] = models.sha256(path)
+    (model_dir / models.MANIFEST).write_text(json.dumps(manifest))
+    document = documents("html")[0]
+    with pytest.warns(UserWarning, match=r"model format version 2, this pageparts reads version 1"):
+        assert ModelStore(model_dir).votes("navigation", "navigation", document) == []
+    assert "model format version 2" in document.warnings[0] and "\n" not in document.warnings[0]
+
+
+def test_a_directory_of_joblib_files_is_refused_with_the_command_that_converts_it(model_dir):
+    model_dir.mkdir()
+    (model_dir / "navigation-html.joblib").write_bytes(b"old")
+    entry = {"sha256": models.sha256(model_dir / "navigation-html.joblib"), "plugin": "navigation"}
+    manifest = {"feature_version": models.FEATURE_VERSION, "models": {"navigation-html.joblib": entry}}
+    (model_dir / models.MANIFEST).write_text(json.dumps(manifest))
+    with pytest.raises(models.ModelError, match="pageparts convert-models"):
+        models.check_directory(model_dir, {"navigation": ("navigation",)})
+    with pytest.warns(UserWarning, match="navigation-html.joblib: made by an earlier pageparts"):
+        assert ModelStore(model_dir).model("navigation", "html") is None
 
 
 def test_text_documents_get_only_text_model_votes(model_dir):
@@ -236,7 +277,7 @@ def test_the_deprecated_module_functions_still_work_and_warn(tmp_path, monkeypat
         assert models.model_votes("navigation", "navigation", document) == []  # the runner casts them
     entry = json.loads((tmp_path / models.MANIFEST).read_text())["models"][path.name]
     with pytest.warns(DeprecationWarning, match="load_verified is deprecated"):
-        assert models.load_verified(path, entry)["label"] == "navigation"
+        assert models.load_verified(path, entry).label == "navigation"
     monkeypatch.delenv(models.MODELS_ENV, raising=False)
     with pytest.warns(DeprecationWarning, match="use_models is deprecated"):
         models.use_models(tmp_path)
