@@ -97,9 +97,9 @@ def verify(path: Path, entry: Mapping[str, Any] | None) -> None:
         )
 
 
-def read_model(path: Path, entry: Mapping[str, Any] | None = None) -> Model:
-    """The model in ``path`` (already verified against its manifest ``entry``); ModelError if it is
-    not one this pageparts can use (an unknown format version, other features)."""
+def read_model(path: Path) -> Model:
+    """The model in the file ``path`` (verified against its manifest first: see ``verify``);
+    ModelError if it is not one this pageparts can use (an unknown format version, other features)."""
     try:
         model = model_format.load(path)
     except FormatError as error:
@@ -170,19 +170,18 @@ class ModelStore:
             path = self.directory / model_file(plugin, kind)
             old = path.with_suffix(OLD_SUFFIX)
             model = None
-            if not path.exists() and self._entry(old.name) is not None:
-                self._refused[key] = f"{old.name}: {_old_file_note(self.directory)}"
-                warnings.warn(self._refused[key], stacklevel=2)
-            elif path.exists():
-                try:
+            try:
+                if path.exists():
                     verify(path, self._entry(path.name))
                     model = read_model(path)
-                except ModelError as error:
-                    self._refused[key] = str(error)
-                    warnings.warn(str(error), stacklevel=2)
-                except Exception as error:  # unreadable file: refuse it the same way, never crash a run
-                    self._refused[key] = f"{path.name} could not be loaded: {error}"
-                    warnings.warn(self._refused[key], stacklevel=2)
+                elif self._entry(old.name) is not None:
+                    raise ModelError(f"{old.name}: {_old_file_note(self.directory)}")
+            except ModelError as error:
+                self._refused[key] = str(error)
+            except Exception as error:  # unreadable file or manifest: refused the same way, never a crash
+                self._refused[key] = f"{path.name} could not be loaded: {type(error).__name__}: {error}"
+            if key in self._refused:
+                warnings.warn(self._refused[key], stacklevel=2)
             self._models[key] = model
             return model
 

@@ -281,7 +281,11 @@ class Runner:
             try:
                 with time_limit(budget):  # a plugin's model votes count against its budget
                     cast = function(document=document)
-                    modelled = models.votes(name, model_label, document) if models and model_label else ()
+                    modelled = (
+                        models.votes(name, model_label, document)
+                        if models is not None and model_label
+                        else ()
+                    )
                 spent = time.perf_counter() - started
                 if budget and spent > budget:
                     problem = f"took {spent:.2f} s on this document, over its time budget of {budget:g} s"

@@ -300,3 +300,12 @@ def test_a_plugin_that_still_adds_model_votes_itself_gets_them_once(tmp_path):
     new = Runner(registry=registry_with(navigation=Menus()), models=ModelStore(tmp_path))
     with pytest.warns(DeprecationWarning):
         assert model_scores(old) == model_scores(new) and len(model_scores(new)) == 8
+
+
+def test_a_broken_manifest_refuses_the_models_without_stopping_the_run(model_dir):
+    write_model(model_dir, "text")
+    (model_dir / models.MANIFEST).write_text("{not json")
+    document = documents("text")[0]
+    with pytest.warns(UserWarning, match=r"navigation-text\.npz could not be loaded: JSONDecodeError"):
+        assert ModelStore(model_dir).votes("navigation", "navigation", document) == []
+    assert "votes from rules only" in document.warnings[0]
