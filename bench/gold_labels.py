@@ -16,11 +16,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from pageparts import models
 from pageparts.combine import CombineOptions
 from pageparts.config import COMBINERS
 from pageparts.evaluation import WordScores, format_table
 from pageparts.labelled import load_labelled
+from pageparts.models import ModelStore
 from pageparts.runner import Options, Runner
 from pageparts.training.wcxb import load_wcxb
 
@@ -36,8 +36,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--all", action="store_true", help="all gold pages, not only held-out domains")
     parser.add_argument("--models", type=Path, help="a model directory made by pageparts train")
     args = parser.parse_args(argv)
-    if args.models:
-        models.use_models(args.models)
     data = Path(args.data_dir)
     pages = {p.file_id: p for p in load_wcxb(data / "wcxb-dev")}
     docs, _ = load_labelled([data / "gold" / "wcxb-dev.gold.jsonl"])
@@ -45,9 +43,11 @@ def main(argv: list[str] | None = None) -> int:
     scope = "ALL gold pages (most were training pages)" if args.all else "held-out domains only"
     where = f", models from {args.models}" if args.models else ""
     print(f"pageparts six-label word scores on {len(docs)} gold pages, {scope}{where}")
+    store = ModelStore(args.models) if args.models else ModelStore.default()
     for input_format in ("html", "text"):
         runner = Runner(
-            Options(input_format=input_format, combine=CombineOptions(learned=args.combiner == "learned"))
+            Options(input_format=input_format, combine=CombineOptions(learned=args.combiner == "learned")),
+            models=store,
         )
         scores = WordScores()
         for doc in docs:

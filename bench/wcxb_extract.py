@@ -17,9 +17,9 @@ import argparse
 import time
 from pathlib import Path
 
-from pageparts import models
 from pageparts.combine import CombineOptions
 from pageparts.config import COMBINERS
+from pageparts.models import ModelStore
 from pageparts.runner import Options, Runner
 from pageparts.scoring import ExtractionScores, format_extraction
 from pageparts.splitters.html import split_html
@@ -39,8 +39,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--text", action="store_true", help="classify the plain-text renderings")
     parser.add_argument("--models", type=Path, help="a model directory made by pageparts train")
     args = parser.parse_args(argv)
-    if args.models:
-        models.use_models(args.models)
     pages = [p for p in load_wcxb(Path(args.data_dir) / "wcxb-dev") if args.all or p.held_out]
     if args.limit:
         pages = pages[: args.limit]
@@ -48,7 +46,8 @@ def main(argv: list[str] | None = None) -> int:
         Options(
             input_format="text" if args.text else "html",
             combine=CombineOptions(learned=args.combiner == "learned"),
-        )
+        ),
+        models=ModelStore(args.models) if args.models else ModelStore.default(),
     )
     scores = ExtractionScores()
     elapsed = 0.0

@@ -14,6 +14,7 @@ from functools import lru_cache
 from .document import LABELS, Block, Document, Vote
 from .hookspecs import hookimpl
 from .plugin_info import PluginInfo
+from .rule_plugin import rule_plugin
 
 __version__ = "0.1.0"
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "classify",
     "extract",
     "hookimpl",
+    "rule_plugin",
 ]
 
 Source = str | os.PathLike[str] | bytes
@@ -38,7 +40,9 @@ def classify(source: Source, input_format: str = "auto") -> Document:
     ``input_format`` is ``"auto"`` (sniff the content), ``"html"`` or ``"text"``.
     Raises ``ValueError`` (an ``InputError``) for content that cannot be used.
     """
-    runner = _runner(input_format)
+    from .models import default_dir
+
+    runner = _runner(input_format, default_dir())
     if isinstance(source, bytes):
         return runner.classify_bytes(source)
     return runner.classify_source(source)
@@ -52,9 +56,10 @@ def extract(
 
 
 @lru_cache(maxsize=4)
-def _runner(input_format: str):  # one runner (plugins and models loaded once) per format
+def _runner(input_format: str, model_dir):  # one runner (plugins and models loaded once) per format
+    from .models import ModelStore
     from .runner import INPUT_FORMATS, Options, Runner
 
     if input_format not in INPUT_FORMATS:
         raise ValueError(f"input_format must be one of {', '.join(INPUT_FORMATS)}, not {input_format!r}")
-    return Runner(Options(input_format=input_format))
+    return Runner(Options(input_format=input_format), models=ModelStore(model_dir))

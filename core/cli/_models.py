@@ -9,17 +9,20 @@ import typer
 from . import _fail
 
 
-def use_model_dir(directory: Path | None, runner) -> None:
-    """``--models DIR``: load models from DIR, after checking it fits the runner's plugins."""
+def use_model_dir(directory: Path | None, *runners) -> None:
+    """``--models DIR``: the runners vote with the models in DIR (one store, shared), after checking
+    that DIR fits their plugins."""
     if directory is None:
         return
-    from ..models import ModelError, check_directory, use_models
+    from ..models import ModelError, ModelStore
 
-    use_models(directory)
-    declared = {info.name: info.labels for info in runner.registry.plugin_infos()}
+    store = ModelStore(directory.resolve())
+    declared = {info.name: info.labels for info in runners[0].registry.plugin_infos()}
     try:
-        notes = check_directory(directory, declared)
+        notes = store.check(declared)
     except ModelError as error:
         raise _fail(str(error)) from None
     for note in notes:
         typer.echo(f"pageparts: {note}", err=True)
+    for runner in runners:
+        runner.models = store

@@ -162,7 +162,15 @@ def classify(
         chosen = output_format or OutputFormat.jsonl
         show_options = {"format_name": chosen.value, "labels": wanted, "explain": explain}
         run_on_dask(
-            paths, str(output), runner.options, input_kind, scheduler, partition_size, resume, show_options
+            paths,
+            str(output),
+            runner.options,
+            input_kind,
+            scheduler,
+            partition_size,
+            resume,
+            show_options,
+            runner.models,
         )
         return
     run_locally(runner, paths, output, output_format, wanted, explain, input_kind, resume, jobs, strict)
@@ -294,6 +302,7 @@ def run_on_dask(
     partition_size: int,
     resume: bool,
     show_options: dict,
+    models=None,
 ) -> None:
     """`classify --engine dask`: run the partitions on Dask, report errors and a summary."""
     try:
@@ -318,6 +327,7 @@ def run_on_dask(
         partition_size=partition_size,
         resume=resume,
         summary=summary,
+        models=models,
         **show_options,
     )
     try:

@@ -43,13 +43,17 @@ def evaluate(
     a blank line), an HTML one from its HTML; scoring is per word (docs/evaluate.md).
     """
     from ..combine import CombineOptions
+    from ..models import ModelStore
     from ..runner import Options, Runner
     from ..training.wcxb import is_wcxb_dir
     from ._models import use_model_dir
 
     options = CombineOptions(learned=combiner is Combiner.learned)
-    runners = {kind: Runner(Options(input_format=kind, combine=options)) for kind in ("text", "html")}
-    use_model_dir(models, runners["text"])
+    store = ModelStore.default()  # one store: each model is loaded once
+    runners = {
+        kind: Runner(Options(input_format=kind, combine=options), models=store) for kind in ("text", "html")
+    }
+    use_model_dir(models, runners["text"], runners["html"])
     for path in paths:
         if not path.exists():
             raise _fail(f"no such file: {path}")

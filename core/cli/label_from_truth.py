@@ -47,7 +47,6 @@ def label_from_truth(
     from collections import Counter
 
     from ..labelled import LabelledError, known_labels, load_labelled, write_labelled
-    from ..models import switched_off
     from ..runner import Options, Runner
     from ..training.parallel import ordered_map
     from ..training.progress import Progress
@@ -57,9 +56,8 @@ def label_from_truth(
 
     check_output_file(out)
     progress = Progress(sys.stderr)
-    runner = Runner(Options(input_format="html"))
-    with switched_off():  # the rules label the pages; no model is needed
-        labels = known_labels(info.labels for info in runner.registry.plugin_infos())
+    runner = Runner(Options(input_format="html"), models=None)  # the rules label the pages
+    labels = known_labels(info.labels for info in runner.registry.plugin_infos())
     try:
         pages = [page for directory in directories for page in load_wcxb(directory)]
         hand = {}

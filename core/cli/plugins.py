@@ -38,6 +38,7 @@ def plugins(
     registry = make_registry(disabled=from_config + tuple(disable or ()))
     check_plugin_names(registry, {f"disable in {config}": from_config, "--disable": tuple(disable or ())})
     entries = registry.entries()
+    uses_model = _model_users(registry)
     if output_format is ListFormat.json:
         rows = [
             {
@@ -45,7 +46,7 @@ def plugins(
                 "status": entry.status,
                 "enabled": entry.status == ENABLED,
                 "version": entry.info.version if entry.info else entry.source.version,
-                "uses_model": entry.info.uses_model if entry.info else None,
+                "uses_model": entry.name in uses_model if entry.info else None,
                 "labels": list(entry.info.labels) if entry.info else [],
                 "shared_labels": list(entry.info.shared_labels) if entry.info else [],
                 "description": entry.info.description if entry.info else "",
@@ -64,7 +65,7 @@ def plugins(
     for entry in entries:
         info, source = entry.info, entry.source
         package = f"{source.distribution} {source.version}" if source.distribution else "-"
-        model = ("yes" if info.uses_model else "no") if info else "-"
+        model = ("yes" if entry.name in uses_model else "no") if info else "-"
         version = (info.version if info else source.version) or "-"
         labels = ",".join(info.labels) if info and info.labels else "-"
         table.append((entry.name, entry.status, version, model, labels, package, source.module or "-"))
@@ -74,3 +75,13 @@ def plugins(
     problems = [f"{entry.name}: {entry.problem}" for entry in entries if entry.problem]
     if problems:
         typer.echo("\nleft out:\n" + "\n".join(problems))
+
+
+def _model_users(registry) -> set[str]:
+    """The plugins with a model: one of their own (``PluginInfo.uses_model``), or one in the model
+    directory in use that the runner votes with for them (their ``pageparts_trainable`` hook)."""
+    from ..models import ModelStore
+
+    store = ModelStore.default()
+    own = {info.name for info in registry.plugin_infos() if info.uses_model}
+    return own | {name for name in registry.model_labels() if store.has_model(name)}

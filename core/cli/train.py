@@ -45,7 +45,6 @@ def train(
     import time
 
     from ..labelled import LabelledError, known_labels
-    from ..models import switched_off
     from ..registry import make_registry
     from ..training.fitting import TrainingError, targets
     from ..training.progress import Progress
@@ -64,8 +63,7 @@ def train(
     progress = Progress(sys.stderr)
     try:
         wanted = targets(registry)
-        with switched_off():  # the models in use play no part in training new ones
-            labels = known_labels(info.labels for info in registry.plugin_infos())
+        labels = known_labels(info.labels for info in registry.plugin_infos())
         documents = _read(paths, labels, on_error is OnError.stop, progress)
         examples = prepare(documents, registry, jobs, progress)
         if not examples:
