@@ -229,10 +229,11 @@ def _pageparts_details() -> str:
     except OSError:
         pass
     try:
-        from pageparts.models import MANIFEST, model_dir
+        from pageparts.models import MANIFEST, chosen_dir
+        from pageparts.settings import resolve_options
 
-        directory = model_dir()
-        files = {p.name for p in directory.glob("*.joblib")}
+        directory = chosen_dir(resolve_options().models)
+        files = {p.name for p in directory.glob("*.npz")}
         manifest = directory / MANIFEST
         listed = set(json.loads(manifest.read_text())["models"]) if manifest.exists() else set()
         usable, unlisted = len(files & listed), len(files - listed)

@@ -14,10 +14,12 @@ joined by a blank line). ``--models DIR`` uses the models in DIR (made by ``page
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 from pathlib import Path
 
 from pageparts.evaluation import WordScores, format_table
 from pageparts.labelled import load_labelled
+from pageparts.models import ModelStore
 from pageparts.runner import Runner
 from pageparts.settings import COMBINERS, Overrides, resolve_options
 from pageparts.training.wcxb import load_wcxb
@@ -41,9 +43,10 @@ def main(argv: list[str] | None = None) -> int:
     scope = "ALL gold pages (most were training pages)" if args.all else "held-out domains only"
     where = f", models from {args.models}" if args.models else ""
     print(f"pageparts six-label word scores on {len(docs)} gold pages, {scope}{where}")
+    options = resolve_options(overrides=Overrides(combiner=args.combiner, models=args.models))
+    store = ModelStore.of(options.models)  # one store for both runners: each model is loaded once
     for input_format in ("html", "text"):
-        chosen = Overrides(input_format=input_format, combiner=args.combiner, models=args.models)
-        runner = Runner(resolve_options(overrides=chosen))
+        runner = Runner(replace(options, input_format=input_format), models=store)
         scores = WordScores()
         for doc in docs:
             page = pages[doc.source.rsplit("/", 1)[-1]]

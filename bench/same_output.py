@@ -11,7 +11,8 @@ each with the weighted-mean and the learned combiner, and writes to DIR the JSON
 ``check`` does the same again and compares with what ``save`` wrote: block texts, labels, vote
 plugins, labels and reasons must be identical (a model reason's printed probability may differ
 only where the probability itself does), confidences and vote scores may differ by less than
-``TOLERANCE``, and so may feature values. It prints the differences and exits 1 if there are any.
+``TOLERANCE``, and so may feature values. It prints the differences and exits 1 if there are any,
+and the largest difference of any vote score (model votes apart) and confidence it saw.
 """
 
 from __future__ import annotations
@@ -102,6 +103,10 @@ def features(sources: list[Path], input_format: str) -> dict[str, np.ndarray]:
     return arrays
 
 
+LARGEST = {"model vote": 0.0, "rule vote": 0.0, "confidence": 0.0}
+"""The largest absolute difference seen by ``compare_documents``, by kind of number."""
+
+
 def compare_documents(old: list[dict], new: list[dict], run: str) -> list[str]:
     problems = []
     if [d["source"] for d in old] != [d["source"] for d in new]:
@@ -117,12 +122,15 @@ def compare_documents(old: list[dict], new: list[dict], run: str) -> list[str]:
                 problems.append(f"{at}: text differs")
             if x["label"] != y["label"]:
                 problems.append(f"{at}: label {x['label']} -> {y['label']}")
+            LARGEST["confidence"] = max(LARGEST["confidence"], abs(x["confidence"] - y["confidence"]))
             if abs(x["confidence"] - y["confidence"]) >= TOLERANCE:
                 problems.append(f"{at}: confidence {x['confidence']} -> {y['confidence']}")
             if len(x["votes"]) != len(y["votes"]):
                 problems.append(f"{at}: {len(x['votes'])} votes -> {len(y['votes'])}")
                 continue
             for u, v in zip(x["votes"], y["votes"], strict=True):
+                kind = "model vote" if " model: " in u[3] else "rule vote"
+                LARGEST[kind] = max(LARGEST[kind], abs(u[2] - v[2]))
                 if u[:2] != v[:2] or abs(u[2] - v[2]) >= TOLERANCE or not _same_reason(u, v):
                     problems.append(f"{at}: vote {u} -> {v}")
     return problems
@@ -190,6 +198,7 @@ def main(argv: list[str] | None = None) -> int:
         problems += compare_features(dict(saved), arrays)
     for problem in problems[:50]:
         print(problem)
+    print("largest difference: " + ", ".join(f"{kind} {value:.3g}" for kind, value in LARGEST.items()))
     print(f"{len(problems)} differences" if problems else "same output (labels identical, scores < 1e-6)")
     return 1 if problems else 0
 

@@ -164,7 +164,6 @@ def child_pageparts(paths: list[str], jobs: int) -> dict:
 
 def child_stages(paths: list[str]) -> dict:
     """Time each stage of Runner.classify_source separately (the same calls, in the same order)."""
-    from pageparts import models
     from pageparts.combine import combine
     from pageparts.contract import checked_votes
     from pageparts.document import Document
@@ -174,26 +173,9 @@ def child_stages(paths: list[str]) -> dict:
     from pageparts.splitters import html as html_splitter
 
     runner = Runner()
-    impls = runner.registry.manager.hook.pageparts_classify.get_hookimpls()
-    declared = runner.registry.declared_labels()
-    plugins = [
-        (i.plugin_name, i.function, declared.get(i.plugin_name, ()))
-        for i in sorted(impls, key=lambda i: i.plugin_name)
-    ]
-    model_seconds = {name: 0.0 for name, _, _ in plugins}
-    current = [""]
+    plugins = runner._classifier_plugins()  # (name, classify hook, labels, label of its model)
+    model_seconds = {name: 0.0 for name, _, _, _ in plugins}
     clock = time.process_time  # CPU time: steadier than wall-clock on a busy machine
-
-    def timed_model_votes(plugin, label, document):
-        started = clock()
-        try:
-            return models.model_votes(plugin, label, document)
-        finally:
-            model_seconds[current[0]] += clock() - started
-
-    for module in {sys.modules[f.__module__] for _, f, _ in plugins}:
-        if getattr(module, "model_votes", None) is models.model_votes:
-            module.model_votes = timed_model_votes
 
     stages: dict[str, float] = {}
 
@@ -232,16 +214,19 @@ def child_stages(paths: list[str]) -> dict:
             add("  split: page meta", s3 - s2)
         add("features (shared by the models)", t4 - t3)
         votes = []
-        for name, function, labels in plugins:
-            current[0] = name
+        for name, function, labels, model_label in plugins:
             p0 = clock()
             cast = function(document=document)
+            m0 = clock()
+            modelled = runner.models.votes(name, model_label, document) if model_label else []
             p1 = clock()
             votes.extend(checked_votes(cast, name, labels, len(document.blocks)))
+            votes.extend(modelled)
+            model_seconds[name] += p1 - m0
             add(f"classify: {name}", p1 - p0)
             add("vote checks", clock() - p1)
         t6 = clock()
-        combine(document, votes, runner.options.combine)
+        combine(document, votes, runner.options.combine, runner.models.combiner(model_kind(document)))
         add("combine", clock() - t6)
         if i == 0:
             stages.clear()

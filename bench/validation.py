@@ -24,10 +24,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from pageparts import models
 from pageparts.document import LABELS
 from pageparts.evaluation import WordScores
 from pageparts.labelled import LabelledDocument, load_labelled
+from pageparts.models import ModelStore
 from pageparts.runner import Options, Runner
 from pageparts.scoring import word_prf
 from pageparts.training.labels import is_held_out
@@ -51,7 +51,7 @@ class Page:
 
 def validation_pages(data: Path) -> list[Page]:
     """The hand-labelled pages of held-out sites: gold pages, then spec files (a spec wins over gold)."""
-    runner = Runner(Options(input_format="html"))
+    runner = Runner(Options(input_format="html"), models=None)  # the rules alone draft labels
     specs = [
         path
         for name in SPEC_DIRS
@@ -70,9 +70,9 @@ def validation_pages(data: Path) -> list[Page]:
     return pages
 
 
-def score_pages(pages: Sequence[Page], input_format: str) -> list[WordScores]:
-    """One WordScores per page, for the models in use."""
-    runner = Runner(Options(input_format=input_format))
+def score_pages(pages: Sequence[Page], input_format: str, store: ModelStore) -> list[WordScores]:
+    """One WordScores per page, for the models of ``store``."""
+    runner = Runner(Options(input_format=input_format), models=store)
     out = []
     for page in pages:
         content = page.html if input_format == "html" else page.document.plain_text().encode("utf-8")
@@ -117,12 +117,13 @@ def table(pages: Sequence[Page], scores: dict[str, list[WordScores]]) -> str:
     return "\n".join(lines)
 
 
-def readability_body(pages: Sequence[Page], data: Path) -> str:
+def readability_body(pages: Sequence[Page], data: Path, directory: Path | None = None) -> str:
     """Body word F1 against Readability's expected text, HTML and text input, macro over pages."""
     chosen = [p for p in pages if p.collection == "readability-tests"]
     cells = []
     for input_format in FORMATS:
-        runner = Runner(Options(input_format=input_format))
+        store = ModelStore(directory) if directory else ModelStore.shipped()
+        runner = Runner(Options(input_format=input_format), models=store)
         f1s = []
         for page in chosen:
             name = page.document.source.rpartition("/")[2]
@@ -159,8 +160,8 @@ def bootstrap(
 
 
 def run(pages: Sequence[Page], directory: Path | None) -> dict[str, list[WordScores]]:
-    models.use_models(directory)
-    return {input_format: score_pages(pages, input_format) for input_format in FORMATS}
+    store = ModelStore(directory) if directory else ModelStore.shipped()
+    return {input_format: score_pages(pages, input_format, store) for input_format in FORMATS}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -183,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\nmodels: {directory or 'shipped (trained/)'}")
         results.append(run(pages, directory))
         print(table(pages, results[-1]))
-        print(readability_body(pages, args.data_dir))
+        print(readability_body(pages, args.data_dir, directory))
     if args.against:
         print(
             f"\n{args.against} minus {args.models or 'shipped'}: macro F1, all pages, 95% bootstrap interval"
@@ -192,7 +193,6 @@ def main(argv: list[str] | None = None) -> int:
             a, b = (pooled(r[input_format]).macro_f1() for r in results)
             low, high = bootstrap(results[0][input_format], results[1][input_format], args.resamples)
             print(f"  {input_format}: {b - a:+.3f} [{low:+.3f}, {high:+.3f}]")
-    models.use_models(None)
     return 0
 
 

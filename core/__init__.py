@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from .document import LABELS, Block, Document, Vote
 from .hookspecs import hookimpl
 from .plugin_info import PluginInfo
+from .rule_plugin import rule_plugin
 
 __version__ = "0.1.0"
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "classify",
     "extract",
     "hookimpl",
+    "rule_plugin",
 ]
 
 Source = str | os.PathLike[str] | bytes

@@ -3,16 +3,16 @@
 Two ways, chosen per document:
 
 - **learned** (the default, ``learned=True``; used when models voted and ``combiner.json`` is
-  beside them): for each of the six labels, the block's model score (mean of the model votes)
-  and its strongest rule score (max of the other votes), both averaged over the neighbours (±1
-  and ±3 blocks), and (when the fit chose them) their log-odds, go into small logistic
-  regressions (``combiner.json``, written by ``pageparts train``; one per input kind): a
-  multinomial one over the six labels, fitted on the hand-labelled training pages, and a binary
-  one for body against the rest, fitted on every training page, which sets the body probability.
-  A strong rule is then not diluted by a weak model score, nor the reverse: the fit decides how
-  far to trust each, and neighbours' scores let a teaser list or a run of body text pull a block
-  along. Plugin weights scale a plugin's scores before the fit reads them (0 ignores the
-  plugin).
+  beside them, which the runner's ``ModelStore`` reads): for each of the six labels, the block's
+  model score (mean of the model votes) and its strongest rule score (max of the rule votes),
+  both averaged over the neighbours (±1 and ±3 blocks), and (when the fit chose them) their
+  log-odds, go into small logistic regressions (``combiner.json``, written by ``pageparts
+  train``; one per input kind): a multinomial one over the six labels, fitted on the
+  hand-labelled training pages, and a binary one for body against the rest, fitted on every
+  training page, which sets the body probability. A strong rule is then not diluted by a weak
+  model score, nor the reverse: the fit decides how far to trust each, and neighbours' scores
+  let a teaser list or a run of body text pull a block along. Plugin weights scale a plugin's
+  scores before the fit reads them (0 ignores the plugin).
 - **weighted mean** (``learned=False``, ``--combiner mean``, and always when no model voted or
   there is no ``combiner.json``): for every label, the weighted mean of the scores of the votes
   for it.
@@ -31,18 +31,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from functools import lru_cache
 from itertools import repeat
 from operator import attrgetter
 from pathlib import Path
 
 import numpy as np
 
-from .document import FALLBACK_LABEL, LABELS, CombinedScores, Document, Vote
+from .document import FALLBACK_LABEL, LABELS, MODEL, CombinedScores, Document, Vote
 
 COMBINER_FILE = "combiner.json"
-MODEL_REASONS = ("html model: ", "text model: ")
-"""A vote whose reason starts with one of these is a model vote (see ``models.model_votes``)."""
 
 
 @dataclass(frozen=True)
@@ -74,8 +71,14 @@ def check_fraction(name: str, value: object) -> float:
     return float(value)
 
 
-def combine(document: Document, votes: list[Vote], options: CombineOptions) -> None:
-    """Set ``label``, ``confidence`` and ``votes`` of every block of ``document``."""
+def combine(
+    document: Document, votes: list[Vote], options: CombineOptions, fitted: dict | None = None
+) -> None:
+    """Set ``label``, ``confidence`` and ``votes`` of every block of ``document``.
+
+    ``fitted`` is the learned combiner for the document's kind (``ModelStore.combiner``); without
+    it, or with ``options.learned`` off, or when no model voted, the weighted mean decides.
+    """
     blocks = document.blocks
     for block in blocks:
         block.votes = []
@@ -86,8 +89,7 @@ def combine(document: Document, votes: list[Vote], options: CombineOptions) -> N
         blocks[vote.block].votes.append(vote)
     labels, scores = _weighted_mean(len(blocks), votes, options.weights)
     method = "weighted mean"
-    fitted = _fitted(document) if options.learned else None
-    if fitted is not None and any(v.reason.startswith(MODEL_REASONS) for v in votes):
+    if options.learned and fitted is not None and MODEL in map(_SOURCE, votes):
         method = "learned"
         matrix = vote_matrix(len(blocks), votes, options.weights)
         learned = predict_learned(fitted, matrix)
@@ -168,7 +170,7 @@ def _weighted_mean(n: int, votes: list[Vote], weights: dict[str, float]) -> tupl
     return labels, np.divide(weighted, totals, out=np.zeros_like(weighted), where=totals > 0)
 
 
-_BLOCK, _PLUGIN, _LABEL, _SCORE, _REASON = map(attrgetter, ("block", "plugin", "label", "score", "reason"))
+_BLOCK, _PLUGIN, _LABEL, _SCORE, _SOURCE = map(attrgetter, ("block", "plugin", "label", "score", "source"))
 
 
 def _weights(votes: list[Vote], weights: dict[str, float]) -> np.ndarray:
@@ -177,7 +179,8 @@ def _weights(votes: list[Vote], weights: dict[str, float]) -> np.ndarray:
 
 
 def vote_matrix(n: int, votes: list[Vote], weights: dict[str, float]) -> np.ndarray:
-    """(blocks, 12): per label of ``LABELS``, the mean model score and the strongest rule score."""
+    """(blocks, 12): per label of ``LABELS``, the mean score of the model votes and the strongest
+    score of the rule votes (``Vote.source``)."""
     model_sum = np.zeros((n, len(LABELS)))
     model_count = np.zeros_like(model_sum)
     rules = np.zeros_like(model_sum)
@@ -188,8 +191,7 @@ def vote_matrix(n: int, votes: list[Vote], weights: dict[str, float]) -> np.ndar
         weighted = weight * np.fromiter(map(_SCORE, votes), np.float64, m)
         score = np.where(weighted < 1.0, weighted, 1.0)  # as min(1.0, weighted)
         block = np.fromiter(map(_BLOCK, votes), np.intp, m)
-        reasons = map(_REASON, votes)
-        is_model = np.fromiter(map(str.startswith, reasons, repeat(MODEL_REASONS)), bool, m)
+        is_model = np.fromiter(map(MODEL.__eq__, map(_SOURCE, votes)), bool, m)
         counted = (column >= 0) & ~(weight <= 0)
         model, rule = counted & is_model, counted & ~is_model
         # np.add.at adds in vote order, as a loop over the votes would
@@ -248,16 +250,10 @@ def predict_learned(fitted: dict, matrix: np.ndarray) -> np.ndarray:
     return probabilities
 
 
-def load_fitted() -> dict[str, dict]:
-    """The learned combiner per input kind from ``combiner.json`` beside the models in use ({} if absent)."""
-    from .models import model_dir
-
-    return _load_fitted(model_dir())
-
-
-@lru_cache(maxsize=4)
-def _load_fitted(directory: Path) -> dict[str, dict]:
-    path = directory / COMBINER_FILE
+def read_combiner(directory: Path) -> dict[str, dict]:
+    """The learned combiner per input kind from ``directory``'s ``combiner.json`` ({} if absent, or
+    made for other labels); ``ModelStore.combiner`` reads it once per store."""
+    path = Path(directory) / COMBINER_FILE
     if not path.is_file():
         return {}
     data = json.loads(path.read_text())
@@ -277,12 +273,6 @@ def read_fit(stored: dict) -> dict:
     if "body" in stored:
         fit["body"] = read_fit(stored["body"])
     return fit
-
-
-def _fitted(document: Document) -> dict | None:
-    from .features import model_kind
-
-    return load_fitted().get(model_kind(document))
 
 
 def _blend_with_neighbours(scores: np.ndarray, context: float) -> np.ndarray:

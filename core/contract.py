@@ -16,7 +16,7 @@ from dataclasses import replace
 import pluggy
 
 from . import hookspecs
-from .document import LABELS, Vote
+from .document import LABELS, SOURCES, Vote
 from .plugin_info import PluginInfo
 
 HOOK_PREFIX = "pageparts_"
@@ -120,6 +120,8 @@ def vote_problem(vote: object, labels: tuple[str, ...], n_blocks: int) -> str | 
         return f"voted on block {vote.block!r}, which does not exist"
     if not isinstance(vote.reason, str):
         return f"gave a reason that is a {type(vote.reason).__name__}, not a string"
+    if vote.source not in SOURCES:
+        return f"gave source {vote.source!r}, not one of {', '.join(map(repr, SOURCES))}"
     return None
 
 
@@ -139,6 +141,7 @@ def checked_votes(cast: object, plugin: str, labels: tuple[str, ...], n_blocks: 
             and type(vote.block) is int
             and 0 <= vote.block < n_blocks
             and type(vote.reason) is str
+            and vote.source in SOURCES
         ):
             problem = vote_problem(vote, labels, n_blocks)
             if problem:

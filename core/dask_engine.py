@@ -22,8 +22,9 @@ from functools import partial
 from itertools import islice
 from typing import Any
 
+from .models import ModelStore
 from .reading import INPUT_KINDS, ReadStats, input_kind, iter_inputs, iter_sources
-from .runner import Options, Runner
+from .runner import FROM_OPTIONS, Options, Runner
 
 PARTITION_SIZE = 1000
 """Loose files per partition."""
@@ -119,13 +120,16 @@ def run_partitions(
     partition_size: int = PARTITION_SIZE,
     resume: bool = False,
     summary: Summary | None = None,
+    models: ModelStore | object | None = FROM_OPTIONS,
 ) -> Iterator[PartResult]:
     """Classify ``paths`` on Dask, yielding each partition's result as it finishes.
 
     ``scheduler`` is a ``distributed.Client``, a scheduler address, or None for a local cluster
     on this machine. With ``resume``, partitions whose part file exists are not run again
     (counted in ``summary.already_done``). At most two tasks per worker thread are queued at a
-    time, so the partition list is never held in memory whole.
+    time, so the partition list is never held in memory whole. ``models``: the model store whose
+    models vote (its directory must be readable by the workers; None: rules only); by default
+    the store of ``options.models`` (None: the shipped models).
     """
     from distributed import Client, as_completed
 
@@ -136,6 +140,7 @@ def run_partitions(
         classify_partition,
         output_dir=output_dir,
         options=options,
+        models=ModelStore.of(options.models) if models is FROM_OPTIONS else models,
         format_name=format_name,
         labels=labels,
         explain=explain,
@@ -183,11 +188,12 @@ def classify_partition(
     format_name: str = "jsonl",
     labels: tuple[str, ...] | None = None,
     explain: bool = False,
+    models: ModelStore | object | None = FROM_OPTIONS,
 ) -> PartResult:
     """Classify one partition and write its part file (the task a worker runs)."""
     from .output import render
 
-    runner = _runner(options)
+    runner = _runner(options, models)
     stats = ReadStats()
     result = PartResult(part)
     show = partial(render, format_name=format_name, labels=labels, explain=explain)
@@ -227,13 +233,14 @@ def _not_done(
 # -- one Runner per worker process ------------------------------------------------------------------
 
 _runner_lock = threading.Lock()
-_cached: tuple[Options, Runner] | None = None
+_cached: tuple[Options, object, Runner] | None = None
 
 
-def _runner(options: Options) -> Runner:
-    """The Runner for ``options`` in this process, built (plugins and models loaded) once."""
+def _runner(options: Options, models: ModelStore | object | None = FROM_OPTIONS) -> Runner:
+    """The Runner for ``options`` and ``models`` in this process, built (plugins and models
+    loaded) once."""
     global _cached
     with _runner_lock:
-        if _cached is None or _cached[0] != options:
-            _cached = (options, Runner(options))
-        return _cached[1]
+        if _cached is None or _cached[:2] != (options, models):
+            _cached = (options, models, Runner(options, models=models))  # type: ignore[arg-type]
+        return _cached[2]

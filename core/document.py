@@ -13,6 +13,11 @@ LABELS: tuple[str, ...] = ("navigation", "fundraising", "headline", "body", "rel
 
 FALLBACK_LABEL = "other"
 
+RULE = "rule"
+MODEL = "model"
+SOURCES = (RULE, MODEL)
+"""Where a vote comes from (``Vote.source``): a plugin's rules, or a trained model's probability."""
+
 
 @dataclass(frozen=True)
 class Vote:
@@ -20,6 +25,9 @@ class Vote:
 
     ``score`` is in [0, 1]: how strongly the plugin believes the block has ``label``.
     ``reason`` is a short human-readable explanation ("12 of 14 words are links").
+    ``source`` says what cast it: ``"rule"`` (the default) or ``"model"``, a trained model's
+    probability of the label (the votes the runner casts with a plugin's model, or a plugin's own
+    model). The learned combiner reads the two kinds apart. It is not part of the JSON output.
     """
 
     plugin: str
@@ -27,6 +35,7 @@ class Vote:
     label: str
     score: float
     reason: str = ""
+    source: str = RULE
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -59,6 +59,6 @@ def pageparts_trainable() -> Trainable | None:
     """Ask ``pageparts train`` for a model: its label and input kinds (a ``Trainable``), or None.
 
     The model is fitted on labelled blocks (a block is a positive when its label is this one)
-    and saved as ``<plugin>-<kind>.joblib``; the plugin votes with it through
-    ``pageparts.models.model_votes``.
+    and saved as ``<plugin>-<kind>.npz``; the runner casts its votes (one per block, ``Vote.source
+    == "model"``) beside the plugin's own, from the model directory in use.
     """

@@ -1,20 +1,26 @@
-"""Shipped models: one per plugin and model kind (``html``, ``text``), verified before loading.
+"""Model directories and the ``ModelStore`` a runner holds to cast model votes.
 
-Each model file ``trained/<plugin>-<kind>.joblib`` is listed in ``trained/manifest.json`` with its
-SHA-256. joblib runs code while loading, so a file is loaded only when its hash matches; a file
-that does not match is refused with a warning naming it (the plugin's rules still vote, and every
-document it would have classified says so in ``Document.warnings``). A model trained with another
-scikit-learn version is used, with a warning naming the file. A missing model means no model
-votes. Each model is loaded at most once per process.
+A model directory holds one model file per plugin and model kind (``html``, ``text``),
+``<plugin>-<kind>.npz`` in pageparts' own format (``pageparts.model_format``: numpy arrays and a
+JSON header, read without scikit-learn or pickle), listed in its ``manifest.json`` with its
+SHA-256, format version and feature version, and the learned combiner's ``combiner.json``.
+``pageparts train`` writes such directories; the shipped one is the package ``pageparts.trained``.
 
-Models come from the shipped ``trained/`` directory, or from the model directory of the
-settings (``Options.models``: ``--models DIR``, ``PAGEPARTS_MODELS``, ``models`` in the config
-file), which holds files and a manifest in the same layout, as ``pageparts train`` writes them.
-The runner makes its directory the one in use while it classifies (``using``).
+A ``ModelStore`` stands for one directory. It loads a model when a runner first asks for it, once
+per store, and only when the file's SHA-256 matches the manifest: a file that does not match, or
+cannot be read, is refused with a warning naming it (the plugin's rules still vote, and every
+document it would have scored says so in ``Document.warnings``). A missing model means no model
+votes. Nothing is kept outside the store, so two runners with stores of different directories
+work side by side in one process; a rule-only runner has no store (``Runner(models=None)``).
+Which directory a runner's store has is a setting (``Options.models``: ``--models DIR``,
+``PAGEPARTS_MODELS``, ``models`` in the config file; None, the shipped models), resolved by
+``pageparts.settings``; ``ModelStore.of(options.models)`` is its store.
 
-A model is a dict of plain scikit-learn objects (see ``pageparts.training.two_stage``): a linear
-model on hashed word n-grams and the block's own features (stage A), then gradient boosting on
-all dense features plus the stage-A scores of the block and its neighbours (stage B).
+The runner casts model votes (``Vote.source == "model"``) for every plugin whose
+``pageparts_trainable`` hook asks for a model (``ModelStore.votes``). A model has two stages
+(fitted by ``pageparts.training.two_stage``): a linear model on hashed word n-grams and the block's
+own features (stage A), then gradient-boosted trees on all dense features plus the stage-A
+scores of the block and its neighbours (stage B).
 """
 
 from __future__ import annotations
@@ -22,72 +28,55 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import os
 import threading
 import warnings
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
-from contextvars import ContextVar
-from functools import lru_cache
+from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from .document import Document, Vote
+from . import model_format
+from .combine import read_combiner
+from .document import MODEL, Document, Vote
 from .features import FEATURE_VERSION, DocumentFeatures, document_features, model_kind, window
-from .model_reader import Forest, Unreadable, read_joblib
+from .model_format import FORMAT_VERSION, FormatError, Model
+from .settings import MODELS_ENV
 
 MANIFEST = "manifest.json"
+KINDS = ("html", "text")
 
 
 class ModelError(RuntimeError):
     """A model file that must not be used: hash mismatch, unreadable, or the wrong features."""
 
 
-@lru_cache(maxsize=1)
 def shipped_dir() -> Path:
     """The models that ship with pageparts (package ``pageparts.trained``)."""
     return Path(str(resources.files("pageparts.trained")))
 
 
-_chosen: ContextVar[Path | None] = ContextVar("pageparts_models", default=None)
-_default: Path | None = None
-
-
-def model_dir() -> Path:
-    """Where models are loaded from: the directory in use (``using``), else the one given to
-    ``use_models``, else the shipped one."""
-    return _chosen.get() or _default or shipped_dir()
-
-
-@contextmanager
-def using(directory: Path | None) -> Iterator[None]:
-    """Within this block (in this thread), models come from ``directory`` (None: as outside)."""
-    token = _chosen.set(directory)
-    try:
-        yield
-    finally:
-        _chosen.reset(token)
+def chosen_dir(models: str | os.PathLike[str] | None) -> Path:
+    """The model directory of the settings' ``Options.models``: that directory, or the shipped
+    one for None. (``PAGEPARTS_MODELS`` is read by ``pageparts.settings``, into ``Options.models``.)"""
+    return shipped_dir() if models is None else Path(models)
 
 
 def model_file(plugin: str, kind: str) -> str:
-    return f"{plugin}-{kind}.joblib"
+    return f"{plugin}-{kind}{model_format.SUFFIX}"
 
 
-_lock = threading.Lock()
-_off = False
-_loaded: dict[tuple[Path, str, str], dict[str, Any] | None] = {}
-_refused: dict[tuple[Path, str, str], str] = {}
-_manifests: dict[Path, dict[str, Any]] = {}
-_hash_ok: dict[tuple[Path, str, str], bool] = {}
+OLD_SUFFIX = ".joblib"
+"""The model files of pageparts 0.1 (joblib pickles); ``pageparts convert-models`` converts them."""
 
 
-def _manifest(directory: Path) -> dict[str, Any]:
-    if directory not in _manifests:
-        path = directory / MANIFEST
-        _manifests[directory] = json.loads(path.read_text()) if path.exists() else {"models": {}}
-    return _manifests[directory]
+def _old_file_note(directory: Path) -> str:
+    return (
+        f"made by an earlier pageparts (joblib files): convert it with "
+        f"pageparts convert-models {directory} --out NEW_DIR"
+    )
 
 
 def sha256(path: Path) -> str:
@@ -98,8 +87,8 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def load_verified(path: Path, entry: dict[str, Any] | None) -> dict[str, Any]:
-    """Load the model at ``path`` if its SHA-256 matches the manifest ``entry``; else ModelError."""
+def verify(path: Path, entry: Mapping[str, Any] | None) -> None:
+    """Raise ModelError unless ``path`` is listed (``entry``, its manifest entry) with its SHA-256."""
     if entry is None:
         raise ModelError(f"{path.name} is not listed in {MANIFEST}; refusing to load it")
     actual = sha256(path)
@@ -109,82 +98,146 @@ def load_verified(path: Path, entry: dict[str, Any] | None) -> dict[str, Any]:
             f"({str(entry.get('sha256'))[:12]}...); refusing to load it "
             "(retrain with pageparts train)"
         )
-    trained_with = entry.get("versions", {}).get("scikit-learn")
-    installed = _installed_scikit_learn()
-    if trained_with and installed and trained_with != installed:
-        warnings.warn(
-            f"{path.name} was trained with scikit-learn {trained_with}, this is {installed}; "
-            "its probabilities may differ (retrain with pageparts train)",
-            stacklevel=3,
-        )
-    try:  # without importing scikit-learn, which takes longer than classifying a page
-        model = read_joblib(path.read_bytes())
-        if _forest(model["stage_b"]) is None:  # then predicting needs the real scikit-learn objects
-            raise Unreadable("trees the numpy forest does not walk")
-    except (Unreadable, KeyError, TypeError):
-        import joblib
 
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message=".*Trying to unpickle estimator.*")
-            model = joblib.load(path)
-    if not isinstance(model, dict) or model.get("feature_version") != FEATURE_VERSION:
-        raise ModelError(f"{path.name} was built for other features; retrain with pageparts train")
+
+def read_model(path: Path) -> Model:
+    """The model in the file ``path`` (verified against its manifest first: see ``verify``);
+    ModelError if it is not one this pageparts can use (an unknown format version, other features)."""
+    try:
+        model = model_format.load(path)
+    except FormatError as error:
+        raise ModelError(str(error)) from None
+    if model.feature_version != FEATURE_VERSION:
+        raise ModelError(
+            f"{path.name} was built for features version {model.feature_version}, this pageparts computes "
+            f"version {FEATURE_VERSION}: retrain with pageparts train"
+        )
     return model
 
 
-def _installed_scikit_learn() -> str | None:
-    from importlib.metadata import PackageNotFoundError, version
+class ModelStore:
+    """The models of one model directory, each loaded (after its SHA-256 check) at most once.
 
-    try:
-        return version("scikit-learn")
-    except PackageNotFoundError:
-        return None
+    A runner holds one (``Runner(models=...)``) and asks it for the model votes of each plugin
+    that declares a trainable model, and for the learned combiner. A store pickles as its
+    directory: a worker process gets a store of the same directory and loads what it needs.
+    """
 
+    def __init__(self, directory: str | os.PathLike[str]) -> None:
+        self.directory = Path(directory)
+        self._lock = threading.Lock()
+        self._manifest: dict[str, Any] | None = None
+        self._models: dict[tuple[str, str], Model | None] = {}
+        self._refused: dict[tuple[str, str], str] = {}
+        self._verified: dict[tuple[str, str], bool] = {}
+        self._combiner: dict[str, dict] | None = None
 
-def get_model(plugin: str, kind: str, directory: Path | None = None) -> dict[str, Any] | None:
-    """The verified model for ``plugin`` and ``kind``, or None (missing or refused), loaded once."""
-    directory = directory or model_dir()
-    key = (directory, plugin, kind)
-    with _lock:
-        if _off:
-            return None
-        if key in _loaded:
-            return _loaded[key]
-        path = directory / model_file(plugin, kind)
-        model = None
-        if path.exists():
+    @classmethod
+    def shipped(cls) -> ModelStore:
+        """A store of the models that ship with pageparts."""
+        return cls(shipped_dir())
+
+    @classmethod
+    def of(cls, models: str | os.PathLike[str] | None) -> ModelStore:
+        """A store of the settings' model directory ``Options.models`` (None: the shipped models)."""
+        return cls(chosen_dir(models))
+
+    def __repr__(self) -> str:
+        return f"ModelStore({str(self.directory)!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ModelStore) and other.directory == self.directory
+
+    def __hash__(self) -> int:
+        return hash(self.directory)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.directory,))
+
+    def manifest(self) -> dict[str, Any]:
+        """The directory's manifest (``{"models": {}}`` when it has none)."""
+        if self._manifest is None:
+            path = self.directory / MANIFEST
+            self._manifest = json.loads(path.read_text()) if path.exists() else {"models": {}}
+        return self._manifest
+
+    def _entry(self, name: str) -> dict[str, Any] | None:
+        return self.manifest().get("models", {}).get(name)
+
+    def model(self, plugin: str, kind: str) -> Model | None:
+        """The verified model of ``plugin`` for ``kind``, or None (missing or refused)."""
+        key = (plugin, kind)
+        with self._lock:
+            if key in self._models:
+                return self._models[key]
+            path = self.directory / model_file(plugin, kind)
+            old = path.with_suffix(OLD_SUFFIX)
+            model = None
             try:
-                model = load_verified(path, _manifest(directory).get("models", {}).get(path.name))
+                if path.exists():
+                    verify(path, self._entry(path.name))
+                    model = read_model(path)
+                elif self._entry(old.name) is not None:
+                    raise ModelError(f"{old.name}: {_old_file_note(self.directory)}")
             except ModelError as error:
-                _refused[key] = str(error)
-                warnings.warn(str(error), stacklevel=2)
-            except Exception as error:  # unreadable file: refuse it the same way, never crash a run
-                _refused[key] = f"{path.name} could not be loaded: {error}"
-                warnings.warn(_refused[key], stacklevel=2)
-        _loaded[key] = model
-        return model
+                self._refused[key] = str(error)
+            except Exception as error:  # unreadable file or manifest: refused the same way, never a crash
+                self._refused[key] = f"{path.name} could not be loaded: {type(error).__name__}: {error}"
+            if key in self._refused:
+                warnings.warn(self._refused[key], stacklevel=2)
+            self._models[key] = model
+            return model
 
+    def refusal(self, plugin: str, kind: str) -> str | None:
+        """Why the model of ``plugin`` for ``kind`` was refused, if it was."""
+        return self._refused.get((plugin, kind))
 
-def reset() -> None:
-    """Forget loaded models and the manifest (for tests and after rebuilding)."""
-    with _lock:
-        _loaded.clear()
-        _refused.clear()
-        _manifests.clear()
-        _hash_ok.clear()
+    def has_model(self, plugin: str) -> bool:
+        """True when a model file of ``plugin`` (either kind) is listed with a matching SHA-256;
+        checked without loading the model."""
+        return any(self._verified_file(plugin, kind) for kind in KINDS)
 
+    def _verified_file(self, plugin: str, kind: str) -> bool:
+        key = (plugin, kind)
+        with self._lock:
+            if key in self._models:
+                return self._models[key] is not None
+            if key not in self._verified:
+                path = self.directory / model_file(plugin, kind)
+                entry = self._entry(path.name) if path.exists() else None
+                self._verified[key] = entry is not None and sha256(path) == entry.get("sha256")
+            return self._verified[key]
 
-@contextmanager
-def switched_off() -> Iterator[None]:
-    """Within this block no model votes (for collecting the rules' votes alone)."""
-    global _off
-    with _lock:
-        before, _off = _off, True
-    try:
-        yield
-    finally:
-        with _lock:
-            _off = before
+    def votes(self, plugin: str, label: str, document: Document) -> list[Vote]:
+        """One model vote per block with the probability of ``label`` from ``plugin``'s model for
+        the document's kind; none without a model (a refused one adds a warning to the document).
+
+        A plain-text document is always scored by the text model, never by an HTML one.
+        """
+        kind = model_kind(document)
+        model = self.model(plugin, kind)
+        if model is None:
+            refused = self.refusal(plugin, kind)
+            if refused:
+                document.warnings.append(f"model refused, {plugin} votes from rules only: {refused}")
+            return []
+        if model.label != label or not document.blocks:
+            return []
+        probabilities = predict(model, document_features(document, kind))
+        return [
+            Vote(plugin, i, label, float(p), f"{kind} model: {p:.2f}", MODEL)
+            for i, p in enumerate(probabilities.tolist())
+        ]
+
+    def combiner(self, kind: str) -> dict | None:
+        """The learned combiner's fit for ``kind`` from the directory's ``combiner.json``, if any."""
+        if self._combiner is None:
+            self._combiner = read_combiner(self.directory)
+        return self._combiner.get(kind)
+
+    def check(self, declared: Mapping[str, tuple[str, ...]]) -> list[str]:
+        """``check_directory`` of this store's directory."""
+        return check_directory(self.directory, declared)
 
 
 def check_directory(directory: Path, declared: Mapping[str, tuple[str, ...]]) -> list[str]:
@@ -210,8 +263,16 @@ def check_directory(directory: Path, declared: Mapping[str, tuple[str, ...]]) ->
             f"the models in {directory} were built for features version {built_for}, this pageparts "
             f"computes version {FEATURE_VERSION}: retrain them with pageparts train"
         )
+    if any(name.endswith(OLD_SUFFIX) for name in entries):
+        raise ModelError(f"{directory} was {_old_file_note(directory)}")
     notes = []
     for name, entry in sorted(entries.items()):
+        version = entry.get("format_version")
+        if version != FORMAT_VERSION:
+            raise ModelError(
+                f"{directory / name} is in model format version {version!r}, this pageparts reads version "
+                f"{FORMAT_VERSION}: use the pageparts that made it, or retrain with pageparts train"
+            )
         file = directory / name
         if not file.is_file():
             raise ModelError(f"{file} is listed in {MANIFEST} but missing")
@@ -230,49 +291,21 @@ def check_directory(directory: Path, declared: Mapping[str, tuple[str, ...]]) ->
     return notes
 
 
-def use_models(directory: Path | None) -> None:
-    """Load models from ``directory`` from now on (None: the shipped ones) wherever no runner's
-    options name a directory (``Options(models=DIR)`` is the way to choose one per runner). Each
-    file is still checked against the directory's manifest when loaded; ``check_directory``
-    checks the whole directory."""
-    global _default
-    _default = None if directory is None else Path(directory).resolve()
-    reset()
-
-
-def has_model(plugin: str) -> bool:
-    """True when a model file for ``plugin`` ships in trained/ (for either kind) and its SHA-256
-    matches the manifest; checked without loading the model."""
-    return any(_verified_file(plugin, kind) for kind in ("html", "text"))
-
-
-def _verified_file(plugin: str, kind: str) -> bool:
-    directory = model_dir()
-    key = (directory, plugin, kind)
-    with _lock:
-        if key in _loaded:
-            return _loaded[key] is not None
-        if key not in _hash_ok:
-            path = directory / model_file(plugin, kind)
-            entry = _manifest(directory).get("models", {}).get(path.name) if path.exists() else None
-            _hash_ok[key] = entry is not None and sha256(path) == entry.get("sha256")
-        return _hash_ok[key]
-
-
-def predict(model: dict[str, Any], features: DocumentFeatures) -> np.ndarray:
+def predict(model: Model, features: DocumentFeatures) -> np.ndarray:
     """The model's probability of its label for every block described by ``features``."""
     n = features.dense.shape[0]
     if n == 0:
         return np.zeros(0)
-    if model["kind"] != features.kind or model["n_dense"] != features.dense.shape[1]:
-        raise ModelError(f"{model['file']} expects {model['kind']} features of another shape")
+    if model.kind != features.kind or model.n_dense != features.dense.shape[1]:
+        raise ModelError(f"{model.file} expects {model.kind} features of another shape")
     column = stage_a(model, features).reshape(-1, 1).astype(np.float32)
     around = window(column)
+    second = model.stage_b
     # the stage-B input copies the features: made PREDICT_ROWS rows at a time, a long page's
     # copy does not double the memory it takes
     return np.concatenate(
         [
-            _stage_b(model, np.hstack([features.dense[a:b], column[a:b], around[a:b]]))
+            second.probability(np.hstack([features.dense[a:b], column[a:b], around[a:b]]))
             for a, b in itertools.pairwise([*range(0, n, PREDICT_ROWS), n])
         ]
     )
@@ -282,54 +315,13 @@ PREDICT_ROWS = 4_096
 """Blocks whose stage-B probabilities ``predict`` works out together."""
 
 
-def _stage_b(model: dict[str, Any], inputs: np.ndarray) -> np.ndarray:
-    """The boosting stage's probability of the label for each row of ``inputs``."""
-    forest = _forest(model["stage_b"])
-    if forest is not None:
-        return forest.probability(inputs)
-    # One document is a few hundred rows: OpenMP threads cost far more than they save (and
-    # stall badly when other processes share the cores), so boosting predicts on one thread.
-    with _one_thread():
-        return model["stage_b"].predict_proba(inputs)[:, 1]
-
-
-_forests: dict[int, tuple[Any, Forest | None]] = {}
-
-
-def _forest(boosting: Any) -> Forest | None:
-    """The trees of ``boosting`` as a Forest (None if they cannot be), made once per model."""
-    kept = _forests.get(id(boosting))
-    if kept is None or kept[0] is not boosting:
-        if len(_forests) > 100:
-            _forests.clear()
-        try:
-            forest = Forest(boosting)
-        except (Unreadable, AttributeError, KeyError, ValueError):
-            forest = None
-        kept = _forests[id(boosting)] = (boosting, forest)
-    return kept[1]
-
-
-_controller = None
-
-
-def _one_thread():
-    global _controller
-    if _controller is None:
-        from threadpoolctl import ThreadpoolController  # installed with scikit-learn
-
-        _controller = ThreadpoolController()
-    return _controller.limit(limits=1, user_api="openmp")
-
-
-def stage_a(model: dict[str, Any], features: DocumentFeatures) -> np.ndarray:
+def stage_a(model: Model, features: DocumentFeatures) -> np.ndarray:
     """The linear stage's score (log-odds) per block: n-gram weights plus own-feature weights."""
-    n_own = model["n_own"]
-    linear = model["stage_a"]
-    coef = linear.coef_.ravel()
+    linear = model.stage_a
+    coef = linear.coef
     n_hash = features.hashed.shape[1]
-    own = (features.dense[:, :n_own] - model["mean"]) / model["scale"]
-    return features.hashed.dot(coef[:n_hash]) + own @ coef[n_hash:] + linear.intercept_[0]
+    own = (features.dense[:, : model.n_own] - linear.mean) / linear.scale
+    return features.hashed.dot(coef[:n_hash]) + own @ coef[n_hash:] + linear.intercept[0]
 
 
 def stage_b_input(dense: np.ndarray, scores: np.ndarray) -> np.ndarray:
@@ -338,22 +330,47 @@ def stage_b_input(dense: np.ndarray, scores: np.ndarray) -> np.ndarray:
     return np.hstack([dense, column, window(column)])
 
 
-def model_votes(plugin: str, label: str, document: Document) -> list[Vote]:
-    """One vote per block with the model's probability of ``label``; none without a model.
+# -- deprecated: the module-level API of before ModelStore ----------------------------------------
 
-    A plain-text document is always scored by the text model, never by an HTML one.
-    """
-    kind = model_kind(document)
-    model = get_model(plugin, kind)
-    if model is None:
-        refused = _refused.get((model_dir(), plugin, kind))
-        if refused:
-            document.warnings.append(f"model refused, {plugin} votes from rules only: {refused}")
-        return []
-    if model.get("label") != label or not document.blocks:
-        return []
-    probabilities = predict(model, document_features(document, kind))
-    return [
-        Vote(plugin, i, label, float(p), f"{kind} model: {p:.2f}")
-        for i, p in enumerate(probabilities.tolist())
-    ]
+
+def model_votes(plugin: str, label: str, document: Document) -> list[Vote]:
+    """Deprecated: the runner now casts the model votes of every plugin whose
+    ``pageparts_trainable`` hook asks for a model, so this gives no votes (a plugin that still
+    adds its result to its rule votes gets its model votes once, from the runner)."""
+    warnings.warn(
+        "pageparts.models.model_votes is deprecated and gives no votes: the runner casts the model "
+        "votes of every plugin with a pageparts_trainable hook; drop the call",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    return []
+
+
+def use_models(directory: str | os.PathLike[str] | None) -> None:
+    """Deprecated: settings resolved from now on (``resolve_options``, as ``pageparts.classify``
+    and the CLI do) name the models in ``directory`` (None: the shipped ones); it sets
+    ``PAGEPARTS_MODELS``, which ``pageparts.settings`` reads. Pass ``Options(models=directory)``
+    or ``Runner(models=ModelStore(directory))`` instead."""
+    warnings.warn(
+        "pageparts.models.use_models is deprecated: pass Runner(models=ModelStore(directory)), "
+        f"or set {MODELS_ENV}",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    from .settings import set_models_environment
+
+    set_models_environment(None if directory is None else Path(directory).resolve())
+
+
+def load_verified(path: Path, entry: Mapping[str, Any] | None) -> Model:
+    """Deprecated: the model at ``path`` if its SHA-256 matches the manifest ``entry``, else
+    ModelError. Use ``verify`` to check a file of your own, and ``ModelStore`` for model directories."""
+    warnings.warn(
+        "pageparts.models.load_verified is deprecated: check a file with pageparts.models.verify, "
+        "load model directories with pageparts.models.ModelStore",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    path = Path(path)
+    verify(path, entry)
+    return read_model(path)

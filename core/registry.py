@@ -98,6 +98,20 @@ class Registry:
         """Plugin name -> the labels it declared it votes for."""
         return {info.name: info.labels for info in self.plugin_infos()}
 
+    def model_labels(self) -> dict[str, str]:
+        """Plugin name -> the label of the model its ``pageparts_trainable`` hook asks for (a
+        label it declares); plugins that ask for none (or whose hook fails) are left out."""
+        declared = self.declared_labels()
+        asked = {}
+        for impl in self.manager.hook.pageparts_trainable.get_hookimpls():
+            try:
+                label = getattr(impl.function(), "label", None)
+            except Exception:  # then the plugin has no model votes; pageparts train says what is wrong
+                continue
+            if label in declared.get(impl.plugin_name, ()):
+                asked[impl.plugin_name] = label
+        return asked
+
     def entries(self) -> list[PluginEntry]:
         """Every plugin found (enabled, disabled or left out), sorted by name."""
         rows = []

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import enum
 import os
 import sys
 import time
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from itertools import repeat
+from operator import attrgetter
 from typing import Any
 
 from .budget import PluginTimeout, budget_for, time_limit
 from .combine import combine
 from .contract import checked_votes
-from .document import Document, Vote
-from .models import using as using_models
+from .document import MODEL, RULE, Document, Vote
+from .features import model_kind
+from .models import ModelStore
 from .reading import (
     STDIN,
     Input,
@@ -28,7 +33,7 @@ from .reading import (
 from .registry import Registry, make_registry
 from .settings import INPUT_FORMATS, Options
 
-__all__ = ["INPUT_FORMATS", "Options", "Result", "Runner", "plugin_registry"]
+__all__ = ["FROM_OPTIONS", "INPUT_FORMATS", "RULES_ONLY", "Options", "Result", "Runner", "plugin_registry"]
 
 EMPTY = "the input is empty (no blocks)"
 NO_TEXT = "no visible text (no blocks)"
@@ -69,21 +74,53 @@ class Result:
         return {**head, **self.document.to_dict()}
 
 
-# One classifier plugin as the runner calls it: (name, hook function, declared labels).
-_Classifier = tuple[str, Callable[..., Any], tuple[str, ...]]
+# One classifier plugin as the runner calls it: (name, hook function, declared labels, the label
+# of the model its pageparts_trainable hook asks for, or None).
+_Classifier = tuple[str, Callable[..., Any], tuple[str, ...], str | None]
+
+
+class _FromOptions(enum.Enum):
+    MODELS = "the model directory of the options"
+
+
+FROM_OPTIONS = _FromOptions.MODELS
+"""``Runner(models=FROM_OPTIONS)`` (the default): a store of the options' model directory,
+``ModelStore.of(options.models)`` (None: the shipped models)."""
+
+DEFAULT_MODELS = FROM_OPTIONS
+"""The name ``FROM_OPTIONS`` had before the settings decided the model directory."""
+
+RULES_ONLY = None
+"""``Runner(models=RULES_ONLY)``: no model store, so no model votes and no learned combiner fit
+(a rule-only run)."""
 
 
 class Runner:
-    """Splits documents and sends them through every registered classifier plugin."""
+    """Splits documents and sends them through every registered classifier plugin.
 
-    def __init__(self, options: Options | None = None, registry: Registry | None = None) -> None:
+    ``models`` is the ``ModelStore`` whose models vote, for every plugin whose
+    ``pageparts_trainable`` hook asks for a model, and whose learned combiner combines; None for a
+    rule-only run (``RULES_ONLY``). By default (``FROM_OPTIONS``), a store of the options' model
+    directory, ``options.models`` (None: the shipped models).
+    """
+
+    def __init__(
+        self,
+        options: Options | None = None,
+        registry: Registry | None = None,
+        models: ModelStore | _FromOptions | None = FROM_OPTIONS,
+    ) -> None:
         self.options = options or Options()
         self._own_registry = registry is None
         self.registry = registry or plugin_registry(self.options)
+        self.models: ModelStore | None = (
+            ModelStore.of(self.options.models) if models is FROM_OPTIONS else models
+        )
         self.failed_plugins: dict[str, str] = {}
         """Plugin name -> first error it caused in this run (each reported once)."""
         self._classifiers_key: tuple[Any, ...] | None = None
         self._classifiers: list[_Classifier] = []
+        self._warned: set[str] = set()
 
     def classify_bytes(
         self,
@@ -105,8 +142,11 @@ class Runner:
         document = self.split(content, self._input_format(content, input_format), source)
         if not document.blocks:
             document.warnings.append(NO_TEXT if content.strip() else EMPTY)
-        with using_models(self.options.models):
-            combine(document, self._collect_votes(document), self.options.combine)
+        votes = self._collect_votes(document)
+        fitted = None
+        if self.models is not None and self.options.combine.learned:
+            fitted = self.models.combiner(model_kind(document))
+        combine(document, votes, self.options.combine, fitted)
         document.forget_computed()
         return document
 
@@ -173,12 +213,12 @@ class Runner:
             # Workers inherit the loaded plugins and models (shared pages, no start-up cost).
             self._classifier_plugins()
             context = multiprocessing.get_context("fork")
-            setup: Runner | Options = self
+            setup: Runner | tuple[Options, ModelStore | None] = self
         else:
             if not self._own_registry:
                 raise ValueError("jobs > 1 without fork() needs a Runner that makes its own registry")
             context = multiprocessing.get_context("spawn")
-            setup = self.options
+            setup = (self.options, self.models)
         flight = InFlight(Workers(jobs, context, _start_worker, (setup, render)), _work, _crashed)
         finished = False
         try:
@@ -212,14 +252,20 @@ class Runner:
         return declared or self.registry.manager.hook.pageparts_detect_format(content=content) or "text"
 
     def _classifier_plugins(self) -> list[_Classifier]:
-        """The classifier plugins sorted by name, with their declared labels; rebuilt only when
-        the registered plugins change (not per document)."""
+        """The classifier plugins sorted by name, with their declared labels and the label of
+        the model they ask for; rebuilt only when the registered plugins change (not per document)."""
         impls = self.registry.manager.hook.pageparts_classify.get_hookimpls()
         key = tuple(impls)
         if key != self._classifiers_key:
             declared = self.registry.declared_labels()
+            asked = self.registry.model_labels()
             self._classifiers = [
-                (impl.plugin_name, impl.function, declared.get(impl.plugin_name, ()))
+                (
+                    impl.plugin_name,
+                    impl.function,
+                    declared.get(impl.plugin_name, ()),
+                    asked.get(impl.plugin_name),
+                )
                 for impl in sorted(impls, key=lambda i: i.plugin_name)
             ]
             self._classifiers_key = key
@@ -229,17 +275,24 @@ class Runner:
         votes: list[Vote] = []
         n_blocks = len(document.blocks)
         budget = budget_for(self.options.time_budget, n_blocks)
-        for name, function, labels in self._classifier_plugins():
+        models = self.models
+        for name, function, labels, model_label in self._classifier_plugins():
             problem = None
             started = time.perf_counter()
             try:
-                with time_limit(budget):
+                with time_limit(budget):  # a plugin's model votes count against its budget
                     cast = function(document=document)
+                    modelled = (
+                        models.votes(name, model_label, document)
+                        if models is not None and model_label
+                        else ()
+                    )
                 spent = time.perf_counter() - started
                 if budget and spent > budget:
                     problem = f"took {spent:.2f} s on this document, over its time budget of {budget:g} s"
                 else:
-                    votes.extend(checked_votes(cast, name, labels, n_blocks))
+                    votes.extend(self._typed(checked_votes(cast, name, labels, n_blocks), name))
+                    votes.extend(modelled)
             except PluginTimeout:
                 problem = f"was stopped after {budget:g} s on this document, its time budget"
             except Exception as error:  # a plugin must never stop the run
@@ -251,12 +304,35 @@ class Runner:
                 self.failed_plugins.setdefault(name, message)
         return votes
 
+    def _typed(self, votes: list[Vote], plugin: str) -> list[Vote]:
+        """``votes`` with those a plugin marked as model votes the old way (a rule vote whose reason
+        starts with ``html model: `` or ``text model: ``) given ``source="model"``. Deprecated:
+        plugins should set ``Vote.source``; each plugin that still relies on it gets a warning."""
+        if not any(map(str.startswith, map(_REASON, votes), repeat(MODEL_REASONS))):
+            return votes
+        marked = [v.source == RULE and v.reason.startswith(MODEL_REASONS) for v in votes]
+        if not any(marked):
+            return votes
+        if plugin not in self._warned:
+            self._warned.add(plugin)
+            warnings.warn(
+                f"plugin {plugin!r} marks model votes by their reason ({MODEL_REASONS[0]!r}...); "
+                'set Vote(..., source="model") instead: reading the reason will go away',
+                DeprecationWarning,
+                stacklevel=2,
+            )
+        return [replace(v, source=MODEL) if m else v for v, m in zip(votes, marked, strict=True)]
+
+
+MODEL_REASONS = ("html model: ", "text model: ")
+"""Deprecated: a plugin's rule vote whose reason starts with one of these is read as a model vote."""
+
+_REASON = attrgetter("reason")
+
 
 def plugin_registry(options: Options) -> Registry:
-    """The plugins that ``options`` load (``only``, ``disabled``), described with its model
-    directory in use (a plugin's description may say whether it has a model)."""
-    with using_models(options.models):
-        return make_registry(only=options.only, disabled=options.disabled)
+    """The plugins that ``options`` load (``only``, ``disabled``)."""
+    return make_registry(only=options.only, disabled=options.disabled)
 
 
 # -- worker processes for Runner.run(jobs=N) ------------------------------------------------------
@@ -265,9 +341,11 @@ def plugin_registry(options: Options) -> Registry:
 _worker: tuple[Runner, Callable[[Result], str] | None] | None = None
 
 
-def _start_worker(setup: Runner | Options, render: Callable[[Result], str] | None) -> None:
+def _start_worker(
+    setup: Runner | tuple[Options, ModelStore | None], render: Callable[[Result], str] | None
+) -> None:
     global _worker
-    runner = setup if isinstance(setup, Runner) else Runner(setup)
+    runner = setup if isinstance(setup, Runner) else Runner(setup[0], models=setup[1])
     runner.failed_plugins = {}
     runner._classifier_plugins()  # load plugins and models now, once per worker
     _worker = (runner, render)

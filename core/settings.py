@@ -173,6 +173,15 @@ def with_config(options: Options, path: Path) -> Options:
 # -- the environment ------------------------------------------------------------------------------
 
 
+def set_models_environment(directory: Path | None) -> None:
+    """Set ``PAGEPARTS_MODELS`` in this process's environment to ``directory`` (None: unset it);
+    for the deprecated ``pageparts.models.use_models`` only (options are the way to choose)."""
+    if directory is None:
+        os.environ.pop(MODELS_ENV, None)
+    else:
+        os.environ[MODELS_ENV] = str(directory)
+
+
 def with_environment(options: Options, environ: Mapping[str, str]) -> Options:
     """``options`` with the settings of the environment variables over them (an empty variable
     counts as unset)."""

@@ -15,10 +15,11 @@ class Trainable:
 
     ``kinds``: the input kinds to fit a model for (``html``: text and structure features of HTML
     blocks; ``text``: text features only). ``estimator``: optionally, a function that returns a
-    new unfitted scikit-learn classifier (with ``predict_proba``) used as the model's second stage
-    instead of gradient boosting. The model is saved as ``<plugin>-<kind>.joblib``, ``plugin``
-    being the name in the plugin's ``pageparts_plugin_info``; the plugin's classify hook casts
-    its votes with ``pageparts.models.model_votes(plugin, label, document)``.
+    new unfitted scikit-learn classifier used as the model's second stage instead of gradient
+    boosting: one that ``pageparts.training.export`` can write to a model file (a binary
+    ``HistGradientBoostingClassifier``, ``LogisticRegression``, ``SGDClassifier(loss="log_loss")``).
+    The model is saved as ``<plugin>-<kind>.npz``, ``plugin`` being the name in the plugin's
+    ``pageparts_plugin_info``; the runner casts its votes, one per block, beside the plugin's own.
     """
 
     label: str

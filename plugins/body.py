@@ -9,13 +9,9 @@ from __future__ import annotations
 import re
 
 import numpy as np
-from pageparts import __version__
 from pageparts.document import Document, Vote
-from pageparts.hookspecs import hookimpl
-from pageparts.models import has_model, model_votes
-from pageparts.plugin_info import PluginInfo
+from pageparts.rule_plugin import rule_plugin
 from pageparts.rules import Facts, at_word_start, facts, vote
-from pageparts.trainable import Trainable
 
 NAME = "body"
 LABEL = "body"
@@ -143,22 +139,10 @@ def rule_votes(document: Document) -> list[Vote]:
     return body_rules(document, f) + other_rules(document, f)
 
 
-@hookimpl
-def pageparts_plugin_info() -> PluginInfo:
-    return PluginInfo(
-        NAME,
-        (LABEL, OTHER),
-        __version__,
-        has_model(NAME),
-        "The main content a reader came for; bylines, captions and licence lines as other.",
-    )
-
-
-@hookimpl
-def pageparts_classify(document: Document) -> list[Vote]:
-    return rule_votes(document) + model_votes(NAME, LABEL, document)
-
-
-@hookimpl
-def pageparts_trainable() -> Trainable:
-    return Trainable(LABEL)
+pageparts_plugin_info, pageparts_classify, pageparts_trainable = rule_plugin(
+    NAME,
+    rule_votes,
+    labels=(LABEL, OTHER),
+    description="The main content a reader came for; bylines, captions and licence lines as other.",
+    model=LABEL,
+)

@@ -6,13 +6,9 @@ import re
 from collections import Counter
 
 import numpy as np
-from pageparts import __version__
 from pageparts.document import Document, Vote
-from pageparts.hookspecs import hookimpl
-from pageparts.models import has_model, model_votes
-from pageparts.plugin_info import PluginInfo
+from pageparts.rule_plugin import rule_plugin
 from pageparts.rules import Facts, facts, vote
-from pageparts.trainable import Trainable
 
 NAME = "fundraising"
 LABEL = "fundraising"
@@ -159,18 +155,6 @@ def _widgets(f: Facts, names: set[str]) -> list[list[str]]:
     return [[name for name in hit if name not in wrappers] for hit in named] if wrappers else named
 
 
-@hookimpl
-def pageparts_plugin_info() -> PluginInfo:
-    return PluginInfo(
-        NAME, (LABEL,), __version__, has_model(NAME), "Donation, membership and paywall appeals."
-    )
-
-
-@hookimpl
-def pageparts_classify(document: Document) -> list[Vote]:
-    return rule_votes(document) + model_votes(NAME, LABEL, document)
-
-
-@hookimpl
-def pageparts_trainable() -> Trainable:
-    return Trainable(LABEL)
+pageparts_plugin_info, pageparts_classify, pageparts_trainable = rule_plugin(
+    NAME, rule_votes, labels=(LABEL,), description="Donation, membership and paywall appeals.", model=LABEL
+)

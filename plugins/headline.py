@@ -7,14 +7,10 @@ from collections import Counter
 from collections.abc import Callable
 
 import numpy as np
-from pageparts import __version__
 from pageparts.document import Block, Document, Vote
-from pageparts.hookspecs import hookimpl
-from pageparts.models import has_model, model_votes
-from pageparts.plugin_info import PluginInfo
+from pageparts.rule_plugin import rule_plugin
 from pageparts.rules import facts, path_words, word_count
 from pageparts.scoring import counts_prf, words
-from pageparts.trainable import Trainable
 
 NAME = "headline"
 LABEL = "headline"
@@ -206,16 +202,6 @@ def rule_votes(document: Document) -> list[Vote]:
     return votes
 
 
-@hookimpl
-def pageparts_plugin_info() -> PluginInfo:
-    return PluginInfo(NAME, (LABEL,), __version__, has_model(NAME), "The title of the page and its dek.")
-
-
-@hookimpl
-def pageparts_classify(document: Document) -> list[Vote]:
-    return rule_votes(document) + model_votes(NAME, LABEL, document)
-
-
-@hookimpl
-def pageparts_trainable() -> Trainable:
-    return Trainable(LABEL)
+pageparts_plugin_info, pageparts_classify, pageparts_trainable = rule_plugin(
+    NAME, rule_votes, labels=(LABEL,), description="The title of the page and its dek.", model=LABEL
+)

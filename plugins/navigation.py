@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
-from pageparts import __version__
 from pageparts.document import Document, Vote
-from pageparts.hookspecs import hookimpl
-from pageparts.models import has_model, model_votes
-from pageparts.plugin_info import PluginInfo
+from pageparts.rule_plugin import rule_plugin
 from pageparts.rules import facts, lexicon, vote
-from pageparts.trainable import Trainable
 
 NAME = "navigation"
 LABEL = "navigation"
@@ -96,16 +92,6 @@ def rule_votes(document: Document) -> list[Vote]:
     return votes
 
 
-@hookimpl
-def pageparts_plugin_info() -> PluginInfo:
-    return PluginInfo(NAME, (LABEL,), __version__, has_model(NAME), "Menus, link rows and other site chrome.")
-
-
-@hookimpl
-def pageparts_classify(document: Document) -> list[Vote]:
-    return rule_votes(document) + model_votes(NAME, LABEL, document)
-
-
-@hookimpl
-def pageparts_trainable() -> Trainable:
-    return Trainable(LABEL)
+pageparts_plugin_info, pageparts_classify, pageparts_trainable = rule_plugin(
+    NAME, rule_votes, labels=(LABEL,), description="Menus, link rows and other site chrome.", model=LABEL
+)

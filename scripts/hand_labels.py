@@ -40,7 +40,6 @@ import re
 import sys
 from collections import Counter
 from collections.abc import Sequence
-from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -48,7 +47,6 @@ from pathlib import Path
 from pageparts.document import LABELS, Block, Document
 from pageparts.evaluation import WordScores, format_table
 from pageparts.labelled import LabelledBlock, LabelledDocument, load_labelled, write_labelled
-from pageparts.models import switched_off
 from pageparts.runner import Options, Runner
 from pageparts.splitters.html import decode
 from pageparts.training.labels import is_held_out
@@ -159,8 +157,9 @@ def page_blocks(runner: Runner, data: Path, source: str, predict: bool = False) 
     if not path.exists():
         raise SpecError(f"{source}: no {path}")
     html = decode(gzip.decompress(path.read_bytes()))[0]
-    with nullcontext() if predict else switched_off():
-        document = runner.classify_bytes(html.encode("utf-8"), str(path))
+    if not predict and runner.models is not None:
+        runner = Runner(runner.options, runner.registry, models=None)
+    document = runner.classify_bytes(html.encode("utf-8"), str(path))
     return html, document.blocks
 
 

@@ -1,7 +1,17 @@
 import numpy as np
 import pytest
-from pageparts.combine import CombineOptions, combine
-from pageparts.document import Block, Document, Vote
+from pageparts import combine as combining
+from pageparts.combine import CombineOptions
+from pageparts.document import MODEL, Block, Document, Vote
+from pageparts.features import model_kind
+from pageparts.models import ModelStore
+
+SHIPPED = ModelStore.shipped()
+
+
+def combine(document: Document, votes: list[Vote], options: CombineOptions) -> None:
+    """``combine`` with the shipped learned combiner for the document's kind, as the runner calls it."""
+    combining.combine(document, votes, options, SHIPPED.combiner(model_kind(document)))
 
 
 def doc(n: int) -> Document:
@@ -72,8 +82,8 @@ def test_the_learned_combiner_lets_a_strong_rule_beat_a_model_vote_that_leans_th
     votes = []
     for i in range(3):
         votes += [
-            Vote("body", i, "body", 0.6, "text model: 0.6"),
-            Vote("related-links", i, "related-links", 0.02, "text model: 0.02"),
+            Vote("body", i, "body", 0.6, "text model: 0.6", MODEL),
+            Vote("related-links", i, "related-links", 0.02, "text model: 0.02", MODEL),
             Vote("related-links", i, "related-links", 0.9, "teaser in a list of 3"),
         ]
     combine(d, votes, CombineOptions(learned=False))
@@ -166,7 +176,7 @@ def test_under_the_learned_combiner_a_plugin_label_takes_its_score_and_the_six_s
     votes = []
     for i in range(3):
         votes += [
-            Vote("body", i, "body", 0.95, "text model: 0.95"),
+            Vote("body", i, "body", 0.95, "text model: 0.95", MODEL),
             Vote("comments", i, "comments", 0.7 if i == 1 else 0.2, "after a commenter line"),
         ]
     combine(d, votes, CombineOptions(learned=True))
@@ -178,9 +188,12 @@ def title_votes(score: float = 0.8) -> list[Vote]:
     """A headline rule vote on block 0 that the text model contradicts, and body on block 1."""
     return [
         Vote("headline", 0, "headline", score, "a short title line above a one-sentence dek and the text"),
-        *(Vote(label, 0, label, 0.01, "text model: 0.01") for label in ("headline", "body", "navigation")),
-        Vote("body", 1, "body", 0.95, "text model: 0.95"),
-        Vote("headline", 1, "headline", 0.01, "text model: 0.01"),
+        *(
+            Vote(label, 0, label, 0.01, "text model: 0.01", MODEL)
+            for label in ("headline", "body", "navigation")
+        ),
+        Vote("body", 1, "body", 0.95, "text model: 0.95", MODEL),
+        Vote("headline", 1, "headline", 0.01, "text model: 0.01", MODEL),
     ]
 
 
@@ -199,7 +212,9 @@ def test_in_plain_text_without_a_headline_a_strong_headline_rule_decides():
     "change",
     [
         {"input_format": "html"},  # the HTML fit trusts the <title> rule: nothing to make up for
-        {"votes": [Vote("h", 2, "headline", 0.99, "text model: 0.99")]},  # a headline was found elsewhere
+        {
+            "votes": [Vote("h", 2, "headline", 0.99, "text model: 0.99", MODEL)]
+        },  # a headline was found elsewhere
         {"score": 0.6},  # too weak a vote
         {"weights": {"headline": 0.5}},  # weighted below TITLE_RULE_MIN
         {"learned": False},  # the weighted mean finds the text model's headlines itself
@@ -212,3 +227,27 @@ def test_the_headline_rule_does_not_decide_otherwise(change):
     combine(d, votes, CombineOptions(learned=change.get("learned", True), weights=change.get("weights", {})))
     assert d.blocks[0].label != "headline"
     assert not d.combined.notes
+
+
+def test_the_learned_combiner_reads_the_vote_source_not_the_reason():
+    """A model vote is one whose source says so, whatever its reason reads."""
+    from pageparts.combine import vote_matrix
+    from pageparts.document import LABELS
+
+    votes = [
+        Vote("body", 0, "body", 0.7, "anything at all", MODEL),
+        Vote("x", 0, "body", 0.4, "html model: 0.4"),
+    ]
+    matrix = vote_matrix(1, votes, {})
+    body = LABELS.index("body")
+    assert matrix[0, body] == pytest.approx(0.7)  # the model vote's mean
+    assert matrix[0, len(LABELS) + body] == pytest.approx(0.4)  # the rule vote, its reason notwithstanding
+
+
+def test_without_a_fitted_combiner_the_weighted_mean_decides():
+    d = doc(1)
+    votes = [Vote("body", 0, "body", 0.6, "m", MODEL), Vote("r", 0, "related-links", 0.9, "teaser")]
+    combining.combine(d, votes, CombineOptions(learned=True))  # no fit given: a rule-only runner
+    assert d.combined.method == "weighted mean" and d.blocks[0].label == "related-links"
+    combine(d, votes, CombineOptions(learned=True))
+    assert d.combined.method == "learned"

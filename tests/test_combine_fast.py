@@ -4,8 +4,8 @@ import random
 from operator import attrgetter
 
 import numpy as np
-from pageparts.combine import MODEL_REASONS, CombineOptions, _weighted_mean, combine, vote_matrix
-from pageparts.document import LABELS, Block, Document, Vote
+from pageparts.combine import CombineOptions, _weighted_mean, combine, vote_matrix
+from pageparts.document import LABELS, MODEL, RULE, Block, Document, Vote
 
 
 def loop_vote_matrix(n: int, votes: list[Vote], weights: dict[str, float]) -> np.ndarray:
@@ -20,7 +20,7 @@ def loop_vote_matrix(n: int, votes: list[Vote], weights: dict[str, float]) -> np
         if j is None or weight <= 0:
             continue
         score = min(1.0, weight * vote.score)
-        if vote.reason.startswith(MODEL_REASONS):
+        if vote.source == MODEL:
             model_sum[vote.block, j] += score
             model_count[vote.block, j] += 1
         elif score > rules[vote.block, j]:
@@ -37,6 +37,7 @@ def random_votes(rng: random.Random, n: int) -> list[Vote]:
             rng.choice([*LABELS, "x-extra"]),
             rng.choice([rng.random(), 0.0, 1.0, 1]),
             rng.choice(["html model: 0.5", "text model: 0.1", "a rule"]),
+            rng.choice([MODEL, RULE]),
         )
         for _ in range(rng.randint(0, 12 * n))
     ]
@@ -55,7 +56,7 @@ def test_labels_are_what_the_row_by_row_loop_gave():
     rng = random.Random(9)
     for _ in range(200):
         n = rng.randint(1, 6)
-        votes = [v for v in random_votes(rng, n) if not v.reason.endswith("model: 0.5")]
+        votes = [v for v in random_votes(rng, n) if v.source == RULE]
         document = Document("d", "text", [Block(i, "words") for i in range(n)])
         options = CombineOptions(learned=False, threshold=rng.choice([0.0, 0.5, 0.9]))
         combine(document, votes, options)

@@ -177,7 +177,8 @@ def test_features_and_model_scores_worked_out_in_chunks_equal_those_of_the_whole
     )
     blocks, meta = split_html(PAGE.replace(b"</article>", paragraphs.encode() + b"</article>"))
     whole = compute(Document("page.html", "html", blocks, meta), "html")
-    scores = models.predict(models.get_model("body", "html"), whole)
+    body = models.ModelStore.shipped().model("body", "html")
+    scores = models.predict(body, whole)
     monkeypatch.setattr(features, "CHUNK", 200)  # a few blocks per chunk
     monkeypatch.setattr(models, "PREDICT_ROWS", 7)
     chunked = compute(Document("page.html", "html", blocks, meta), "html")
@@ -185,7 +186,7 @@ def test_features_and_model_scores_worked_out_in_chunks_equal_those_of_the_whole
     assert np.array_equal(chunked.dense, whole.dense)
     for name in ("keys", "rows", "columns", "weights", "indptr"):
         assert np.array_equal(getattr(chunked.hashed, name), getattr(whole.hashed, name))
-    assert np.array_equal(models.predict(models.get_model("body", "html"), chunked), scores)
+    assert np.array_equal(models.predict(body, chunked), scores)
 
 
 def test_spans_cover_the_items_in_order_about_the_limit_each():

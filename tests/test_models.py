@@ -1,21 +1,30 @@
-"""Model files: hash-checked loading, version warnings, per-kind models, votes."""
+"""Model stores: hash-checked loading, per-kind models, the votes the runner casts with them."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import pickle
 import warnings
+import zipfile
 from functools import lru_cache
 from pathlib import Path
 
-import joblib
 import numpy as np
 import pytest
-import sklearn
-from pageparts import models
-from pageparts.document import Block, Document
+from pageparts import model_format, models
+from pageparts.document import Block, Document, Vote
 from pageparts.features import compute, feature_names
+from pageparts.hookspecs import hookimpl
+from pageparts.models import ModelStore
+from pageparts.plugin_info import PluginInfo
+from pageparts.runner import Runner
+from pageparts.settings import resolve_options
+from pageparts.trainable import Trainable
+from pageparts.training.export import export
 from pageparts.training.two_stage import fit_two_stage
+
+from .conftest import registry_with
 
 NAV = ["Home", "News", "Sport", "Contact us"]
 PROSE = [
@@ -39,11 +48,12 @@ def documents(kind: str) -> list[Document]:
     return docs
 
 
-@lru_cache(maxsize=2)
-def trained(kind: str) -> dict:
+@lru_cache(maxsize=4)
+def trained_sklearn(kind: str, navigation: bool = True) -> dict:
+    """A small fitted model for ``kind``: of navigation (menu items are positives), or of its opposite."""
     docs = documents(kind)
     features = [compute(d, kind) for d in docs]
-    targets = [np.asarray([b.text in NAV for b in d.blocks]) for d in docs]
+    targets = [np.asarray([(b.text in NAV) == navigation for b in d.blocks]) for d in docs]
     n_own = sum("@" not in name for name in feature_names(kind))
     return fit_two_stage(
         "navigation",
@@ -57,73 +67,119 @@ def trained(kind: str) -> dict:
     )
 
 
-def write_model(directory: Path, kind: str, sklearn_version: str | None = None) -> Path:
-    model = trained(kind)
+@lru_cache(maxsize=4)
+def trained(kind: str, navigation: bool = True) -> model_format.Model:
+    """``trained_sklearn``, exported."""
+    return export(trained_sklearn(kind, navigation))
+
+
+def write_model(directory: Path, kind: str, navigation: bool = True) -> Path:
+    """A model file in ``directory``, listed in its manifest as ``pageparts train`` lists it."""
+    directory.mkdir(parents=True, exist_ok=True)
     path = directory / models.model_file("navigation", kind)
-    joblib.dump(model, path)
+    model_format.save(trained(kind, navigation), path)
     manifest_path = directory / models.MANIFEST
     manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {"models": {}}
+    manifest["feature_version"] = models.FEATURE_VERSION
     manifest["models"][path.name] = {
+        "plugin": "navigation",
+        "label": "navigation",
+        "kind": kind,
         "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
-        "versions": {"scikit-learn": sklearn_version or sklearn.__version__},
+        "format_version": model_format.FORMAT_VERSION,
+        "feature_version": models.FEATURE_VERSION,
     }
     manifest_path.write_text(json.dumps(manifest))
     return path
 
 
 @pytest.fixture
-def model_dir(tmp_path, monkeypatch):
-    models.reset()
-    monkeypatch.setattr(models, "model_dir", lambda: tmp_path)
-    yield tmp_path
-    models.reset()
+def model_dir(tmp_path):
+    return tmp_path / "models"
 
 
 def test_a_verified_model_votes_on_every_block(model_dir):
     write_model(model_dir, "html")
+    store = ModelStore(model_dir)
     document = documents("html")[0]
-    votes = models.model_votes("navigation", "navigation", document)
+    votes = store.votes("navigation", "navigation", document)
     assert [v.block for v in votes] == list(range(len(document.blocks)))
-    assert all(v.reason.startswith("html model: ") for v in votes)
+    assert all(v.reason.startswith("html model: ") and v.source == "model" for v in votes)
     by_text = {document.blocks[v.block].text: v.score for v in votes}
     assert by_text["Home"] > 0.5 > by_text[document.blocks[4].text]
-    assert models.has_model("navigation") and not models.has_model("fundraising")
+    assert store.has_model("navigation") and not store.has_model("fundraising")
 
 
 def test_tampered_model_file_is_refused_by_name(model_dir):
     path = write_model(model_dir, "html")
     path.write_bytes(path.read_bytes() + b"\0")
-    with pytest.raises(models.ModelError, match=r"navigation-html\.joblib"):
-        models.load_verified(path, json.loads((model_dir / models.MANIFEST).read_text())["models"][path.name])
+    with pytest.raises(models.ModelError, match=r"navigation-html\.npz"):
+        models.verify(path, json.loads((model_dir / models.MANIFEST).read_text())["models"][path.name])
+    store = ModelStore(model_dir)
     document = documents("html")[0]
-    with pytest.warns(UserWarning, match=r"navigation-html\.joblib"):
-        assert models.model_votes("navigation", "navigation", document) == []
-    assert any("navigation-html.joblib" in w for w in document.warnings)
-    assert not models.has_model("navigation")
+    with pytest.warns(UserWarning, match=r"navigation-html\.npz"):
+        assert store.votes("navigation", "navigation", document) == []
+    assert any("navigation-html.npz" in w for w in document.warnings)
+    assert "SHA-256" in store.refusal("navigation", "html")
+    assert not store.has_model("navigation")
 
 
 def test_a_model_missing_from_the_manifest_is_refused(model_dir):
     path = write_model(model_dir, "html")
-    (model_dir / models.MANIFEST).write_text(json.dumps({"models": {}}))
     with pytest.raises(models.ModelError, match="not listed"):
-        models.load_verified(path, None)
+        models.verify(path, None)
+    (model_dir / models.MANIFEST).write_text(json.dumps({"models": {}}))
+    with pytest.warns(UserWarning, match="not listed"):
+        assert ModelStore(model_dir).model("navigation", "html") is None
 
 
-def test_other_scikit_learn_version_warns_with_the_file_name(model_dir):
-    write_model(model_dir, "html", sklearn_version="0.1.0")
-    with pytest.warns(UserWarning, match=r"navigation-html\.joblib was trained with scikit-learn 0\.1\.0"):
-        assert models.get_model("navigation", "html") is not None
+def test_a_model_file_of_an_unknown_format_version_is_refused_with_a_clear_message(model_dir):
+    path = write_model(model_dir, "html")
+    manifest = json.loads((model_dir / models.MANIFEST).read_text())
+    assert models.check_directory(model_dir, {"navigation": ("navigation",)}) == []
+    manifest["models"][path.name]["format_version"] = 99
+    (model_dir / models.MANIFEST).write_text(json.dumps(manifest))
+    with pytest.raises(
+        models.ModelError, match=r"navigation-html\.npz is in model format version 99, this pageparts"
+    ):
+        models.check_directory(model_dir, {"navigation": ("navigation",)})
+    with zipfile.ZipFile(path) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    head = json.loads(members["model.json"])
+    head["format_version"] = 2
+    members["model.json"] = json.dumps(head).encode()
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    manifest["models"][path.name]["sha256"] = models.sha256(path)
+    (model_dir / models.MANIFEST).write_text(json.dumps(manifest))
+    document = documents("html")[0]
+    with pytest.warns(UserWarning, match=r"model format version 2, this pageparts reads version 1"):
+        assert ModelStore(model_dir).votes("navigation", "navigation", document) == []
+    assert "model format version 2" in document.warnings[0] and "\n" not in document.warnings[0]
+
+
+def test_a_directory_of_joblib_files_is_refused_with_the_command_that_converts_it(model_dir):
+    model_dir.mkdir()
+    (model_dir / "navigation-html.joblib").write_bytes(b"old")
+    entry = {"sha256": models.sha256(model_dir / "navigation-html.joblib"), "plugin": "navigation"}
+    manifest = {"feature_version": models.FEATURE_VERSION, "models": {"navigation-html.joblib": entry}}
+    (model_dir / models.MANIFEST).write_text(json.dumps(manifest))
+    with pytest.raises(models.ModelError, match="pageparts convert-models"):
+        models.check_directory(model_dir, {"navigation": ("navigation",)})
+    with pytest.warns(UserWarning, match="navigation-html.joblib: made by an earlier pageparts"):
+        assert ModelStore(model_dir).model("navigation", "html") is None
 
 
 def test_text_documents_get_only_text_model_votes(model_dir):
     write_model(model_dir, "html")
     text_document = documents("text")[0]
-    assert models.model_votes("navigation", "navigation", text_document) == []  # no text model yet
+    assert ModelStore(model_dir).votes("navigation", "navigation", text_document) == []  # no text model yet
     write_model(model_dir, "text")
-    models.reset()
-    votes = models.model_votes("navigation", "navigation", text_document)
+    store = ModelStore(model_dir)
+    votes = store.votes("navigation", "navigation", text_document)
     assert votes and all(v.reason.startswith("text model: ") for v in votes)
-    html_votes = models.model_votes("navigation", "navigation", documents("html")[0])
+    html_votes = store.votes("navigation", "navigation", documents("html")[0])
     assert html_votes and all(v.reason.startswith("html model: ") for v in html_votes)
 
 
@@ -131,22 +187,127 @@ def test_html_input_without_splitter_features_uses_the_text_model(model_dir):
     write_model(model_dir, "text")
     document = documents("text")[0]
     document.input_format = "html"  # e.g. another splitter that records no structure
-    votes = models.model_votes("navigation", "navigation", document)
+    votes = ModelStore(model_dir).votes("navigation", "navigation", document)
     assert votes and all(v.reason.startswith("text model: ") for v in votes)
 
 
-def test_each_model_is_loaded_once(model_dir, monkeypatch):
+def test_each_model_is_loaded_once_per_store(model_dir, monkeypatch):
     write_model(model_dir, "html")
     calls = []
-    real = models.load_verified
-    monkeypatch.setattr(models, "load_verified", lambda *a: calls.append(a) or real(*a))
+    real = models.read_model
+    monkeypatch.setattr(models, "read_model", lambda *a: calls.append(a) or real(*a))
+    store = ModelStore(model_dir)
     for _ in range(3):
-        models.model_votes("navigation", "navigation", documents("html")[0])
+        store.votes("navigation", "navigation", documents("html")[0])
     assert len(calls) == 1
+    ModelStore(model_dir).model("navigation", "html")  # another store loads its own
+    assert len(calls) == 2
 
 
 def test_missing_models_give_no_votes(model_dir):
+    model_dir.mkdir()
+    store = ModelStore(model_dir)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        assert models.model_votes("body", "body", documents("html")[0]) == []
-    assert not models.has_model("body")
+        assert store.votes("body", "body", documents("html")[0]) == []
+    assert not store.has_model("body")
+
+
+def test_a_store_pickles_as_its_directory(model_dir):
+    write_model(model_dir, "text")
+    store = ModelStore(model_dir)
+    assert store.model("navigation", "text") is not None
+    copy = pickle.loads(pickle.dumps(store))
+    assert copy == store and copy.directory == model_dir and not copy._models  # loads again when asked
+    assert len(pickle.dumps(store)) < 500
+
+
+class Menus:
+    """A plugin with no rules that asks for a navigation model: its votes are the runner's."""
+
+    @hookimpl
+    def pageparts_plugin_info(self) -> PluginInfo:
+        return PluginInfo("navigation", ("navigation",))
+
+    @hookimpl
+    def pageparts_classify(self, document: Document) -> list[Vote]:
+        return []
+
+    @hookimpl
+    def pageparts_trainable(self) -> Trainable:
+        return Trainable("navigation")
+
+
+PAGE = ("\n\n".join(NAV + [f"{p} Item 1." for p in PROSE] + NAV[:2])).encode()
+
+
+def model_scores(runner: Runner) -> list[float]:
+    document = runner.classify_bytes(PAGE)
+    return [v.score for b in document.blocks for v in b.votes if v.source == "model"]
+
+
+def test_two_runners_with_different_model_directories_work_side_by_side(tmp_path):
+    write_model(tmp_path / "a", "text")  # menu items are navigation
+    write_model(tmp_path / "b", "text", navigation=False)  # the opposite
+    first = Runner(registry=registry_with(navigation=Menus()), models=ModelStore(tmp_path / "a"))
+    second = Runner(registry=registry_with(navigation=Menus()), models=ModelStore(tmp_path / "b"))
+    rules_only = Runner(registry=registry_with(navigation=Menus()), models=None)
+    for _ in range(2):  # in turn, each with its own models every time
+        a, b, none = model_scores(first), model_scores(second), model_scores(rules_only)
+        assert len(a) == len(b) == 8 and none == []
+        assert a[0] > 0.5 > b[0] and a[4] < 0.5 < b[4]  # "Home", then a paragraph
+    assert first.models.model("navigation", "text") is not second.models.model("navigation", "text")
+
+
+def test_the_runner_casts_model_votes_only_for_plugins_that_ask_for_a_model(tmp_path):
+    write_model(tmp_path, "text")
+
+    class NoModel(Menus):
+        @hookimpl
+        def pageparts_trainable(self) -> None:
+            return None
+
+    runner = Runner(registry=registry_with(navigation=NoModel()), models=ModelStore(tmp_path))
+    assert model_scores(runner) == []
+
+
+def test_the_deprecated_module_functions_still_work_and_warn(tmp_path, monkeypatch):
+    path = write_model(tmp_path, "text")
+    document = documents("text")[0]
+    with pytest.warns(DeprecationWarning, match="model_votes is deprecated"):
+        assert models.model_votes("navigation", "navigation", document) == []  # the runner casts them
+    entry = json.loads((tmp_path / models.MANIFEST).read_text())["models"][path.name]
+    with pytest.warns(DeprecationWarning, match="load_verified is deprecated"):
+        assert models.load_verified(path, entry).label == "navigation"
+    monkeypatch.delenv(models.MODELS_ENV, raising=False)
+    with pytest.warns(DeprecationWarning, match="use_models is deprecated"):
+        models.use_models(tmp_path)
+    assert Runner(resolve_options()).models == ModelStore(tmp_path)  # the settings read it
+    with pytest.warns(DeprecationWarning):
+        models.use_models(None)
+    assert Runner(resolve_options()).models == ModelStore.shipped()
+    assert Runner().models == ModelStore.shipped()  # Options(): models=None, the shipped ones
+
+
+def test_a_plugin_that_still_adds_model_votes_itself_gets_them_once(tmp_path):
+    """Written against the old docs: it asks for a model and adds ``model_votes`` to its rule votes."""
+    write_model(tmp_path, "text")
+
+    class OldStyle(Menus):
+        @hookimpl
+        def pageparts_classify(self, document: Document) -> list[Vote]:
+            return models.model_votes("navigation", "navigation", document)
+
+    old = Runner(registry=registry_with(navigation=OldStyle()), models=ModelStore(tmp_path))
+    new = Runner(registry=registry_with(navigation=Menus()), models=ModelStore(tmp_path))
+    with pytest.warns(DeprecationWarning):
+        assert model_scores(old) == model_scores(new) and len(model_scores(new)) == 8
+
+
+def test_a_broken_manifest_refuses_the_models_without_stopping_the_run(model_dir):
+    write_model(model_dir, "text")
+    (model_dir / models.MANIFEST).write_text("{not json")
+    document = documents("text")[0]
+    with pytest.warns(UserWarning, match=r"navigation-text\.npz could not be loaded: JSONDecodeError"):
+        assert ModelStore(model_dir).votes("navigation", "navigation", document) == []
+    assert "votes from rules only" in document.warnings[0]

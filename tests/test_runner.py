@@ -1,6 +1,7 @@
 """The runner survives plugins that raise or return garbage, and bad documents."""
 
 import gzip
+import warnings
 
 import pytest
 from pageparts.document import Block, Vote
@@ -148,3 +149,31 @@ def test_warnings_among_a_splitters_page_facts_become_document_warnings():
     document = runner.classify_bytes(PAGE)
     assert document.warnings == ["page repaired: just so"]
     assert document.meta == {"title": "T"}
+
+
+class ReasonMarked:
+    """A plugin written before votes had a source: it marks its model votes by their reason."""
+
+    @hookimpl
+    def pageparts_plugin_info(self):
+        return PluginInfo("old-style", ("body",), uses_model=True)
+
+    @hookimpl
+    def pageparts_classify(self, document):
+        return [
+            Vote("old-style", 0, "body", 0.9, "text model: 0.90"),
+            Vote("old-style", 0, "body", 0.6, "a rule"),
+        ]
+
+
+def test_votes_marked_as_model_votes_by_their_reason_still_count_as_model_votes_with_a_warning():
+    runner = Runner(registry=registry_with(**{"old-style": ReasonMarked()}))
+    with pytest.warns(DeprecationWarning, match="'old-style' marks model votes by their reason"):
+        document = runner.classify_bytes(b"Some words here.\n\nMore words.")
+    assert [(v.reason, v.source) for v in document.blocks[0].votes] == [
+        ("text model: 0.90", "model"),
+        ("a rule", "rule"),
+    ]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # once per plugin and runner
+        runner.classify_bytes(b"Other words.")

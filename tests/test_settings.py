@@ -246,8 +246,9 @@ def test_two_runners_with_different_settings_work_side_by_side(no_model_dir):
         assert [b.label for b in again.blocks] == [b.label for b in first.blocks]
         assert [b.confidence for b in again.blocks] == [b.confidence for b in first.blocks]
         assert [b.confidence for b in averaged.blocks] != [b.confidence for b in first.blocks]
-    assert {info.name: info.uses_model for info in rules_only.registry.plugin_infos()}["body"] is False
-    assert {info.name: info.uses_model for info in shipped.registry.plugin_infos()}["body"] is True
+    # each runner holds a store of its options' model directory (None: the shipped models)
+    assert rules_only.models is not None and rules_only.models.has_model("body") is False
+    assert shipped.models is not None and shipped.models.has_model("body") is True
 
 
 def test_the_python_api_takes_options_and_keeps_them_apart(no_model_dir):

@@ -7,16 +7,20 @@ import json
 import shutil
 import warnings
 
-import joblib
 import pytest
 from pageparts import models
 from pageparts.cli import app
 from pageparts.document import Document, Vote
 from pageparts.hookspecs import hookimpl
 from pageparts.labelled import load_labelled
+from pageparts.model_format import Logistic, save
 from pageparts.plugin_info import PluginInfo
+from pageparts.plugins import body as body_plugin
+from pageparts.runner import Options, Runner
 from pageparts.settings import LOAD_PLUGINS_ENV, MODELS_ENV
 from pageparts.trainable import Trainable
+from pageparts.training import fitting
+from pageparts.training.export import export
 from pageparts.training.fitting import targets
 from pageparts.training.run import prepare_examples, train_models
 from pageparts.training.two_stage import EPOCHS
@@ -32,12 +36,9 @@ PLUGINS = "text-splitter,html-splitter,navigation,body"
 
 @pytest.fixture
 def env(monkeypatch):
-    """Only two trainable plugins (fast), and the model directory restored after the test."""
+    """Only two trainable plugins (fast), and the shipped models unless a test says otherwise."""
     monkeypatch.setenv(LOAD_PLUGINS_ENV, PLUGINS)
-    monkeypatch.setenv(MODELS_ENV, "")
-    models.reset()
-    yield
-    models.reset()
+    monkeypatch.delenv(MODELS_ENV, raising=False)
 
 
 def run(*args: str):
@@ -69,9 +70,9 @@ def model_copy(trained, tmp_path):
 def test_train_writes_a_checked_model_directory_that_classify_uses(env, trained, tmp_path):
     result, out = trained
     assert "trained on 12 documents from 6 sites" in result.stdout
-    assert "body-html.joblib             not trained, no html documents" in result.stdout
+    assert "body-html.npz                not trained, no html documents" in result.stdout
     manifest = json.loads((out / "manifest.json").read_text())
-    assert sorted(manifest["models"]) == ["body-text.joblib", "navigation-text.joblib"]
+    assert sorted(manifest["models"]) == ["body-text.npz", "navigation-text.npz"]
     for name, entry in manifest["models"].items():
         assert entry["sha256"] == hashlib.sha256((out / name).read_bytes()).hexdigest()
         assert entry["trained_on"]["blocks"] > entry["trained_on"]["positives"] > 0
@@ -107,12 +108,12 @@ def test_models_of_a_directory_that_does_not_fit_are_refused(env, data, model_co
     manifest_path = out / "manifest.json"
     manifest = json.loads(manifest_path.read_text())
 
-    manifest["models"]["navigation-text.joblib"]["label"] = "fundraising"
+    manifest["models"]["navigation-text.npz"]["label"] = "fundraising"
     manifest_path.write_text(json.dumps(manifest))
     result = run("classify", page, "--models", out)
     assert result.exit_code == 2 and "does not fit these plugins" in result.stderr
 
-    manifest["models"]["navigation-text.joblib"]["label"] = "navigation"
+    manifest["models"]["navigation-text.npz"]["label"] = "navigation"
     manifest["feature_version"] = -1
     manifest_path.write_text(json.dumps(manifest))
     result = run("classify", page, "--models", out)
@@ -122,9 +123,9 @@ def test_models_of_a_directory_that_does_not_fit_are_refused(env, data, model_co
         "feature_version"
     ]
     manifest_path.write_text(json.dumps(manifest))
-    (out / "body-text.joblib").write_bytes(b"not a model")
+    (out / "body-text.npz").write_bytes(b"not a model")
     result = run("evaluate", data, "--models", out)
-    assert result.exit_code == 2 and "body-text.joblib: SHA-256 does not match" in result.stderr
+    assert result.exit_code == 2 and "body-text.npz: SHA-256 does not match" in result.stderr
     result = run("classify", page, "--models", tmp_path)
     assert result.exit_code == 2 and "no manifest.json" in result.stderr
 
@@ -151,7 +152,7 @@ def test_bad_data_gets_a_clear_message(env, data, tmp_path):
 def test_cross_validation_reports_every_fold_and_the_mean(env, data):
     result = run("train", data, "--cv", "3", "--held-out", "0", "-j", "2")
     assert result.exit_code == 0, result.output
-    row = next(line for line in result.stdout.splitlines() if "navigation-text.joblib" in line)
+    row = next(line for line in result.stdout.splitlines() if "navigation-text.npz" in line)
     cells = [float(x) for x in row.split()[1:]]
     assert len(cells) == 4 and cells[3] == pytest.approx(sum(cells[:3]) / 3, abs=1e-3)
 
@@ -169,7 +170,7 @@ class Shouting:
 
     @hookimpl
     def pageparts_classify(self, document: Document) -> list[Vote]:
-        return models.model_votes("shouting", "navigation", document)
+        return []  # the runner casts the model's votes
 
 
 def test_a_third_party_plugin_gets_its_model_through_the_hook(data, tmp_path, monkeypatch):
@@ -178,12 +179,19 @@ def test_a_third_party_plugin_gets_its_model_through_the_hook(data, tmp_path, mo
     assert [(t.plugin, t.label, t.kind) for t in wanted] == [("shouting", "navigation", "text")]
     documents, _ = load_labelled([data])
     trained = train_models(prepare_examples(documents, registry), wanted, held_out_percent=0)
-    model = trained.models["shouting-text.joblib"]
-    assert isinstance(model["stage_b"], LogisticRegression)
+    model = trained.models["shouting-text.npz"]
+    assert isinstance(model.stage_b, Logistic)  # its LogisticRegression, exported
+    assert model.exported_from["stage_b"] == "sklearn.linear_model._logistic.LogisticRegression"
     assert trained.combiner  # the sure documents come from six sites
-    path = tmp_path / "shouting-text.joblib"
-    joblib.dump(model, path)
-    assert models.load_verified(path, {"sha256": models.sha256(path)})["label"] == "navigation"
+    path = tmp_path / "shouting-text.npz"
+    save(model, path)
+    (tmp_path / "manifest.json").write_text(
+        json.dumps({"models": {path.name: {"sha256": models.sha256(path)}}})
+    )
+    runner = Runner(Options(input_format="text"), registry, models=models.ModelStore(tmp_path))
+    document = runner.classify_bytes(b"Home\n\nSign in\n\nThe harbour master repaired the old bridge.")
+    votes = [v for b in document.blocks for v in b.votes if v.plugin == "shouting"]
+    assert len(votes) == 3 and all(v.source == "model" and v.label == "navigation" for v in votes)
 
 
 def test_only_sure_documents_fit_the_combiner(tmp_path):
@@ -193,16 +201,18 @@ def test_only_sure_documents_fit_the_combiner(tmp_path):
     examples = prepare_examples(documents, registry)
     assert not any(e.sure for e in examples)
     trained = train_models(examples, targets(registry), held_out_percent=0)
-    assert "shouting-text.joblib" in trained.models and trained.combiner == {}
+    assert "shouting-text.npz" in trained.models and trained.combiner == {}
 
 
-def test_stage_a_stops_at_its_epochs_quietly_and_other_convergence_warnings_still_show(data):
+def test_stage_a_stops_at_its_epochs_quietly_and_other_convergence_warnings_still_show(data, monkeypatch):
     documents, _ = load_labelled([data])
     examples = prepare_examples(documents, registry_with(shouting=Shouting()))
+    fitted = []  # the scikit-learn estimators, as they go to export
+    monkeypatch.setattr(fitting, "export", lambda model: fitted.append(model) or export(model))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        model = train_models(examples, targets(registry_with(shouting=Shouting())), held_out_percent=0)
-    assert model.models["shouting-text.joblib"]["stage_a"].n_iter_ == EPOCHS  # it did stop there
+        train_models(examples, targets(registry_with(shouting=Shouting())), held_out_percent=0)
+    assert fitted and all(model["stage_a"].n_iter_ == EPOCHS for model in fitted)  # it did stop there
     assert not [w for w in caught if issubclass(w.category, ConvergenceWarning)]
 
     class Hasty(Shouting):  # a third-party estimator that does not converge: that is worth a warning
@@ -212,3 +222,20 @@ def test_stage_a_stops_at_its_epochs_quietly_and_other_convergence_warnings_stil
 
     with pytest.warns(ConvergenceWarning, match="lbfgs failed to converge"):
         train_models(examples, targets(registry_with(shouting=Hasty())), held_out_percent=0)
+
+
+def test_a_second_stage_that_cannot_be_exported_is_named_and_the_other_models_are_trained(data):
+    from sklearn.ensemble import RandomForestClassifier
+
+    class Forested(Shouting):
+        @hookimpl
+        def pageparts_trainable(self) -> Trainable:
+            return Trainable("navigation", kinds=("text",), estimator=lambda: RandomForestClassifier(3))
+
+    registry = registry_with(shouting=Forested(), body=body_plugin)
+    documents, _ = load_labelled([data])
+    trained = train_models(prepare_examples(documents, registry), targets(registry), held_out_percent=0)
+    assert "body-text.npz" in trained.models and "shouting-text.npz" not in trained.models
+    assert trained.skipped["shouting-text.npz"].startswith(
+        "shouting-text.npz: not trained, cannot export a RandomForestClassifier to a pageparts model file"
+    )

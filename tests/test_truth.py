@@ -113,7 +113,7 @@ def test_wcxb_pages_take_site_and_type_from_metadata_else_from_the_url(wcxb_dir)
 
 def test_a_page_is_labelled_from_truth_or_from_its_hand_labels(wcxb_dir):
     page = load_wcxb(wcxb_dir)[0]
-    runner = Runner(Options(input_format="html"))
+    runner = Runner(Options(input_format="html"), models=None)
     document = label_page(page, runner, LABELS)
     assert document.input_format == "html" and document.html == HTML and document.site == "gazette.example"
     labels = {b.text: b.label for b in document.blocks}

@@ -51,6 +51,10 @@ def random_vote(rng: random.Random):
         vote = Vote("p", vote.block, "body", vote.score, rng.choice([None, 3, "ok"]))
     elif change == 4:
         vote = NotAVote()
+    elif change == 5:
+        vote = Vote(
+            "p", vote.block, "body", vote.score, vote.reason, rng.choice(["model", "rule", "Model", None])
+        )
     return vote
 
 

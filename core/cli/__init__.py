@@ -103,12 +103,23 @@ class OnError(StrEnum):
 
 
 # Importing the command modules registers their commands on ``app``.
-from . import annotate, classify, evaluate, label_from_truth, new_plugin, plugins, report, train  # noqa: E402
+from . import (  # noqa: E402
+    annotate,
+    classify,
+    convert_models,
+    evaluate,
+    label_from_truth,
+    new_plugin,
+    plugins,
+    report,
+    train,
+)
 
 __all__ = [
     "annotate",
     "app",
     "classify",
+    "convert_models",
     "evaluate",
     "label_from_truth",
     "new_plugin",

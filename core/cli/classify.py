@@ -33,6 +33,7 @@ from . import (
 
 if TYPE_CHECKING:
     from ..dask_engine import PartResult, Summary
+    from ..models import ModelStore
     from ..reading import Input, ReadStats
     from ..runner import Options, Result, Runner
     from ._tally import Tally
@@ -176,7 +177,7 @@ def classify(
 
         write_html_report(runner, job.paths, job.output)
     elif job.engine is Engine.dask:
-        run_on_dask(job, runner.options)
+        run_on_dask(job, runner.options, runner.models)
     else:
         run_locally(runner, job)
 
@@ -351,7 +352,7 @@ def summary_line(
     return ", ".join([*parts, f"{seconds:.1f} s"])
 
 
-def run_on_dask(job: Job, options: Options) -> None:
+def run_on_dask(job: Job, options: Options, models: ModelStore | None) -> None:
     """`classify --engine dask`: run the partitions on Dask, report errors and a summary."""
     try:
         from ..dask_engine import Summary, run_partitions
@@ -379,6 +380,7 @@ def run_on_dask(job: Job, options: Options) -> None:
         format_name=(job.output_format or OutputFormat.jsonl).value,
         labels=job.labels,
         explain=job.explain,
+        models=models,
     )
     try:
         with interruptible(), closing(parts):

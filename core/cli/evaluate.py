@@ -80,7 +80,9 @@ def kind_runners(options: Options) -> dict[str, Runner]:
     from ._settings import checked_runner
 
     text = checked_runner(replace(options, input_format="text"))
-    return {"text": text, "html": Runner(replace(options, input_format="html"))}
+    # one store for both: each model is loaded once
+    html = Runner(replace(options, input_format="html"), models=text.models)
+    return {"text": text, "html": html}
 
 
 def _labelled(files: list[Path], runners: dict[str, Runner], stop: bool) -> LabelledScores:

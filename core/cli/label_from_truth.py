@@ -51,8 +51,7 @@ def label_from_truth(
 
     from ..console import Progress
     from ..labelled import LabelledError, known_labels, load_labelled, write_labelled
-    from ..models import switched_off
-    from ..runner import Runner
+    from ..runner import RULES_ONLY, Runner
     from ..training.parallel import ordered_map
     from ..training.truth import label_page
     from ..training.wcxb import load_wcxb
@@ -61,11 +60,10 @@ def label_from_truth(
 
     check_output_file(out)
     options = read_settings(config, disable=disable)
-    runner = Runner(replace(options, input_format="html"))  # its rules label the pages: no models
+    runner = Runner(replace(options, input_format="html"), models=RULES_ONLY)  # its rules label the pages
     check_plugin_names(runner.registry, options)
     progress = Progress(sys.stderr)
-    with switched_off():  # the rules label the pages; no model is needed
-        labels = known_labels(info.labels for info in runner.registry.plugin_infos())
+    labels = known_labels(info.labels for info in runner.registry.plugin_infos())
     try:
         pages = [page for directory in directories for page in load_wcxb(directory)]
         hand = {}

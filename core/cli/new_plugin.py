@@ -46,7 +46,7 @@ from __future__ import annotations
 
 import re
 
-from pageparts import Document, PluginInfo, Vote, hookimpl
+from pageparts import Document, Vote, rule_plugin
 
 NAME = "$name"
 LABEL = "$label"
@@ -55,13 +55,7 @@ MAX_WORDS = 8
 CUE = re.compile(r"\\b$cue\\b", re.IGNORECASE)
 
 
-@hookimpl
-def pageparts_plugin_info() -> PluginInfo:
-    return PluginInfo(NAME, (LABEL,), description="Votes $label for short blocks that name it.")
-
-
-@hookimpl
-def pageparts_classify(document: Document) -> list[Vote]:
+def rule_votes(document: Document) -> list[Vote]:
     """One rule to start from: a short block that names the label votes for it."""
     votes = []
     for block in document.blocks:
@@ -70,6 +64,13 @@ def pageparts_classify(document: Document) -> list[Vote]:
             reason = f"a short block naming {found.group(0).lower()!r}"
             votes.append(Vote(NAME, block.index, LABEL, 0.8, reason))
     return votes
+
+
+# The plugin's hooks (docs/plugins.md), written by pageparts: its description and its rules' votes.
+# model=LABEL would ask pageparts train for a model of LABEL, whose votes join the rules'.
+pageparts_plugin_info, pageparts_classify, pageparts_trainable = rule_plugin(
+    NAME, rule_votes, labels=(LABEL,), description="Votes $label for short blocks that name it."
+)
 ''')
 
 CONFTEST = '''"""The pageparts test kit's fixtures (small_document, small_text_document) for these tests."""

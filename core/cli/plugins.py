@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -33,6 +34,7 @@ def plugins(
     check_plugin_names(registry, options)
     check_models(options, registry)
     entries = registry.entries()
+    uses_model = _model_users(registry, options.models)
     if output_format is ListFormat.json:
         rows = [
             {
@@ -40,7 +42,7 @@ def plugins(
                 "status": entry.status,
                 "enabled": entry.status == ENABLED,
                 "version": entry.info.version if entry.info else entry.source.version,
-                "uses_model": entry.info.uses_model if entry.info else None,
+                "uses_model": entry.name in uses_model if entry.info else None,
                 "labels": list(entry.info.labels) if entry.info else [],
                 "shared_labels": list(entry.info.shared_labels) if entry.info else [],
                 "description": entry.info.description if entry.info else "",
@@ -59,7 +61,7 @@ def plugins(
     for entry in entries:
         info, source = entry.info, entry.source
         package = f"{source.distribution} {source.version}" if source.distribution else "-"
-        model = ("yes" if info.uses_model else "no") if info else "-"
+        model = ("yes" if entry.name in uses_model else "no") if info else "-"
         version = (info.version if info else source.version) or "-"
         labels = ",".join(info.labels) if info and info.labels else "-"
         table.append((entry.name, entry.status, version, model, labels, package, source.module or "-"))
@@ -69,3 +71,14 @@ def plugins(
     problems = [f"{entry.name}: {entry.problem}" for entry in entries if entry.problem]
     if problems:
         typer.echo("\nleft out:\n" + "\n".join(problems))
+
+
+def _model_users(registry, models: Path | None) -> set[str]:
+    """The plugins with a model: one of their own (``PluginInfo.uses_model``), or one in the model
+    directory of the settings (``models``; None: the shipped one) that the runner votes with for
+    them (their ``pageparts_trainable`` hook)."""
+    from ..models import ModelStore
+
+    store = ModelStore.of(models)
+    own = {info.name for info in registry.plugin_infos() if info.uses_model}
+    return own | {name for name in registry.model_labels() if store.has_model(name)}

@@ -48,7 +48,6 @@ def train(
 
     from ..console import Progress
     from ..labelled import LabelledError, known_labels
-    from ..models import switched_off
     from ..runner import plugin_registry
     from ..training.fitting import TrainingError, targets
     from ..training.run import (
@@ -74,8 +73,7 @@ def train(
     progress = Progress(sys.stderr)
     try:
         wanted = targets(registry)
-        with switched_off():  # the models in use play no part in training new ones
-            labels = known_labels(info.labels for info in registry.plugin_infos())
+        labels = known_labels(info.labels for info in registry.plugin_infos())
         documents = _read(paths, labels, on_error is OnError.stop, progress)
         examples = prepare_examples(documents, registry, jobs, progress, options)
         if not examples:

@@ -18,8 +18,7 @@ from ..combine import vote_matrix
 from ..document import LABELS, Document
 from ..features import DocumentFeatures, compute
 from ..labelled import LabelledBlock, LabelledDocument
-from ..models import switched_off
-from ..runner import Options, Runner
+from ..runner import RULES_ONLY, Options, Runner
 from .labels import transfer
 
 
@@ -98,8 +97,7 @@ class Preparer:
 
     def _split(self, content: bytes, input_format: str, source: str) -> Document:
         """The document split and classified by the rules alone (its blocks carry the rules' votes)."""
-        with switched_off():
-            return self.runner_for(input_format).classify_bytes(content, source)
+        return self.runner_for(input_format).classify_bytes(content, source)
 
     def _kind(self, document: Document, kind: str, blocks: list[LabelledBlock]) -> KindExample:
         votes = [v for b in document.blocks for v in b.votes]
@@ -108,13 +106,14 @@ class Preparer:
 
 
 def runners(registry=None, options: Options | None = None) -> Callable[[str], Runner]:
-    """A function giving one rules-only runner per input format, made once, sharing ``registry``,
-    with ``options`` (the defaults if not given) for that input format."""
+    """A function giving one rules-only runner (no models) per input format, made once, sharing
+    ``registry``, with ``options`` (the defaults if not given) for that input format."""
     made: dict[str, Runner] = {}
 
     def runner_for(input_format: str) -> Runner:
         if input_format not in made:
-            made[input_format] = Runner(replace(options or Options(), input_format=input_format), registry)
+            chosen = replace(options or Options(), input_format=input_format)
+            made[input_format] = Runner(chosen, registry, models=RULES_ONLY)
         return made[input_format]
 
     return runner_for

@@ -9,11 +9,13 @@ from typing import Any
 import numpy as np
 
 from ..features import feature_names
+from ..model_format import Model
 from ..models import model_file, predict
 from ..registry import Registry
 from ..trainable import Trainable
 from ..wording import counted
 from .data import Example
+from .export import ExportError, export
 from .two_stage import SEED, fit_two_stage
 
 
@@ -72,8 +74,9 @@ def training_rows(
     return features, ys, weights, sites
 
 
-def fit_target(target: Target, examples: Sequence[Example], seed: int = SEED) -> dict:
-    """Fit the model of ``target`` on ``examples``; TrainingError when they cannot teach it."""
+def fit_target(target: Target, examples: Sequence[Example], seed: int = SEED) -> Model:
+    """Fit the model of ``target`` on ``examples`` and export it (``pageparts.training.export``);
+    TrainingError when they cannot teach it, or its estimator cannot be exported."""
     features, ys, weights, sites = training_rows(target, examples)
     if not features:
         raise TrainingError(f"{target.file}: not trained, no {target.kind} documents to learn from")
@@ -85,7 +88,7 @@ def fit_target(target: Target, examples: Sequence[Example], seed: int = SEED) ->
             f"{counted(negatives, 'other')}; a model needs both (a single-class data set)"
         )
     n_own = sum("@" not in name for name in feature_names(target.kind))
-    return fit_two_stage(
+    fitted = fit_two_stage(
         target.plugin,
         target.label,
         target.kind,
@@ -97,6 +100,10 @@ def fit_target(target: Target, examples: Sequence[Example], seed: int = SEED) ->
         estimator=target.estimator,
         seed=seed,
     )
+    try:
+        return export(fitted)
+    except ExportError as error:
+        raise TrainingError(f"{target.file}: not trained, {error}") from None
 
 
 @dataclass
@@ -131,7 +138,7 @@ class Figures:
         }
 
 
-def score(target: Target, model: dict, examples: Sequence[Example], threshold: float = 0.5) -> Figures:
+def score(target: Target, model: Model, examples: Sequence[Example], threshold: float = 0.5) -> Figures:
     """How well ``model`` finds ``target``'s label in ``examples`` (a block is found at >= 0.5)."""
     figures = Figures()
     for features, y, w, _ in zip(*training_rows(target, examples), strict=True):

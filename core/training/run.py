@@ -12,7 +12,6 @@ Sites (``LabelledDocument.site``) decide every split, so a site never sits on bo
 
 from __future__ import annotations
 
-import hashlib
 import json
 import platform
 from collections.abc import Iterable, Sequence
@@ -20,7 +19,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import joblib
 import numpy as np
 from sklearn.model_selection import GroupKFold
 from threadpoolctl import threadpool_limits
@@ -30,7 +28,8 @@ from ..console import Progress
 from ..document import LABELS
 from ..features import FEATURE_VERSION
 from ..labelled import LabelledDocument
-from ..models import MANIFEST, predict
+from ..model_format import FORMAT_VERSION, Model, save
+from ..models import MANIFEST, predict, sha256
 from ..registry import Registry
 from ..settings import Options
 from ..wording import counted
@@ -46,7 +45,7 @@ from .two_stage import SEED
 class Trained:
     """What ``train_models`` made: the models by file name, their figures, and the learned combiner."""
 
-    models: dict[str, dict] = field(default_factory=dict)
+    models: dict[str, Model] = field(default_factory=dict)
     targets: list[Target] = field(default_factory=list)
     """The targets that have a model."""
     skipped: dict[str, str] = field(default_factory=dict)
@@ -102,13 +101,13 @@ def fit_all(
     progress: Progress | None = None,
     what: str = "fitting",
     jobs: int = 1,
-) -> tuple[dict[str, dict], dict[str, str]]:
+) -> tuple[dict[str, Model], dict[str, str]]:
     """Every target's model fitted on ``examples``, by file name, and why the others could not be
     (by file name). ``jobs`` models at a time, each in a forked worker (the workers share
     ``examples`` with this process), each on one thread: OpenMP and BLAS threads cost more than
     they bring on models this size, and stall badly on a busy machine."""
 
-    def fit_one(target: Target) -> dict | str:
+    def fit_one(target: Target) -> Model | str:
         try:
             with threadpool_limits(1):
                 return fit_target(target, examples, seed)
@@ -170,7 +169,7 @@ def train_models(
 def fit_combiner(
     targets: Sequence[Target],
     training: Sequence[Example],
-    models: dict[str, dict],
+    models: dict[str, Model],
     seed: int,
     folds: int,
     progress: Progress | None = None,
@@ -204,7 +203,7 @@ def fit_combiner(
 
 
 def _add_pages(
-    pages: dict[str, list[Page]], example: Example, targets: Sequence[Target], models: dict[str, dict]
+    pages: dict[str, list[Page]], example: Example, targets: Sequence[Target], models: dict[str, Model]
 ) -> None:
     """Add ``example``'s page of each kind, scored by ``models``."""
     for kind, seen in example.kinds.items():
@@ -220,7 +219,7 @@ def _add_pages(
         )
 
 
-def _model_matrix(targets: Sequence[Target], models: dict[str, dict], kind: str, features) -> np.ndarray:
+def _model_matrix(targets: Sequence[Target], models: dict[str, Model], kind: str, features) -> np.ndarray:
     """(blocks, len(LABELS)): the mean score of the models for each built-in label."""
     n = features.dense.shape[0]
     total, count = np.zeros((n, len(LABELS))), np.zeros(len(LABELS))
@@ -298,6 +297,7 @@ def write_model_directory(
     out.mkdir(parents=True, exist_ok=True)
     shared = versions()
     manifest: dict[str, Any] = {
+        "format_version": FORMAT_VERSION,
         "feature_version": FEATURE_VERSION,
         "versions": shared,
         "training_data": training_data,
@@ -309,7 +309,8 @@ def write_model_directory(
         (out / file).unlink(missing_ok=True)
     for target in trained.targets:
         path = out / target.file
-        joblib.dump(trained.models[target.file], path, compress=3)
+        model = trained.models[target.file]
+        save(model, path)
         blocks, positives = trained.counts[target.file]
         held = trained.held_out.get(target.file)
         sure = trained.held_out_sure.get(target.file)
@@ -317,8 +318,11 @@ def write_model_directory(
             "plugin": target.plugin,
             "label": target.label,
             "kind": target.kind,
-            "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+            "sha256": sha256(path),
             "bytes": path.stat().st_size,
+            "format_version": FORMAT_VERSION,
+            "feature_version": model.feature_version,
+            "exported_from": model.exported_from,
             "versions": shared,
             "trained_on": {"blocks": blocks, "positives": positives},
             "held_out": held.to_dict() if held else {},

@@ -4,6 +4,9 @@ Stage A: a linear model (logistic loss, SGD) on the hashed word 1-2 grams and th
 standardised features. Stage B: gradient boosting on all dense features (own and neighbours')
 plus the stage-A score of the block and of its neighbours. Stage B is fitted on stage-A scores
 predicted out of fold (folds by domain), so it learns how far to trust them on unseen sites.
+
+``fit`` gives the fitted scikit-learn estimators; ``pageparts.training.export`` turns them into
+a ``pageparts.model_format.Model``, which is what training scores with and writes.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from sklearn.linear_model import SGDClassifier
 from sklearn.model_selection import GroupKFold
 
 from ..features import FEATURE_VERSION, DocumentFeatures
-from ..models import model_file, stage_b_input
+from ..models import stage_b_input
 
 SEED = 0
 
@@ -76,7 +79,8 @@ def fit_two_stage(
     estimator: Callable[[], Any] | None = None,
     seed: int = SEED,
 ) -> dict:
-    """Fit one model for ``label`` on documents' ``features`` and 0/1 ``targets`` per block.
+    """Fit one model for ``label`` on documents' ``features`` and 0/1 ``targets`` per block: a dict
+    of the two fitted estimators (``stage_a``, ``stage_b``) and the numbers that go with them.
 
     ``groups`` names each document's site (folds never split a site); ``n_own`` is how many
     leading dense columns are the block's own features; ``boosting`` overrides ``BOOSTING``;
@@ -99,7 +103,6 @@ def fit_two_stage(
         "plugin": plugin,
         "label": label,
         "kind": kind,
-        "file": model_file(plugin, kind),
         "feature_version": FEATURE_VERSION,
         "n_dense": dense.shape[1],
         "n_own": n_own,

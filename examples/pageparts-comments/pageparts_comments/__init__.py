@@ -10,13 +10,16 @@ Rules, each a cue with a score; the cues that fire on a block add up as independ
 - a commenter line (``Priya L. · 3 hours ago``, ``Gus says:``);
 - comment controls (a block of only ``Reply``, ``Report``, ``Like``, ``Share``, ...);
 - the text of a comment: right after a commenter line, or right before comment controls.
+
+The plugin is its rules (``comment_votes``) and its description: ``pageparts.rule_plugin`` writes
+its hooks.
 """
 
 from __future__ import annotations
 
 import re
 
-from pageparts import Document, PluginInfo, Vote, hookimpl
+from pageparts import Document, Vote, rule_plugin
 
 NAME = "comments"
 LABEL = "comments"
@@ -56,13 +59,8 @@ AFTER_COMMENTER, BEFORE_CONTROLS = 0.7, 0.6
 MAX_CUE_WORDS = 25
 
 
-@hookimpl
-def pageparts_plugin_info() -> PluginInfo:
-    return PluginInfo(NAME, (LABEL,), description="Reader comments and comment forms.")
-
-
-@hookimpl
-def pageparts_classify(document: Document) -> list[Vote]:
+def comment_votes(document: Document) -> list[Vote]:
+    """One vote per block on which any cue fires."""
     blocks = document.blocks
     commenter = [_is_commenter(b.text) for b in blocks]
     controls = [_is_controls(b.text) for b in blocks]
@@ -89,6 +87,11 @@ def pageparts_classify(document: Document) -> list[Vote]:
         if cues:
             votes.append(_vote(block.index, cues))
     return votes
+
+
+pageparts_plugin_info, pageparts_classify, pageparts_trainable = rule_plugin(
+    NAME, comment_votes, labels=(LABEL,), description="Reader comments and comment forms."
+)
 
 
 def _vote(block: int, cues: list[tuple[float, str]]) -> Vote:
