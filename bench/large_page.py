@@ -21,7 +21,6 @@ import random
 import subprocess
 import sys
 import tempfile
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -54,21 +53,8 @@ def page(megabytes: float, seed: int = 0) -> bytes:
     return "".join(parts).encode("utf-8")
 
 
-def measure(command: list[str]) -> dict:
-    """Run ``command`` as this process's only child: its wall-clock and CPU time and peak RSS."""
-    import resource
-
-    started = time.perf_counter()
-    done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False)
-    seconds = time.perf_counter() - started
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if done.returncode not in (0, 1):
-        raise SystemExit(f"{' '.join(command)} failed:\n{done.stderr}")
-    return {"seconds": seconds, "cpu": usage.ru_utime + usage.ru_stime, "peak_mb": usage.ru_maxrss / 1024}
-
-
 def run_measured(path: Path, out: Path, extra: list[str]) -> dict:
-    """``measure`` of one classify run in a fresh process, so that no earlier child's peak counts."""
+    """bench/memory.py's ``measure`` of one classify run in a fresh process (no earlier child's peak counts)."""
     pageparts = [sys.executable, "-c", "from pageparts.cli import app; app()"]
     command = [*pageparts, "classify", str(path), "-f", "jsonl", "-o", str(out), *extra]
     done = subprocess.run(
@@ -102,6 +88,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--measure", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.measure:
+        from memory import measure  # bench/memory.py: the same measurement of a child process
+
         print(json.dumps(measure(json.loads(args.measure))))
         return 0
     rows = []
