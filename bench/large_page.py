@@ -54,7 +54,7 @@ def page(megabytes: float, seed: int = 0) -> bytes:
 
 
 def run_measured(path: Path, out: Path, extra: list[str]) -> dict:
-    """bench/memory.py's ``measure`` of one classify run in a fresh process (no earlier child's peak counts)."""
+    """bench/memory.py's ``measure`` of one classify run in a fresh process (no earlier peak counts)."""
     pageparts = [sys.executable, "-c", "from pageparts.cli import app; app()"]
     command = [*pageparts, "classify", str(path), "-f", "jsonl", "-o", str(out), *extra]
     done = subprocess.run(
