@@ -251,3 +251,14 @@ def test_without_a_fitted_combiner_the_weighted_mean_decides():
     assert d.combined.method == "weighted mean" and d.blocks[0].label == "related-links"
     combine(d, votes, CombineOptions(learned=True))
     assert d.combined.method == "learned"
+
+
+def test_a_fit_on_standardised_inputs_is_stored_on_the_raw_ones():
+    from pageparts.training.combiner import _logistic, unscaled
+
+    rng = np.random.default_rng(4)
+    x = rng.random((200, 3)) * [1.0, 100.0, 0.01] + [0.0, 50.0, 0.0]  # scales a hundredfold apart
+    y = rng.integers(0, 3, 200)
+    model = _logistic(1.0, 200).fit(x, y)
+    coef, intercept = unscaled(model)
+    assert x @ coef.T + intercept == pytest.approx(model.decision_function(x))
