@@ -34,10 +34,14 @@ from dataclasses import dataclass, field
 from itertools import repeat
 from operator import attrgetter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .document import FALLBACK_LABEL, LABELS, MODEL, CombinedScores, Document, Vote
+
+if TYPE_CHECKING:
+    from .adaptation import KindLayer
 
 COMBINER_FILE = "combiner.json"
 
@@ -72,12 +76,18 @@ def check_fraction(name: str, value: object) -> float:
 
 
 def combine(
-    document: Document, votes: list[Vote], options: CombineOptions, fitted: dict | None = None
+    document: Document,
+    votes: list[Vote],
+    options: CombineOptions,
+    fitted: dict | None = None,
+    adaptation: KindLayer | None = None,
 ) -> None:
     """Set ``label``, ``confidence`` and ``votes`` of every block of ``document``.
 
     ``fitted`` is the learned combiner for the document's kind (``ModelStore.combiner``); without
     it, or with ``options.learned`` off, or when no model voted, the weighted mean decides.
+    ``adaptation``, a site adaptation's layer (``ModelStore.adaptation``), then moves the learned
+    combiner's probabilities (``pageparts.adaptation``).
     """
     blocks = document.blocks
     for block in blocks:
@@ -93,6 +103,9 @@ def combine(
         method = "learned"
         matrix = vote_matrix(len(blocks), votes, options.weights)
         learned = predict_learned(fitted, matrix)
+        if adaptation is not None:
+            method = ADAPTED
+            learned = adaptation.apply(document, learned, matrix)
         extra = [i for i, label in enumerate(labels) if label not in LABELS]
         if extra:  # a plugin label's score is its chance; the six built-in labels share the rest
             learned = learned * (1.0 - scores[:, extra].max(axis=1, keepdims=True))
@@ -100,7 +113,7 @@ def combine(
         scores = np.hstack([learned, scores[:, extra]])
     scores = _blend_with_neighbours(scores, options.context)
     notes: dict[int, str] = {}
-    if method == "learned" and document.input_format == "text":
+    if method in ("learned", ADAPTED) and document.input_format == "text":
         scores, notes = _title_from_rules(scores, labels.index(HEADLINE), votes, options)
     document.combined = CombinedScores(method, tuple(labels), scores, options.threshold, notes)
     if not labels:
@@ -115,6 +128,9 @@ def combine(
         else:
             block.label, block.confidence = FALLBACK_LABEL, 1.0 - best_score
 
+
+ADAPTED = "learned, adapted to the site"
+"""``CombinedScores.method`` when a site adaptation moved the learned combiner's probabilities."""
 
 _BODY = LABELS.index("body")
 HEADLINE = "headline"

@@ -16,6 +16,13 @@ Which directory a runner's store has is a setting (``Options.models``: ``--model
 ``PAGEPARTS_MODELS``, ``models`` in the config file; None, the shipped models), resolved by
 ``pageparts.settings``; ``ModelStore.of(options.models)`` is its store.
 
+A directory made by ``pageparts adapt`` holds no model files: its manifest names the directory it
+extends (``base``: ``"shipped"`` or a path, with a fingerprint of that directory's manifest and
+combiner, checked before use) and its ``adaptation.json`` (``pageparts.adaptation``), listed with
+its SHA-256. Its store votes with the base directory's models and combiner, and hands the runner
+the adaptation layer (``ModelStore.adaptation``). A layer that does not check out is refused with
+a warning; the base models then decide alone.
+
 The runner casts model votes (``Vote.source == "model"``) for every plugin whose
 ``pageparts_trainable`` hook asks for a model (``ModelStore.votes``). A model has two stages
 (fitted by ``pageparts.training.two_stage``): a linear model on hashed word n-grams and the block's
@@ -39,7 +46,8 @@ from typing import Any
 import numpy as np
 
 from . import model_format
-from .combine import read_combiner
+from .adaptation import ADAPTATION_FILE, AdaptationError, KindLayer, read_adaptation
+from .combine import COMBINER_FILE, read_combiner
 from .document import MODEL, Document, Vote
 from .features import FEATURE_VERSION, DocumentFeatures, document_features, model_kind, window
 from .model_format import FORMAT_VERSION, FormatError, Model
@@ -62,6 +70,59 @@ def chosen_dir(models: str | os.PathLike[str] | None) -> Path:
     """The model directory of the settings' ``Options.models``: that directory, or the shipped
     one for None. (``PAGEPARTS_MODELS`` is read by ``pageparts.settings``, into ``Options.models``.)"""
     return shipped_dir() if models is None else Path(models)
+
+
+SHIPPED = "shipped"
+"""How an adaptation's manifest names the shipped models as its base (wherever they are installed)."""
+
+
+def fingerprint(directory: Path) -> str:
+    """SHA-256 of a model directory's manifest and combiner: what a site adaptation extends (the
+    manifest lists every model file's SHA-256)."""
+    digest = hashlib.sha256()
+    for name in (MANIFEST, COMBINER_FILE):
+        path = Path(directory) / name
+        digest.update(name.encode() + b"\0" + (path.read_bytes() if path.is_file() else b"") + b"\0")
+    return digest.hexdigest()
+
+
+def base_reference(directory: Path) -> dict[str, str]:
+    """How an adaptation's manifest names its base ``directory``."""
+    directory = Path(directory).absolute()
+    shipped = directory.resolve() == shipped_dir().resolve()
+    return {"directory": SHIPPED if shipped else str(directory), "fingerprint": fingerprint(directory)}
+
+
+def base_directory(manifest: Mapping[str, Any]) -> Path | None:
+    """The base directory an adaptation's manifest names (None for a directory of models)."""
+    base = manifest.get("base")
+    if not isinstance(base, Mapping):
+        return None
+    named = str(base.get("directory", ""))
+    return shipped_dir() if named == SHIPPED else Path(named)
+
+
+def check_adaptation(directory: Path, manifest: Mapping[str, Any]) -> Path:
+    """The base directory of the adaptation in ``directory``; ModelError unless its file matches
+    its SHA-256 and the base is there, unchanged, and not itself an adaptation."""
+    base = base_directory(manifest)
+    assert base is not None
+    adaptation = manifest.get("adaptation", {})
+    path = Path(directory) / ADAPTATION_FILE
+    if not path.is_file():
+        raise ModelError(f"{path} is missing: not a site adaptation")
+    if sha256(path) != adaptation.get("sha256"):
+        raise ModelError(f"{path}: SHA-256 does not match {MANIFEST}; refusing the adaptation")
+    if not (base / MANIFEST).is_file():
+        raise ModelError(f"{directory} adapts {base}, which is not a model directory (any more)")
+    if base_directory(json.loads((base / MANIFEST).read_text())) is not None:
+        raise ModelError(f"{directory} adapts {base}, another adaptation: adapt the models it adapts")
+    if fingerprint(base) != manifest["base"].get("fingerprint"):
+        raise ModelError(
+            f"{directory} was adapted to other models than those now in {base}: "
+            "adapt again (pageparts adapt ... --base)"
+        )
+    return base
 
 
 def model_file(plugin: str, kind: str) -> str:
@@ -131,6 +192,9 @@ class ModelStore:
         self._refused: dict[tuple[str, str], str] = {}
         self._verified: dict[tuple[str, str], bool] = {}
         self._combiner: dict[str, dict] | None = None
+        self._base: ModelStore | None = None
+        self._layers: dict[str, KindLayer] | None = None
+        self._layers_refused: str | None = None
 
     @classmethod
     def shipped(cls) -> ModelStore:
@@ -164,8 +228,42 @@ class ModelStore:
     def _entry(self, name: str) -> dict[str, Any] | None:
         return self.manifest().get("models", {}).get(name)
 
+    def base(self) -> ModelStore | None:
+        """The store of the directory this one adapts (None unless it is a site adaptation)."""
+        if self._base is None:
+            directory = base_directory(self.manifest())
+            if directory is not None:
+                self._base = ModelStore(directory)
+        return self._base
+
+    def adaptation(self, kind: str) -> KindLayer | None:
+        """The site adaptation's layer for ``kind`` (None: no adaptation, or a refused one)."""
+        if self._layers is None:
+            with self._lock:
+                self._layers = {}
+                if self.base() is not None:
+                    try:
+                        check_adaptation(self.directory, self.manifest())
+                        self._layers = read_adaptation(self.directory / ADAPTATION_FILE)
+                    except (ModelError, AdaptationError, OSError, ValueError) as error:
+                        self._layers_refused = f"site adaptation refused: {error}"
+                        warnings.warn(self._layers_refused, stacklevel=2)
+        return self._layers.get(kind)
+
+    def adaptation_refusal(self) -> str | None:
+        """Why the site adaptation was refused, if it was."""
+        return self._layers_refused
+
+    def site(self) -> str | None:
+        """The site pattern of a site adaptation (None for a directory of models)."""
+        site = self.manifest().get("adaptation", {}).get("site")
+        return str(site) if site and self.base() is not None else None
+
     def model(self, plugin: str, kind: str) -> Model | None:
         """The verified model of ``plugin`` for ``kind``, or None (missing or refused)."""
+        base = self.base()
+        if base is not None:
+            return base.model(plugin, kind)
         key = (plugin, kind)
         with self._lock:
             if key in self._models:
@@ -190,11 +288,15 @@ class ModelStore:
 
     def refusal(self, plugin: str, kind: str) -> str | None:
         """Why the model of ``plugin`` for ``kind`` was refused, if it was."""
-        return self._refused.get((plugin, kind))
+        base = self.base()
+        return base.refusal(plugin, kind) if base is not None else self._refused.get((plugin, kind))
 
     def has_model(self, plugin: str) -> bool:
         """True when a model file of ``plugin`` (either kind) is listed with a matching SHA-256;
         checked without loading the model."""
+        base = self.base()
+        if base is not None:
+            return base.has_model(plugin)
         return any(self._verified_file(plugin, kind) for kind in KINDS)
 
     def _verified_file(self, plugin: str, kind: str) -> bool:
@@ -231,6 +333,9 @@ class ModelStore:
 
     def combiner(self, kind: str) -> dict | None:
         """The learned combiner's fit for ``kind`` from the directory's ``combiner.json``, if any."""
+        base = self.base()
+        if base is not None:
+            return base.combiner(kind)
         if self._combiner is None:
             self._combiner = read_combiner(self.directory)
         return self._combiner.get(kind)
@@ -257,6 +362,8 @@ def check_directory(directory: Path, declared: Mapping[str, tuple[str, ...]]) ->
         entries = dict(manifest.get("models", {}))
     except (ValueError, AttributeError, TypeError) as error:
         raise ModelError(f"{path} is not a model manifest: {error}") from None
+    if base_directory(manifest) is not None:
+        return check_directory(check_adaptation(directory, manifest), declared)
     built_for = manifest.get("feature_version")
     if built_for != FEATURE_VERSION:
         raise ModelError(

@@ -32,6 +32,7 @@ from .reading import (
 )
 from .registry import Registry, make_registry
 from .settings import INPUT_FORMATS, Options
+from .sites import site_stores, store_for
 
 __all__ = ["FROM_OPTIONS", "INPUT_FORMATS", "RULES_ONLY", "Options", "Result", "Runner", "plugin_registry"]
 
@@ -102,6 +103,10 @@ class Runner:
     ``pageparts_trainable`` hook asks for a model, and whose learned combiner combines; None for a
     rule-only run (``RULES_ONLY``). By default (``FROM_OPTIONS``), a store of the options' model
     directory, ``options.models`` (None: the shipped models).
+
+    With ``options.sites`` (a directory of site adaptations), a document whose URL a site pattern
+    matches is classified with that adaptation instead (``pageparts.sites``); a rule-only runner
+    has none.
     """
 
     def __init__(
@@ -116,6 +121,8 @@ class Runner:
         self.models: ModelStore | None = (
             ModelStore.of(self.options.models) if models is FROM_OPTIONS else models
         )
+        sites = self.options.sites
+        self.sites: list[ModelStore] = site_stores(sites) if sites and self.models is not None else []
         self.failed_plugins: dict[str, str] = {}
         """Plugin name -> first error it caused in this run (each reported once)."""
         self._classifiers_key: tuple[Any, ...] | None = None
@@ -129,11 +136,13 @@ class Runner:
         *,
         input_format: str | None = None,
         charset: str | None = None,
+        url: str | None = None,
     ) -> Document:
         """Classify one document's raw content; raises InputError for unusable input.
 
         ``input_format`` and ``charset`` are what the input says about itself (see ``Input``);
-        an ``input_format`` chosen in the options wins over it.
+        an ``input_format`` chosen in the options wins over it. ``url`` (else ``source``, when it
+        is a URL) picks a site adaptation of ``options.sites``.
         """
         content = unpack(content, self.options.max_bytes)
         if looks_binary(content):
@@ -142,13 +151,23 @@ class Runner:
         document = self.split(content, self._input_format(content, input_format), source)
         if not document.blocks:
             document.warnings.append(NO_TEXT if content.strip() else EMPTY)
-        votes = self._collect_votes(document)
-        fitted = None
-        if self.models is not None and self.options.combine.learned:
-            fitted = self.models.combiner(model_kind(document))
-        combine(document, votes, self.options.combine, fitted)
+        models = self.models_for(url or source)
+        votes = self._collect_votes(document, models)
+        fitted = layer = None
+        if models is not None and self.options.combine.learned:
+            kind = model_kind(document)
+            fitted, layer = models.combiner(kind), models.adaptation(kind)
+            refused = models.adaptation_refusal()
+            if refused:
+                document.warnings.append(refused)
+        combine(document, votes, self.options.combine, fitted, layer)
         document.forget_computed()
         return document
+
+    def models_for(self, url: str | None) -> ModelStore | None:
+        """The store that classifies a document of ``url``: the site adaptation whose pattern
+        matches it most closely, else the runner's own ``models``."""
+        return store_for(self.sites, url) or self.models
 
     def split(self, content: bytes, input_format: str, source: str = "<bytes>") -> Document:
         """``content`` (UTF-8) split into blocks by the splitter plugin of ``input_format``, not
@@ -196,7 +215,11 @@ class Runner:
                 document = self.classify_source(item.source)
             else:
                 document = self.classify_bytes(
-                    item.content, item.source, input_format=item.input_format, charset=item.charset
+                    item.content,
+                    item.source,
+                    input_format=item.input_format,
+                    charset=item.charset,
+                    url=item.url,
                 )
         except Exception as error:  # one bad document must not stop the others
             return Result(item.source, error=_one_line(error), url=item.url, id=item.id)
@@ -271,11 +294,10 @@ class Runner:
             self._classifiers_key = key
         return self._classifiers
 
-    def _collect_votes(self, document: Document) -> list[Vote]:
+    def _collect_votes(self, document: Document, models: ModelStore | None) -> list[Vote]:
         votes: list[Vote] = []
         n_blocks = len(document.blocks)
         budget = budget_for(self.options.time_budget, n_blocks)
-        models = self.models
         for name, function, labels, model_label in self._classifier_plugins():
             problem = None
             started = time.perf_counter()

@@ -4,9 +4,9 @@
 
 1. the defaults;
 2. a TOML config file (``--config FILE``): ``threshold``, ``context``, ``combiner``,
-   ``[weights]``, ``disable``, ``time_budget`` and ``models``;
-3. the environment: ``PAGEPARTS_MODELS`` (a model directory) and ``PAGEPARTS_LOAD_PLUGINS``
-   (load only these plugins, comma-separated);
+   ``[weights]``, ``disable``, ``time_budget``, ``models`` and ``sites``;
+3. the environment: ``PAGEPARTS_MODELS`` (a model directory), ``PAGEPARTS_SITES`` (a directory of
+   site adaptations) and ``PAGEPARTS_LOAD_PLUGINS`` (load only these plugins, comma-separated);
 4. ``Overrides``: the command line's flags, or a caller's.
 
 ``disable`` and ``weights`` add up across the layers (a later weight for the same plugin wins);
@@ -40,10 +40,13 @@ COMBINERS = ("mean", "learned")
 MODELS_ENV = "PAGEPARTS_MODELS"
 """The environment variable naming a model directory (as ``--models DIR`` does)."""
 
+SITES_ENV = "PAGEPARTS_SITES"
+"""The environment variable naming a directory of site adaptations (as ``--sites DIR`` does)."""
+
 LOAD_PLUGINS_ENV = "PAGEPARTS_LOAD_PLUGINS"
 """The environment variable naming the only plugins to load, comma-separated."""
 
-CONFIG_KEYS = ("threshold", "context", "combiner", "weights", "disable", "time_budget", "models")
+CONFIG_KEYS = ("threshold", "context", "combiner", "weights", "disable", "time_budget", "models", "sites")
 
 Named = tuple[tuple[str, tuple[str, ...]], ...]
 """Plugin names given, by where they were given: (("--disable", ("body",)), ...)."""
@@ -69,6 +72,10 @@ class Options:
     models: Path | None = None
     """The model directory to use (as ``pageparts train`` writes it); None: the models in use by
     default (the shipped ones)."""
+    sites: Path | None = None
+    """A directory of site adaptations (``pageparts adapt``), each chosen for the documents whose
+    URL its site pattern matches (``pageparts.sites``); None: none. A document no pattern matches
+    is classified with ``models``."""
     only: tuple[str, ...] | None = None
     """Load only the plugins of these names (None: every plugin found)."""
     named: Named = field(default=(), compare=False, repr=False)
@@ -91,6 +98,7 @@ class Overrides:
     time_budget: float | None = None
     """Seconds, as a user gives them: 0 means no limit."""
     models: Path | None = None
+    sites: Path | None = None
 
 
 def resolve_options(
@@ -159,6 +167,11 @@ def with_config(options: Options, path: Path) -> Options:
         if not isinstance(data["models"], str) or not data["models"]:
             raise SettingsError(f"models in {path} must be the path of a model directory")
         models = (path.parent / Path(data["models"]).expanduser()).absolute()
+    sites = options.sites
+    if "sites" in data:
+        if not isinstance(data["sites"], str) or not data["sites"]:
+            raise SettingsError(f"sites in {path} must be the path of a directory of site adaptations")
+        sites = (path.parent / Path(data["sites"]).expanduser()).absolute()
     named = ((f"[weights] in {path}", tuple(weights)), (f"disable in {path}", tuple(disabled)))
     return replace(
         options,
@@ -166,6 +179,7 @@ def with_config(options: Options, path: Path) -> Options:
         disabled=options.disabled + tuple(disabled),
         time_budget=budget,
         models=models,
+        sites=sites,
         named=options.named + named,
     )
 
@@ -188,6 +202,8 @@ def with_environment(options: Options, environ: Mapping[str, str]) -> Options:
     changes: dict[str, Any] = {}
     if environ.get(MODELS_ENV):
         changes["models"] = Path(environ[MODELS_ENV]).expanduser().absolute()
+    if environ.get(SITES_ENV):
+        changes["sites"] = Path(environ[SITES_ENV]).expanduser().absolute()
     if environ.get(LOAD_PLUGINS_ENV):
         changes["only"] = tuple(n.strip() for n in environ[LOAD_PLUGINS_ENV].split(",") if n.strip())
     return replace(options, **changes) if changes else options
@@ -226,6 +242,8 @@ def with_overrides(options: Options, given: Overrides) -> Options:
             raise SettingsError(str(error)) from None
     if given.models is not None:
         changes["models"] = Path(given.models).expanduser().absolute()
+    if given.sites is not None:
+        changes["sites"] = Path(given.sites).expanduser().absolute()
     disable = tuple(given.disable)
     named += (("--disable", disable),)
     return replace(options, combine=combine, disabled=options.disabled + disable, named=named, **changes)

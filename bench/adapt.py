@@ -1,0 +1,194 @@
+"""Site adaptation (``pageparts adapt``): how much a few labelled pages of a site help its other pages.
+
+    python bench/adapt.py [DATA_DIR] [--pages 5 2] [--draws 5] [--sites SITE...] [--hand-only]
+
+For every WCXB development site with six pages or more (``metadata.json`` gives the domain) the
+pages are labelled from WCXB's main content (``label-from-truth``, rules on); for every site of
+the hand-labelled corpus (``data/hand-labels``, ``scripts/hand_labels.py``) with six pages or
+more, by hand (six labels). For each number of pages N (``--pages``) and each of ``--draws``
+random choices of N pages (seeded), the shipped models are adapted on those N pages (timed: the
+base models' scoring of the pages and the fit, on this process's one thread) and the site's
+other pages are classified with the base models and with the adaptation. Printed per site: base
+and adapted body word F1 (WCXB's metric, the ``body`` blocks against ``main_content``) or word
+macro F1 over the labels that occur (hand labels), each the mean over draws of the mean over the
+held-back pages, and the adapt time (median and largest).
+
+Then every site's adaptation (the first draw of the largest N) goes into one sites directory,
+and every WCXB page of the seven sites, plus 100 pages of other sites, is classified through it
+by its URL: a page of another site must come out identical (JSON) to the base models' output, and
+a page of an adapted site must be classified by its site's adaptation.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+from threadpoolctl import threadpool_limits  # noqa: E402
+
+from pageparts.combine import ADAPTED  # noqa: E402
+from pageparts.document import LABELS  # noqa: E402
+from pageparts.evaluation import WordScores  # noqa: E402
+from pageparts.labelled import LabelledDocument  # noqa: E402
+from pageparts.models import shipped_dir  # noqa: E402
+from pageparts.runner import Runner  # noqa: E402
+from pageparts.scoring import word_prf  # noqa: E402
+from pageparts.settings import Options  # noqa: E402
+from pageparts.training.adapt import fit_adaptation, write_adapted_directory  # noqa: E402
+from pageparts.training.truth import label_page  # noqa: E402
+from pageparts.training.wcxb import load_wcxb  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+MIN_PAGES = 6
+
+
+def wcxb_sites(data: Path, runner: Runner) -> dict[str, list[tuple[LabelledDocument, str, str]]]:
+    """Per WCXB site with MIN_PAGES pages or more: (labelled page, main content, URL) by file id."""
+    pages = defaultdict(list)
+    for page in load_wcxb(data / "wcxb-dev"):
+        pages[page.domain].append(page)
+    labels = set(LABELS)
+    sites = {}
+    for domain, found in sorted(pages.items()):
+        if len(found) < MIN_PAGES or "." not in domain:
+            continue
+        sites[domain] = [
+            (label_page(p, runner, labels, rules=False), p.truth.get("main_content", ""), _url(data, p.file_id))
+            for p in found
+        ]
+    return sites
+
+
+def _url(data: Path, file_id: str) -> str:
+    return json.loads((data / "wcxb-dev" / "ground-truth" / f"{file_id}.json").read_text()).get("url", "")
+
+
+def hand_sites(data: Path, runner: Runner) -> dict[str, list[LabelledDocument]]:
+    """Per site of the hand-labelled corpus with MIN_PAGES pages or more: its labelled pages."""
+    sys.path.insert(0, str(REPO / "scripts"))
+    from hand_labels import _labelled, _spec_paths, page_site, parse_spec
+
+    by_site = defaultdict(list)
+    roots = [REPO / "data" / "hand-labels" / d for d in ("", "news-pool", "readability-tests")]
+    for path in _spec_paths([str(r) for r in roots]):
+        source = parse_spec(path.read_text(encoding="utf-8"), str(path)).source
+        by_site[page_site(data, source)].append(path)
+    chosen = {site: paths for site, paths in sorted(by_site.items()) if len(paths) >= MIN_PAGES}
+    return {site: _labelled(runner, data, [str(p) for p in paths]) for site, paths in chosen.items()}
+
+
+def body_f1(runner: Runner, document: LabelledDocument, truth: str, url: str | None = None) -> float:
+    classified = runner.classify_bytes(document.content(), document.source, url=url)
+    return word_prf(classified.text(("body",)), truth).f1
+
+
+def macro_f1(runner: Runner, documents: list[LabelledDocument]) -> float:
+    scores = WordScores()
+    for document in documents:
+        scores.add(runner.classify_bytes(document.content(), document.source), document.blocks)
+    rows = [r for r in scores.rows()[: len(LABELS)] if scores.counts[r["label"]]["gold"] or scores.counts[r["label"]]["predicted"]]
+    return sum(r["f1"] for r in rows) / max(len(rows), 1)
+
+
+def adapt(documents: list[LabelledDocument], out: Path, site: str) -> float:
+    """Adapt the shipped models on ``documents`` into ``out``; the seconds it took."""
+    started = time.process_time()
+    fits, _ = fit_adaptation(documents, shipped_dir(), Options())
+    seconds = time.process_time() - started
+    write_adapted_directory(out, shipped_dir(), fits, documents, site, "bench/adapt.py")
+    return seconds
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("data_dir", nargs="?", default=str(REPO.parent / "shared" / "data"))
+    parser.add_argument("--pages", type=int, nargs="+", default=[5, 2])
+    parser.add_argument("--draws", type=int, default=5)
+    parser.add_argument("--sites", nargs="*", help="only these sites")
+    parser.add_argument("--hand-only", action="store_true", help="only the hand-labelled sites")
+    args = parser.parse_args(argv)
+    data = Path(args.data_dir)
+    rules = Runner(Options(input_format="html"), models=None)
+    base = Runner(Options())
+    wcxb = {} if args.hand_only else wcxb_sites(data, rules)
+    hand = hand_sites(data, rules)
+    if args.sites:
+        wcxb = {k: v for k, v in wcxb.items() if k in args.sites}
+        hand = {k: v for k, v in hand.items() if k in args.sites}
+    work = Path(tempfile.mkdtemp(prefix="adapt-bench-"))
+    print(f"site adaptation of the shipped models; {args.draws} draws of N pages, the rest scored")
+    print(f"{'site':<26} {'pages':>5} {'N':>2} {'score':<10} {'base':>6} {'adapted':>8} {'min':>6} {'time s (median, max)':>22}")
+    kept: dict[str, Path] = {}
+    with threadpool_limits(1):
+        for site, rows in [*wcxb.items(), *hand.items()]:
+            is_hand = site in hand
+            documents = rows if is_hand else [r[0] for r in rows]
+            for n in args.pages:
+                bases, adapted, times = [], [], []
+                for draw in range(args.draws):
+                    chosen = sorted(random.Random(f"{site}/{n}/{draw}").sample(range(len(documents)), n))
+                    out = work / f"{site}-{n}-{draw}"
+                    times.append(adapt([documents[i] for i in chosen], out, site))
+                    if n == max(args.pages) and draw == 0:
+                        kept[site] = out
+                    runner = Runner(Options(models=out))
+                    rest = [i for i in range(len(documents)) if i not in chosen]
+                    if is_hand:
+                        bases.append(macro_f1(base, [documents[i] for i in rest]))
+                        adapted.append(macro_f1(runner, [documents[i] for i in rest]))
+                    else:
+                        bases.append(statistics.mean(body_f1(base, rows[i][0], rows[i][1]) for i in rest))
+                        adapted.append(statistics.mean(body_f1(runner, rows[i][0], rows[i][1]) for i in rest))
+                score = "macro F1" if is_hand else "body F1"
+                print(
+                    f"{site:<26} {len(documents):>5} {n:>2} {score:<10} {statistics.mean(bases):>6.3f} "
+                    f"{statistics.mean(adapted):>8.3f} {min(adapted):>6.3f} "
+                    f"{statistics.median(times):>14.1f}, {max(times):>5.1f}",
+                    flush=True,
+                )
+    if wcxb:
+        unchanged(data, wcxb, kept, work)
+    return 0
+
+
+def unchanged(data: Path, wcxb: dict, kept: dict[str, Path], work: Path) -> None:
+    """Every adaptation side by side: other sites' pages as the base classifies them, own ones adapted."""
+    sites = work / "sites"
+    sites.mkdir()
+    for site, out in kept.items():
+        (sites / site).symlink_to(out)
+    base = Runner(Options())
+    through = Runner(Options(sites=sites))
+    others = [p for p in load_wcxb(data / "wcxb-dev") if p.domain not in wcxb][:100]
+    same = different = own = 0
+    for page in others:
+        url = _url(data, page.file_id)
+        content = page.html()
+        a = base.classify_bytes(content, page.file_id).to_dict()
+        b = through.classify_bytes(content, page.file_id, url=url).to_dict()
+        same += a == b
+        different += a != b
+    for site, rows in wcxb.items():
+        for document, _, url in rows:
+            classified = through.classify_bytes(document.content(), document.source, url=url)
+            own += classified.combined is not None and classified.combined.method == ADAPTED
+    total = sum(len(r) for r in wcxb.values())
+    print(
+        f"through --sites with {len(kept)} adaptations: {same} of {same + different} pages of other sites "
+        f"identical to the base output; {own} of {total} pages of the adapted sites adapted"
+    )
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

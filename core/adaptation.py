@@ -1,0 +1,180 @@
+"""A site adaptation: a small layer over the learned combiner, fitted on a few pages of one site.
+
+``pageparts adapt`` (``pageparts.training.adapt``) fits it; a model directory that holds one
+(``adaptation.json``, see ``pageparts.models``) votes with its base directory's models and
+combiner, and this layer then moves the combiner's six probabilities. Per input kind it is a
+multinomial logistic layer whose logits are
+
+    log(base probability) + dense · W + Σ weights of the block's template keys + intercept
+
+so that with no weights it gives the base combiner's probabilities. The dense inputs are the
+combiner's vote matrix (model and rule scores per label) and its mean over the two neighbours;
+the template keys (``block_keys``) are what a site's pages share: the class/id words and tag path
+of the block's element (HTML), the block's own text (a menu item, a button), and its position on
+the page. Class/id words with a digit are left out: generated names (``css-1euk6kx``, comment
+ids) change from page to page. Keys are stored as CRC-32 hashes, so the file holds no page text.
+
+In HTML the layer moves only the blocks whose place in the template (the nearest class/id words
+and tags of their element: ``PLACE``) was seen on the pages it learnt from; every other
+block keeps the base combiner's probabilities. A page of another template (a listing page of a
+site adapted on its product pages) is thus left mostly as the base models have it.
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .combine import LOG_ODDS_FLOOR, learned_features
+from .document import LABELS, Document
+from .features import model_kind
+
+ADAPTATION_FILE = "adaptation.json"
+FORMAT = 1
+"""The version of ``adaptation.json``'s layout."""
+
+PATH_SUFFIXES = (1, 2, 3, 4)
+"""How many of the last class/id words of a block's element path make a key."""
+
+
+def block_keys(document: Document, kind: str) -> list[list[str]]:
+    """The template keys of every block of ``document``, as strings (see the module's docstring);
+    in HTML the first is the block's place in the template."""
+    n = len(document.blocks)
+    keys = []
+    for i, block in enumerate(document.blocks):
+        row = []
+        facts = block.features
+        if kind == "html":
+            words = [w for w in str(facts.get("path_words", "")).split() if w.isalpha()]
+            path = list(facts.get("path", ()))
+            row.append(f"{PLACE}{' '.join(words[-PLACE_WORDS:])}|{'/'.join(path[-PLACE_TAGS:])}")
+        row += [f"x:{' '.join(block.text.lower().split())}", f"pos:{10 * i // max(n, 1)}"]
+        if i < 3 or i >= n - 3:
+            row.append(f"end:{i if i < 3 else i - n}")
+        if kind == "html":
+            row += [f"w:{word}" for word in set(words)]
+            row += [f"s{k}:{' '.join(words[-k:])}" for k in PATH_SUFFIXES if len(words) >= k]
+            row += [
+                f"pw:{' '.join(words)}",
+                f"t:{facts.get('tag', '')}",
+                f"tp:{'/'.join(path[-3:])}",
+                f"p:{'/'.join(path)}",
+                f"lm:{facts.get('landmark', '')}",
+                f"h:{facts.get('heading', 0)}",
+            ]
+        keys.append(row)
+    return keys
+
+
+PLACE = "at:"
+"""The prefix of a block's place key: the last PLACE_WORDS class/id words of its element's path and
+its last PLACE_TAGS tags (the whole path holds page-specific words, such as the page's own class
+on ``<body>``)."""
+PLACE_WORDS = 6
+PLACE_TAGS = 3
+
+
+def hashed(keys: Sequence[Sequence[str]]) -> list[list[int]]:
+    """Each key as its CRC-32 (stable across processes and runs)."""
+    return [[zlib.crc32(key.encode("utf-8", "surrogatepass")) for key in row] for row in keys]
+
+
+DENSE_REACHES = (1,)
+"""Neighbour means of the vote matrix the layer reads (±1 block)."""
+
+
+def dense_inputs(matrix: np.ndarray) -> np.ndarray:
+    """The layer's dense inputs: the vote matrix and its neighbours' means."""
+    return learned_features(matrix, DENSE_REACHES)
+
+
+def log_base(probabilities: np.ndarray) -> np.ndarray:
+    """The base combiner's log-probabilities, clipped as the combiner clips its log-odds."""
+    return np.log(np.clip(probabilities, LOG_ODDS_FLOOR, 1.0))
+
+
+def moved(places: frozenset[int] | None, keys: Sequence[Sequence[int]]) -> np.ndarray:
+    """Per block (by its hashed keys): whether a layer that moves ``places`` moves it (all when None)."""
+    if places is None:
+        return np.ones(len(keys), bool)
+    return np.fromiter((bool(row) and row[0] in places for row in keys), bool, len(keys))
+
+
+@dataclass(frozen=True)
+class KindLayer:
+    """The fitted layer of one input kind: weights per hashed key, dense weights, intercept."""
+
+    keys: dict[int, int]
+    """Hashed key -> row of ``key_weights``."""
+    key_weights: np.ndarray
+    dense: np.ndarray
+    intercept: np.ndarray
+    places: frozenset[int] | None = None
+    """The hashed places (first keys) of the blocks the layer moves; None: every block."""
+
+    def logits(self, base: np.ndarray, matrix: np.ndarray, keys: list[list[int]]) -> np.ndarray:
+        """(blocks, 6) logits over ``LABELS`` from the base probabilities, vote matrix and keys."""
+        moves = dense_inputs(matrix) @ self.dense + self.intercept
+        rows = [(i, self.keys[k]) for i, row in enumerate(keys) for k in row if k in self.keys]
+        if rows:
+            block, found = np.asarray(rows).T
+            np.add.at(moves, block, self.key_weights[found])
+        return log_base(base) + moves * moved(self.places, keys)[:, None]
+
+    def apply(self, document: Document, base: np.ndarray, matrix: np.ndarray) -> np.ndarray:
+        """The adapted (blocks, 6) probabilities of ``document`` from the base combiner's."""
+        logits = self.logits(base, matrix, hashed(block_keys(document, model_kind(document))))
+        logits -= logits.max(axis=1, keepdims=True)
+        odds = np.exp(logits)
+        return odds / odds.sum(axis=1, keepdims=True)
+
+    def to_json(self) -> dict:
+        return {
+            "keys": list(self.keys),
+            "key_weights": np.round(self.key_weights, 5).tolist(),
+            "dense": np.round(self.dense, 5).tolist(),
+            "intercept": np.round(self.intercept, 5).tolist(),
+            "places": None if self.places is None else sorted(self.places),
+        }
+
+    @classmethod
+    def from_json(cls, stored: dict) -> KindLayer:
+        weights = np.asarray(stored["key_weights"], float).reshape(-1, len(LABELS))
+        return cls(
+            {int(k): i for i, k in enumerate(stored["keys"])},
+            weights,
+            np.asarray(stored["dense"], float).reshape(-1, len(LABELS)),
+            np.asarray(stored["intercept"], float),
+            None if stored.get("places") is None else frozenset(map(int, stored["places"])),
+        )
+
+
+class AdaptationError(ValueError):
+    """An ``adaptation.json`` this pageparts cannot read."""
+
+
+def read_adaptation(path: Path) -> dict[str, KindLayer]:
+    """The layers per input kind of the file ``path``; AdaptationError if it is not one."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        if data.get("format") != FORMAT or list(data.get("labels", ())) != list(LABELS):
+            raise AdaptationError(
+                f"{path.name} is an adaptation of format {data.get('format')!r} for labels "
+                f"{data.get('labels')!r}; this pageparts reads format {FORMAT}: adapt again"
+            )
+        return {kind: KindLayer.from_json(layer) for kind, layer in data["kinds"].items()}
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        if isinstance(error, AdaptationError):
+            raise
+        raise AdaptationError(f"{path} is not a site adaptation: {error}") from None
+
+
+def write_adaptation(path: Path, layers: dict[str, KindLayer]) -> None:
+    data = {"format": FORMAT, "labels": list(LABELS), "kinds": {k: v.to_json() for k, v in layers.items()}}
+    Path(path).write_text(json.dumps(data, separators=(",", ":")) + "\n", encoding="utf-8")

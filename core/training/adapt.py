@@ -1,0 +1,302 @@
+"""Fitting a site adaptation (``pageparts adapt``): the layer of ``pageparts.adaptation`` over a
+base model directory's learned combiner, on a few labelled pages of one site.
+
+Each labelled page is classified with the base models (HTML pages as HTML, and every page as
+plain text too). Per input kind, the layer is a multinomial logistic regression whose offset is
+the base combiner's log-probabilities, fitted with L2 regularisation towards zero (so towards the
+base), on the blocks' template keys and vote matrix. A block's loss is minus the log of the
+probability of its accepted labels (``accept``; a block ``label-from-truth`` leaves unclaimed
+accepts every non-content label, so it teaches only "not body, not headline"), weighted by its
+words times its weight. Only keys found on at least two of the pages are learnt (a key of one
+page is no template); in HTML, only the blocks whose place (``pageparts.adaptation.PLACE``) is
+found on two pages are moved, and learnt from. The regularisation is chosen by leaving one page
+out, among PENALTIES and none at all (an infinite penalty: the base combiner as it is).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import platform
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+from scipy.optimize import minimize
+
+from ..adaptation import (
+    ADAPTATION_FILE,
+    KindLayer,
+    block_keys,
+    dense_inputs,
+    hashed,
+    log_base,
+    moved,
+    write_adaptation,
+)
+from ..combine import predict_learned, vote_matrix
+from ..document import LABELS
+from ..features import FEATURE_VERSION, model_kind
+from ..labelled import LabelledBlock, LabelledDocument
+from ..model_format import FORMAT_VERSION
+from ..models import KINDS, MANIFEST, ModelStore, base_reference, sha256
+from ..runner import Runner
+from ..settings import Options
+from .labels import transfer
+
+PENALTIES = (0.3, 3.0, 30.0, math.inf)
+"""The L2 strengths tried (on a data term of one unit per block, on average); infinite: no layer."""
+
+
+class AdaptError(ValueError):
+    """Pages that cannot be adapted to."""
+
+
+@dataclass
+class AdaptPage:
+    """One labelled page as one input kind sees it, ready for the fit."""
+
+    source: str
+    offset: np.ndarray
+    """(blocks, 6) log-probabilities of the base combiner."""
+    dense: np.ndarray
+    keys: list[list[int]]
+    accept: np.ndarray
+    """(blocks, 6) bool: the labels a block accepts."""
+    weight: np.ndarray
+    """Per block: its words times its weight (0: left out)."""
+
+
+def prepare(
+    documents: Sequence[LabelledDocument], base: ModelStore, options: Options
+) -> tuple[dict[str, list[AdaptPage]], list[str]]:
+    """Every document as pages per input kind (HTML documents give both kinds), and warnings."""
+    runners = {kind: Runner(replace(options, input_format=kind, sites=None), models=base) for kind in KINDS}
+    pages: dict[str, list[AdaptPage]] = {"html": [], "text": []}
+    warnings = []
+    for document in documents:
+        name = document.source or "a document"
+        if document.input_format == "html" and document.html is not None:
+            page = _page(runners["html"], document.html, document, options)
+            if page is None:
+                warnings.append(f"{name}: its HTML splits into other blocks than its labelled ones")
+            else:
+                pages["html"].append(page)
+        page = _page(runners["text"], document.plain_text(), document, options)
+        if page is not None:
+            pages["text"].append(page)
+    return {k: v for k, v in pages.items() if v}, warnings
+
+
+def _page(runner: Runner, content: str, labelled: LabelledDocument, options: Options) -> AdaptPage | None:
+    document = runner.classify_bytes(content.encode("utf-8"), labelled.source)
+    kind = model_kind(document)
+    texts = [b.text for b in document.blocks]
+    if kind == "html":
+        if [t.split() for t in texts] != [b.text.split() for b in labelled.blocks]:
+            return None
+        carried: list[LabelledBlock | None] = list(labelled.blocks)
+    else:
+        carried = transfer(texts, labelled.blocks)
+    fitted = runner.models.combiner(kind) if runner.models is not None else None
+    if fitted is None or not texts:
+        return None
+    votes = [v for b in document.blocks for v in b.votes]
+    matrix = vote_matrix(len(texts), votes, options.combine.weights)
+    accept = np.zeros((len(texts), len(LABELS)), bool)
+    weight = np.zeros(len(texts))
+    for i, (text, block) in enumerate(zip(texts, carried, strict=True)):
+        if block is None:
+            continue
+        for label in block.accept:
+            if label in LABELS:
+                accept[i, LABELS.index(label)] = True
+        weight[i] = max(len(text.split()), 1) * block.weight if accept[i].any() else 0.0
+    return AdaptPage(
+        labelled.source,
+        log_base(predict_learned(fitted, matrix)),
+        dense_inputs(matrix),
+        hashed(block_keys(document, kind)),
+        accept,
+        weight,
+    )
+
+
+@dataclass
+class KindFit:
+    """A kind's fitted layer and how it was chosen."""
+
+    layer: KindLayer
+    penalty: float
+    pages: int
+    blocks: int
+    keys: int
+    left_out_accuracy: dict[float, float]
+    """Penalty -> word accuracy (predicted label accepted) on each page left out, pooled."""
+
+
+def fit_kind(pages: Sequence[AdaptPage], placed: bool) -> KindFit:
+    """The layer of one kind (``placed``: moving only blocks of learnt places): the penalty chosen
+    by leaving one page out (with two pages or more; else the strongest finite one)."""
+    scores: dict[float, float] = {}
+    if len(pages) >= 2:
+        for penalty in PENALTIES:
+            right = total = 0.0
+            for out in range(len(pages)):
+                rest = [p for i, p in enumerate(pages) if i != out]
+                layer = _fit(rest, penalty, placed)
+                r, t = _accuracy(layer, pages[out])
+                right, total = right + r, total + t
+            scores[penalty] = right / max(total, 1e-9)
+        penalty = max(PENALTIES, key=lambda p: (round(scores[p], 6), p))
+    else:
+        penalty = max(p for p in PENALTIES if math.isfinite(p))
+    layer = _fit(pages, penalty, placed)
+    return KindFit(layer, penalty, len(pages), sum(len(p.weight) for p in pages), len(layer.keys), scores)
+
+
+def _shared(rows_of_pages: Sequence[Sequence[Sequence[int]]]) -> list[int]:
+    """The keys found on at least two of the pages (on the one page, when there is one)."""
+    seen: dict[int, int] = {}
+    for rows in rows_of_pages:
+        for key in {k for row in rows for k in row}:
+            seen[key] = seen.get(key, 0) + 1
+    least = min(2, len(rows_of_pages))
+    return sorted(k for k, count in seen.items() if count >= least)
+
+
+def _key_matrix(pages: Sequence[AdaptPage], column: dict[int, int]) -> sparse.csr_matrix:
+    rows, cols = [], []
+    start = 0
+    for page in pages:
+        for i, row in enumerate(page.keys):
+            for c in {column[k] for k in row if k in column}:
+                rows.append(start + i)
+                cols.append(c)
+        start += len(page.keys)
+    data = np.ones(len(rows))
+    return sparse.csr_matrix((data, (rows, cols)), shape=(start, len(column)))
+
+
+def _fit(pages: Sequence[AdaptPage], penalty: float, placed: bool) -> KindLayer:
+    """The layer minimising the weighted accepted-label loss plus ``penalty`` / 2 times the
+    squared weights, from zero weights (the base); no layer (zero weights) for an infinite one."""
+    places = frozenset(_shared([[row[:1] for row in p.keys] for p in pages])) if placed else None
+    vocabulary = _shared([p.keys for p in pages]) if math.isfinite(penalty) else []
+    column = {k: i for i, k in enumerate(vocabulary)}
+    keys = _key_matrix(pages, column)
+    offset = np.vstack([p.offset for p in pages])
+    dense = np.vstack([p.dense for p in pages])
+    accept = np.vstack([p.accept for p in pages])
+    weight = np.concatenate([p.weight for p in pages])
+    n_keys, n_dense, n_labels = keys.shape[1], dense.shape[1], len(LABELS)
+    if not math.isfinite(penalty):
+        return KindLayer(
+            {}, np.zeros((0, n_labels)), np.zeros((n_dense, n_labels)), np.zeros(n_labels), places
+        )
+    keep = (weight > 0) & np.concatenate([moved(places, p.keys) for p in pages])
+    keys, offset, dense, accept, weight = keys[keep], offset[keep], dense[keep], accept[keep], weight[keep]
+    if not len(weight):
+        return KindLayer(
+            {}, np.zeros((0, n_labels)), np.zeros((n_dense, n_labels)), np.zeros(n_labels), places
+        )
+    weight = weight / max(weight.mean(), 1e-12)
+
+    def unpack(theta: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        k = theta[: n_keys * n_labels].reshape(n_keys, n_labels)
+        d = theta[n_keys * n_labels : (n_keys + n_dense) * n_labels].reshape(n_dense, n_labels)
+        return k, d, theta[(n_keys + n_dense) * n_labels :]
+
+    def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        k, d, b = unpack(theta)
+        z = offset + keys @ k + dense @ d + b
+        z -= z.max(axis=1, keepdims=True)
+        e = np.exp(z)
+        total = e.sum(axis=1)
+        accepted = (e * accept).sum(axis=1)
+        value = weight @ (np.log(total) - np.log(np.maximum(accepted, 1e-300)))
+        residual = weight[:, None] * (e / total[:, None] - e * accept / np.maximum(accepted, 1e-300)[:, None])
+        gradient = np.concatenate(
+            [(keys.T @ residual).ravel(), (dense.T @ residual).ravel(), residual.sum(axis=0)]
+        )
+        return value + penalty / 2 * theta @ theta, gradient + penalty * theta
+
+    start = np.zeros((n_keys + n_dense + 1) * n_labels)
+    result = minimize(loss, start, jac=True, method="L-BFGS-B", options={"maxiter": 500})
+    k, d, b = unpack(result.x)
+    return KindLayer(column, k, d, b, places)
+
+
+def _accuracy(layer: KindLayer, page: AdaptPage) -> tuple[float, float]:
+    """Words of ``page`` whose best label under ``layer`` is accepted, and all its counted words."""
+    probabilities = np.exp(page.offset)
+    matrix = page.dense[:, : 2 * len(LABELS)]
+    logits = layer.logits(probabilities, matrix, page.keys)
+    best = logits.argmax(axis=1)
+    right = page.accept[np.arange(len(best)), best]
+    return float(page.weight @ right), float(page.weight.sum())
+
+
+def common_site(documents: Sequence[LabelledDocument]) -> str | None:
+    """The site all ``documents`` share (``LabelledDocument.site``), or None."""
+    sites = {d.site.lower() for d in documents}
+    return sites.pop() if len(sites) == 1 else None
+
+
+def write_adapted_directory(
+    out: Path,
+    base: Path,
+    fits: dict[str, KindFit],
+    documents: Sequence[LabelledDocument],
+    site: str,
+    command: str,
+) -> dict[str, Any]:
+    """Write ``adaptation.json`` and a manifest naming the base, the pages and the site; returns
+    the manifest."""
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / ADAPTATION_FILE
+    write_adaptation(path, {kind: fit.layer for kind, fit in fits.items()})
+    manifest: dict[str, Any] = {
+        "format_version": FORMAT_VERSION,
+        "feature_version": FEATURE_VERSION,
+        "base": base_reference(base),
+        "adaptation": {
+            "file": ADAPTATION_FILE,
+            "sha256": sha256(path),
+            "site": site,
+            "pages": [{"source": d.source, "blocks": len(d.blocks)} for d in documents],
+            "kinds": {
+                kind: {
+                    "pages": fit.pages,
+                    "blocks": fit.blocks,
+                    "keys": fit.keys,
+                    "penalty": fit.penalty,
+                    "left_out_word_accuracy": {str(p): round(a, 4) for p, a in fit.left_out_accuracy.items()},
+                }
+                for kind, fit in fits.items()
+            },
+        },
+        "models": {},
+        "versions": {
+            "pageparts": version("pageparts"),
+            "numpy": np.__version__,
+            "python": platform.python_version(),
+        },
+        "command": command,
+    }
+    (out / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
+    return manifest
+
+
+def fit_adaptation(
+    documents: Sequence[LabelledDocument], base: Path, options: Options
+) -> tuple[dict[str, KindFit], list[str]]:
+    """The layer per input kind fitted on ``documents`` over the models in ``base``, and warnings."""
+    pages, warnings = prepare(documents, ModelStore(base), options)
+    if not pages:
+        raise AdaptError(f"no labelled page could be scored by the learned combiner of {base}")
+    return {kind: fit_kind(kind_pages, kind == "html") for kind, kind_pages in pages.items()}, warnings
