@@ -15,7 +15,9 @@ held-back pages: body word F1 (WCXB's metric, the ``body`` blocks against ``main
 word macro F1 over the labels that occur (hand labels); ``labels``, the F1 of the pages' own
 labels (what reproducing them exactly reaches: label-from-truth misses main content that no block
 holds for the most part); ``base``, the shipped models; ``adapted``, its worst and best draw;
-and the adapt time (median and largest).
+``layer``, in how many draws the adaptation has an HTML layer (else leaving one page out found the
+base models better, and HTML pages are classified as the base classifies them); and the adapt
+time (median and largest).
 
 Then every site's adaptation (the first draw of the largest N) goes into one sites directory,
 and every WCXB page of the seven sites, plus 100 pages of other sites, is classified through it
@@ -114,13 +116,14 @@ def macro_f1(runner: Runner, documents: list[LabelledDocument]) -> float:
     return sum(r["f1"] for r in rows) / max(len(rows), 1)
 
 
-def adapt(documents: list[LabelledDocument], out: Path, site: str) -> float:
-    """Adapt the shipped models on ``documents`` into ``out``; the seconds it took."""
+def adapt(documents: list[LabelledDocument], out: Path, site: str) -> tuple[float, bool]:
+    """Adapt the shipped models on ``documents`` into ``out``; the CPU seconds it took, and whether
+    it has an HTML layer (else leaving a page out found the base models better)."""
     started = time.process_time()
     fits, _ = fit_adaptation(documents, shipped_dir(), Options())
     seconds = time.process_time() - started
     write_adapted_directory(out, shipped_dir(), fits, documents, site, "bench/adapt.py")
-    return seconds
+    return seconds, "html" in fits and fits["html"].layer is not None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -145,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"site adaptation of the shipped models; {args.draws} draws of N pages, the rest scored")
     print(
         f"{'site':<24} {'pages':>5} {'N':>2} {'score':<8} {'labels':>6} {'base':>6} {'adapted':>7} "
-        f"{'min':>6} {'max':>6}  adapt s (median, max)"
+        f"{'min':>6} {'max':>6} {'layer':>5}  adapt s (median, max)"
     )
     kept: dict[str, Path] = {}
     with threadpool_limits(1):
@@ -154,19 +157,22 @@ def main(argv: list[str] | None = None) -> int:
             documents = rows if is_hand else [r[0] for r in rows]
             for n in args.pages:
                 ceilings, bases, adapted, times = [], [], [], []
+                layers = 0
                 for draw in range(args.draws):
                     chosen = sorted(random.Random(f"{site}/{n}/{draw}").sample(range(len(documents)), n))
                     out = work / f"{site}-{n}-{draw}"
-                    times.append(adapt([documents[i] for i in chosen], out, site))
+                    seconds, layered = adapt([documents[i] for i in chosen], out, site)
+                    times.append(seconds)
+                    layers += layered
                     if n == max(args.pages) and draw == 0:
                         kept[site] = out
                     runner = Runner(Options(models=out))
                     rest = [i for i in range(len(documents)) if i not in chosen]
                     if is_hand:
-                        ceilings.append(statistics.mean(labels_f1(rows[i][0], rows[i][1]) for i in rest))
                         bases.append(macro_f1(base, [documents[i] for i in rest]))
                         adapted.append(macro_f1(runner, [documents[i] for i in rest]))
                     else:
+                        ceilings.append(statistics.mean(labels_f1(rows[i][0], rows[i][1]) for i in rest))
                         bases.append(statistics.mean(body_f1(base, rows[i][0], rows[i][1]) for i in rest))
                         adapted.append(statistics.mean(body_f1(runner, rows[i][0], rows[i][1]) for i in rest))
                 score = "macro F1" if is_hand else "body F1"
@@ -174,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(
                     f"{site:<24} {len(documents):>5} {n:>2} {score:<8} {ceiling} "
                     f"{statistics.mean(bases):>6.3f} {statistics.mean(adapted):>7.3f} "
-                    f"{min(adapted):>6.3f} {max(adapted):>6.3f}  "
+                    f"{min(adapted):>6.3f} {max(adapted):>6.3f} {layers:>3}/{args.draws}  "
                     f"{statistics.median(times):.1f}, {max(times):.1f}",
                     flush=True,
                 )

@@ -128,11 +128,16 @@ class KindLayer:
         return log_base(base) + moves * moved(self.places, keys)[:, None]
 
     def apply(self, document: Document, base: np.ndarray, matrix: np.ndarray) -> np.ndarray:
-        """The adapted (blocks, 6) probabilities of ``document`` from the base combiner's."""
-        logits = self.logits(base, matrix, hashed(block_keys(document, model_kind(document))))
+        """The adapted (blocks, 6) probabilities of ``document`` from the base combiner's; the
+        blocks the layer does not move keep them exactly."""
+        keys = hashed(block_keys(document, model_kind(document)))
+        rows = moved(self.places, keys)
+        logits = self.logits(base, matrix, keys)[rows]
         logits -= logits.max(axis=1, keepdims=True)
         odds = np.exp(logits)
-        return odds / odds.sum(axis=1, keepdims=True)
+        adapted = base.copy()
+        adapted[rows] = odds / odds.sum(axis=1, keepdims=True)
+        return adapted
 
     def to_json(self) -> dict:
         return {

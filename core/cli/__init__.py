@@ -57,7 +57,8 @@ class OutputFormat(StrEnum):
 ConfigOption = Annotated[
     Path | None,
     typer.Option(
-        help="TOML file with threshold, context, combiner, [weights], disable, time_budget and models.",
+        help="TOML file with threshold, context, combiner, [weights], disable, time_budget, models "
+        "and sites.",
         exists=True,
         dir_okay=False,
     ),
@@ -83,7 +84,15 @@ TimeBudgetOption = Annotated[
     ),
 ]
 ModelsOption = Annotated[
-    Path | None, typer.Option(help="Use the models in this directory (made by pageparts train).")
+    Path | None,
+    typer.Option(help="Use the models in this directory (made by pageparts train or pageparts adapt)."),
+]
+SitesOption = Annotated[
+    Path | None,
+    typer.Option(
+        help="A directory of site adaptations (pageparts adapt): a document whose URL one's site "
+        "matches is classified with it; the others with the models."
+    ),
 ]
 
 
@@ -104,6 +113,7 @@ class OnError(StrEnum):
 
 # Importing the command modules registers their commands on ``app``.
 from . import (  # noqa: E402
+    adapt,
     annotate,
     classify,
     convert_models,
@@ -116,6 +126,7 @@ from . import (  # noqa: E402
 )
 
 __all__ = [
+    "adapt",
     "annotate",
     "app",
     "classify",

@@ -28,6 +28,7 @@ def read_settings(
     disable: list[str] | None = None,
     time_budget: float | None = None,
     models: Path | None = None,
+    sites: Path | None = None,
 ) -> Options:
     """The settings of a command: its flags over ``config`` over the environment over the defaults."""
     flags = Overrides(
@@ -39,6 +40,7 @@ def read_settings(
         disable=tuple(disable or ()),
         time_budget=time_budget,
         models=models,
+        sites=sites,
     )
     try:
         return resolve_options(config, flags)
@@ -81,15 +83,19 @@ def check_labels(wanted: tuple[str, ...], registry: Registry) -> None:
 
 
 def check_models(options: Options, registry: Registry) -> None:
-    """Fail unless the model directory of the settings, if they name one, fits the plugins;
-    tell what it leaves unused."""
-    if options.models is None:
-        return
+    """Fail unless the model directory and the site adaptations of the settings, if they name
+    them, fit the plugins; tell what they leave unused."""
     from ..models import ModelError, check_directory
+    from ..sites import site_stores
 
     declared = {info.name: info.labels for info in registry.plugin_infos()}
+    directories = [] if options.models is None else [options.models]
+    notes: list[str] = []
     try:
-        notes = check_directory(options.models, declared)
+        if options.sites is not None:
+            directories += [store.directory for store in site_stores(options.sites)]
+        for directory in directories:
+            notes += check_directory(directory, declared)
     except ModelError as error:
         raise _fail(str(error)) from None
     for note in notes:

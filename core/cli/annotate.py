@@ -17,6 +17,7 @@ from . import (
     InputFormatOption,
     ModelsOption,
     OnError,
+    SitesOption,
     _fail,
     app,
 )
@@ -37,6 +38,7 @@ def annotate(
     combiner: CombinerOption = None,
     disable: DisableOption = None,
     models: ModelsOption = None,
+    sites: SitesOption = None,
     on_error: Annotated[
         OnError, typer.Option(help="With --read, on a bad line: skip its document, or stop.")
     ] = OnError.stop,
@@ -51,7 +53,12 @@ def annotate(
 
     check_output_file(out, [*(paths or ()), *([str(read)] if read else [])])
     options = read_settings(
-        config, input_format=input_format.value, combiner=combiner, disable=disable, models=models
+        config,
+        input_format=input_format.value,
+        combiner=combiner,
+        disable=disable,
+        models=models,
+        sites=sites,
     )
     runner = checked_runner(options)
     labels = known_labels(info.labels for info in runner.registry.plugin_infos())

@@ -24,6 +24,7 @@ from . import (
     InputFormatOption,
     ModelsOption,
     OutputFormat,
+    SitesOption,
     ThresholdOption,
     TimeBudgetOption,
     WeightsOption,
@@ -106,6 +107,7 @@ def classify(
         ),
     ] = False,
     models: ModelsOption = None,
+    sites: SitesOption = None,
     output: Annotated[
         Path | None,
         typer.Option("--output", "-o", help="Write here instead of stdout (a directory for --format html)."),
@@ -169,6 +171,7 @@ def classify(
         disable=disable,
         time_budget=time_budget,
         models=models,
+        sites=sites,
     )
     check_scale_options(job)
     runner = loaded_runner(options, job)

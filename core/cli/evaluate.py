@@ -8,7 +8,17 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from . import CombinerOption, ConfigOption, DisableOption, ListFormat, ModelsOption, OnError, _fail, app
+from . import (
+    CombinerOption,
+    ConfigOption,
+    DisableOption,
+    ListFormat,
+    ModelsOption,
+    OnError,
+    SitesOption,
+    _fail,
+    app,
+)
 
 if TYPE_CHECKING:
     from ..evaluation import LabelledScores
@@ -32,6 +42,7 @@ def evaluate(
     combiner: CombinerOption = None,
     disable: DisableOption = None,
     models: ModelsOption = None,
+    sites: SitesOption = None,
     on_error: Annotated[OnError, typer.Option(help="On a malformed line: skip it, or stop.")] = OnError.stop,
 ) -> None:
     """Score pageparts against labelled blocks: per label, word precision, recall and F1, and a
@@ -44,7 +55,7 @@ def evaluate(
     from ..training.wcxb import is_wcxb_dir
     from ._settings import read_settings
 
-    options = read_settings(config, combiner=combiner, disable=disable, models=models)
+    options = read_settings(config, combiner=combiner, disable=disable, models=models, sites=sites)
     runners = kind_runners(options)
     for path in paths:
         if not path.exists():

@@ -17,6 +17,7 @@ from . import (
     InputFormat,
     InputFormatOption,
     ModelsOption,
+    SitesOption,
     ThresholdOption,
     TimeBudgetOption,
     WeightsOption,
@@ -53,6 +54,7 @@ def report(
     disable: DisableOption = None,
     time_budget: TimeBudgetOption = None,
     models: ModelsOption = None,
+    sites: SitesOption = None,
 ) -> None:
     """Write an HTML page per document (blocks coloured by label, votes, corrections) and an index."""
     from ._output import check_output_directory
@@ -69,6 +71,7 @@ def report(
         disable=disable,
         time_budget=time_budget,
         models=models,
+        sites=sites,
     )
     runner = checked_runner(options)
     for name, error in runner.registry.load_errors.items():

@@ -128,9 +128,9 @@ def _page(runner: Runner, content: str, labelled: LabelledDocument, options: Opt
 
 @dataclass
 class KindFit:
-    """A kind's fitted layer and how it was chosen."""
+    """A kind's fitted layer (None: the base does better on pages left out) and how it was chosen."""
 
-    layer: KindLayer
+    layer: KindLayer | None
     penalty: float
     pages: int
     blocks: int
@@ -155,8 +155,9 @@ def fit_kind(pages: Sequence[AdaptPage], placed: bool) -> KindFit:
         penalty = max(PENALTIES, key=lambda p: (round(scores[p], 6), p))
     else:
         penalty = max(p for p in PENALTIES if math.isfinite(p))
-    layer = _fit(pages, penalty, placed)
-    return KindFit(layer, penalty, len(pages), sum(len(p.weight) for p in pages), len(layer.keys), scores)
+    layer = _fit(pages, penalty, placed) if math.isfinite(penalty) else None
+    keys = len(layer.keys) if layer is not None else 0
+    return KindFit(layer, penalty, len(pages), sum(len(p.weight) for p in pages), keys, scores)
 
 
 def _shared(rows_of_pages: Sequence[Sequence[Sequence[int]]]) -> list[int]:
@@ -259,7 +260,7 @@ def write_adapted_directory(
     the manifest."""
     out.mkdir(parents=True, exist_ok=True)
     path = out / ADAPTATION_FILE
-    write_adaptation(path, {kind: fit.layer for kind, fit in fits.items()})
+    write_adaptation(path, {kind: fit.layer for kind, fit in fits.items() if fit.layer is not None})
     manifest: dict[str, Any] = {
         "format_version": FORMAT_VERSION,
         "feature_version": FEATURE_VERSION,
@@ -274,8 +275,11 @@ def write_adapted_directory(
                     "pages": fit.pages,
                     "blocks": fit.blocks,
                     "keys": fit.keys,
-                    "penalty": fit.penalty,
-                    "left_out_word_accuracy": {str(p): round(a, 4) for p, a in fit.left_out_accuracy.items()},
+                    "penalty": fit.penalty if math.isfinite(fit.penalty) else None,
+                    "left_out_word_accuracy": {
+                        f"{p:g}" if math.isfinite(p) else "none": round(a, 4)
+                        for p, a in fit.left_out_accuracy.items()
+                    },
                 }
                 for kind, fit in fits.items()
             },
@@ -296,7 +300,10 @@ def fit_adaptation(
     documents: Sequence[LabelledDocument], base: Path, options: Options
 ) -> tuple[dict[str, KindFit], list[str]]:
     """The layer per input kind fitted on ``documents`` over the models in ``base``, and warnings."""
-    pages, warnings = prepare(documents, ModelStore(base), options)
+    store = ModelStore(base)
+    if store.base() is not None:
+        raise AdaptError(f"{base} is itself a site adaptation: adapt the models it adapts")
+    pages, warnings = prepare(documents, store, options)
     if not pages:
         raise AdaptError(f"no labelled page could be scored by the learned combiner of {base}")
     return {kind: fit_kind(kind_pages, kind == "html") for kind, kind_pages in pages.items()}, warnings
