@@ -1,0 +1,305 @@
+"""Site adaptation (``pageparts adapt``, ``--sites``): on a small site written for these tests.
+
+The site's pages share one template: a menu, a headline, the story's paragraphs, a box of "shop
+notes" (long sentences without links, which the base models take for body text but the site's
+editor labels ``other``), and a footer. Adapted on three pages, the other two must come out with
+the notes as ``other`` and the story still ``body``.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import warnings
+
+import numpy as np
+import pytest
+from pageparts.adaptation import ADAPTATION_FILE
+from pageparts.cli import app
+from pageparts.combine import ADAPTED
+from pageparts.labelled import LabelledBlock, LabelledDocument, write_labelled
+from pageparts.models import MANIFEST, ModelError, ModelStore, check_directory, fingerprint, shipped_dir
+from pageparts.runner import Runner
+from pageparts.settings import Options, Overrides, SettingsError, resolve_options
+from pageparts.sites import SitesError, site_stores, specificity, store_for
+from pageparts.training.adapt import fit_adaptation, write_adapted_directory
+from typer.testing import CliRunner
+
+WORDS = [
+    "lantern",
+    "harbour",
+    "copper",
+    "meadow",
+    "ridge",
+    "valve",
+    "pocket",
+    "canvas",
+    "timber",
+    "engine",
+    "orchard",
+    "signal",
+    "ledger",
+    "marble",
+    "thimble",
+    "quarry",
+    "saddle",
+    "kettle",
+    "beacon",
+    "gravel",
+    "pillow",
+    "rudder",
+    "basket",
+    "hollow",
+    "spindle",
+    "cobalt",
+    "walnut",
+    "fennel",
+    "trolley",
+    "compass",
+    "ribbon",
+    "glacier",
+    "mortar",
+    "cinder",
+    "falcon",
+    "juniper",
+    "ferry",
+    "anvil",
+]
+SITE = "shop.example"
+
+
+def _sentence(rng: random.Random, n: int) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(n)).capitalize() + "."
+
+
+def site_page(number: int) -> str:
+    """Page ``number`` of the test site: one template, text drawn from WORDS."""
+    rng = random.Random(number)
+    story = "".join(f"<p>{_sentence(rng, 14)} {_sentence(rng, 12)}</p>" for _ in range(4))
+    notes = "".join(
+        f'<div class="note-line">{_sentence(rng, 16)} {_sentence(rng, 10)}</div>' for _ in range(3)
+    )
+    return (
+        "<!doctype html><html><head><title>Item</title></head><body>"
+        '<ul class="top-menu"><li><a href="/a">Tools</a></li><li><a href="/b">Paint</a></li>'
+        '<li><a href="/c">Garden</a></li></ul>'
+        f'<div class="item-page"><h1>{_sentence(rng, 5)}</h1>'
+        f'<div class="item-story">{story}</div>'
+        f'<div class="shop-notes">{notes}</div></div>'
+        '<div class="legal-foot">Shop Example, all rights kept.</div>'
+        "</body></html>"
+    )
+
+
+def _label(facts: dict) -> str:
+    words = facts["path_words"]
+    if "menu" in words:
+        return "navigation"
+    if facts["tag"] == "h1":
+        return "headline"
+    if "story" in words:
+        return "body"
+    return "other"
+
+
+def labelled_page(number: int) -> LabelledDocument:
+    html = site_page(number)
+    document = Runner(Options(input_format="html"), models=None).split(html.encode(), "html")
+    blocks = [LabelledBlock(b.text, _label(b.features)) for b in document.blocks]
+    return LabelledDocument(blocks, f"https://{SITE}/item/{number}", "html", html, domain=SITE)
+
+
+def word_accuracy(document, labelled: LabelledDocument) -> float:
+    """Words of ``document`` whose label is the labelled one."""
+    pairs = list(zip(document.blocks, labelled.blocks, strict=True))
+    right = sum(len(b.text.split()) for b, g in pairs if b.label == g.label)
+    return right / sum(len(b.text.split()) for b, _ in pairs)
+
+
+@pytest.fixture(scope="module")
+def adapted(tmp_path_factory):
+    """The shipped models adapted to the test site on pages 1 to 3."""
+    out = tmp_path_factory.mktemp("adapt") / "shop"
+    documents = [labelled_page(n) for n in (1, 2, 3)]
+    fits, _ = fit_adaptation(documents, shipped_dir(), Options())
+    write_adapted_directory(out, shipped_dir(), fits, documents, SITE, "test")
+    return out
+
+
+def test_adapting_on_three_pages_labels_the_other_pages_of_the_site_as_they_were_labelled(adapted):
+    base, runner = Runner(Options()), Runner(Options(models=adapted))
+    for number in (4, 5):
+        page = labelled_page(number)
+        before = base.classify_bytes(page.content(), page.source)
+        after = runner.classify_bytes(page.content(), page.source)
+        notes = [i for i, b in enumerate(page.blocks) if b.label == "other" and len(b.text.split()) > 20]
+        assert len(notes) == 3
+        assert any(before.blocks[i].label == "body" for i in notes)  # the base models take them for body
+        assert all(after.blocks[i].label == "other" for i in notes)
+        story = [i for i, b in enumerate(page.blocks) if b.label == "body"]
+        assert all(after.blocks[i].label == "body" for i in story)
+        assert word_accuracy(after, page) >= 0.95 > word_accuracy(before, page)
+        assert after.combined.method == ADAPTED
+
+
+def test_the_manifest_names_the_base_its_fingerprint_the_pages_and_the_site(adapted):
+    manifest = json.loads((adapted / MANIFEST).read_text())
+    assert manifest["base"] == {"directory": "shipped", "fingerprint": fingerprint(shipped_dir())}
+    adaptation = manifest["adaptation"]
+    assert adaptation["site"] == SITE
+    assert [p["source"] for p in adaptation["pages"]] == [f"https://{SITE}/item/{n}" for n in (1, 2, 3)]
+    assert adaptation["file"] == ADAPTATION_FILE
+    assert adaptation["kinds"]["html"]["pages"] == 3
+    assert manifest["models"] == {}  # no copy of the base's model files
+    assert not [p.name for p in adapted.iterdir() if p.suffix == ".npz"]
+    store = ModelStore(adapted)
+    assert store.site() == SITE and store.base() == ModelStore(shipped_dir())
+    assert store.adaptation("html") is not None
+    check_directory(adapted, {"navigation": ("navigation",)})
+
+
+def test_a_changed_adaptation_file_is_refused_and_the_base_decides(adapted, tmp_path):
+    copy = tmp_path / "shop"
+    shutil.copytree(adapted, copy)
+    layer = json.loads((copy / ADAPTATION_FILE).read_text())
+    layer["kinds"]["html"]["intercept"][0] += 1.0
+    (copy / ADAPTATION_FILE).write_text(json.dumps(layer))
+    with pytest.raises(ModelError, match="SHA-256"):
+        check_directory(copy, {})
+    page = labelled_page(4)
+    with warnings.catch_warnings(record=True):
+        document = Runner(Options(models=copy)).classify_bytes(page.content(), page.source)
+    assert any("site adaptation refused" in w for w in document.warnings)
+    base = Runner(Options()).classify_bytes(page.content(), page.source)
+    assert [b.label for b in document.blocks] == [b.label for b in base.blocks]
+
+
+def test_an_adaptation_of_other_base_models_is_refused(adapted, tmp_path):
+    copy = tmp_path / "shop"
+    shutil.copytree(adapted, copy)
+    manifest = json.loads((copy / MANIFEST).read_text())
+    manifest["base"]["fingerprint"] = "0" * 64
+    (copy / MANIFEST).write_text(json.dumps(manifest))
+    with pytest.raises(ModelError, match="adapt again"):
+        check_directory(copy, {})
+
+
+@pytest.mark.parametrize(
+    ("pattern", "url", "matches"),
+    [
+        ("shop.example", "https://shop.example/item/1", True),
+        ("shop.example", "http://www.shop.example/", True),
+        ("shop.example", "https://myshop.example/item/1", False),
+        ("shop.example", "https://other.example/shop.example", False),
+        ("https://shop.example/item/", "https://shop.example/item/9", True),
+        ("shop.example/item/", "https://shop.example/cart", False),
+        ("shop.example", "/pages/shop.example.html", False),
+        ("shop.example", None, False),
+    ],
+)
+def test_a_site_pattern_matches_its_host_its_subdomains_and_its_path(pattern, url, matches):
+    assert (specificity(pattern, url) is not None) is matches
+
+
+def _with_site(adapted, directory, site: str) -> None:
+    """A copy of ``adapted`` in ``directory`` with ``site`` as its pattern (its hash still right)."""
+    shutil.copytree(adapted, directory)
+    manifest = json.loads((directory / MANIFEST).read_text())
+    manifest["adaptation"]["site"] = site
+    (directory / MANIFEST).write_text(json.dumps(manifest))
+
+
+def test_the_closest_pattern_picks_the_adaptation(adapted, tmp_path):
+    _with_site(adapted, tmp_path / "sites" / "a-whole", SITE)
+    _with_site(adapted, tmp_path / "sites" / "b-items", f"{SITE}/item/")
+    stores = site_stores(tmp_path / "sites")
+    assert [s.site() for s in stores] == [SITE, f"{SITE}/item/"]
+    assert store_for(stores, f"https://{SITE}/item/4").site() == f"{SITE}/item/"
+    assert store_for(stores, f"https://www.{SITE}/help").site() == SITE
+    assert store_for(stores, "https://elsewhere.example/item/4") is None
+    assert (
+        site_stores(tmp_path / "sites" / "a-whole")[0].site() == SITE
+    )  # one adaptation is a sites directory too
+
+
+def test_a_sites_directory_without_adaptations_is_an_error(tmp_path):
+    with pytest.raises(SitesError):
+        site_stores(tmp_path)
+    with pytest.raises(SitesError, match="not a site adaptation"):
+        site_stores(shipped_dir())
+
+
+def test_documents_no_pattern_matches_come_out_as_the_base_models_have_them(adapted, tmp_path):
+    sites = tmp_path / "sites"
+    sites.mkdir()
+    (sites / "shop").symlink_to(adapted)
+    base, through = Runner(Options()), Runner(Options(sites=sites))
+    page = labelled_page(5)
+    for url in (None, "https://elsewhere.example/item/5", "file:///item/5"):
+        assert through.classify_bytes(page.content(), "page.html", url=url).to_dict() == (
+            base.classify_bytes(page.content(), "page.html").to_dict()
+        )
+    matched = through.classify_bytes(page.content(), "page.html", url=f"https://{SITE}/item/5")
+    assert matched.combined.method == ADAPTED
+    by_source = through.classify_bytes(page.content(), f"https://{SITE}/item/5")
+    assert by_source.combined.method == ADAPTED
+    rules_only = Runner(Options(sites=sites), models=None)
+    assert rules_only.sites == []
+
+
+def test_sites_is_a_setting_of_the_config_file_the_environment_and_the_flags(tmp_path):
+    config = tmp_path / "pageparts.toml"
+    config.write_text('sites = "adaptations"\n')
+    assert resolve_options(config, environ={}).sites == tmp_path / "adaptations"
+    assert resolve_options(config, environ={"PAGEPARTS_SITES": "/x"}).sites.as_posix() == "/x"
+    assert resolve_options(config, Overrides(sites=tmp_path / "y"), {"PAGEPARTS_SITES": "/x"}).sites == (
+        tmp_path / "y"
+    )
+    config.write_text("sites = 3\n")
+    with pytest.raises(SettingsError, match="sites"):
+        resolve_options(config, environ={})
+
+
+def test_the_commands_adapt_and_classify_by_url(tmp_path):
+    labels = tmp_path / "labels.jsonl"
+    write_labelled([labelled_page(n) for n in (1, 2, 3)], labels)
+    cli = CliRunner()
+    result = cli.invoke(app, ["adapt", str(labels), "--out", str(tmp_path / "sites" / "shop")])
+    assert result.exit_code == 0, result.output
+    assert f"to {SITE} on 3 pages" in result.stdout
+    inputs = tmp_path / "pages.jsonl"
+    records = [
+        {"url": f"https://{SITE}/item/4", "html": site_page(4)},
+        {"url": "https://b.example/", "html": site_page(4)},
+    ]
+    inputs.write_text("".join(json.dumps(r) + "\n" for r in records))
+    plain = cli.invoke(app, ["classify", str(inputs), "--format", "jsonl", "--jobs", "1"])
+    through = cli.invoke(
+        app, ["classify", str(inputs), "--format", "jsonl", "--jobs", "1", "--sites", str(tmp_path / "sites")]
+    )
+    assert plain.exit_code == through.exit_code == 0, through.output
+    (plain_shop, plain_other), (shop, other) = (
+        map(json.loads, r.stdout.splitlines()) for r in (plain, through)
+    )
+    assert other == plain_other
+    labels_of = [b["label"] for b in shop["blocks"]]
+    assert labels_of != [b["label"] for b in plain_shop["blocks"]]
+    assert labels_of.count("other") > [b["label"] for b in plain_shop["blocks"]].count("other")
+    mixed = tmp_path / "mixed.jsonl"
+    write_labelled(
+        [labelled_page(1), LabelledDocument(labelled_page(2).blocks, "https://b.example/2")], mixed
+    )
+    result = cli.invoke(app, ["adapt", str(mixed), "--out", str(tmp_path / "mixed")])
+    assert result.exit_code == 2 and "--site" in result.output
+
+
+def test_an_adaptation_is_not_a_base(adapted):
+    with pytest.raises(ValueError, match="itself a site adaptation"):
+        fit_adaptation([labelled_page(1)], adapted, Options())
+
+
+def test_the_layer_is_zero_where_the_pages_say_nothing(adapted):
+    layer = ModelStore(adapted).adaptation("html")
+    assert layer is not None and layer.places
+    assert np.isfinite(layer.key_weights).all()
