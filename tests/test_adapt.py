@@ -303,3 +303,10 @@ def test_the_layer_is_zero_where_the_pages_say_nothing(adapted):
     layer = ModelStore(adapted).adaptation("html")
     assert layer is not None and layer.places
     assert np.isfinite(layer.key_weights).all()
+
+
+def test_classify_with_a_sites_directory_holding_no_adaptation_is_a_usage_error(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text(site_page(1))
+    result = CliRunner().invoke(app, ["classify", str(page), "--sites", str(tmp_path / "none")])
+    assert result.exit_code == 2 and "not a directory of site adaptations" in result.output

@@ -51,9 +51,13 @@ def read_settings(
 def checked_runner(options: Options, labels: tuple[str, ...] | None = None) -> Runner:
     """A Runner for ``options``, once every plugin name and label given is found to name a plugin
     or a label, and the model directory to fit the plugins."""
+    from ..models import ModelError
     from ..runner import Runner
 
-    runner = Runner(options)
+    try:
+        runner = Runner(options)
+    except ModelError as error:  # a --sites directory without site adaptations
+        raise _fail(str(error)) from None
     check_plugin_names(runner.registry, options)
     if labels:
         check_labels(labels, runner.registry)
