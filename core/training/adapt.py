@@ -10,7 +10,8 @@ accepts every non-content label, so it teaches only "not body, not headline"), w
 words times its weight. Only keys found on at least two of the pages are learnt (a key of one
 page is no template); in HTML, only the blocks whose place (``pageparts.adaptation.PLACE``) is
 found on two pages are moved, and learnt from. The regularisation is chosen by leaving one page
-out, among PENALTIES and none at all (an infinite penalty: the base combiner as it is).
+out, among PENALTIES and none at all (an infinite penalty: the base combiner as it is), and
+never one that makes a left-out page much worse than the base (``fit_kind``).
 """
 
 from __future__ import annotations
@@ -140,24 +141,37 @@ class KindFit:
 
 
 def fit_kind(pages: Sequence[AdaptPage], placed: bool) -> KindFit:
-    """The layer of one kind (``placed``: moving only blocks of learnt places): the penalty chosen
-    by leaving one page out (with two pages or more; else the strongest finite one)."""
+    """The layer of one kind (``placed``: moving only blocks of learnt places). The penalty is
+    chosen by leaving one page out (with two pages or more; else the strongest finite one): the
+    best word accuracy over the left-out pages among the penalties that make no left-out page
+    worse than the base by more than WORST_LOSS."""
     scores: dict[float, float] = {}
     if len(pages) >= 2:
+        per_page: dict[float, np.ndarray] = {}
         for penalty in PENALTIES:
-            right = total = 0.0
-            for out in range(len(pages)):
-                rest = [p for i, p in enumerate(pages) if i != out]
-                layer = _fit(rest, penalty, placed)
-                r, t = _accuracy(layer, pages[out])
-                right, total = right + r, total + t
-            scores[penalty] = right / max(total, 1e-9)
-        penalty = max(PENALTIES, key=lambda p: (round(scores[p], 6), p))
+            counts = np.asarray(
+                [
+                    _accuracy(_fit(_without(pages, out), penalty, placed), pages[out])
+                    for out in range(len(pages))
+                ]
+            )
+            scores[penalty] = counts[:, 0].sum() / max(counts[:, 1].sum(), 1e-9)
+            per_page[penalty] = counts[:, 0] / np.maximum(counts[:, 1], 1e-9)
+        safe = [p for p in PENALTIES if (per_page[p] >= per_page[math.inf] - WORST_LOSS).all()]
+        penalty = max(safe, key=lambda p: (round(scores[p], 6), p))
     else:
         penalty = max(p for p in PENALTIES if math.isfinite(p))
     layer = _fit(pages, penalty, placed) if math.isfinite(penalty) else None
     keys = len(layer.keys) if layer is not None else 0
     return KindFit(layer, penalty, len(pages), sum(len(p.weight) for p in pages), keys, scores)
+
+
+WORST_LOSS = 0.02
+"""How much word accuracy a layer may lose against the base on one page left out."""
+
+
+def _without(pages: Sequence[AdaptPage], out: int) -> list[AdaptPage]:
+    return [p for i, p in enumerate(pages) if i != out]
 
 
 def _shared(rows_of_pages: Sequence[Sequence[Sequence[int]]]) -> list[int]:
