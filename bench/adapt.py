@@ -22,7 +22,7 @@ time (median and largest).
 Then every site's adaptation (the first draw of the largest N) goes into one sites directory,
 and every WCXB page of the seven sites, plus 100 pages of other sites, is classified through it
 by its URL: a page of another site must come out identical (JSON) to the base models' output, and
-a page of an adapted site must be classified by its site's adaptation.
+a page of an adapted site must be classified by its site's adaptation (``Runner.models_for``).
 """
 
 from __future__ import annotations
@@ -198,7 +198,7 @@ def unchanged(data: Path, wcxb: dict, kept: dict[str, Path], work: Path) -> None
     base = Runner(Options())
     through = Runner(Options(sites=sites))
     others = [p for p in load_wcxb(data / "wcxb-dev") if p.domain not in wcxb][:100]
-    same = different = own = 0
+    same = different = routed = moved = 0
     for page in others:
         url = _url(data, page)
         content = page.html()
@@ -206,14 +206,16 @@ def unchanged(data: Path, wcxb: dict, kept: dict[str, Path], work: Path) -> None
         b = through.classify_bytes(content, page.file_id, url=url).to_dict()
         same += a == b
         different += a != b
-    for rows in wcxb.values():
+    for site, rows in wcxb.items():
         for document, _, url in rows:
+            routed += through.models_for(url).directory.name == site
             classified = through.classify_bytes(document.content(), document.source, url=url)
-            own += classified.combined is not None and classified.combined.method == ADAPTED
+            moved += classified.combined is not None and classified.combined.method == ADAPTED
     total = sum(len(r) for r in wcxb.values())
     print(
         f"through --sites with {len(kept)} adaptations: {same} of {same + different} pages of other sites "
-        f"identical to the base output; {own} of {total} pages of the adapted sites adapted"
+        f"identical to the base output; {routed} of {total} pages of the adapted sites classified by their "
+        f"site's adaptation ({moved} by an HTML layer; the others' adaptation has none)"
     )
 
 

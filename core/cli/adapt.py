@@ -5,12 +5,15 @@ from __future__ import annotations
 import math
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from ..wording import counted
 from . import ConfigOption, DisableOption, OnError, _fail, app
+
+if TYPE_CHECKING:
+    from ..training.adapt import KindFit
 
 
 @app.command()
@@ -92,11 +95,13 @@ def adapt(
     typer.echo(_summary(fits, directory, pattern, len(documents), out, time.monotonic() - started))
 
 
-def _summary(fits, base: Path, site: str, pages: int, out: Path, seconds: float) -> str:
+def _summary(fits: dict[str, KindFit], base: Path, site: str, pages: int, out: Path, seconds: float) -> str:
     lines = [f"adapted {base} to {site} on {counted(pages, 'page')} in {seconds:.1f} s"]
     for kind, fit in fits.items():
         chosen = (
-            "none (the base is better on pages left out)" if math.isinf(fit.penalty) else f"{fit.penalty:g}"
+            "none (no layer did better on the pages left out without making one worse)"
+            if math.isinf(fit.penalty)
+            else f"{fit.penalty:g}"
         )
         scores = ", ".join(
             f"{'none' if math.isinf(p) else f'{p:g}'}: {a:.3f}" for p, a in fit.left_out_accuracy.items()
