@@ -231,7 +231,10 @@ class ModelStore:
     def base(self) -> ModelStore | None:
         """The store of the directory this one adapts (None unless it is a site adaptation)."""
         if self._base is None:
-            directory = base_directory(self.manifest())
+            try:
+                directory = base_directory(self.manifest())
+            except (OSError, ValueError, AttributeError):  # an unreadable manifest: refused by model()
+                return None
             if directory is not None:
                 self._base = ModelStore(directory)
         return self._base
