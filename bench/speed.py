@@ -164,11 +164,12 @@ def child_pageparts(paths: list[str], jobs: int) -> dict:
 
 def child_stages(paths: list[str]) -> dict:
     """Time each stage of Runner.classify_source separately (the same calls, in the same order)."""
+    from pageparts.charsets import to_utf8
     from pageparts.combine import combine
     from pageparts.contract import checked_votes
     from pageparts.document import Document
     from pageparts.features import document_features, model_kind
-    from pageparts.reading import looks_binary, read_source, to_utf8
+    from pageparts.reading import looks_binary, read_source
     from pageparts.runner import Runner
     from pageparts.splitters import html as html_splitter
 

@@ -5,7 +5,6 @@ The stream of many inputs (directories, JSON Lines and WARC files) is ``pagepart
 
 from __future__ import annotations
 
-import codecs
 import os
 import sys
 import zlib
@@ -119,43 +118,6 @@ def looks_binary(content: bytes) -> bool:
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return False
     return b"\x00" in head
-
-
-def to_utf8(content: bytes) -> bytes:
-    """Re-encode UTF-16 content (with a BOM) as UTF-8; other content is returned as is."""
-    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return content.decode("utf-16", errors="replace").encode("utf-8")
-    return content
-
-
-def with_charset(content: bytes, charset: str | None) -> bytes:
-    """``content`` re-encoded as UTF-8 from ``charset``, a charset declared outside it (HTTP).
-
-    As browsers do, a BOM wins over the declaration; and as the HTML splitter does for ``<meta>``
-    declarations, bytes that are valid UTF-8 stay UTF-8 (stale ``iso-8859-1`` labels on UTF-8 pages
-    are common). Unknown charsets are ignored.
-    """
-    if not charset or content.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return content
-    try:
-        content.decode("utf-8")
-        return content
-    except UnicodeDecodeError:
-        pass
-    try:
-        codec = codecs.lookup(charset.strip().strip("\"'"))
-    except LookupError:
-        return content
-    name = codec.name.replace("-", "_")
-    if not getattr(codec, "_is_text_encoding", True) or name in _NOT_FOR_PAGES:
-        return content
-    if name in ("latin_1", "iso8859_1", "ascii"):  # what browsers do with these labels
-        name = "cp1252"
-    return content.decode(name, errors="replace").encode("utf-8")
-
-
-# Python codecs that no page is written in (browsers refuse UTF-7 too).
-_NOT_FOR_PAGES = frozenset({"utf_7", "idna", "punycode", "raw_unicode_escape", "unicode_escape", "undefined"})
 
 
 class _StdinBytes:

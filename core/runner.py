@@ -14,22 +14,13 @@ from operator import attrgetter
 from typing import Any
 
 from .budget import PluginTimeout, budget_for, time_limit
+from .charsets import to_utf8, with_charset
 from .combine import combine
 from .contract import checked_votes
 from .document import MODEL, RULE, Document, Vote
 from .features import model_kind
 from .models import ModelStore
-from .reading import (
-    STDIN,
-    Input,
-    InputError,
-    as_input,
-    looks_binary,
-    read_source,
-    to_utf8,
-    unpack,
-    with_charset,
-)
+from .reading import STDIN, Input, InputError, as_input, looks_binary, read_source, unpack
 from .registry import Registry, make_registry
 from .settings import INPUT_FORMATS, Options
 
