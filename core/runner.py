@@ -32,6 +32,7 @@ from .reading import (
 )
 from .registry import Registry, make_registry
 from .settings import INPUT_FORMATS, Options
+from .speedups import hot_path
 
 __all__ = ["FROM_OPTIONS", "INPUT_FORMATS", "RULES_ONLY", "Options", "Result", "Runner", "plugin_registry"]
 
@@ -116,6 +117,9 @@ class Runner:
         self.models: ModelStore | None = (
             ModelStore.of(self.options.models) if models is FROM_OPTIONS else models
         )
+        self.path = hot_path(self.options.pure_python)
+        """The hot loops' implementation: compiled, unless the options say ``pure_python`` or the
+        extension is missing (``pageparts.speedups``)."""
         self.failed_plugins: dict[str, str] = {}
         """Plugin name -> first error it caused in this run (each reported once)."""
         self._classifiers_key: tuple[Any, ...] | None = None
@@ -283,7 +287,7 @@ class Runner:
                 with time_limit(budget):  # a plugin's model votes count against its budget
                     cast = function(document=document)
                     modelled = (
-                        models.votes(name, model_label, document)
+                        models.votes(name, model_label, document, self.path)
                         if models is not None and model_label
                         else ()
                     )
