@@ -28,6 +28,7 @@ setup(
     ext_modules=cythonize(
         [Extension("pageparts._speedups", ["core/_speedups.pyx"], optional=True)],
         compiler_directives={"language_level": "3"},
+        build_dir="build",  # the generated C file stays out of the package (and the wheel)
     ),
     cmdclass={"build_ext": BuildExt},
 )
