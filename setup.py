@@ -15,7 +15,9 @@ _DEFAULT = ["-ffp-contract=off"]
 
 
 class BuildExt(build_ext):
-    """``build_ext`` with the compiler's flag that keeps floating-point operations as written."""
+    """``build_ext`` with the compiler's flag that keeps floating-point operations as written, and
+    an optional extension that cannot be built (whatever the error: no compiler at all raises an
+    OSError, not a CompileError) left out with a warning."""
 
     def build_extensions(self) -> None:
         flags = _NO_CONTRACTION.get(self.compiler.compiler_type, _DEFAULT)
@@ -23,12 +25,21 @@ class BuildExt(build_ext):
             extension.extra_compile_args = [*extension.extra_compile_args, *flags]
         super().build_extensions()
 
+    def build_extension(self, ext: Extension) -> None:
+        try:
+            super().build_extension(ext)
+        except Exception as error:
+            if not ext.optional:
+                raise
+            self.warn(f"{ext.name} not built ({error}): pageparts will run its pure-Python path")
 
-setup(
-    ext_modules=cythonize(
-        [Extension("pageparts._speedups", ["core/_speedups.pyx"], optional=True)],
-        compiler_directives={"language_level": "3"},
-        build_dir="build",  # the generated C file stays out of the package (and the wheel)
-    ),
-    cmdclass={"build_ext": BuildExt},
+
+extensions = cythonize(
+    [Extension("pageparts._speedups", ["core/_speedups.pyx"])],
+    compiler_directives={"language_level": "3"},
+    build_dir="build",  # the generated C file stays out of the package (and the wheel)
 )
+for extension in extensions:
+    extension.optional = True  # set here: cythonize makes new Extension objects without it
+
+setup(ext_modules=extensions, cmdclass={"build_ext": BuildExt})

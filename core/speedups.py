@@ -111,7 +111,7 @@ def hot_path(pure_python: bool = False) -> HotPath:
         if not _warned:
             _warned = True
             warnings.warn(
-                f"pageparts runs its pure-Python path, several times slower: its compiled extension "
+                f"pageparts runs its pure-Python path (slower): its compiled extension "
                 f"is not usable: {_MISSING}. Reinstall pageparts where a C compiler is found "
                 "(set PAGEPARTS_PURE_PYTHON=1 to choose the pure path without this warning)",
                 RuntimeWarning,
