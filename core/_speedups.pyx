@@ -15,7 +15,7 @@ from libc.stdlib cimport free, malloc
 
 import numpy as np
 
-VERSION = 1
+VERSION = 2
 """Raised whenever a function here changes; ``pageparts.speedups`` refuses an extension built from
 another version of this file (a stale build) and runs the pure-Python path."""
 
@@ -143,3 +143,30 @@ def model_votes(object vote_class, str plugin, str label, str prefix, list proba
         PyObject_GenericSetAttr(vote, "source", source)
         votes.append(vote)
     return votes
+
+
+def vote_fields(list votes, dict weights, dict label_column, str model):
+    """What the combiner reads of each vote, in one pass (``combine.VoteFields.of``): the blocks,
+    the labels, their columns in ``label_column`` (-1 if absent), the scores, the weights of the
+    plugins (``weights``, 1.0 if absent) and whether the source is ``model``."""
+    cdef Py_ssize_t m = len(votes), i
+    block_array = np.empty(m, dtype=np.intp)
+    column_array = np.empty(m, dtype=np.intp)
+    score_array = np.empty(m, dtype=np.float64)
+    weight_array = np.empty(m, dtype=np.float64)
+    model_array = np.empty(m, dtype=np.uint8)
+    cdef Py_ssize_t[::1] block = block_array, column = column_array
+    cdef double[::1] score = score_array, weight = weight_array
+    cdef uint8_t[::1] is_model = model_array
+    cdef list labels = []
+    cdef object vote, label
+    for i in range(m):
+        vote = votes[i]
+        label = vote.label
+        labels.append(label)
+        block[i] = vote.block
+        column[i] = label_column.get(label, -1)
+        score[i] = vote.score
+        weight[i] = weights.get(vote.plugin, 1.0)
+        is_model[i] = vote.source == model
+    return block_array, labels, column_array, score_array, weight_array, model_array.view(np.bool_)

@@ -150,7 +150,7 @@ class Runner:
         fitted = None
         if self.models is not None and self.options.combine.learned:
             fitted = self.models.combiner(model_kind(document))
-        combine(document, votes, self.options.combine, fitted)
+        combine(document, votes, self.options.combine, fitted, self.path)
         document.forget_computed()
         return document
 

@@ -12,7 +12,10 @@ step                 pure Python (the reference)  compiled
 trees' raw scores    ``model_format.Trees.raw``   ``_speedups.forest_raw``
 stage A's n-grams    ``features.Ngrams.dot``      ``_speedups.sparse_dot``
 model votes          ``Vote(...)`` per block       ``_speedups.model_votes``
+the votes' fields    ``combine.VoteFields.of``    ``_speedups.vote_fields``
 ===================  ==========================  ===========================
+
+(the last one for the combiner: each vote's block, label, score, plugin weight and source.)
 
 A runner takes its ``HotPath`` from the settings (``hot_path(options.pure_python)``; the
 environment variable ``PAGEPARTS_PURE_PYTHON``, read by ``pageparts.settings``, sets it). Where
@@ -28,11 +31,12 @@ from types import ModuleType
 
 import numpy as np
 
+from .combine import _LABEL_COLUMN, VoteFields
 from .document import MODEL, Vote
 from .features import Ngrams
 from .model_format import Logistic, Trees
 
-EXTENSION_VERSION = 1
+EXTENSION_VERSION = 2
 """The ``VERSION`` of core/_speedups.pyx that this module was written for."""
 
 
@@ -95,6 +99,12 @@ class HotPath:
                 for i, p in enumerate(probabilities)
             ]
         return _EXTENSION.model_votes(Vote, plugin, label, f"{kind} model: ", probabilities, MODEL)
+
+    def vote_fields(self, votes: list[Vote], weights: dict[str, float]) -> VoteFields:
+        """What the combiner reads of each vote (``VoteFields.of``)."""
+        if not self.compiled:
+            return VoteFields.of(votes, weights)
+        return VoteFields(*_EXTENSION.vote_fields(votes, weights, _LABEL_COLUMN, MODEL))
 
 
 PURE = HotPath(compiled=False)

@@ -175,7 +175,7 @@ def test_a_missing_extension_is_told_once(monkeypatch):
         assert hot_path() == PURE
         assert hot_path() == PURE
         assert hot_path(pure_python=True) == PURE
-    assert [str(w.message)[:36] for w in caught] == ["pageparts runs its pure-Python path,"]
+    assert [str(w.message)[:35] for w in caught] == ["pageparts runs its pure-Python path"]
 
 
 # -- whole pages ----------------------------------------------------------------------------------
