@@ -200,10 +200,6 @@ def child_stages(paths: list[str]) -> dict:
         )
         t3 = clock()
         document = Document(source=path, input_format=input_format, blocks=blocks, meta=dict(meta))
-        if on_path:
-            from pageparts.speedups import for_document
-
-            for_document(document, *on_path)
         document_features(document, model_kind(document))
         t4 = clock()
         add("read + gunzip", t1 - t0)

@@ -15,7 +15,7 @@ from libc.stdlib cimport free, malloc
 
 import numpy as np
 
-VERSION = 3
+VERSION = 2
 """Raised whenever a function here changes; ``pageparts.speedups`` refuses an extension built from
 another version of this file (a stale build) and runs the pure-Python path."""
 
@@ -170,26 +170,3 @@ def vote_fields(list votes, dict weights, dict label_column, str model):
         weight[i] = weights.get(vote.plugin, 1.0)
         is_model[i] = vote.source == model
     return block_array, labels, column_array, score_array, weight_array, model_array.view(np.bool_)
-
-
-def block_hits(object pattern, str text, const int64_t[::1] starts):
-    """For each block (``starts``: where each block's text begins in ``text``, ascending), the
-    distinct lower-cased matches of ``pattern`` in it, in the order first found
-    (``rules.Facts.hits``). Matches come in text order, so each one's block is found by moving
-    forward from the last one's."""
-    cdef Py_ssize_t n = starts.shape[0], owner = 0, start
-    cdef list found = [[] for _ in range(n)]
-    cdef list hits
-    cdef object match
-    cdef str word
-    if n == 0:
-        return found
-    for match in pattern.finditer(text):
-        start = match.start()
-        while owner + 1 < n and starts[owner + 1] <= start:
-            owner += 1
-        word = match.group(0).lower()
-        hits = found[owner]
-        if word not in hits:
-            hits.append(word)
-    return found

@@ -17,7 +17,6 @@ from functools import lru_cache
 import numpy as np
 
 from .document import Block, Document, Vote
-from .speedups import PURE, HotPath, of_document
 
 _SEP = "\n\x00\n"  # joins block texts; lexicon patterns never match across it
 _WORD = re.compile(r"[^\s\x00]+")
@@ -77,7 +76,6 @@ class Facts:
     _lowered: str | None = None
     _starts: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     _hits: dict[int, list[list[str]]] = field(default_factory=dict)
-    _path: HotPath = PURE
 
     def hits(self, pattern: re.Pattern[str]) -> list[list[str]]:
         """For each block, the distinct lower-cased matches of ``pattern`` in its text (one pass)."""
@@ -86,10 +84,16 @@ class Facts:
             text = self._joined
             if pattern.flags & re.IGNORECASE and self._lowered is not None:
                 text, pattern = self._lowered, _case_sensitive(pattern)
-            found = self._path.block_hits(pattern, text, self._starts, len(self.texts))
-            self._hits[key] = (
-                _hits_in(pattern, text, self._starts, len(self.texts)) if found is None else found
-            )
+            matches = [(m.start(), m.group(0).lower()) for m in pattern.finditer(text)]
+            found: list[list[str]] = [[] for _ in self.texts]
+            if matches:
+                positions = np.fromiter((start for start, _ in matches), np.int64, len(matches))
+                owners = (np.searchsorted(self._starts, positions, side="right") - 1).tolist()
+                for owner, (_, word) in zip(owners, matches, strict=True):
+                    hits = found[owner]
+                    if word not in hits:
+                        hits.append(word)
+            self._hits[key] = found
         return self._hits[key]
 
     def hit_count(self, pattern: re.Pattern[str]) -> np.ndarray:
@@ -105,22 +109,6 @@ class Facts:
                 hit = seen[words] = sorted(names.intersection(words.split()))
             out.append(hit)
         return out
-
-
-def _hits_in(pattern: re.Pattern[str], text: str, starts: np.ndarray, n: int) -> list[list[str]]:
-    """For each of the ``n`` blocks joined in ``text`` (block ``i`` from ``starts[i]``), the distinct
-    lower-cased matches of ``pattern`` in it, in the order first found (the pure-Python reference of
-    ``_speedups.block_hits``)."""
-    matches = [(m.start(), m.group(0).lower()) for m in pattern.finditer(text)]
-    found: list[list[str]] = [[] for _ in range(n)]
-    if matches:
-        positions = np.fromiter((start for start, _ in matches), np.int64, len(matches))
-        owners = (np.searchsorted(starts, positions, side="right") - 1).tolist()
-        for owner, (_, word) in zip(owners, matches, strict=True):
-            hits = found[owner]
-            if word not in hits:
-                hits.append(word)
-    return found
 
 
 def facts(document: Document) -> Facts:
@@ -155,7 +143,6 @@ def _compute(document: Document) -> Facts:
         _joined=joined,
         _lowered=lowered if len(lowered := joined.lower()) == len(joined) else None,
         _starts=starts,
-        _path=of_document(document),
     )
 
 

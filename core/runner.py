@@ -32,7 +32,7 @@ from .reading import (
 )
 from .registry import Registry, make_registry
 from .settings import INPUT_FORMATS, Options
-from .speedups import for_document, hot_path
+from .speedups import hot_path
 
 __all__ = ["FROM_OPTIONS", "INPUT_FORMATS", "RULES_ONLY", "Options", "Result", "Runner", "plugin_registry"]
 
@@ -146,7 +146,6 @@ class Runner:
         document = self.split(content, self._input_format(content, input_format), source)
         if not document.blocks:
             document.warnings.append(NO_TEXT if content.strip() else EMPTY)
-        for_document(document, self.path)  # the rule helpers the plugins share take the same path
         votes = self._collect_votes(document)
         fitted = None
         if self.models is not None and self.options.combine.learned:

@@ -2,9 +2,10 @@
 
 ``pageparts._speedups`` (core/_speedups.pyx, compiled by Cython when pageparts is installed)
 walks the boosted trees of a model over all blocks of a document, computes stage A's sparse dot
-product and makes the model votes. Each of its functions does what a pure-Python reference here
-does, with the same floating-point operations in the same order, so the two paths give the same
-scores to the bit (tests/test_compiled_path.py and bench/compiled_path.py check it on pages):
+product, makes the model votes and reads the votes for the combiner. Each of its functions does
+what a pure-Python reference does, with the same floating-point operations in the same order, so
+the two paths give the same scores to the bit (tests/test_compiled_path.py and
+bench/compiled_path.py check it on pages):
 
 ===================  ==========================  ===========================
 step                 pure Python (the reference)  compiled
@@ -13,23 +14,18 @@ trees' raw scores    ``model_format.Trees.raw``   ``_speedups.forest_raw``
 stage A's n-grams    ``features.Ngrams.dot``      ``_speedups.sparse_dot``
 model votes          ``Vote(...)`` per block       ``_speedups.model_votes``
 the votes' fields    ``combine.VoteFields.of``    ``_speedups.vote_fields``
-rule lexicon hits    ``rules.Facts.hits``          ``_speedups.block_hits``
 ===================  ==========================  ===========================
 
-(the votes' fields are what the combiner reads of each vote: block, label, score, plugin weight
-and source; the lexicon hits, each block's distinct matches of a rule pattern.)
+(the last one for the combiner: each vote's block, label, score, plugin weight and source.)
 
 A runner takes its ``HotPath`` from the settings (``hot_path(options.pure_python)``; the
-environment variable ``PAGEPARTS_PURE_PYTHON``, read by ``pageparts.settings``, sets it), and
-tells each document it classifies (``for_document``), so that the rule helpers the plugins share
-(``pageparts.rules``) take the same path; a document no runner told takes the pure path. Where
+environment variable ``PAGEPARTS_PURE_PYTHON``, read by ``pageparts.settings``, sets it). Where
 the extension was not built (no C compiler at install time) or is stale (built from another
 version of the .pyx), the pure path runs, with one warning per process.
 """
 
 from __future__ import annotations
 
-import re
 import warnings
 from dataclasses import dataclass
 from types import ModuleType
@@ -37,11 +33,11 @@ from types import ModuleType
 import numpy as np
 
 from .combine import _LABEL_COLUMN, VoteFields
-from .document import MODEL, Document, Vote
+from .document import MODEL, Vote
 from .features import Ngrams
 from .model_format import Logistic, Trees
 
-EXTENSION_VERSION = 3
+EXTENSION_VERSION = 2
 """The ``VERSION`` of core/_speedups.pyx that this module was written for."""
 
 
@@ -105,16 +101,6 @@ class HotPath:
             ]
         return _EXTENSION.model_votes(Vote, plugin, label, f"{kind} model: ", probabilities, MODEL)
 
-    def block_hits(
-        self, pattern: re.Pattern[str], text: str, starts: np.ndarray, n: int
-    ) -> list[list[str]] | None:
-        """Each of the ``n`` blocks' distinct lower-cased matches of ``pattern`` in ``text`` (their
-        texts joined, block ``i`` from ``starts[i]``); None on the pure path, where ``rules``
-        finds them itself (its ``_hits_in``, the reference: ``rules`` imports this module)."""
-        if not self.compiled:
-            return None
-        return _EXTENSION.block_hits(pattern, text, _int64(starts[:n]))
-
     def vote_fields(self, votes: list[Vote], weights: dict[str, float]) -> VoteFields:
         """What the combiner reads of each vote (``VoteFields.of``)."""
         if not self.compiled:
@@ -124,18 +110,6 @@ class HotPath:
 
 PURE = HotPath(compiled=False)
 """The pure-Python reference path."""
-
-_DOCUMENT_KEY = ("hot path",)
-
-
-def for_document(document: Document, path: HotPath) -> None:
-    """Let the helpers that plugins call on ``document`` (``rules.facts``) take ``path``."""
-    document.computed(_DOCUMENT_KEY, lambda _: path)
-
-
-def of_document(document: Document) -> HotPath:
-    """The path a runner chose for ``document`` (``for_document``); PURE if none did."""
-    return document.computed(_DOCUMENT_KEY, lambda _: PURE)
 
 
 def hot_path(pure_python: bool = False) -> HotPath:

@@ -13,19 +13,17 @@ from __future__ import annotations
 
 import os
 import random
-import re
 import warnings
 
 import numpy as np
 import pytest
 from pageparts import speedups
-from pageparts.document import Block, Document
+from pageparts.document import Document
 from pageparts.features import hashed_ngrams
 from pageparts.model_format import FormatError, Trees
-from pageparts.rules import facts, lexicon
 from pageparts.runner import Runner
 from pageparts.settings import PURE_PYTHON_ENV, Options, resolve_options
-from pageparts.speedups import PURE, HotPath, for_document, hot_path
+from pageparts.speedups import PURE, HotPath, hot_path
 
 PAGES = 300
 TOLERANCE = 1e-6
@@ -156,26 +154,6 @@ def test_model_votes_are_equal():
         "html model: 0.00",
         f"html model: {0.005:.2f}",
     ]
-
-
-@needs_extension
-def test_rule_hits_are_equal():
-    rng = random.Random(8)
-    patterns = [lexicon(["donate", "river rose", "home"]), re.compile(r"\d+|\$\w*"), re.compile(r"(?i)news")]
-    for n in [0, 1, 2, 5, 40]:
-        texts = [
-            " ".join(
-                rng.choices(["Donate", "river", "rose", "home", "$5", "12", "NEWS", ""], k=rng.randint(0, 9))
-            )
-            for _ in range(n)
-        ]
-        document = Document("d", "text", [Block(i, t) for i, t in enumerate(texts)])
-        pure = facts(document)
-        for_document(fast := Document("d", "text", list(document.blocks)), COMPILED)
-        compiled = facts(fast)
-        assert compiled._path == COMPILED and pure._path == PURE
-        for pattern in patterns:
-            assert compiled.hits(pattern) == pure.hits(pattern)
 
 
 # -- the switch and the warning -------------------------------------------------------------------
