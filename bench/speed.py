@@ -174,9 +174,9 @@ def child_stages(paths: list[str]) -> dict:
 
     runner = Runner()
     plugins = runner._classifier_plugins()  # (name, classify hook, labels, label of its model)
-    # the runner's hot path (compiled, or pure with PAGEPARTS_PURE_PYTHON=1), passed as the runner
-    # passes it; pageparts before the compiled core (measured as "before") has none
-    hot = getattr(runner, "path", None)
+    # the runner's hot path (compiled, where the extension is built), passed as the runner passes
+    # it; pageparts before the compiled core (measured as "before") has none
+    hot = getattr(runner, "hot_path", None)
     on_path = () if hot is None else (hot,)
     model_seconds = {name: 0.0 for name, _, _, _ in plugins}
     clock = time.process_time  # CPU time: steadier than wall-clock on a busy machine

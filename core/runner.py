@@ -117,7 +117,7 @@ class Runner:
         self.models: ModelStore | None = (
             ModelStore.of(self.options.models) if models is FROM_OPTIONS else models
         )
-        self.path = hot_path(self.options.pure_python)
+        self.hot_path = hot_path(self.options.pure_python)
         """The hot loops' implementation: compiled, unless the options say ``pure_python`` or the
         extension is missing (``pageparts.speedups``)."""
         self.failed_plugins: dict[str, str] = {}
@@ -150,7 +150,7 @@ class Runner:
         fitted = None
         if self.models is not None and self.options.combine.learned:
             fitted = self.models.combiner(model_kind(document))
-        combine(document, votes, self.options.combine, fitted, self.path)
+        combine(document, votes, self.options.combine, fitted, self.hot_path)
         document.forget_computed()
         return document
 
@@ -287,7 +287,7 @@ class Runner:
                 with time_limit(budget):  # a plugin's model votes count against its budget
                     cast = function(document=document)
                     modelled = (
-                        models.votes(name, model_label, document, self.path)
+                        models.votes(name, model_label, document, self.hot_path)
                         if models is not None and model_label
                         else ()
                     )

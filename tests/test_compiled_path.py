@@ -163,7 +163,7 @@ def test_the_environment_chooses_the_pure_path():
     assert resolve_options(environ={PURE_PYTHON_ENV: "1"}).pure_python
     assert not resolve_options(environ={PURE_PYTHON_ENV: "0"}).pure_python
     assert not resolve_options(environ={}).pure_python
-    assert Runner(Options(pure_python=True)).path == PURE
+    assert Runner(Options(pure_python=True)).hot_path == PURE
 
 
 def test_a_missing_extension_is_told_once(monkeypatch):
@@ -299,7 +299,7 @@ def assert_same(fast: Document, pure: Document) -> None:
 @needs_extension
 def test_both_paths_label_generated_pages_alike():
     fast, pure = Runner(Options()), Runner(Options(pure_python=True))
-    assert fast.path == COMPILED and pure.path == PURE
+    assert fast.hot_path == COMPILED and pure.hot_path == PURE
     labels = set()
     for i in range(PAGES):
         page = generated_page(i).encode()
