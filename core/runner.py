@@ -178,7 +178,7 @@ class Runner:
     ) -> Iterator[Result]:
         """Classify many sources, yielding results in input order; a failing document gives an error Result.
 
-        A source is a path (``-`` for standard input) or an ``Input`` (from ``reading.iter_inputs``:
+        A source is a path (``-`` for standard input) or an ``Input`` (from ``inputs.iter_inputs``:
         JSON Lines and WARC records carry their content). With ``jobs`` > 1 the documents are
         classified in that many worker processes, ``chunk_size`` at a time, with at most two chunks
         per worker in flight (files are read lazily, by the workers). Each worker loads the plugins

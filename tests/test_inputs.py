@@ -7,9 +7,10 @@ import json
 
 from fastwarc.warc import WarcRecordType
 from pageparts.cli import app
+from pageparts.inputs import input_kind, iter_inputs
 from pageparts.read_jsonl import read_jsonl
 from pageparts.read_warc import read_warc
-from pageparts.reading import Input, ReadStats, input_kind, iter_inputs, with_charset
+from pageparts.reading import Input, ReadStats, with_charset
 from pageparts.runner import Runner
 from typer.testing import CliRunner
 
