@@ -175,6 +175,10 @@ def child_stages(paths: list[str]) -> dict:
 
     runner = Runner()
     plugins = runner._classifier_plugins()  # (name, classify hook, labels, label of its model)
+    # the runner's hot path (compiled, where the extension is built), passed as the runner passes
+    # it; pageparts before the compiled core (measured as "before") has none
+    hot = getattr(runner, "hot_path", None)
+    on_path = () if hot is None else (hot,)
     model_seconds = {name: 0.0 for name, _, _, _ in plugins}
     clock = time.process_time  # CPU time: steadier than wall-clock on a busy machine
 
@@ -219,7 +223,7 @@ def child_stages(paths: list[str]) -> dict:
             p0 = clock()
             cast = function(document=document)
             m0 = clock()
-            modelled = runner.models.votes(name, model_label, document) if model_label else []
+            modelled = runner.models.votes(name, model_label, document, *on_path) if model_label else []
             p1 = clock()
             votes.extend(checked_votes(cast, name, labels, len(document.blocks)))
             votes.extend(modelled)
@@ -227,7 +231,9 @@ def child_stages(paths: list[str]) -> dict:
             add(f"classify: {name}", p1 - p0)
             add("vote checks", clock() - p1)
         t6 = clock()
-        combine(document, votes, runner.options.combine, runner.models.combiner(model_kind(document)))
+        combine(
+            document, votes, runner.options.combine, runner.models.combiner(model_kind(document)), *on_path
+        )
         add("combine", clock() - t6)
         if i == 0:
             stages.clear()

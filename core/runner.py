@@ -23,6 +23,7 @@ from .models import ModelStore
 from .reading import STDIN, Input, InputError, as_input, looks_binary, read_source, unpack
 from .registry import Registry, make_registry
 from .settings import INPUT_FORMATS, Options
+from .speedups import hot_path
 
 __all__ = ["FROM_OPTIONS", "INPUT_FORMATS", "RULES_ONLY", "Options", "Result", "Runner", "plugin_registry"]
 
@@ -107,6 +108,9 @@ class Runner:
         self.models: ModelStore | None = (
             ModelStore.of(self.options.models) if models is FROM_OPTIONS else models
         )
+        self.hot_path = hot_path(self.options.pure_python)
+        """The hot loops' implementation: compiled, unless the options say ``pure_python`` or the
+        extension is missing (``pageparts.speedups``)."""
         self.failed_plugins: dict[str, str] = {}
         """Plugin name -> first error it caused in this run (each reported once)."""
         self._classifiers_key: tuple[Any, ...] | None = None
@@ -137,7 +141,7 @@ class Runner:
         fitted = None
         if self.models is not None and self.options.combine.learned:
             fitted = self.models.combiner(model_kind(document))
-        combine(document, votes, self.options.combine, fitted)
+        combine(document, votes, self.options.combine, fitted, self.hot_path)
         document.forget_computed()
         return document
 
@@ -274,7 +278,7 @@ class Runner:
                 with time_limit(budget):  # a plugin's model votes count against its budget
                     cast = function(document=document)
                     modelled = (
-                        models.votes(name, model_label, document)
+                        models.votes(name, model_label, document, self.hot_path)
                         if models is not None and model_label
                         else ()
                     )
