@@ -84,9 +84,10 @@ def classify(sources: list[Path], input_format: str, combiner: str) -> tuple[lis
 
 def features(sources: list[Path], input_format: str) -> dict[str, np.ndarray]:
     """Dense features and n-gram matrices (data, indices, indptr) of every document, by name."""
+    from pageparts.charsets import to_utf8
     from pageparts.document import Document
     from pageparts.features import compute, model_kind
-    from pageparts.reading import read_source, to_utf8
+    from pageparts.reading import read_source
     from pageparts.registry import make_registry
 
     split = make_registry().manager.hook.pageparts_split

@@ -164,16 +164,21 @@ def child_pageparts(paths: list[str], jobs: int) -> dict:
 
 def child_stages(paths: list[str]) -> dict:
     """Time each stage of Runner.classify_source separately (the same calls, in the same order)."""
+    from pageparts.charsets import to_utf8
     from pageparts.combine import combine
     from pageparts.contract import checked_votes
     from pageparts.document import Document
     from pageparts.features import document_features, model_kind
-    from pageparts.reading import looks_binary, read_source, to_utf8
+    from pageparts.reading import looks_binary, read_source
     from pageparts.runner import Runner
     from pageparts.splitters import html as html_splitter
 
     runner = Runner()
     plugins = runner._classifier_plugins()  # (name, classify hook, labels, label of its model)
+    # the runner's hot path (compiled, where the extension is built), passed as the runner passes
+    # it; pageparts before the compiled core (measured as "before") has none
+    hot = getattr(runner, "hot_path", None)
+    on_path = () if hot is None else (hot,)
     model_seconds = {name: 0.0 for name, _, _, _ in plugins}
     clock = time.process_time  # CPU time: steadier than wall-clock on a busy machine
 
@@ -218,7 +223,7 @@ def child_stages(paths: list[str]) -> dict:
             p0 = clock()
             cast = function(document=document)
             m0 = clock()
-            modelled = runner.models.votes(name, model_label, document) if model_label else []
+            modelled = runner.models.votes(name, model_label, document, *on_path) if model_label else []
             p1 = clock()
             votes.extend(checked_votes(cast, name, labels, len(document.blocks)))
             votes.extend(modelled)
@@ -226,7 +231,9 @@ def child_stages(paths: list[str]) -> dict:
             add(f"classify: {name}", p1 - p0)
             add("vote checks", clock() - p1)
         t6 = clock()
-        combine(document, votes, runner.options.combine, runner.models.combiner(model_kind(document)))
+        combine(
+            document, votes, runner.options.combine, runner.models.combiner(model_kind(document)), *on_path
+        )
         add("combine", clock() - t6)
         if i == 0:
             stages.clear()

@@ -115,7 +115,7 @@ def _finish(
         except (OSError, ValueError):
             texts = None
         if texts is not None and [t.split() for t in texts] == [b.text.split() for b in draft.blocks]:
-            from .splitters.html import decode
+            from .charsets import decode_html
 
-            document.input_format, document.html = "html", decode(content)[0]
+            document.input_format, document.html = "html", decode_html(content)[0]
     return draft.where, document

@@ -42,6 +42,7 @@ from .document import FALLBACK_LABEL, LABELS, MODEL, CombinedScores, Document, V
 
 if TYPE_CHECKING:
     from .adaptation import KindLayer
+    from .speedups import HotPath
 
 COMBINER_FILE = "combiner.json"
 
@@ -81,6 +82,7 @@ def combine(
     options: CombineOptions,
     fitted: dict | None = None,
     adaptation: KindLayer | None = None,
+    path: HotPath | None = None,
 ) -> None:
     """Set ``label``, ``confidence`` and ``votes`` of every block of ``document``.
 
@@ -88,6 +90,7 @@ def combine(
     it, or with ``options.learned`` off, or when no model voted, the weighted mean decides.
     ``adaptation``, a site adaptation's layer (``ModelStore.adaptation``), then moves the learned
     combiner's probabilities (``pageparts.adaptation``).
+    ``path`` reads the votes' fields (``pageparts.speedups``; None: the pure-Python reference).
     """
     blocks = document.blocks
     for block in blocks:
@@ -97,11 +100,14 @@ def combine(
     votes = sorted(votes, key=attrgetter("block", "plugin", "label"))
     for vote in votes:
         blocks[vote.block].votes.append(vote)
-    labels, scores = _weighted_mean(len(blocks), votes, options.weights)
+    fields = (
+        VoteFields.of(votes, options.weights) if path is None else path.vote_fields(votes, options.weights)
+    )
+    labels, scores = _mean_of(len(blocks), fields)
     method = "weighted mean"
-    if options.learned and fitted is not None and MODEL in map(_SOURCE, votes):
+    if options.learned and fitted is not None and fields.is_model.any():
         method = "learned"
-        matrix = vote_matrix(len(blocks), votes, options.weights)
+        matrix = _matrix_of(len(blocks), fields)
         learned = predict_learned(fitted, matrix)
         if adaptation is not None:
             method = ADAPTED
@@ -114,7 +120,7 @@ def combine(
     scores = _blend_with_neighbours(scores, options.context)
     notes: dict[int, str] = {}
     if method in ("learned", ADAPTED) and document.input_format == "text":
-        scores, notes = _title_from_rules(scores, labels.index(HEADLINE), votes, options)
+        scores, notes = _title_from_rules(scores, labels.index(HEADLINE), fields, options.threshold)
     document.combined = CombinedScores(method, tuple(labels), scores, options.threshold, notes)
     if not labels:
         for block in blocks:
@@ -140,7 +146,7 @@ headline (see ``_title_from_rules``)."""
 
 
 def _title_from_rules(
-    scores: np.ndarray, column: int, votes: list[Vote], options: CombineOptions
+    scores: np.ndarray, column: int, fields: VoteFields, threshold: float
 ) -> tuple[np.ndarray, dict[int, str]]:
     """``scores`` where, if no block came out headline, the blocks with a headline rule vote of at
     least TITLE_RULE_MIN (weighted) have that vote's score for headline, the other labels scaled to
@@ -153,9 +159,9 @@ def _title_from_rules(
     the rule's votes decide.
     """
     best = scores.argmax(axis=1)
-    if ((best == column) & (scores[:, column] >= options.threshold)).any():
+    if ((best == column) & (scores[:, column] >= threshold)).any():
         return scores, {}
-    rules = vote_matrix(len(scores), votes, options.weights)[:, len(LABELS) + LABELS.index(HEADLINE)]
+    rules = _matrix_of(len(scores), fields)[:, len(LABELS) + LABELS.index(HEADLINE)]
     chosen = np.flatnonzero(rules >= TITLE_RULE_MIN)
     if not len(chosen):
         return scores, {}
@@ -168,48 +174,70 @@ def _title_from_rules(
     return scores, {i: note.format(rules[i]) for i in chosen.tolist()}
 
 
+@dataclass(frozen=True)
+class VoteFields:
+    """What the combiner reads of each vote, as arrays in vote order: the block, the label (and its
+    column in ``LABELS``, -1 for another label), the score, the weight of its plugin and whether a
+    model cast it."""
+
+    block: np.ndarray
+    label: list[str]
+    column: np.ndarray
+    score: np.ndarray
+    weight: np.ndarray
+    is_model: np.ndarray
+
+    @classmethod
+    def of(cls, votes: list[Vote], weights: dict[str, float]) -> VoteFields:
+        """The fields of ``votes`` (the pure-Python reference of ``_speedups.vote_fields``)."""
+        m = len(votes)
+        labels = list(map(_LABEL, votes))
+        return cls(
+            np.fromiter(map(_BLOCK, votes), np.intp, m),
+            labels,
+            np.fromiter(map(_LABEL_COLUMN.get, labels, repeat(-1)), np.intp, m),
+            np.fromiter(map(_SCORE, votes), np.float64, m),
+            np.fromiter(map(weights.get, map(_PLUGIN, votes), repeat(1.0)), np.float64, m),
+            np.fromiter(map(MODEL.__eq__, map(_SOURCE, votes)), bool, m),
+        )
+
+
 def _weighted_mean(n: int, votes: list[Vote], weights: dict[str, float]) -> tuple[list[str], np.ndarray]:
-    m = len(votes)
-    vote_labels = list(map(_LABEL, votes))
-    labels = sorted(set(vote_labels))
+    return _mean_of(n, VoteFields.of(votes, weights))
+
+
+def _mean_of(n: int, fields: VoteFields) -> tuple[list[str], np.ndarray]:
+    m = len(fields.label)
+    labels = sorted(set(fields.label))
     column = {label: i for i, label in enumerate(labels)}
     weighted = np.zeros((n, len(labels)))
     totals = np.zeros_like(weighted)
-    if votes:  # np.add.at adds in vote order, as a loop over the votes would
-        at = (
-            np.fromiter(map(_BLOCK, votes), np.intp, m),
-            np.fromiter(map(column.__getitem__, vote_labels), np.intp, m),
-        )
-        weight = _weights(votes, weights)
-        np.add.at(weighted, at, weight * np.fromiter(map(_SCORE, votes), np.float64, m))
-        np.add.at(totals, at, weight)
+    if m:  # np.add.at adds in vote order, as a loop over the votes would
+        at = (fields.block, np.fromiter(map(column.__getitem__, fields.label), np.intp, m))
+        np.add.at(weighted, at, fields.weight * fields.score)
+        np.add.at(totals, at, fields.weight)
     return labels, np.divide(weighted, totals, out=np.zeros_like(weighted), where=totals > 0)
 
 
 _BLOCK, _PLUGIN, _LABEL, _SCORE, _SOURCE = map(attrgetter, ("block", "plugin", "label", "score", "source"))
 
 
-def _weights(votes: list[Vote], weights: dict[str, float]) -> np.ndarray:
-    """The weight of each vote's plugin (1.0 unless ``weights`` says otherwise)."""
-    return np.fromiter(map(weights.get, map(_PLUGIN, votes), repeat(1.0)), np.float64, len(votes))
-
-
 def vote_matrix(n: int, votes: list[Vote], weights: dict[str, float]) -> np.ndarray:
     """(blocks, 12): per label of ``LABELS``, the mean score of the model votes and the strongest
     score of the rule votes (``Vote.source``)."""
+    return _matrix_of(n, VoteFields.of(votes, weights))
+
+
+def _matrix_of(n: int, fields: VoteFields) -> np.ndarray:
     model_sum = np.zeros((n, len(LABELS)))
     model_count = np.zeros_like(model_sum)
     rules = np.zeros_like(model_sum)
-    m = len(votes)
-    if m:
-        column = np.fromiter(map(_LABEL_COLUMN.get, map(_LABEL, votes), repeat(-1)), np.intp, m)
-        weight = _weights(votes, weights)
-        weighted = weight * np.fromiter(map(_SCORE, votes), np.float64, m)
+    if len(fields.label):
+        column, weight, block = fields.column, fields.weight, fields.block
+        weighted = weight * fields.score
         score = np.where(weighted < 1.0, weighted, 1.0)  # as min(1.0, weighted)
-        block = np.fromiter(map(_BLOCK, votes), np.intp, m)
-        is_model = np.fromiter(map(MODEL.__eq__, map(_SOURCE, votes)), bool, m)
         counted = (column >= 0) & ~(weight <= 0)
-        model, rule = counted & is_model, counted & ~is_model
+        model, rule = counted & fields.is_model, counted & ~fields.is_model
         # np.add.at adds in vote order, as a loop over the votes would
         np.add.at(model_sum, (block[model], column[model]), score[model])
         np.add.at(model_count, (block[model], column[model]), 1.0)

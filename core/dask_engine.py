@@ -22,8 +22,9 @@ from functools import partial
 from itertools import islice
 from typing import Any
 
+from .inputs import INPUT_KINDS, input_kind, iter_inputs, iter_sources
 from .models import ModelStore
-from .reading import INPUT_KINDS, ReadStats, input_kind, iter_inputs, iter_sources
+from .reading import ReadStats
 from .runner import FROM_OPTIONS, Options, Runner
 
 PARTITION_SIZE = 1000
@@ -35,7 +36,7 @@ EXTENSIONS = {"jsonl": "jsonl", "text": "txt", "table": "txt"}
 
 @dataclass(frozen=True)
 class Partition:
-    """One task's inputs: ``paths`` read as ``kind`` (see ``reading.INPUT_KINDS``)."""
+    """One task's inputs: ``paths`` read as ``kind`` (see ``inputs.INPUT_KINDS``)."""
 
     index: int
     kind: str

@@ -121,7 +121,22 @@ class Trees:
         self.baseline = self.arrays["baseline"].astype(np.float64).reshape(-1)
         if self.baseline.size != 1:
             raise FormatError("the trees' baseline is not one value: not a binary classifier")
+        self._check_ranges()
         self.depth = _depth(self.roots, self.children, self.is_leaf)
+
+    def _check_ranges(self) -> None:
+        """FormatError unless every node number and feature is within range (the compiled walk of
+        ``pageparts.speedups`` reads them unchecked)."""
+        nodes = len(self.is_leaf)
+        if len(self.value) != nodes or len(self.missing_right) != nodes or len(self.children) != 2 * nodes:
+            raise FormatError("the trees' node arrays differ in length")
+        for name, numbers, limit in (
+            ("roots", self.roots, nodes),
+            ("children", self.children, nodes),
+            ("features", self.feature, self.n_features),
+        ):
+            if numbers.size and (numbers.min() < 0 or numbers.max() >= limit):
+                raise FormatError(f"the trees' {name} are out of range (0 to {limit - 1})")
 
     def raw(self, X: np.ndarray) -> np.ndarray:
         """The raw score (log-odds) of each row of ``X``, as scikit-learn's ``_raw_predict`` gives it."""

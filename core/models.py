@@ -48,10 +48,11 @@ import numpy as np
 from . import model_format
 from .adaptation import ADAPTATION_FILE, AdaptationError, KindLayer, read_adaptation
 from .combine import COMBINER_FILE, read_combiner
-from .document import MODEL, Document, Vote
+from .document import Document, Vote
 from .features import FEATURE_VERSION, DocumentFeatures, document_features, model_kind, window
 from .model_format import FORMAT_VERSION, FormatError, Model
 from .settings import MODELS_ENV
+from .speedups import PURE, HotPath
 
 MANIFEST = "manifest.json"
 KINDS = ("html", "text")
@@ -313,9 +314,11 @@ class ModelStore:
                 self._verified[key] = entry is not None and sha256(path) == entry.get("sha256")
             return self._verified[key]
 
-    def votes(self, plugin: str, label: str, document: Document) -> list[Vote]:
+    def votes(self, plugin: str, label: str, document: Document, path: HotPath = PURE) -> list[Vote]:
         """One model vote per block with the probability of ``label`` from ``plugin``'s model for
         the document's kind; none without a model (a refused one adds a warning to the document).
+        ``path`` is the implementation of the hot loops (the runner's: compiled unless the settings
+        say ``pure_python``).
 
         A plain-text document is always scored by the text model, never by an HTML one.
         """
@@ -328,11 +331,8 @@ class ModelStore:
             return []
         if model.label != label or not document.blocks:
             return []
-        probabilities = predict(model, document_features(document, kind))
-        return [
-            Vote(plugin, i, label, float(p), f"{kind} model: {p:.2f}", MODEL)
-            for i, p in enumerate(probabilities.tolist())
-        ]
+        probabilities = predict(model, document_features(document, kind), path)
+        return path.model_votes(plugin, label, kind, probabilities.tolist())
 
     def combiner(self, kind: str) -> dict | None:
         """The learned combiner's fit for ``kind`` from the directory's ``combiner.json``, if any."""
@@ -401,21 +401,22 @@ def check_directory(directory: Path, declared: Mapping[str, tuple[str, ...]]) ->
     return notes
 
 
-def predict(model: Model, features: DocumentFeatures) -> np.ndarray:
-    """The model's probability of its label for every block described by ``features``."""
+def predict(model: Model, features: DocumentFeatures, path: HotPath = PURE) -> np.ndarray:
+    """The model's probability of its label for every block described by ``features``, worked out
+    by ``path`` (the pure-Python reference unless given)."""
     n = features.dense.shape[0]
     if n == 0:
         return np.zeros(0)
     if model.kind != features.kind or model.n_dense != features.dense.shape[1]:
         raise ModelError(f"{model.file} expects {model.kind} features of another shape")
-    column = stage_a(model, features).reshape(-1, 1).astype(np.float32)
+    column = stage_a(model, features, path).reshape(-1, 1).astype(np.float32)
     around = window(column)
     second = model.stage_b
     # the stage-B input copies the features: made PREDICT_ROWS rows at a time, a long page's
     # copy does not double the memory it takes
     return np.concatenate(
         [
-            second.probability(np.hstack([features.dense[a:b], column[a:b], around[a:b]]))
+            path.probability(second, np.hstack([features.dense[a:b], column[a:b], around[a:b]]))
             for a, b in itertools.pairwise([*range(0, n, PREDICT_ROWS), n])
         ]
     )
@@ -425,13 +426,13 @@ PREDICT_ROWS = 4_096
 """Blocks whose stage-B probabilities ``predict`` works out together."""
 
 
-def stage_a(model: Model, features: DocumentFeatures) -> np.ndarray:
+def stage_a(model: Model, features: DocumentFeatures, path: HotPath = PURE) -> np.ndarray:
     """The linear stage's score (log-odds) per block: n-gram weights plus own-feature weights."""
     linear = model.stage_a
     coef = linear.coef
     n_hash = features.hashed.shape[1]
     own = (features.dense[:, : model.n_own] - linear.mean) / linear.scale
-    return features.hashed.dot(coef[:n_hash]) + own @ coef[n_hash:] + linear.intercept[0]
+    return path.ngrams_dot(features.hashed, coef[:n_hash]) + own @ coef[n_hash:] + linear.intercept[0]
 
 
 def stage_b_input(dense: np.ndarray, scores: np.ndarray) -> np.ndarray:

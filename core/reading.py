@@ -1,16 +1,13 @@
-"""Reading documents: paths, directories, standard input, JSON Lines and WARC files; gzip; size limits.
+"""Reading one document: files, standard input and URLs; gzip; size limits; what an input is.
 
-Everything is read as a stream: ``iter_inputs`` yields one ``Input`` at a time, so memory does
-not grow with the number of documents.
+The stream of many inputs (directories, JSON Lines and WARC files) is ``pageparts.inputs``.
 """
 
 from __future__ import annotations
 
-import codecs
 import os
 import sys
 import zlib
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -18,10 +15,6 @@ MAX_BYTES = 100 * 1024 * 1024
 """Documents larger than this (after decompression) are refused with an error."""
 
 STDIN = "-"
-
-INPUT_KINDS = ("auto", "file", "jsonl", "warc")
-"""How a path is read: ``file`` is one document; ``jsonl`` and ``warc`` hold many; ``auto`` goes by
-the file name (``.jsonl``, ``.jsonl.gz``, ``.warc``, ``.warc.gz``; anything else is a ``file``)."""
 
 
 class InputError(ValueError):
@@ -58,50 +51,6 @@ class ReadStats:
 def as_input(source: str | os.PathLike[str] | Input) -> Input:
     """``source`` as an ``Input`` (a path or ``-`` becomes a file to read)."""
     return source if isinstance(source, Input) else Input(str(source))
-
-
-def input_kind(path: str) -> str:
-    """The kind of input ``path`` is, by its name."""
-    name = path.lower()
-    if name.endswith((".jsonl", ".jsonl.gz")):
-        return "jsonl"
-    if name.endswith((".warc", ".warc.gz")):
-        return "warc"
-    return "file"
-
-
-def iter_inputs(
-    paths: Iterable[str], kind: str = "auto", max_bytes: int = MAX_BYTES, stats: ReadStats | None = None
-) -> Iterator[Input]:
-    """Every document in ``paths`` (directories recursively), in order, one at a time.
-
-    ``kind`` forces how each file is read (``auto``: by its name, see ``INPUT_KINDS``).
-    """
-    from .read_jsonl import read_jsonl
-    from .read_warc import read_warc
-
-    stats = stats if stats is not None else ReadStats()
-    for path in iter_sources(paths):
-        chosen = input_kind(path) if kind == "auto" else kind
-        if chosen == "jsonl":
-            yield from read_jsonl(path, max_bytes)
-        elif chosen == "warc":
-            yield from read_warc(path, max_bytes, stats)
-        else:
-            yield Input(path)
-
-
-def iter_sources(paths: list[str]) -> Iterator[str]:
-    """Expand the command line's paths: files as given, directories recursively (sorted)."""
-    for path in paths:
-        if path != STDIN and "://" not in path and os.path.isdir(path):
-            for root, dirs, files in os.walk(path):
-                dirs.sort()
-                for name in sorted(files):
-                    if not name.startswith("."):
-                        yield os.path.join(root, name)
-        else:
-            yield path
 
 
 def read_source(source: str | os.PathLike[str], max_bytes: int = MAX_BYTES) -> bytes:
@@ -169,43 +118,6 @@ def looks_binary(content: bytes) -> bool:
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return False
     return b"\x00" in head
-
-
-def to_utf8(content: bytes) -> bytes:
-    """Re-encode UTF-16 content (with a BOM) as UTF-8; other content is returned as is."""
-    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return content.decode("utf-16", errors="replace").encode("utf-8")
-    return content
-
-
-def with_charset(content: bytes, charset: str | None) -> bytes:
-    """``content`` re-encoded as UTF-8 from ``charset``, a charset declared outside it (HTTP).
-
-    As browsers do, a BOM wins over the declaration; and as the HTML splitter does for ``<meta>``
-    declarations, bytes that are valid UTF-8 stay UTF-8 (stale ``iso-8859-1`` labels on UTF-8 pages
-    are common). Unknown charsets are ignored.
-    """
-    if not charset or content.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return content
-    try:
-        content.decode("utf-8")
-        return content
-    except UnicodeDecodeError:
-        pass
-    try:
-        codec = codecs.lookup(charset.strip().strip("\"'"))
-    except LookupError:
-        return content
-    name = codec.name.replace("-", "_")
-    if not getattr(codec, "_is_text_encoding", True) or name in _NOT_FOR_PAGES:
-        return content
-    if name in ("latin_1", "iso8859_1", "ascii"):  # what browsers do with these labels
-        name = "cp1252"
-    return content.decode(name, errors="replace").encode("utf-8")
-
-
-# Python codecs that no page is written in (browsers refuse UTF-7 too).
-_NOT_FOR_PAGES = frozenset({"utf_7", "idna", "punycode", "raw_unicode_escape", "unicode_escape", "undefined"})
 
 
 class _StdinBytes:

@@ -14,25 +14,17 @@ from operator import attrgetter
 from typing import Any
 
 from .budget import PluginTimeout, budget_for, time_limit
+from .charsets import to_utf8, with_charset
 from .combine import combine
 from .contract import checked_votes
 from .document import MODEL, RULE, Document, Vote
 from .features import model_kind
 from .models import ModelStore
-from .reading import (
-    STDIN,
-    Input,
-    InputError,
-    as_input,
-    looks_binary,
-    read_source,
-    to_utf8,
-    unpack,
-    with_charset,
-)
+from .reading import STDIN, Input, InputError, as_input, looks_binary, read_source, unpack
 from .registry import Registry, make_registry
 from .settings import INPUT_FORMATS, Options
 from .sites import site_stores, store_for
+from .speedups import hot_path
 
 __all__ = ["FROM_OPTIONS", "INPUT_FORMATS", "RULES_ONLY", "Options", "Result", "Runner", "plugin_registry"]
 
@@ -123,6 +115,9 @@ class Runner:
         )
         sites = self.options.sites
         self.sites: list[ModelStore] = site_stores(sites) if sites and self.models is not None else []
+        self.hot_path = hot_path(self.options.pure_python)
+        """The hot loops' implementation: compiled, unless the options say ``pure_python`` or the
+        extension is missing (``pageparts.speedups``)."""
         self.failed_plugins: dict[str, str] = {}
         """Plugin name -> first error it caused in this run (each reported once)."""
         self._classifiers_key: tuple[Any, ...] | None = None
@@ -160,7 +155,7 @@ class Runner:
             refused = models.adaptation_refusal()
             if refused:
                 document.warnings.append(refused)
-        combine(document, votes, self.options.combine, fitted, layer)
+        combine(document, votes, self.options.combine, fitted, layer, self.hot_path)
         document.forget_computed()
         return document
 
@@ -193,7 +188,7 @@ class Runner:
     ) -> Iterator[Result]:
         """Classify many sources, yielding results in input order; a failing document gives an error Result.
 
-        A source is a path (``-`` for standard input) or an ``Input`` (from ``reading.iter_inputs``:
+        A source is a path (``-`` for standard input) or an ``Input`` (from ``inputs.iter_inputs``:
         JSON Lines and WARC records carry their content). With ``jobs`` > 1 the documents are
         classified in that many worker processes, ``chunk_size`` at a time, with at most two chunks
         per worker in flight (files are read lazily, by the workers). Each worker loads the plugins
@@ -305,7 +300,7 @@ class Runner:
                 with time_limit(budget):  # a plugin's model votes count against its budget
                     cast = function(document=document)
                     modelled = (
-                        models.votes(name, model_label, document)
+                        models.votes(name, model_label, document, self.hot_path)
                         if models is not None and model_label
                         else ()
                     )

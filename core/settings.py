@@ -6,7 +6,9 @@
 2. a TOML config file (``--config FILE``): ``threshold``, ``context``, ``combiner``,
    ``[weights]``, ``disable``, ``time_budget``, ``models`` and ``sites``;
 3. the environment: ``PAGEPARTS_MODELS`` (a model directory), ``PAGEPARTS_SITES`` (a directory of
-   site adaptations) and ``PAGEPARTS_LOAD_PLUGINS`` (load only these plugins, comma-separated);
+   site adaptations), ``PAGEPARTS_LOAD_PLUGINS`` (load only these plugins, comma-separated) and
+   ``PAGEPARTS_PURE_PYTHON`` (``1``: run the pure-Python path, not the compiled extension;
+   ``pageparts.speedups``);
 4. ``Overrides``: the command line's flags, or a caller's.
 
 ``disable`` and ``weights`` add up across the layers (a later weight for the same plugin wins);
@@ -46,6 +48,10 @@ SITES_ENV = "PAGEPARTS_SITES"
 LOAD_PLUGINS_ENV = "PAGEPARTS_LOAD_PLUGINS"
 """The environment variable naming the only plugins to load, comma-separated."""
 
+PURE_PYTHON_ENV = "PAGEPARTS_PURE_PYTHON"
+"""The environment variable that, set to anything but ``0`` (or empty), chooses the pure-Python
+path over the compiled extension (``Options.pure_python``)."""
+
 CONFIG_KEYS = ("threshold", "context", "combiner", "weights", "disable", "time_budget", "models", "sites")
 
 Named = tuple[tuple[str, tuple[str, ...]], ...]
@@ -78,6 +84,9 @@ class Options:
     is classified with ``models``."""
     only: tuple[str, ...] | None = None
     """Load only the plugins of these names (None: every plugin found)."""
+    pure_python: bool = False
+    """Run the pure-Python reference of the hot loops, not the compiled extension
+    (``pageparts.speedups``); the labels and scores are the same."""
     named: Named = field(default=(), compare=False, repr=False)
     """The plugin names the settings were given, by where, to check once the plugins are found
     (``--weights``, ``disable in FILE``, ...); not part of what the options mean."""
@@ -206,6 +215,8 @@ def with_environment(options: Options, environ: Mapping[str, str]) -> Options:
         changes["sites"] = Path(environ[SITES_ENV]).expanduser().absolute()
     if environ.get(LOAD_PLUGINS_ENV):
         changes["only"] = tuple(n.strip() for n in environ[LOAD_PLUGINS_ENV].split(",") if n.strip())
+    if environ.get(PURE_PYTHON_ENV, "0").strip() not in ("", "0"):
+        changes["pure_python"] = True
     return replace(options, **changes) if changes else options
 
 

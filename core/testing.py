@@ -30,10 +30,10 @@ from functools import lru_cache
 from typing import Any
 
 from .budget import PluginTimeout, time_limit
+from .charsets import to_utf8
 from .contract import hook_arguments, hook_problem, plugin_info_problem, vote_problem
 from .document import Block, Document, Vote
 from .plugin_info import PluginInfo
-from .reading import to_utf8
 from .registry import Registry, make_registry
 
 __all__ = [

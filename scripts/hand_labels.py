@@ -44,11 +44,11 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from pageparts.charsets import decode_html
 from pageparts.document import LABELS, Block, Document
 from pageparts.evaluation import WordScores, format_table
 from pageparts.labelled import LabelledBlock, LabelledDocument, load_labelled, write_labelled
 from pageparts.runner import Options, Runner
-from pageparts.splitters.html import decode
 from pageparts.training.labels import is_held_out
 
 REPO = Path(__file__).resolve().parent.parent
@@ -156,7 +156,7 @@ def page_blocks(runner: Runner, data: Path, source: str, predict: bool = False) 
     path = page_path(data, source)
     if not path.exists():
         raise SpecError(f"{source}: no {path}")
-    html = decode(gzip.decompress(path.read_bytes()))[0]
+    html = decode_html(gzip.decompress(path.read_bytes()))[0]
     if not predict and runner.models is not None:
         runner = Runner(runner.options, runner.registry, models=None)
     document = runner.classify_bytes(html.encode("utf-8"), str(path))

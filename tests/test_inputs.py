@@ -6,10 +6,12 @@ import gzip
 import json
 
 from fastwarc.warc import WarcRecordType
+from pageparts.charsets import with_charset
 from pageparts.cli import app
+from pageparts.inputs import input_kind, iter_inputs
 from pageparts.read_jsonl import read_jsonl
 from pageparts.read_warc import read_warc
-from pageparts.reading import Input, ReadStats, input_kind, iter_inputs, with_charset
+from pageparts.reading import Input, ReadStats
 from pageparts.runner import Runner
 from typer.testing import CliRunner
 

@@ -9,6 +9,7 @@ import time
 
 import pageparts
 import pytest
+from pageparts.charsets import decode_html
 from pageparts.splitters import html as html_splitter
 
 FEATURE_KEYS = {
@@ -297,7 +298,7 @@ def test_legacy_charset_declared_in_meta():
 def test_utf8_bom_wins():
     page = "\ufeff<html><head><meta charset='windows-1252'></head><body><p>naïve — ok</p></body></html>"
     assert texts(page.encode("utf-8")) == ["naïve — ok"]
-    assert html_splitter.decode(page.encode("utf-8"))[1] == "utf-8"
+    assert decode_html(page.encode("utf-8"))[1] == "utf-8"
 
 
 def test_valid_utf8_beats_a_stale_legacy_declaration():

@@ -1,5 +1,6 @@
 import pytest
-from pageparts.splitters.text import decode_text, pageparts_split, split_text
+from pageparts.charsets import decode_text
+from pageparts.splitters.text import pageparts_split, split_text
 
 
 def test_blank_lines_separate_blocks_and_lines_inside_a_block_stay_together():

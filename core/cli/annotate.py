@@ -74,7 +74,7 @@ def annotate(
 
 def _write(paths: list[str], out: Path, labels, runner) -> None:
     from ..annotation import write_annotation
-    from ..reading import iter_sources
+    from ..inputs import iter_sources
     from ._output import writing
     from ._tally import Tally
 

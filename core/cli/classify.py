@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated, TextIO
 import typer
 
 from ..console import Progress
+from ..inputs import INPUT_KINDS, iter_inputs
 from ..wording import counted
 from . import (
     CombinerOption,
@@ -40,11 +41,7 @@ if TYPE_CHECKING:
     from ._tally import Tally
 
 
-class InputKind(StrEnum):
-    auto = "auto"
-    file = "file"
-    jsonl = "jsonl"
-    warc = "warc"
+InputKind = StrEnum("InputKind", [(name, name) for name in INPUT_KINDS])
 
 
 class Engine(StrEnum):
@@ -282,7 +279,6 @@ def inputs(
     """The inputs still to classify, and the worker processes to use (none for one document)."""
     from itertools import chain, islice
 
-    from ..reading import iter_inputs
     from ..resume import skip_done
 
     sources = iter_inputs(job.paths, job.input_kind.value, max_bytes, stats)

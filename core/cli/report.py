@@ -83,8 +83,8 @@ def write_html_report(runner, paths: list[str], out: Path, gold: Path | None = N
     """Classify ``paths`` with ``runner`` and write the report into ``out``; errors go to stderr,
     and the exit status is 1 when a document failed or lost a plugin's votes (2 for an unusable gold
     file)."""
+    from ..inputs import iter_sources
     from ..labelled import LabelledError, read_labelled
-    from ..reading import iter_sources
     from ..report import match_gold, read_pages, write_report
     from ._output import writing
     from ._tally import Tally

@@ -11,10 +11,10 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
+from ..charsets import decode_html
 from ..labelled import LabelledBlock
 from ..reading import InputError, read_source
 from ..runner import Result, Runner
-from ..splitters.html import decode
 from .data import document_data, match_gold
 from .page import IndexRow, render_document, render_index, render_page
 
@@ -45,7 +45,7 @@ def read_pages(runner: Runner, sources: Iterable[str]) -> Iterator[Page]:
         except Exception as error:  # one bad document must not stop the report
             yield Result(source, error=f"{type(error).__name__}: {' '.join(str(error).split())}"), None
             continue
-        html = decode(content)[0] if document.input_format == "html" else None
+        html = decode_html(content)[0] if document.input_format == "html" else None
         yield Result(source, document=document), html
 
 

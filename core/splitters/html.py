@@ -71,6 +71,7 @@ from typing import Any
 
 from lxml import etree
 
+from ..charsets import BOMS_UTF16, decode_html
 from ..document import Block
 from ..hookspecs import hookimpl
 
@@ -129,7 +130,7 @@ _CLOSE_TAG = re.compile(rb"</(?:div|p|a|span|li|ul|ol|table|tr|td|h[1-6]|script|
 def looks_like_html(content: bytes) -> bool:
     """True when ``content`` starts like an HTML document or is dense with common HTML tags."""
     head = content[:_SNIFF_BYTES]
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if head.startswith(BOMS_UTF16):
         head = head.decode("utf-16", errors="replace").encode("utf-8", errors="replace")
     elif head.startswith(codecs.BOM_UTF8):
         head = head[len(codecs.BOM_UTF8) :]
@@ -145,75 +146,14 @@ def pageparts_detect_format(content: bytes) -> str | None:
     return FORMAT if looks_like_html(content) else None
 
 
-# -- decoding ---------------------------------------------------------------------------------
+# -- parsing and walking ----------------------------------------------------------------------
 
-_DECLARATION_BYTES = 8192
-_META_CHARSET = re.compile(rb"<meta[^>]*?charset\s*=\s*[\"']?\s*([a-z0-9_.:\-]+)", re.I)
-_XML_ENCODING = re.compile(rb"^\s*<\?xml[^>]*?encoding\s*=\s*[\"']([a-z0-9_.:\-]+)", re.I)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
 # Control characters browsers do not draw (C0 except whitespace, DEL, C1); lxml would turn
 # some of them into U+FFFD, and mis-encoded pages are full of C1 characters.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]+")
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x20), 0x7F])  # the same, in UTF-8
 _C1_UTF8 = re.compile(b"\xc2[\x80-\x9f]")
-# Names browsers treat as windows-1252, and encodings that cannot describe an ASCII-based page.
-_AS_CP1252 = frozenset({"latin_1", "iso8859_1", "ascii", "cp1252"})
-_AS_UTF8 = frozenset({"utf_16", "utf_16_le", "utf_16_be", "utf_32", "utf_32_le", "utf_32_be", "utf_8"})
-# Python codecs that are no page encoding (browsers refuse UTF-7 too).
-_NOT_FOR_PAGES = frozenset({"utf_7", "idna", "punycode", "raw_unicode_escape", "unicode_escape", "undefined"})
-
-
-def declared_encoding(content: bytes) -> str | None:
-    """The Python codec named by a ``<meta>`` charset or XML declaration near the top, if any."""
-    head = content[:_DECLARATION_BYTES]
-    found = _META_CHARSET.search(head) or _XML_ENCODING.match(head)
-    if found is None:
-        return None
-    try:
-        info = codecs.lookup(found.group(1).decode("ascii"))
-    except (LookupError, UnicodeDecodeError):
-        return None
-    name = info.name.replace("-", "_")
-    if not getattr(info, "_is_text_encoding", True) or name in _NOT_FOR_PAGES:
-        return None
-    if name in _AS_CP1252:
-        return "cp1252"
-    if name in _AS_UTF8:
-        return "utf-8"
-    return name
-
-
-def decode(content: bytes) -> tuple[str, str]:
-    """Decode HTML bytes; returns the text and the codec used. Never raises on bad bytes.
-
-    A BOM wins; then a declared charset, except that bytes which are valid UTF-8 and not
-    plain ASCII are read as UTF-8 even when the page declares a legacy charset (stale
-    ``iso-8859-1`` declarations on UTF-8 pages are common; text in a legacy charset almost
-    never happens to be valid UTF-8); then UTF-8; then windows-1252 with U+FFFD for the few
-    bytes it does not define.
-    """
-    if content.startswith(codecs.BOM_UTF8):
-        return content[len(codecs.BOM_UTF8) :].decode("utf-8", errors="replace"), "utf-8"
-    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return content.decode("utf-16", errors="replace"), "utf-16"
-    try:
-        utf8: str | None = content.decode("utf-8")
-    except UnicodeDecodeError:
-        utf8 = None
-    declared = declared_encoding(content)
-    if utf8 is not None and (declared is None or declared == "utf-8" or not utf8.isascii()):
-        return utf8, "utf-8"
-    if declared is not None:
-        try:
-            return content.decode(declared, errors="replace"), declared
-        except (LookupError, UnicodeError, TypeError, ValueError):
-            pass  # a codec that fails on these bytes: fall through
-    if utf8 is not None:
-        return utf8, "utf-8"
-    return content.decode("cp1252", errors="replace"), "cp1252"
-
-
-# -- parsing and walking ----------------------------------------------------------------------
 
 
 def _parser() -> etree.HTMLParser:
@@ -771,7 +711,7 @@ def page_meta(root: Any) -> dict[str, str]:
 
 def split_html(content: bytes | str) -> tuple[list[Block], dict[str, Any]]:
     """Split an HTML page (bytes, or text already decoded) into blocks and page facts."""
-    text = decode(content)[0] if isinstance(content, bytes) else content
+    text = decode_html(content)[0] if isinstance(content, bytes) else content
     root, warnings = read_page(text)
     if root is None:
         return [], page_meta(None)

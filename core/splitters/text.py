@@ -8,19 +8,12 @@ from __future__ import annotations
 
 import re
 
+from ..charsets import decode_text
 from ..document import Block
 from ..hookspecs import hookimpl
 
 _BLANK_LINE = re.compile(r"\n[ \t\f\v]*\n")
 _SPACES = re.compile(r"[ \t\f\v\u00a0]+")
-
-
-def decode_text(content: bytes) -> str:
-    """Decode bytes as UTF-8 (BOM allowed), falling back to cp1252 with replacement."""
-    try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return content.decode("cp1252", errors="replace")
 
 
 def split_text(text: str) -> list[str]:

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 
+from ..charsets import decode_html
 from ..document import RULE, Block, Vote
 from ..labelled import LabelledBlock, LabelledDocument
 from ..runner import Runner
-from ..splitters.html import decode
 from .labels import body_share, headline_block, snippet_blocks, transfer
 from .wcxb import Page
 
@@ -97,7 +97,7 @@ def label_page(
     """One page as a labelled HTML document: from its ground truth and the rules' votes (see
     ``truth_blocks``), or, when ``gold`` (hand-labelled blocks of the same page) is given, from those.
     Only the rules' votes are read: a rule-only ``runner`` (``Runner(models=None)``) is fastest."""
-    html = decode(page.html())[0]
+    html = decode_html(page.html())[0]
     document = runner.classify_bytes(html.encode("utf-8"), str(page.html_path))
     texts = [b.text for b in document.blocks]
     if gold is not None:

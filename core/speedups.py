@@ -1,0 +1,155 @@
+"""Which implementation classifying runs for its hot loops: the compiled extension or pure Python.
+
+``pageparts._speedups`` (core/_speedups.pyx, compiled by Cython when pageparts is installed)
+walks the boosted trees of a model over all blocks of a document, computes stage A's sparse dot
+product, makes the model votes and reads the votes for the combiner. Each of its functions does
+what a pure-Python reference does, with the same floating-point operations in the same order, so
+the two paths give the same scores to the bit (tests/test_compiled_path.py and
+bench/compiled_path.py check it on pages):
+
+===================  ==========================  ===========================
+step                 pure Python (the reference)  compiled
+===================  ==========================  ===========================
+trees' raw scores    ``model_format.Trees.raw``   ``_speedups.forest_raw``
+stage A's n-grams    ``features.Ngrams.dot``      ``_speedups.sparse_dot``
+model votes          ``Vote(...)`` per block       ``_speedups.model_votes``
+the votes' fields    ``combine.VoteFields.of``    ``_speedups.vote_fields``
+===================  ==========================  ===========================
+
+(the last one for the combiner: each vote's block, label, score, plugin weight and source.)
+
+A runner takes its ``HotPath`` from the settings (``hot_path(options.pure_python)``; the
+environment variable ``PAGEPARTS_PURE_PYTHON``, read by ``pageparts.settings``, sets it). Where
+the extension was not built (no C compiler at install time) or is stale (built from another
+version of the .pyx), the pure path runs, with one warning per process.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from types import ModuleType
+
+import numpy as np
+
+from .combine import _LABEL_COLUMN, VoteFields
+from .document import MODEL, Vote
+from .features import Ngrams
+from .model_format import Logistic, Trees
+
+EXTENSION_VERSION = 2
+"""The ``VERSION`` of core/_speedups.pyx that this module was written for."""
+
+
+def _load_extension() -> tuple[ModuleType | None, str]:
+    """The compiled extension, or None and why not."""
+    try:
+        from . import _speedups
+    except ImportError as error:
+        return None, f"it was not built when pageparts was installed ({error})"
+    if getattr(_speedups, "VERSION", None) != EXTENSION_VERSION:
+        return None, f"it was built from another version of core/_speedups.pyx ({_speedups.__file__})"
+    return _speedups, ""
+
+
+_EXTENSION, _MISSING = _load_extension()
+_warned = False
+
+
+def compiled_available() -> bool:
+    """True when the compiled extension is installed and of this version."""
+    return _EXTENSION is not None
+
+
+@dataclass(frozen=True)
+class HotPath:
+    """The hot loops of classifying, compiled (``compiled=True``) or in pure Python (the reference)."""
+
+    compiled: bool = False
+
+    @property
+    def name(self) -> str:
+        return "compiled" if self.compiled else "pure Python"
+
+    def probability(self, stage_b: Trees | Logistic, X: np.ndarray) -> np.ndarray:
+        """``stage_b.probability(X)``; a forest's raw scores from the compiled walk when compiled."""
+        if not self.compiled or not isinstance(stage_b, Trees):
+            return stage_b.probability(X)
+        with np.errstate(over="ignore"):  # exp overflows to inf for a very negative score: 0, rightly
+            return 1.0 / (1.0 + np.exp(-forest_raw(stage_b, X)))
+
+    def ngrams_dot(self, ngrams: Ngrams, vector: np.ndarray) -> np.ndarray:
+        """``ngrams.dot(vector)``: each block's n-grams times stage A's n-gram weights (float32)."""
+        if not self.compiled:
+            return ngrams.dot(vector)
+        vector = np.ascontiguousarray(vector, dtype=np.float32)
+        if ngrams.columns.size and int(ngrams.columns.max()) >= len(vector):
+            raise ValueError(f"an n-gram column beyond the {len(vector)} weights")
+        return _EXTENSION.sparse_dot(
+            _int64(ngrams.indptr),
+            _int64(ngrams.columns),
+            np.ascontiguousarray(ngrams.weights, np.float32),
+            vector,
+        )
+
+    def model_votes(self, plugin: str, label: str, kind: str, probabilities: list[float]) -> list[Vote]:
+        """A model vote per block: ``probabilities`` (Python floats) in block order."""
+        if not self.compiled:
+            return [
+                Vote(plugin, i, label, p, f"{kind} model: {p:.2f}", MODEL)
+                for i, p in enumerate(probabilities)
+            ]
+        return _EXTENSION.model_votes(Vote, plugin, label, f"{kind} model: ", probabilities, MODEL)
+
+    def vote_fields(self, votes: list[Vote], weights: dict[str, float]) -> VoteFields:
+        """What the combiner reads of each vote (``VoteFields.of``)."""
+        if not self.compiled:
+            return VoteFields.of(votes, weights)
+        return VoteFields(*_EXTENSION.vote_fields(votes, weights, _LABEL_COLUMN, MODEL))
+
+
+PURE = HotPath(compiled=False)
+"""The pure-Python reference path."""
+
+
+def hot_path(pure_python: bool = False) -> HotPath:
+    """The compiled path unless ``pure_python`` (``Options.pure_python``) or the extension is
+    missing; a missing one is told once per process, as a warning."""
+    global _warned
+    if pure_python:
+        return PURE
+    if _EXTENSION is None:
+        if not _warned:
+            _warned = True
+            warnings.warn(
+                f"pageparts runs its pure-Python path (slower): its compiled extension "
+                f"is not usable: {_MISSING}. Reinstall pageparts where a C compiler is found "
+                "(set PAGEPARTS_PURE_PYTHON=1 to choose the pure path without this warning)",
+                RuntimeWarning,
+                stacklevel=2,
+            )
+        return PURE
+    return HotPath(compiled=True)
+
+
+def forest_raw(trees: Trees, X: np.ndarray) -> np.ndarray:
+    """``trees.raw(X)`` by the compiled walk (the extension must be there)."""
+    X = np.asarray(X)
+    X = np.ascontiguousarray(X, dtype=np.float32 if X.dtype == np.float32 else np.float64)
+    if X.ndim != 2 or X.shape[1] != trees.n_features:
+        raise ValueError(f"X has shape {X.shape}, the trees expect {trees.n_features} features")
+    return _EXTENSION.forest_raw(
+        X,
+        trees.roots,
+        trees.feature,
+        trees.threshold,
+        trees.children,
+        trees.is_leaf.view(np.uint8),
+        trees.missing_right.view(np.uint8),
+        trees.value,
+        float(trees.baseline[0]),
+    )
+
+
+def _int64(array: np.ndarray) -> np.ndarray:
+    return np.ascontiguousarray(array, dtype=np.int64)

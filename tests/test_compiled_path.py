@@ -1,0 +1,315 @@
+"""The compiled hot path (``pageparts._speedups``) against its pure-Python reference.
+
+Both paths must give the same labels, and confidences and vote scores within 1e-6 (they are
+written to give the same bits): on forests and n-gram matrices made up here, and on 300 generated
+pages classified end to end, as HTML and as plain text. The pages are made here, so the check needs
+no shared data (bench/compiled_path.py runs the same check on the WCXB development pages).
+
+Without the extension (no compiler at install time) the comparisons are skipped, unless
+``PAGEPARTS_REQUIRE_COMPILED=1`` (set by .ci/run, which installs the built wheel) makes them fail.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import warnings
+
+import numpy as np
+import pytest
+from pageparts import speedups
+from pageparts.document import Document
+from pageparts.features import hashed_ngrams
+from pageparts.model_format import FormatError, Trees
+from pageparts.runner import Runner
+from pageparts.settings import PURE_PYTHON_ENV, Options, resolve_options
+from pageparts.speedups import PURE, HotPath, hot_path
+
+PAGES = 300
+TOLERANCE = 1e-6
+
+needs_extension = pytest.mark.skipif(
+    not speedups.compiled_available() and os.environ.get("PAGEPARTS_REQUIRE_COMPILED") != "1",
+    reason="the compiled extension is not built (pure-Python install)",
+)
+COMPILED = HotPath(compiled=True)
+
+
+def test_the_extension_is_there_when_required():
+    if os.environ.get("PAGEPARTS_REQUIRE_COMPILED") == "1":
+        assert speedups.compiled_available()
+
+
+# -- the kernels on made-up inputs ----------------------------------------------------------------
+
+
+def random_forest(rng: np.random.Generator, n_features: int, trees: int = 12, splits: int = 15) -> Trees:
+    """A forest of ``trees`` random binary trees of ``splits`` splits each, as model files hold them."""
+    feature, threshold, left, right, missing_left, is_leaf, value, roots = ([] for _ in range(8))
+    for _ in range(trees):
+        root = len(is_leaf)
+        roots.append(root)
+        leaves = [root]
+        _add_leaf(rng, feature, threshold, left, right, missing_left, is_leaf, value)
+        for _ in range(int(rng.integers(0, splits + 1))):  # split a random leaf
+            node = leaves.pop(int(rng.integers(len(leaves))))
+            children = []
+            for _side in range(2):
+                children.append(len(is_leaf))
+                _add_leaf(rng, feature, threshold, left, right, missing_left, is_leaf, value)
+            feature[node], threshold[node] = int(rng.integers(n_features)), float(rng.normal())
+            left[node], right[node], is_leaf[node] = children[0], children[1], 0
+            missing_left[node] = int(rng.integers(2))
+            leaves += children
+    return Trees(
+        n_features,
+        roots=np.array(roots, np.uint32),
+        feature=np.array(feature, np.int64),
+        threshold=np.array(threshold),
+        left=np.array(left, np.uint32),
+        right=np.array(right, np.uint32),
+        missing_left=np.array(missing_left, np.uint8),
+        is_leaf=np.array(is_leaf, np.uint8),
+        value=np.array(value),
+        baseline=np.array([rng.normal()]),
+    )
+
+
+def _add_leaf(rng, feature, threshold, left, right, missing_left, is_leaf, value) -> None:
+    feature.append(0)
+    threshold.append(0.0)
+    left.append(0)
+    right.append(0)
+    missing_left.append(1)
+    is_leaf.append(1)
+    value.append(float(rng.normal()))
+
+
+@needs_extension
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_forest_scores_are_the_same_bits(dtype):
+    rng = np.random.default_rng(3)
+    for _ in range(20):
+        n_features = int(rng.integers(1, 9))
+        forest = random_forest(rng, n_features)
+        X = rng.normal(size=(int(rng.integers(0, 40)), n_features)).astype(dtype)
+        X[rng.random(X.shape) < 0.1] = np.nan  # missing values go as each node says
+        X[rng.random(X.shape) < 0.05] = 0.0
+        assert np.array_equal(speedups.forest_raw(forest, X), forest.raw(X))
+        assert np.array_equal(COMPILED.probability(forest, X), PURE.probability(forest, X))
+
+
+@needs_extension
+def test_forest_refuses_the_wrong_width():
+    forest = random_forest(np.random.default_rng(0), 4)
+    with pytest.raises(ValueError, match="expect 4 features"):
+        speedups.forest_raw(forest, np.zeros((3, 5)))
+
+
+def test_a_model_file_with_nodes_out_of_range_is_refused():
+    forest = random_forest(np.random.default_rng(1), 3)
+    arrays = dict(forest.arrays)
+    split = int(np.flatnonzero(arrays["is_leaf"] == 0)[0])
+    arrays["right"] = arrays["right"].copy()
+    arrays["right"][split] = len(arrays["is_leaf"]) + 5
+    with pytest.raises(FormatError, match="children are out of range"):
+        Trees(3, **arrays)
+    arrays = dict(forest.arrays, feature=forest.arrays["feature"].copy())
+    arrays["feature"][split] = 3
+    with pytest.raises(FormatError, match="features are out of range"):
+        Trees(3, **arrays)
+
+
+@needs_extension
+def test_ngram_dot_is_the_same_bits():
+    rng = random.Random(5)
+    words = [
+        "the",
+        "river",
+        "rose",
+        "over",
+        "night",
+        "council",
+        "met",
+        "dawn",
+        "donate",
+        "now",
+        "home",
+        "sport",
+        "news",
+    ]
+    texts = [" ".join(rng.choices(words, k=rng.randint(0, 60))) for _ in range(200)]
+    ngrams = hashed_ngrams(texts)
+    vector = np.random.default_rng(2).normal(size=ngrams.shape[1]).astype(np.float32)
+    assert np.array_equal(COMPILED.ngrams_dot(ngrams, vector), ngrams.dot(vector))
+
+
+@needs_extension
+def test_model_votes_are_equal():
+    probabilities = [0.0, 0.004999, 0.005, 0.125, 0.5, 0.994999, 0.995, 1.0, 1e-300]
+    fast = COMPILED.model_votes("body", "body", "html", probabilities)
+    assert fast == PURE.model_votes("body", "body", "html", probabilities)
+    assert [v.reason for v in fast[:3]] == [
+        "html model: 0.00",
+        "html model: 0.00",
+        f"html model: {0.005:.2f}",
+    ]
+
+
+# -- the switch and the warning -------------------------------------------------------------------
+
+
+def test_the_environment_chooses_the_pure_path():
+    assert resolve_options(environ={PURE_PYTHON_ENV: "1"}).pure_python
+    assert not resolve_options(environ={PURE_PYTHON_ENV: "0"}).pure_python
+    assert not resolve_options(environ={}).pure_python
+    assert Runner(Options(pure_python=True)).hot_path == PURE
+
+
+def test_a_missing_extension_is_told_once(monkeypatch):
+    monkeypatch.setattr(speedups, "_EXTENSION", None)
+    monkeypatch.setattr(speedups, "_MISSING", "it was not built")
+    monkeypatch.setattr(speedups, "_warned", False)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert hot_path() == PURE
+        assert hot_path() == PURE
+        assert hot_path(pure_python=True) == PURE
+    assert [str(w.message)[:35] for w in caught] == ["pageparts runs its pure-Python path"]
+
+
+# -- whole pages ----------------------------------------------------------------------------------
+
+WORDS = [
+    "river",
+    "council",
+    "harbour",
+    "library",
+    "market",
+    "bridge",
+    "winter",
+    "garden",
+    "museum",
+    "school",
+    "election",
+    "storm",
+    "budget",
+    "train",
+    "station",
+    "mayor",
+    "report",
+    "volunteers",
+    "neighbours",
+    "weather",
+    "ferry",
+    "music",
+    "festival",
+    "hospital",
+    "road",
+    "repair",
+    "summer",
+    "park",
+    "children",
+    "teachers",
+    "price",
+    "week",
+    "year",
+    "city",
+]
+NAV = ["Home", "News", "Sport", "Weather", "Culture", "Opinion", "Contact", "Sign in", "Search"]
+APPEALS = [
+    "Please donate $5 to keep our local reporting free.",
+    "Support independent journalism: become a member today from $3 a month.",
+    "Subscribe now and get your first month free.",
+    "We rely on readers like you. Give what you can.",
+]
+
+
+def generated_page(i: int) -> str:
+    """A made-up web page of varied structure: menus, headline, body, appeals, lists, footer."""
+    rng = random.Random(i)
+
+    def sentence(lo: int = 5, hi: int = 18) -> str:
+        return " ".join(rng.choice(WORDS) for _ in range(rng.randint(lo, hi))).capitalize() + rng.choice(
+            ".!?."
+        )
+
+    def links(k: int, words: tuple[int, int] = (1, 3)) -> str:
+        return "".join(
+            f'<li><a href="/{rng.random():.4f}">{sentence(*words)[:-1]}</a></li>' for _ in range(k)
+        )
+
+    nav = "".join(f'<a href="/{n.lower()}">{n}</a> ' for n in rng.sample(NAV, rng.randint(0, len(NAV))))
+    parts = [f"<nav class='{rng.choice(['menu', 'nav', 'top-bar', 'x1'])}'>{nav}</nav>"]
+    if rng.random() < 0.5:
+        parts.append(f"<header><div class='breadcrumb'>{' › '.join(rng.sample(NAV, 3))}</div></header>")
+    body = [f"<h1>{sentence(4, 12)}</h1>"]
+    if rng.random() < 0.6:
+        body.append(f"<p class='byline'>By {rng.choice(WORDS).title()} {rng.choice(WORDS).title()}</p>")
+    for _ in range(rng.randint(0, 12)):
+        kind = rng.random()
+        if kind < 0.6:
+            body.append(f"<p>{' '.join(sentence() for _ in range(rng.randint(1, 6)))}</p>")
+        elif kind < 0.7:
+            body.append(f"<h2>{sentence(2, 6)}</h2>")
+        elif kind < 0.8:
+            body.append(f"<blockquote>{sentence()}</blockquote>")
+        elif kind < 0.9:
+            body.append(f"<figure><img src='a.jpg'><figcaption>{sentence(3, 9)}</figcaption></figure>")
+        else:
+            body.append(f"<ul>{links(rng.randint(1, 4), (4, 10))}</ul>")
+    wrapper = rng.choice(["article", "main", "div class='content'", "section"])
+    parts.append(f"<{wrapper}>{''.join(body)}</{wrapper.split()[0]}>")
+    if rng.random() < 0.5:
+        parts.append(f"<aside class='donate'><p>{rng.choice(APPEALS)}</p><a href='/give'>Donate</a></aside>")
+    if rng.random() < 0.7:
+        parts.append(
+            f"<section class='related'><h3>Related</h3><ul>{links(rng.randint(2, 8), (4, 9))}</ul></section>"
+        )
+    if rng.random() < 0.3:
+        cells = "".join(
+            f"<tr><td>{rng.choice(WORDS)}</td><td>{rng.randint(0, 999)}</td></tr>" for _ in range(4)
+        )
+        parts.append(f"<table>{cells}</table>")
+    if rng.random() < 0.2:
+        parts.append("<form><label>Email</label><input name='e'><button>Sign up</button></form>")
+    parts.append(
+        f"<footer><ul>{links(rng.randint(0, 6))}</ul><p>© 20{rng.randint(10, 26)} The Ledger</p></footer>"
+    )
+    title = f"<title>{sentence(3, 8)}</title>" if rng.random() < 0.9 else ""
+    return f"<!DOCTYPE html><html><head>{title}</head><body>{''.join(parts)}</body></html>"
+
+
+def as_text(document: Document) -> str:
+    return "\n\n".join(block.text for block in document.blocks)
+
+
+def assert_same(fast: Document, pure: Document) -> None:
+    assert [b.text for b in fast.blocks] == [b.text for b in pure.blocks]
+    assert [b.label for b in fast.blocks] == [b.label for b in pure.blocks], fast.source
+    for a, b in zip(fast.blocks, pure.blocks, strict=True):
+        assert abs(a.confidence - b.confidence) <= TOLERANCE
+        assert [(v.plugin, v.label, v.reason, v.source) for v in a.votes] == [
+            (v.plugin, v.label, v.reason, v.source) for v in b.votes
+        ]
+        assert all(abs(v.score - w.score) <= TOLERANCE for v, w in zip(a.votes, b.votes, strict=True))
+    assert fast.warnings == pure.warnings
+
+
+@needs_extension
+def test_both_paths_label_generated_pages_alike():
+    fast, pure = Runner(Options()), Runner(Options(pure_python=True))
+    assert fast.hot_path == COMPILED and pure.hot_path == PURE
+    labels = set()
+    for i in range(PAGES):
+        page = generated_page(i).encode()
+        html = fast.classify_bytes(page, f"page{i}.html", input_format="html")
+        assert_same(html, pure.classify_bytes(page, f"page{i}.html", input_format="html"))
+        labels.update(b.label for b in html.blocks)
+        if i % 3 == 0:  # a third of them again as plain text: the text models
+            text = as_text(html).encode()
+            assert_same(
+                fast.classify_bytes(text, f"page{i}.txt", input_format="text"),
+                pure.classify_bytes(text, f"page{i}.txt", input_format="text"),
+            )
+    assert len(labels) >= 5  # the pages exercise most labels, not one
