@@ -292,6 +292,10 @@ def test_the_commands_adapt_and_classify_by_url(tmp_path):
     )
     result = cli.invoke(app, ["adapt", str(mixed), "--out", str(tmp_path / "mixed")])
     assert result.exit_code == 2 and "--site" in result.output
+    models = tmp_path / "models"
+    shutil.copytree(shipped_dir(), models)
+    result = cli.invoke(app, ["adapt", str(labels), "--out", str(models)])
+    assert result.exit_code == 2 and "models of its own" in result.output
 
 
 def test_an_adaptation_is_not_a_base(adapted):

@@ -51,7 +51,7 @@ def adapt(
 
     from ..console import Progress
     from ..labelled import LabelledError, known_labels
-    from ..models import ModelError, check_directory, chosen_dir
+    from ..models import ModelError, ModelStore, check_directory, chosen_dir
     from ..runner import plugin_registry
     from ..sites import split_pattern
     from ..training.adapt import AdaptError, common_site, fit_adaptation, write_adapted_directory
@@ -60,6 +60,8 @@ def adapt(
     from .train import _read
 
     check_output_directory(out)
+    if (out / "manifest.json").is_file() and ModelStore(out).base() is None:
+        raise _fail(f"{out} holds models of its own: write the adaptation to another directory")
     options = read_settings(config, disable=disable)
     directory = (base or chosen_dir(options.models)).absolute()
     registry = plugin_registry(options)
