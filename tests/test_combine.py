@@ -269,11 +269,13 @@ def test_without_a_fitted_combiner_the_weighted_mean_decides():
 
 
 def test_a_fit_on_standardised_inputs_is_stored_on_the_raw_ones():
-    from pageparts.training.combiner import _logistic, unscaled
+    from pageparts.training.combiner import Standardised
 
     rng = np.random.default_rng(4)
-    x = rng.random((200, 3)) * [1.0, 100.0, 0.01] + [0.0, 50.0, 0.0]  # scales a hundredfold apart
+    x = rng.random((200, 4)) * [1.0, 100.0, 0.01, 0.0] + [0.0, 50.0, 0.0, 0.3]  # one input constant
     y = rng.integers(0, 3, 200)
-    model = _logistic(1.0, 200).fit(x, y)
-    coef, intercept = unscaled(model)
-    assert x @ coef.T + intercept == pytest.approx(model.decision_function(x))
+    fitted = Standardised.fit(x, y, np.ones(200), 1.0, 200)
+    assert fitted.scale[3] == 1.0
+    coef, intercept = fitted.unscaled()
+    expected = fitted.model.decision_function((x - fitted.mean) / fitted.scale)
+    assert x @ coef.T + intercept == pytest.approx(expected)

@@ -25,8 +25,6 @@ from itertools import product
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
-from sklearn.pipeline import Pipeline, make_pipeline
-from sklearn.preprocessing import StandardScaler
 
 from ..combine import learned_features
 from ..document import LABELS
@@ -78,22 +76,35 @@ ITERATIONS = 1000
 """lbfgs iterations at most (on standardised inputs the fits need far fewer)."""
 
 
-def _logistic(c: float, iterations: int) -> Pipeline:
-    """Standardised inputs, then a logistic regression: lbfgs converges on scores and log-odds
+@dataclass(frozen=True)
+class Standardised:
+    """A logistic regression fitted on standardised inputs: lbfgs converges on scores and log-odds
     whose scales differ a hundredfold, and C means the same for every input."""
-    return make_pipeline(StandardScaler(), LogisticRegression(C=c, max_iter=iterations))
+
+    mean: np.ndarray
+    scale: np.ndarray
+    """Per input: its standard deviation, 1 where it is (nearly) constant."""
+    model: LogisticRegression
+
+    @classmethod
+    def fit(cls, x, y, weights, c: float, iterations: int) -> Standardised:
+        mean, scale = x.mean(axis=0), x.std(axis=0)
+        scale = np.where(scale > 1e-12, scale, 1.0)
+        model = LogisticRegression(C=c, max_iter=iterations).fit((x - mean) / scale, y, sample_weight=weights)
+        return cls(mean, scale, model)
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        return self.model.predict((x - self.mean) / self.scale)
+
+    def unscaled(self) -> tuple[np.ndarray, np.ndarray]:
+        """The coefficients and intercepts on the unstandardised inputs."""
+        coef = self.model.coef_ / self.scale
+        return coef, self.model.intercept_ - coef @ self.mean
 
 
-def unscaled(model: Pipeline) -> tuple[np.ndarray, np.ndarray]:
-    """The fitted pipeline's coefficients and intercepts on the unstandardised inputs."""
-    scaler, logistic = model[0], model[-1]
-    coef = logistic.coef_ / scaler.scale_
-    return coef, logistic.intercept_ - coef @ scaler.mean_
-
-
-def _fit(x, y, words, c: float, balance: float) -> Pipeline:
+def _fit(x, y, words, c: float, balance: float) -> Standardised:
     weights = sample_weights(y, words, balance)
-    return _logistic(c, ITERATIONS).fit(x, y, logisticregression__sample_weight=weights / weights.mean())
+    return Standardised.fit(x, y, weights / weights.mean(), c, ITERATIONS)
 
 
 def cv_macro_f1(x, y, words, groups, c: float, balance: float, folds: int) -> float:
@@ -142,8 +153,8 @@ def fit_labels(pages: Sequence[Page], folds: int = 5) -> dict | None:
     assert best is not None
     f1, c, balance, reaches, log_odds, x, y, words = best
     model = _fit(x, y, words, c, balance)
-    fitted_coef, fitted_intercept = unscaled(model)
-    classes = model[-1].classes_
+    fitted_coef, fitted_intercept = model.unscaled()
+    classes = model.model.classes_
     coef = np.zeros((len(LABELS), x.shape[1]))
     intercept = np.full(len(LABELS), -30.0)  # a label no sure block has is never chosen
     if len(classes) == 2:  # one logit for the second class: split it evenly, same softmax
@@ -189,8 +200,8 @@ def page_body_f1(y: np.ndarray, predicted: np.ndarray, words: np.ndarray, page_o
     return float(f1.mean()) if n else 0.0
 
 
-def _fit_binary(x, y, words, c: float) -> Pipeline:
-    return _logistic(c, 500).fit(x, y, logisticregression__sample_weight=words / words.mean())
+def _fit_binary(x, y, words, c: float) -> Standardised:
+    return Standardised.fit(x, y, words / words.mean(), c, 500)
 
 
 def fit_body(pages: Sequence[Page], folds: int = BODY_FOLDS) -> dict | None:
@@ -220,7 +231,7 @@ def fit_body(pages: Sequence[Page], folds: int = BODY_FOLDS) -> dict | None:
             best = (f1, reaches, x, y, words)
     assert best is not None
     f1, reaches, x, y, words = best
-    coef, intercept = unscaled(_fit_binary(x, y, words, BODY_C))
+    coef, intercept = _fit_binary(x, y, words, BODY_C).unscaled()
     return {
         "C": BODY_C,
         "reaches": list(reaches),
