@@ -30,6 +30,7 @@ from functools import lru_cache
 import numpy as np
 
 from .document import Document
+from .text_index import SEP, TextIndex, text_index
 
 FEATURE_VERSION = 1
 """Bumped whenever a feature changes meaning; models record the version they were trained on."""
@@ -38,8 +39,6 @@ N_HASH = 2**16
 """Width of the hashed word 1-2 gram block (the models' largest part)."""
 
 KINDS = ("html", "text")
-
-_SEP = "\n\x00\n"  # joins block texts; no pattern below matches across it
 
 _TOKEN = re.compile(r"(?u)\b\w+\b")
 
@@ -187,7 +186,7 @@ def hashed_ngrams(texts: list[str]) -> Ngrams:
     n = len(texts)
     lengths = np.fromiter(map(len, texts), np.int64, n)
     # a chunk of blocks at a time: the 1-2 grams of a whole long page take far more memory than keys
-    chunks = spans(lengths + len(_SEP), CHUNK)
+    chunks = spans(lengths + len(SEP), CHUNK)
     keys = np.concatenate([np.zeros(0, np.int64)] + [_gram_keys(texts, *at) for at in chunks])
     rows, columns = np.divmod(keys, N_HASH)
     counts = np.bincount(rows, minlength=n)
@@ -511,14 +510,15 @@ def document_features(document: Document, kind: str | None = None) -> DocumentFe
 
 
 def compute(document: Document, kind: str) -> DocumentFeatures:
-    """Compute (without caching) the features of ``document`` for ``kind``."""
+    """Compute (without caching them; the joined block texts are shared) the features of
+    ``document`` for ``kind``."""
     names = feature_names(kind)
     texts = [block.text for block in document.blocks]
     n = len(texts)
     if n == 0:
         return DocumentFeatures(kind, names, np.zeros((0, len(names)), np.float32), hashed_ngrams([]))
     ngrams = hashed_ngrams(texts)
-    own = _text_features(texts, document, ngrams)
+    own = _text_features(texts, document, ngrams, text_index(document))
     if kind == "html":
         own = np.hstack([own, _structure_features(document)])
     column = {name: i for i, name in enumerate(_TEXT_NAMES + (_STRUCT_NAMES if kind == "html" else ()))}
@@ -528,8 +528,9 @@ def compute(document: Document, kind: str) -> DocumentFeatures:
     return DocumentFeatures(kind, names, dense, ngrams)
 
 
-def _pattern_counts(lowered: str, starts: np.ndarray, n: int) -> dict[str, np.ndarray]:
-    """Per-block counts of each named group of the two patterns, in one pass each."""
+def _pattern_counts(lowered: str, index: TextIndex, n: int) -> dict[str, np.ndarray]:
+    """Per-block counts of each named group of the two patterns, in one pass each over ``lowered``
+    (the index's lower-cased text, or its text where lower-casing moves offsets)."""
     found = [
         (m.start(), named.match(lowered, m.start()).lastgroup)  # the same match, with its group's name
         for search, named in ((_WORD_SEARCH, _WORD_PATTERN), (_SYMBOL_SEARCH, _SYMBOL_PATTERN))
@@ -538,7 +539,7 @@ def _pattern_counts(lowered: str, starts: np.ndarray, n: int) -> dict[str, np.nd
     counts = {name: np.zeros(n) for name in _COUNTED}
     if found:
         positions = np.fromiter((f[0] for f in found), np.int64, len(found))
-        owners = np.searchsorted(starts, positions, side="right") - 1
+        owners = index.owners(positions)
         groups = np.asarray([f[1] for f in found])
         for name in _COUNTED:
             chosen = owners[groups == name]
@@ -580,16 +581,17 @@ def spans(sizes: np.ndarray, limit: int) -> list[tuple[int, int]]:
     return list(itertools.pairwise(bounds))
 
 
-def _char_counts(joined: str, lowered: str, lengths: np.ndarray, n: int) -> dict[str, np.ndarray]:
+def _char_counts(index: TextIndex, n: int) -> dict[str, np.ndarray]:
     """Per-block counts of character classes and of word and sentence starts, from code points,
     worked out a chunk of blocks at a time (a few arrays per character of the chunk)."""
+    joined, lengths = index.joined, index.lengths
     raised = joined.upper()
-    by_case = lowered is not joined and len(raised) == len(joined)
-    starts = np.concatenate([[0], np.cumsum(lengths + len(_SEP))]).tolist()
+    lowered = index.lowered if len(raised) == len(joined) else None  # None: case by ASCII letters
+    starts = [*index.starts.tolist(), len(joined) + len(SEP)]
     parts = []
-    for first, stop in spans(lengths + len(_SEP), CHUNK):
+    for first, stop in spans(lengths + len(SEP), CHUNK):
         at = slice(starts[first], starts[stop])  # the blocks, each with the separator after it
-        cased = (lowered[at], raised[at]) if by_case else None
+        cased = (lowered[at], raised[at]) if lowered is not None else None
         parts.append(_chunk_char_counts(joined[at], cased, lengths[first:stop], stop - first))
     return {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}
 
@@ -619,7 +621,7 @@ def _chunk_char_counts(
     after2 = np.concatenate([is_space[2:], [True, True]])
     closer_next = np.concatenate([_CLOSER[capped[1:]], [False]])
     sentence_end = _END[capped] & (after | (closer_next & after2))
-    owners = np.repeat(np.arange(n), lengths + len(_SEP))[: len(codes)]
+    owners = np.repeat(np.arange(n), lengths + len(SEP))[: len(codes)]
     arrays = {
         "upper": is_upper,
         "lower": is_lower,
@@ -637,16 +639,11 @@ def _chunk_char_counts(
 _SEPARATOR = _code_table([ord(c) for c in "|•·›»/>"])
 
 
-def _text_features(texts: list[str], document: Document, ngrams: Ngrams) -> np.ndarray:
+def _text_features(texts: list[str], document: Document, ngrams: Ngrams, index: TextIndex) -> np.ndarray:
     n = len(texts)
-    lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=n)
-    starts = np.concatenate([[0], np.cumsum(lengths + len(_SEP))[:-1]])
-    joined = _SEP.join(texts)
-    lowered = joined.lower()
-    if len(lowered) != len(joined):  # a rare character whose lower case is longer: keep offsets right
-        lowered = joined
-    count = _pattern_counts(lowered, starts, n)
-    count.update(_char_counts(joined, lowered, lengths, n))
+    lengths = index.lengths
+    count = _pattern_counts(index.joined if index.lowered is None else index.lowered, index, n)
+    count.update(_char_counts(index, n))
     chars = np.maximum(lengths, 1).astype(np.float64)
     words = count["words"]
     safe_words = np.maximum(words, 1)

@@ -17,8 +17,8 @@ from functools import lru_cache
 import numpy as np
 
 from .document import Block, Document, Vote
+from .text_index import TextIndex, text_index
 
-_SEP = "\n\x00\n"  # joins block texts; lexicon patterns never match across it
 _WORD = re.compile(r"[^\s\x00]+")
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)]*(?=\s|$)")
 
@@ -72,23 +72,21 @@ class Facts:
     landmark: list[str]
     path_words: list[str]
     html: bool
-    _joined: str = ""
-    _lowered: str | None = None
-    _starts: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    _index: TextIndex
     _hits: dict[int, list[list[str]]] = field(default_factory=dict)
 
     def hits(self, pattern: re.Pattern[str]) -> list[list[str]]:
         """For each block, the distinct lower-cased matches of ``pattern`` in its text (one pass)."""
         key = id(pattern)
         if key not in self._hits:
-            text = self._joined
-            if pattern.flags & re.IGNORECASE and self._lowered is not None:
-                text, pattern = self._lowered, _case_sensitive(pattern)
+            text = self._index.joined
+            if pattern.flags & re.IGNORECASE and self._index.lowered is not None:
+                text, pattern = self._index.lowered, _case_sensitive(pattern)
             matches = [(m.start(), m.group(0).lower()) for m in pattern.finditer(text)]
             found: list[list[str]] = [[] for _ in self.texts]
             if matches:
                 positions = np.fromiter((start for start, _ in matches), np.int64, len(matches))
-                owners = (np.searchsorted(self._starts, positions, side="right") - 1).tolist()
+                owners = self._index.owners(positions).tolist()
                 for owner, (_, word) in zip(owners, matches, strict=True):
                     hits = found[owner]
                     if word not in hits:
@@ -121,15 +119,12 @@ def _compute(document: Document) -> Facts:
     n = len(blocks)
     texts = [b.text for b in blocks]
     f = [b.features for b in blocks]
-    lengths = np.fromiter((len(t) for t in texts), np.int64, n)
-    starts = np.concatenate([[0], np.cumsum(lengths + len(_SEP))[:-1]]).astype(np.int64)
-    joined = _SEP.join(texts)
-    owners_of = _owners(starts)
+    index = text_index(document)
     # runs of characters that are neither whitespace nor NUL, as _WORD finds them in ``joined``
     words = np.fromiter(
         (len(t.split()) if "\x00" not in t else len(_WORD.findall(t)) for t in texts), np.int64, n
     )
-    sentences = np.bincount(owners_of(_SENTENCE_END, joined), minlength=n) if n else np.zeros(0, np.int64)
+    sentences = np.bincount(index.match_owners(_SENTENCE_END), minlength=n) if n else np.zeros(0, np.int64)
     return Facts(
         texts=texts,
         words=words,
@@ -140,9 +135,7 @@ def _compute(document: Document) -> Facts:
         landmark=[str(x.get("landmark", "")) for x in f],
         path_words=[str(x.get("path_words", "")) for x in f],
         html=document.input_format == "html" and bool(n) and "link_density" in f[0],
-        _joined=joined,
-        _lowered=lowered if len(lowered := joined.lower()) == len(joined) else None,
-        _starts=starts,
+        _index=index,
     )
 
 
@@ -152,14 +145,6 @@ def _case_sensitive(pattern: re.Pattern[str]) -> re.Pattern[str]:
 
     Only for patterns written in lower case, as every lexicon here is."""
     return re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE)
-
-
-def _owners(starts: np.ndarray):
-    def owners(pattern: re.Pattern[str], joined: str) -> np.ndarray:
-        positions = np.fromiter((m.start() for m in pattern.finditer(joined)), np.int64)
-        return np.searchsorted(starts, positions, side="right") - 1
-
-    return owners
 
 
 def vote(plugin: str, block: int, label: str, candidates: list[tuple[float, str]]) -> list[Vote]:
