@@ -13,9 +13,15 @@ Two kinds of feature set exist, one per model kind:
 Class and id words tie a model to the sites it saw, so they enter only as a fixed list of
 generic stems ("nav", "comment", "related", ...) matched inside the words, never as raw words.
 
+Each feature is declared once, as its name beside the function computing its column from the
+document's per-block arrays (``_TEXT_FEATURES``, ``_STRUCT_FEATURES``, ``_STRUCT_GROUPS``): the
+names and the column order both come from those declarations. The models read columns by
+position: a feature added, removed or moved there means ``FEATURE_VERSION`` bumped and the models
+trained again.
+
 Everything is computed with a handful of regular-expression passes over the joined document
-text and numpy arrays, not per block in Python, and cached per document so the five plugins
-that ask for the same document share one computation.
+text (``text_index``) and numpy arrays, not per block in Python, and cached per document so the
+five plugins that ask for the same document share one computation.
 """
 
 from __future__ import annotations
@@ -24,10 +30,12 @@ import itertools
 import re
 import struct
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .document import Document
 from .text_index import SEP, TextIndex, text_index
@@ -324,48 +332,77 @@ _COUNTED = (
     "quotes",
 )
 
-_TEXT_NAMES = (
-    "log_chars",
-    "log_words",
-    "mean_word_len",
-    "upper_share",
-    "digit_share",
-    "punct_share",
-    "log_sentence_ends",
-    "sentence_density",
-    "ends_terminal",
-    "ends_colon",
-    "starts_upper",
-    "title_case_share",
-    "comma_per_word",
-    "money",
-    "date",
-    "year",
-    "copyright",
-    "separator_share",
-    "url",
-    "byline",
-    "quotes",
-    "appeal",
-    "chrome",
-    "teaser",
-    "other_words",
-    "lines",
-    "position",
-    "char_position",
-    "first_block",
-    "last_share",
-    "words_vs_max",
-    "is_longest",
-    "prose_before",
-    "prose_after",
-    "log_duplicates",
-    "in_title",
-    "in_first_heading",
-    "shared_next",
-    "shared_prev",
-    "short_block",
+
+@dataclass(frozen=True)
+class _TextFacts:
+    """What the text features of one document are computed from: arrays indexed by block."""
+
+    n: int
+    lengths: np.ndarray
+    chars: np.ndarray
+    """``lengths`` as float64, at least 1."""
+    words: np.ndarray
+    safe_words: np.ndarray
+    """``words``, at least 1."""
+    count: dict[str, np.ndarray]
+    """Matches of each pattern group (``_COUNTED``) and characters of each class (``_char_counts``)."""
+    ends_terminal: np.ndarray
+    ends_colon: np.ndarray
+    starts_upper: np.ndarray
+    lines: np.ndarray
+    prose_before: np.ndarray
+    prose_after: np.ndarray
+    duplicates: np.ndarray
+    in_title: np.ndarray
+    in_first_heading: np.ndarray
+    shared_next: np.ndarray
+    shared_prev: np.ndarray
+
+
+_TEXT_FEATURES: tuple[tuple[str, Callable[[_TextFacts], ArrayLike]], ...] = (
+    ("log_chars", lambda t: np.log1p(t.lengths)),
+    ("log_words", lambda t: np.log1p(t.words)),
+    ("mean_word_len", lambda t: t.lengths / t.safe_words),
+    ("upper_share", lambda t: t.count["upper"] / np.maximum(t.count["upper"] + t.count["lower"], 1)),
+    ("digit_share", lambda t: t.count["digits"] / t.chars),
+    ("punct_share", lambda t: t.count["punct"] / t.chars),
+    ("log_sentence_ends", lambda t: np.log1p(t.count["sentence_ends"])),
+    ("sentence_density", lambda t: t.count["sentence_ends"] / t.safe_words),
+    ("ends_terminal", lambda t: t.ends_terminal),
+    ("ends_colon", lambda t: t.ends_colon),
+    ("starts_upper", lambda t: t.starts_upper),
+    ("title_case_share", lambda t: t.count["title_words"] / t.safe_words),
+    ("comma_per_word", lambda t: t.count["commas"] / t.safe_words),
+    ("money", lambda t: t.count["money"] > 0),
+    ("date", lambda t: t.count["date"] > 0),
+    ("year", lambda t: t.count["year"] > 0),
+    ("copyright", lambda t: t.count["copyright"] > 0),
+    ("separator_share", lambda t: t.count["separators"] / t.safe_words),
+    ("url", lambda t: t.count["url"] > 0),
+    ("byline", lambda t: t.count["byline"] > 0),
+    ("quotes", lambda t: t.count["quotes"] > 0),
+    ("appeal", lambda t: np.minimum(t.count["appeal"], 3)),
+    ("chrome", lambda t: np.minimum(t.count["chrome"], 3) / np.sqrt(t.safe_words)),
+    ("teaser", lambda t: np.minimum(t.count["teaser"], 3)),
+    ("other_words", lambda t: np.minimum(t.count["other_words"], 3) / np.sqrt(t.safe_words)),
+    ("lines", lambda t: np.log1p(t.lines)),
+    ("position", lambda t: np.arange(t.n) / max(t.n - 1, 1)),
+    ("char_position", lambda t: (np.cumsum(t.lengths) - t.lengths) / max(int(t.lengths.sum()), 1)),
+    ("first_block", lambda t: np.arange(t.n) == 0),
+    ("last_share", lambda t: np.minimum(t.n - 1 - np.arange(t.n), 10) / 10),
+    ("words_vs_max", lambda t: t.words / max(t.words.max(), 1)),
+    ("is_longest", lambda t: t.words == t.words.max()),
+    ("prose_before", lambda t: t.prose_before),
+    ("prose_after", lambda t: t.prose_after),
+    ("log_duplicates", lambda t: np.log1p(t.duplicates)),
+    ("in_title", lambda t: t.in_title),
+    ("in_first_heading", lambda t: t.in_first_heading),
+    ("shared_next", lambda t: t.shared_next),
+    ("shared_prev", lambda t: t.shared_prev),
+    ("short_block", lambda t: t.words <= 4),
 )
+"""The text features in column order, each with the function computing its column."""
+_TEXT_NAMES = tuple(name for name, _ in _TEXT_FEATURES)
 
 _STEMS = (
     "nav", "menu", "header", "footer", "foot", "sidebar", "side", "widget", "breadcrumb",
@@ -394,25 +431,58 @@ _ANCESTORS = (
 )  # fmt: skip
 _LANDMARKS = ("header", "nav", "footer", "aside", "main", "article", "form", "")
 
-_STRUCT_NAMES = (
-    "link_density",
-    "log_links",
-    "log_link_chars",
-    "heading",
-    "h1",
-    "h2_h3",
-    "h4_h6",
-    "in_list",
-    "log_list_size",
-    "log_group_size",
-    "in_table",
-    "emphasis_share",
-    "depth",
-    "log_path_words",
-    *(f"tag={t}" for t in _TAGS),
-    *(f"anc={t}" for t in _ANCESTORS),
-    *(f"landmark={t or 'none'}" for t in _LANDMARKS),
-    *(f"stem={s}" for s in _STEMS),
+
+@dataclass(frozen=True)
+class _StructureFacts:
+    """What the structure features of one document are computed from: the HTML splitter's facts
+    as arrays indexed by block, and a one-hot (blocks, labels) matrix per group of columns."""
+
+    link_density: np.ndarray
+    links: np.ndarray
+    link_chars: np.ndarray
+    heading: np.ndarray
+    in_list: np.ndarray
+    list_size: np.ndarray
+    group: np.ndarray
+    in_table: np.ndarray
+    emphasis: np.ndarray
+    text_chars: np.ndarray
+    depth: np.ndarray
+    path_words: np.ndarray
+    """The number of class/id/role words on the block's path."""
+    tags: np.ndarray
+    ancestors: np.ndarray
+    landmarks: np.ndarray
+    stems: np.ndarray
+
+
+_STRUCT_FEATURES: tuple[tuple[str, Callable[[_StructureFacts], ArrayLike]], ...] = (
+    ("link_density", lambda s: s.link_density),
+    ("log_links", lambda s: np.log1p(s.links)),
+    ("log_link_chars", lambda s: np.log1p(s.link_chars)),
+    ("heading", lambda s: s.heading > 0),
+    ("h1", lambda s: s.heading == 1),
+    ("h2_h3", lambda s: (s.heading == 2) | (s.heading == 3)),
+    ("h4_h6", lambda s: s.heading >= 4),
+    ("in_list", lambda s: s.in_list),
+    ("log_list_size", lambda s: np.log1p(s.list_size)),
+    ("log_group_size", lambda s: np.log1p(s.group)),
+    ("in_table", lambda s: s.in_table),
+    ("emphasis_share", lambda s: s.emphasis / np.maximum(s.text_chars, 1)),
+    ("depth", lambda s: np.minimum(s.depth, 40) / 10),
+    ("log_path_words", lambda s: np.log1p(s.path_words)),
+)
+"""The single structure features in column order, each with the function computing its column."""
+_STRUCT_GROUPS: tuple[tuple[str, tuple[str, ...], Callable[[_StructureFacts], np.ndarray]], ...] = (
+    ("tag", _TAGS, lambda s: s.tags),
+    ("anc", _ANCESTORS, lambda s: s.ancestors),
+    ("landmark", tuple(t or "none" for t in _LANDMARKS), lambda s: s.landmarks),
+    ("stem", _STEMS, lambda s: s.stems),
+)
+"""The one-hot groups of structure columns, after the single ones: each a prefix, its labels (one
+column ``prefix=label`` each) and the function giving its (blocks, labels) matrix."""
+_STRUCT_NAMES = tuple(name for name, _ in _STRUCT_FEATURES) + tuple(
+    f"{prefix}={label}" for prefix, labels, _ in _STRUCT_GROUPS for label in labels
 )
 
 _WINDOW_TEXT = (
@@ -640,31 +710,27 @@ _SEPARATOR = _code_table([ord(c) for c in "|•·›»/>"])
 
 
 def _text_features(texts: list[str], document: Document, ngrams: Ngrams, index: TextIndex) -> np.ndarray:
+    """The (blocks, len(_TEXT_FEATURES)) float32 matrix of the text features."""
+    facts = _text_facts(texts, document, ngrams, index)
+    return np.column_stack([np.asarray(column(facts), dtype=np.float32) for _, column in _TEXT_FEATURES])
+
+
+def _text_facts(texts: list[str], document: Document, ngrams: Ngrams, index: TextIndex) -> _TextFacts:
     n = len(texts)
     lengths = index.lengths
     count = _pattern_counts(index.joined if index.lowered is None else index.lowered, index, n)
     count.update(_char_counts(index, n))
-    chars = np.maximum(lengths, 1).astype(np.float64)
     words = count["words"]
-    safe_words = np.maximum(words, 1)
     last = [t[-1] if t else "" for t in texts]
     first = [t[0] if t else "" for t in texts]
     ends_terminal = np.fromiter((c in ".!?…\"'”’)" for c in last), dtype=bool, count=n)
-    ends_colon = np.fromiter((c == ":" for c in last), dtype=bool, count=n)
-    starts_upper = np.fromiter((c.isupper() for c in first), dtype=bool, count=n)
-    lines = np.fromiter((t.count("\n") + 1 for t in texts), dtype=np.float64, count=n)
 
-    position = np.arange(n) / max(n - 1, 1)
-    cum_chars = np.cumsum(lengths) - lengths
-    total_chars = max(int(lengths.sum()), 1)
     prose = np.where((count["sentence_ends"] >= 2) | ((words >= 20) & ends_terminal), words, 0.0)
     prose_total = max(prose.sum(), 1.0)
     prose_before = (np.cumsum(prose) - prose) / prose_total
-    prose_after = 1.0 - prose_before - prose / prose_total
 
     lowered_texts = [t.lower() for t in texts]
     repeats = Counter(lowered_texts)
-    duplicates = np.fromiter(map(repeats.__getitem__, lowered_texts), np.float64, n) - 1
 
     # similarities are cosines of the l2-normalised binary 1-2 gram vectors
     title = str(document.meta.get("title", "") or "")
@@ -678,52 +744,26 @@ def _text_features(texts: list[str], document: Document, ngrams: Ngrams, index: 
     if first_h1 is not None:
         start, stop = ngrams.indptr[first_h1], ngrams.indptr[first_h1 + 1]
         in_first_heading = cosine_with(ngrams, ngrams.columns[start:stop], ngrams.weights[first_h1])
-    shared_next = shared_with_neighbours(ngrams, 10, after=True) / 10
-    shared_prev = shared_with_neighbours(ngrams, 10, after=False) / 10
 
-    columns = [
-        np.log1p(lengths),
-        np.log1p(words),
-        lengths / safe_words,
-        count["upper"] / np.maximum(count["upper"] + count["lower"], 1),
-        count["digits"] / chars,
-        count["punct"] / chars,
-        np.log1p(count["sentence_ends"]),
-        count["sentence_ends"] / safe_words,
-        ends_terminal,
-        ends_colon,
-        starts_upper,
-        count["title_words"] / safe_words,
-        count["commas"] / safe_words,
-        count["money"] > 0,
-        count["date"] > 0,
-        count["year"] > 0,
-        count["copyright"] > 0,
-        count["separators"] / safe_words,
-        count["url"] > 0,
-        count["byline"] > 0,
-        count["quotes"] > 0,
-        np.minimum(count["appeal"], 3),
-        np.minimum(count["chrome"], 3) / np.sqrt(safe_words),
-        np.minimum(count["teaser"], 3),
-        np.minimum(count["other_words"], 3) / np.sqrt(safe_words),
-        np.log1p(lines),
-        position,
-        cum_chars / total_chars,
-        np.arange(n) == 0,
-        np.minimum(n - 1 - np.arange(n), 10) / 10,
-        words / max(words.max(), 1),
-        words == words.max(),
-        prose_before,
-        prose_after,
-        np.log1p(duplicates),
-        in_title,
-        in_first_heading,
-        shared_next,
-        shared_prev,
-        words <= 4,
-    ]
-    return np.column_stack([np.asarray(c, dtype=np.float32) for c in columns])
+    return _TextFacts(
+        n=n,
+        lengths=lengths,
+        chars=np.maximum(lengths, 1).astype(np.float64),
+        words=words,
+        safe_words=np.maximum(words, 1),
+        count=count,
+        ends_terminal=ends_terminal,
+        ends_colon=np.fromiter((c == ":" for c in last), dtype=bool, count=n),
+        starts_upper=np.fromiter((c.isupper() for c in first), dtype=bool, count=n),
+        lines=np.fromiter((t.count("\n") + 1 for t in texts), dtype=np.float64, count=n),
+        prose_before=prose_before,
+        prose_after=1.0 - prose_before - prose / prose_total,
+        duplicates=np.fromiter(map(repeats.__getitem__, lowered_texts), np.float64, n) - 1,
+        in_title=in_title,
+        in_first_heading=in_first_heading,
+        shared_next=shared_with_neighbours(ngrams, 10, after=True) / 10,
+        shared_prev=shared_with_neighbours(ngrams, 10, after=False) / 10,
+    )
 
 
 _word_stems: dict[str, tuple[int, ...]] = {}
@@ -753,21 +793,17 @@ def _ancestors(path: tuple[str, ...]) -> tuple[int, ...]:
 
 
 def _structure_features(document: Document) -> np.ndarray:
+    """The (blocks, len(_STRUCT_NAMES)) float32 matrix of the structure features: the single ones,
+    then the one-hot groups."""
+    facts = _structure_facts(document)
+    single = np.column_stack([np.asarray(column(facts), dtype=np.float32) for _, column in _STRUCT_FEATURES])
+    return np.hstack([single, *(group(facts) for _, _, group in _STRUCT_GROUPS)])
+
+
+def _structure_facts(document: Document) -> _StructureFacts:
     blocks = document.blocks
     n = len(blocks)
     f = [b.features for b in blocks]
-    link_density = np.fromiter((x.get("link_density", 0.0) for x in f), np.float64, n)
-    links = np.fromiter((x.get("links", 0) for x in f), np.float64, n)
-    link_chars = np.fromiter((x.get("link_chars", 0) for x in f), np.float64, n)
-    heading = np.fromiter((x.get("heading", 0) for x in f), np.float64, n)
-    in_list = np.fromiter((bool(x.get("in_list")) for x in f), np.float64, n)
-    list_size = np.fromiter((x.get("list_size", 0) for x in f), np.float64, n)
-    group = np.fromiter((x.get("group_size", 1) for x in f), np.float64, n)
-    in_table = np.fromiter((bool(x.get("in_table")) for x in f), np.float64, n)
-    emphasis = np.fromiter((x.get("emphasis_chars", 0) for x in f), np.float64, n)
-    text_chars = np.fromiter((x.get("text_chars", 0) for x in f), np.float64, n)
-    depth = np.fromiter((x.get("depth", 0) for x in f), np.float64, n)
-
     tag_index = {t: i for i, t in enumerate(_TAGS)}
     tags = np.zeros((n, len(_TAGS)), np.float32)
     rows = [(i, tag_index[x.get("tag")]) for i, x in enumerate(f) if x.get("tag") in tag_index]
@@ -795,24 +831,21 @@ def _structure_features(document: Document) -> np.ndarray:
     if rows:
         r = np.asarray(rows)
         distinct_stems[r[:, 0], r[:, 1]] = 1
-    stems = distinct_stems[which]
-
-    columns = np.column_stack(
-        [
-            link_density,
-            np.log1p(links),
-            np.log1p(link_chars),
-            heading > 0,
-            heading == 1,
-            (heading == 2) | (heading == 3),
-            heading >= 4,
-            in_list,
-            np.log1p(list_size),
-            np.log1p(group),
-            in_table,
-            emphasis / np.maximum(text_chars, 1),
-            np.minimum(depth, 40) / 10,
-            np.log1p(word_counts),
-        ]
-    ).astype(np.float32)
-    return np.hstack([columns, tags, ancestors, landmarks, stems])
+    return _StructureFacts(
+        link_density=np.fromiter((x.get("link_density", 0.0) for x in f), np.float64, n),
+        links=np.fromiter((x.get("links", 0) for x in f), np.float64, n),
+        link_chars=np.fromiter((x.get("link_chars", 0) for x in f), np.float64, n),
+        heading=np.fromiter((x.get("heading", 0) for x in f), np.float64, n),
+        in_list=np.fromiter((bool(x.get("in_list")) for x in f), np.float64, n),
+        list_size=np.fromiter((x.get("list_size", 0) for x in f), np.float64, n),
+        group=np.fromiter((x.get("group_size", 1) for x in f), np.float64, n),
+        in_table=np.fromiter((bool(x.get("in_table")) for x in f), np.float64, n),
+        emphasis=np.fromiter((x.get("emphasis_chars", 0) for x in f), np.float64, n),
+        text_chars=np.fromiter((x.get("text_chars", 0) for x in f), np.float64, n),
+        depth=np.fromiter((x.get("depth", 0) for x in f), np.float64, n),
+        path_words=word_counts,
+        tags=tags,
+        ancestors=ancestors,
+        landmarks=landmarks,
+        stems=distinct_stems[which],
+    )

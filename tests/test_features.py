@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import numpy as np
 import pytest
 from pageparts.document import Block, Document
-from pageparts.features import compute, document_features, feature_names, model_kind, window
+from pageparts.features import FEATURE_VERSION, compute, document_features, feature_names, model_kind, window
 from pageparts.splitters.html import split_html
 
 PAGE = b"""<!doctype html><html><head><title>Otters learn to juggle pebbles</title></head><body>
@@ -30,6 +32,19 @@ def text_document(texts: list[str]) -> Document:
 
 def column(features, name: str) -> np.ndarray:
     return features.dense[:, features.names.index(name)]
+
+
+def test_feature_names_and_order_are_those_the_shipped_models_read():
+    # the models read columns by position: a change here needs FEATURE_VERSION bumped and the
+    # models retrained
+    assert FEATURE_VERSION == 1
+    for kind, count, digest in (
+        ("html", 366, "69d1913b78e81284e2cefe22cbd1c34dac848e8e2ec39c274737c8742eec7aee"),
+        ("text", 120, "7bf3e2a1f21273d3d5d39a719a89a7ca6cf68bce32067abc64c06a14be5ad339"),
+    ):
+        names = feature_names(kind)
+        assert len(names) == len(set(names)) == count
+        assert hashlib.sha256("\n".join(names).encode()).hexdigest() == digest
 
 
 def test_html_and_text_kinds_have_their_own_feature_sets():
