@@ -272,10 +272,12 @@ def test_a_fit_on_standardised_inputs_is_stored_on_the_raw_ones():
     from pageparts.training.combiner import Standardised
 
     rng = np.random.default_rng(4)
-    x = rng.random((200, 4)) * [1.0, 100.0, 0.01, 0.0] + [0.0, 50.0, 0.0, 0.3]  # one input constant
+    x = rng.random((200, 5)) * [1.0, 100.0, 0.01, 0.0, 0.0] + [0.0, 50.0, 0.0, 0.3, -6.9]
+    x[:, 4] += rng.normal(0, 1e-11, 200)  # constant but for rounding, as a log-odds of a floor
     y = rng.integers(0, 3, 200)
     fitted = Standardised.fit(x, y, np.ones(200), 1.0, 200)
-    assert fitted.scale[3] == 1.0
+    assert fitted.scale[3] == fitted.scale[4] == 1.0
     coef, intercept = fitted.unscaled()
     expected = fitted.model.decision_function((x - fitted.mean) / fitted.scale)
     assert x @ coef.T + intercept == pytest.approx(expected)
+    assert np.abs(coef).max() < 100 and np.abs(intercept).max() < 100

@@ -76,6 +76,11 @@ ITERATIONS = 1000
 """lbfgs iterations at most (on standardised inputs the fits need far fewer)."""
 
 
+CONSTANT = 1e-6
+"""A standard deviation below this is rounding, not variation: the inputs are scores in [0, 1] and
+their log-odds (within ±7)."""
+
+
 @dataclass(frozen=True)
 class Standardised:
     """A logistic regression fitted on standardised inputs: lbfgs converges on scores and log-odds
@@ -83,13 +88,15 @@ class Standardised:
 
     mean: np.ndarray
     scale: np.ndarray
-    """Per input: its standard deviation, 1 where it is (nearly) constant."""
+    """Per input: its standard deviation, 1 where that is below ``CONSTANT`` (an input constant but
+    for rounding, such as the log-odds of a score that is always 0, must not be scaled up a
+    billionfold)."""
     model: LogisticRegression
 
     @classmethod
     def fit(cls, x, y, weights, c: float, iterations: int) -> Standardised:
         mean, scale = x.mean(axis=0), x.std(axis=0)
-        scale = np.where(scale > 1e-12, scale, 1.0)
+        scale = np.where(scale > CONSTANT, scale, 1.0)
         model = LogisticRegression(C=c, max_iter=iterations).fit((x - mean) / scale, y, sample_weight=weights)
         return cls(mean, scale, model)
 
