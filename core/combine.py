@@ -120,7 +120,7 @@ def combine(
     scores = _blend_with_neighbours(scores, options.context)
     notes: dict[int, str] = {}
     if method in ("learned", ADAPTED) and document.input_format == "text":
-        scores, notes = _title_from_rules(scores, labels.index(HEADLINE), fields, options.threshold)
+        scores, notes = _title_from_rules(scores, labels.index(HEADLINE), matrix, options.threshold)
     document.combined = CombinedScores(method, tuple(labels), scores, options.threshold, notes)
     if not labels:
         for block in blocks:
@@ -146,11 +146,12 @@ headline (see ``_title_from_rules``)."""
 
 
 def _title_from_rules(
-    scores: np.ndarray, column: int, fields: VoteFields, threshold: float
+    scores: np.ndarray, column: int, matrix: np.ndarray, threshold: float
 ) -> tuple[np.ndarray, dict[int, str]]:
     """``scores`` where, if no block came out headline, the blocks with a headline rule vote of at
     least TITLE_RULE_MIN (weighted) have that vote's score for headline, the other labels scaled to
-    share the rest; and a note for each such block.
+    share the rest; and a note for each such block. ``matrix`` is the learned combiner's vote
+    matrix (``vote_matrix``), read for the headline rule's votes.
 
     A plain-text document has a title as a web page does, but nothing marks it: the headline rule
     finds it from the layout (a short line above a one-sentence dek and the text), and the text
@@ -161,7 +162,7 @@ def _title_from_rules(
     best = scores.argmax(axis=1)
     if ((best == column) & (scores[:, column] >= threshold)).any():
         return scores, {}
-    rules = _matrix_of(len(scores), fields)[:, len(LABELS) + LABELS.index(HEADLINE)]
+    rules = matrix[:, len(LABELS) + LABELS.index(HEADLINE)]
     chosen = np.flatnonzero(rules >= TITLE_RULE_MIN)
     if not len(chosen):
         return scores, {}
