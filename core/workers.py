@@ -19,6 +19,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from multiprocessing.connection import wait
 from multiprocessing.context import BaseContext
 from typing import Any
 
@@ -56,10 +57,24 @@ class Workers:
         self.executor.shutdown(wait=True, cancel_futures=True)
 
     def stop(self) -> None:
-        """End the workers now, dropping the work they have in hand."""
+        """End the workers now, dropping the work they have in hand.
+
+        A worker ended while it sends a result leaves the pool's manager thread waiting for the
+        rest of the message for ever, and shutting the pool down waits for that thread. Once the
+        workers are gone, this process holds the last writing end of the result pipe: closing it
+        ends that wait (the manager reads the end of the stream, finds the pool broken and exits).
+        """
         processes = getattr(self.executor, "_processes", None) or {}  # no public way to reach them
-        for process in list(processes.values()):
+        ending = list(processes.values())
+        for process in ending:
             process.terminate()
+        left = [process.sentinel for process in ending]
+        while left:
+            for ended in wait(left):
+                left.remove(ended)
+        result_queue = getattr(self.executor, "_result_queue", None)
+        if result_queue is not None:
+            result_queue._writer.close()
         self.executor.shutdown(wait=True, cancel_futures=True)
 
     def _pool(self) -> ProcessPoolExecutor:
