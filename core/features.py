@@ -40,7 +40,7 @@ from numpy.typing import ArrayLike
 from .document import Document
 from .text_index import SEP, TextIndex, text_index
 
-FEATURE_VERSION = 1
+FEATURE_VERSION = 2
 """Bumped whenever a feature changes meaning; models record the version they were trained on."""
 
 N_HASH = 2**16
@@ -281,7 +281,15 @@ def _shared_in(
 _MONTH_NAME = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"
 _WORD_GROUPS = {
     "appeal": r"donat\w*|membership|become a member|pledge|support (?:us|our|independent)|subscri\w+|"
-    r"contribut\w+|make a gift|give (?:now|today)|chip in|patron\w*",
+    r"contribut\w+|make a gift|give (?:now|today)|chip in|patron\w*|free trial|unlimited access|"
+    r"reader[- ]supported|spende\w*|unterstütz\w*|abonn\w*|soutenez|faire un don|suscrib\w*|"
+    r"suscríbete|apoya\w*|assin\w*|předplat\w*|podpoř\w*",
+    # the voice of an appeal: asking, and the reader and the publisher addressed as you and we
+    "ask": r"please|consider|help (?:keep|fund|support)|today|free for (?:all|everyone)|"
+    r"independent journalism|make a difference|every (?:contribution|dollar|gift)|unlock|"
+    r"join (?:today|now)|already a (?:subscriber|member)",
+    "you": r"you|your|yours|you're|you’re|yourself",
+    "we": r"we|our|us|ours|we're|we’re|ourselves",
     "chrome": r"sign (?:in|up)|log ?in|log ?out|register|my account|menu|search|share|tweet|facebook|"
     r"twitter|linkedin|instagram|youtube|pinterest|whatsapp|email|print|home|next|previous|prev|"
     r"back to top|skip to|privacy|cookies?|terms|contact|about us|newsletter|follow us|rss",
@@ -292,8 +300,8 @@ _WORD_GROUPS = {
     r"reply|replies|posted|published|updated|min read|minutes? read",
     "copyright": r"copyright|all rights reserved",
     "money": r"(?:dollars|euros|pounds|usd|eur|gbp)\b",
-    # "May 3" only: the shipped models were trained before "3 May" was added (next rebuild)
-    "date": _MONTH_NAME + r"\.?\s\d|\d+ (?:minutes?|hours?|days?|weeks?|months?) ago",
+    "date": _MONTH_NAME + r"\.?\s\d|\d\d? " + _MONTH_NAME + r"\b|"
+    r"\d+ (?:minutes?|hours?|days?|weeks?|months?) ago",
     "byline": r"by \w+ \w+|written by|posted by|author",
 }
 _SYMBOL_GROUPS = {
@@ -303,6 +311,8 @@ _SYMBOL_GROUPS = {
     "year": r"(?:19|20)(?<!\d\d\d)\d\d(?!\d)",  # no digit right before the 19 or 20
     "date": r"\d{4}-\d\d-\d\d|\d\d?/\d\d?/\d\d",
     "quotes": r"[\"“”«»]",
+    "period": r"/\s?(?:month|mo|year|yr|week)\b|(?<!\w)per (?:month|year|week)\b",
+    "appeal_cjk": r"寄付|支援する|会員登録|購読|订阅|捐款|捐助|赞助",
 }
 
 
@@ -320,6 +330,11 @@ _SYMBOL_PATTERN = _alternatives(_SYMBOL_GROUPS, named=True)
 _SYMBOL_SEARCH = _alternatives(_SYMBOL_GROUPS, named=False)
 _COUNTED = (
     "appeal",
+    "appeal_cjk",
+    "ask",
+    "you",
+    "we",
+    "period",
     "chrome",
     "teaser",
     "other_words",
@@ -350,8 +365,12 @@ class _TextFacts:
     ends_colon: np.ndarray
     starts_upper: np.ndarray
     lines: np.ndarray
+    prose: np.ndarray
+    """Words of the blocks that read as prose (two sentence ends, or 20 words ending a sentence), else 0."""
     prose_before: np.ndarray
     prose_after: np.ndarray
+    after_comments: np.ndarray
+    """Whether a heading of readers' comments ("12 Comments", "Leave a reply") comes before the block."""
     duplicates: np.ndarray
     in_title: np.ndarray
     in_first_heading: np.ndarray
@@ -381,7 +400,11 @@ _TEXT_FEATURES: tuple[tuple[str, Callable[[_TextFacts], ArrayLike]], ...] = (
     ("url", lambda t: t.count["url"] > 0),
     ("byline", lambda t: t.count["byline"] > 0),
     ("quotes", lambda t: t.count["quotes"] > 0),
-    ("appeal", lambda t: np.minimum(t.count["appeal"], 3)),
+    ("appeal", lambda t: np.minimum(t.count["appeal"] + t.count["appeal_cjk"], 3)),
+    ("ask", lambda t: np.minimum(t.count["ask"], 3) / np.sqrt(t.safe_words)),
+    ("you_share", lambda t: t.count["you"] / t.safe_words),
+    ("we_share", lambda t: t.count["we"] / t.safe_words),
+    ("price_period", lambda t: t.count["period"] > 0),
     ("chrome", lambda t: np.minimum(t.count["chrome"], 3) / np.sqrt(t.safe_words)),
     ("teaser", lambda t: np.minimum(t.count["teaser"], 3)),
     ("other_words", lambda t: np.minimum(t.count["other_words"], 3) / np.sqrt(t.safe_words)),
@@ -394,6 +417,7 @@ _TEXT_FEATURES: tuple[tuple[str, Callable[[_TextFacts], ArrayLike]], ...] = (
     ("is_longest", lambda t: t.words == t.words.max()),
     ("prose_before", lambda t: t.prose_before),
     ("prose_after", lambda t: t.prose_after),
+    ("after_comments", lambda t: t.after_comments),
     ("log_duplicates", lambda t: np.log1p(t.duplicates)),
     ("in_title", lambda t: t.in_title),
     ("in_first_heading", lambda t: t.in_first_heading),
@@ -450,6 +474,9 @@ class _StructureFacts:
     depth: np.ndarray
     path_words: np.ndarray
     """The number of class/id/role words on the block's path."""
+    prose_outside_comments_before: np.ndarray
+    """Prose words before the block in blocks whose path has no comment stem: the article a
+    thread of readers' comments follows (a forum's posts have little before them)."""
     tags: np.ndarray
     ancestors: np.ndarray
     landmarks: np.ndarray
@@ -471,6 +498,7 @@ _STRUCT_FEATURES: tuple[tuple[str, Callable[[_StructureFacts], ArrayLike]], ...]
     ("emphasis_share", lambda s: s.emphasis / np.maximum(s.text_chars, 1)),
     ("depth", lambda s: np.minimum(s.depth, 40) / 10),
     ("log_path_words", lambda s: np.log1p(s.path_words)),
+    ("log_prose_outside_comments_before", lambda s: np.log1p(s.prose_outside_comments_before)),
 )
 """The single structure features in column order, each with the function computing its column."""
 _STRUCT_GROUPS: tuple[tuple[str, tuple[str, ...], Callable[[_StructureFacts], np.ndarray]], ...] = (
@@ -486,6 +514,7 @@ _STRUCT_NAMES = tuple(name for name, _ in _STRUCT_FEATURES) + tuple(
 )
 
 _WINDOW_TEXT = (
+    "appeal",
     "log_words",
     "log_sentence_ends",
     "ends_terminal",
@@ -588,9 +617,10 @@ def compute(document: Document, kind: str) -> DocumentFeatures:
     if n == 0:
         return DocumentFeatures(kind, names, np.zeros((0, len(names)), np.float32), hashed_ngrams([]))
     ngrams = hashed_ngrams(texts)
-    own = _text_features(texts, document, ngrams, text_index(document))
+    facts = _text_facts(texts, document, ngrams, text_index(document))
+    own = np.column_stack([np.asarray(column(facts), dtype=np.float32) for _, column in _TEXT_FEATURES])
     if kind == "html":
-        own = np.hstack([own, _structure_features(document)])
+        own = np.hstack([own, _structure_features(document, facts.prose)])
     column = {name: i for i, name in enumerate(_TEXT_NAMES + (_STRUCT_NAMES if kind == "html" else ()))}
     windowed = _WINDOW_TEXT + (_WINDOW_HTML if kind == "html" else ())
     around = window(own[:, [column[name] for name in windowed]])
@@ -709,12 +739,6 @@ def _chunk_char_counts(
 _SEPARATOR = _code_table([ord(c) for c in "|•·›»/>"])
 
 
-def _text_features(texts: list[str], document: Document, ngrams: Ngrams, index: TextIndex) -> np.ndarray:
-    """The (blocks, len(_TEXT_FEATURES)) float32 matrix of the text features."""
-    facts = _text_facts(texts, document, ngrams, index)
-    return np.column_stack([np.asarray(column(facts), dtype=np.float32) for _, column in _TEXT_FEATURES])
-
-
 def _text_facts(texts: list[str], document: Document, ngrams: Ngrams, index: TextIndex) -> _TextFacts:
     n = len(texts)
     lengths = index.lengths
@@ -756,14 +780,37 @@ def _text_facts(texts: list[str], document: Document, ngrams: Ngrams, index: Tex
         ends_colon=np.fromiter((c == ":" for c in last), dtype=bool, count=n),
         starts_upper=np.fromiter((c.isupper() for c in first), dtype=bool, count=n),
         lines=np.fromiter((t.count("\n") + 1 for t in texts), dtype=np.float64, count=n),
+        prose=prose,
         prose_before=prose_before,
         prose_after=1.0 - prose_before - prose / prose_total,
+        after_comments=_after_comments_heading(lowered_texts, words, lengths),
         duplicates=np.fromiter(map(repeats.__getitem__, lowered_texts), np.float64, n) - 1,
         in_title=in_title,
         in_first_heading=in_first_heading,
         shared_next=shared_with_neighbours(ngrams, 10, after=True) / 10,
         shared_prev=shared_with_neighbours(ngrams, 10, after=False) / 10,
     )
+
+
+_COMMENTS_HEADING = re.compile(
+    r"\W*(?:\d+\s+)?(?:comments?|responses?|replies|reactions|reader comments|discussion|"
+    r"leave a (?:comment|reply)|join the (?:discussion|conversation)|kommentare|commentaires|"
+    r"comentarios|comentários|komentáře|コメント|评论)\b",
+)
+
+
+def _after_comments_heading(lowered_texts: list[str], words: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """1 for the blocks after the first short block that heads readers' comments and comes after
+    the first 30% of the page's text (a "Comments" link in a menu at the top does not count)."""
+    n = len(lowered_texts)
+    after = np.zeros(n)
+    ends = np.cumsum(lengths)
+    late = ends > 0.3 * max(int(ends[-1]), 1) if n else ends
+    for i in np.flatnonzero(late & (words <= 10)).tolist():
+        if _COMMENTS_HEADING.match(lowered_texts[i]):
+            after[i + 1 :] = 1
+            break
+    return after
 
 
 _word_stems: dict[str, tuple[int, ...]] = {}
@@ -792,15 +839,15 @@ def _ancestors(path: tuple[str, ...]) -> tuple[int, ...]:
     return tuple({_ANCESTOR_INDEX[t] for t in path if t in _ANCESTOR_INDEX})
 
 
-def _structure_features(document: Document) -> np.ndarray:
+def _structure_features(document: Document, prose: np.ndarray) -> np.ndarray:
     """The (blocks, len(_STRUCT_NAMES)) float32 matrix of the structure features: the single ones,
-    then the one-hot groups."""
-    facts = _structure_facts(document)
+    then the one-hot groups; ``prose`` is the prose words of each block (``_TextFacts.prose``)."""
+    facts = _structure_facts(document, prose)
     single = np.column_stack([np.asarray(column(facts), dtype=np.float32) for _, column in _STRUCT_FEATURES])
     return np.hstack([single, *(group(facts) for _, _, group in _STRUCT_GROUPS)])
 
 
-def _structure_facts(document: Document) -> _StructureFacts:
+def _structure_facts(document: Document, prose: np.ndarray) -> _StructureFacts:
     blocks = document.blocks
     n = len(blocks)
     f = [b.features for b in blocks]
@@ -831,6 +878,8 @@ def _structure_facts(document: Document) -> _StructureFacts:
     if rows:
         r = np.asarray(rows)
         distinct_stems[r[:, 0], r[:, 1]] = 1
+    stems = distinct_stems[which]
+    outside = np.where(stems[:, _STEM_INDEX["comment"]] > 0, 0.0, prose)
     return _StructureFacts(
         link_density=np.fromiter((x.get("link_density", 0.0) for x in f), np.float64, n),
         links=np.fromiter((x.get("links", 0) for x in f), np.float64, n),
@@ -844,8 +893,9 @@ def _structure_facts(document: Document) -> _StructureFacts:
         text_chars=np.fromiter((x.get("text_chars", 0) for x in f), np.float64, n),
         depth=np.fromiter((x.get("depth", 0) for x in f), np.float64, n),
         path_words=word_counts,
+        prose_outside_comments_before=np.cumsum(outside) - outside,
         tags=tags,
         ancestors=ancestors,
         landmarks=landmarks,
-        stems=distinct_stems[which],
+        stems=stems,
     )

@@ -37,10 +37,10 @@ def column(features, name: str) -> np.ndarray:
 def test_feature_names_and_order_are_those_the_shipped_models_read():
     # the models read columns by position: a change here needs FEATURE_VERSION bumped and the
     # models retrained
-    assert FEATURE_VERSION == 1
+    assert FEATURE_VERSION == 2
     for kind, count, digest in (
-        ("html", 366, "69d1913b78e81284e2cefe22cbd1c34dac848e8e2ec39c274737c8742eec7aee"),
-        ("text", 120, "7bf3e2a1f21273d3d5d39a719a89a7ca6cf68bce32067abc64c06a14be5ad339"),
+        ("html", 380, "900beaddfb440f8d15abde41e9a1fc74fec04ec1f121eeb7737c1e48048018a3"),
+        ("text", 133, "998b4d9d195a593aad1caa430588e7be7157b7fba6ecca4dc88ebff8b46f2fe7"),
     ):
         names = feature_names(kind)
         assert len(names) == len(set(names)) == count
@@ -209,3 +209,45 @@ def test_spans_cover_the_items_in_order_about_the_limit_each():
 
     assert spans(np.array([3, 3, 3, 9, 1, 1]), 6) == [(0, 2), (2, 3), (3, 4), (4, 6)]
     assert spans(np.array([], dtype=np.int64), 6) == []
+
+
+def test_an_appeal_reads_as_one_in_its_words_and_its_voice():
+    f = compute(
+        text_document(
+            [
+                "Please consider a contribution today: readers like you keep our reporting free for all.",
+                "The river rose two feet overnight and the bridge was closed to traffic.",
+                "Unlimited access for $4 /month. Abonnez-vous.",
+            ]
+        ),
+        "text",
+    )
+    assert column(f, "appeal").tolist() == [1, 0, 2]
+    assert column(f, "ask")[0] > 0 and column(f, "ask")[1] == 0
+    assert column(f, "you_share")[0] > 0 and column(f, "we_share")[0] > 0
+    assert column(f, "you_share")[1] == column(f, "we_share")[1] == 0
+    assert column(f, "price_period").tolist() == [0, 0, 1]
+
+
+def test_blocks_after_a_late_comments_heading_are_marked_and_a_menu_link_does_not_count():
+    article = "The council met on Thursday and agreed a plan for the river wall after a long debate."
+    texts = ["Comments", article, article, article, "12 Comments", "I think the wall is too low.", "Agreed."]
+    f = compute(text_document(texts), "text")
+    assert column(f, "after_comments").tolist() == [0, 0, 0, 0, 0, 1, 1]
+
+
+COMMENTED = b"""<!doctype html><html><body><article><h1>Wall approved</h1>
+<p>The council met on Thursday. It agreed a plan for the river wall after a long debate.</p>
+<p>Work starts in the fall. The town will pay a third of the cost from its reserves.</p></article>
+<ol class="comment-list"><li class="comment"><p>Too low, I say. It will not hold.</p></li></ol>
+</body></html>"""
+
+
+def test_the_prose_before_a_comment_thread_is_counted_outside_the_thread_only():
+    blocks, meta = split_html(COMMENTED)
+    document = Document("page.html", "html", blocks, meta)
+    before = column(compute(document, "html"), "log_prose_outside_comments_before")
+    texts = [b.text for b in document.blocks]
+    comment = texts.index("Too low, I say. It will not hold.")
+    assert before[comment] == pytest.approx(np.log1p(34), abs=0.01)  # the two paragraphs of 17 words
+    assert before[0] == 0
