@@ -215,3 +215,15 @@ def test_model_is_a_plain_data_object():
     assert trees.raw(np.array([[0.1], [0.9], [np.nan]])).tolist() == [-0.75, 2.25, -0.75]
     model = Model("p", "body", "text", FEATURE_VERSION, 1, 0, None, trees)  # type: ignore[arg-type]
     assert model.file == "p-text.npz"
+
+
+def test_a_prior_shift_moves_the_exported_log_odds_by_that_much(fitted):
+    X = rows()
+    plain, shifted = second_stage(fitted["stage_b"]), second_stage(fitted["stage_b"], -2.5)
+    assert np.allclose(shifted.raw(X), plain.raw(X) - 2.5, rtol=0, atol=1e-12)
+    linear = LogisticRegression(max_iter=500).fit(np.nan_to_num(X), (X[:, 0] > 0.5).astype(int))
+    z = lambda p: np.log(p / (1 - p))  # noqa: E731
+    moved = z(second_stage(linear, -2.5).probability(np.nan_to_num(X))) - z(
+        second_stage(linear).probability(np.nan_to_num(X))
+    )
+    assert np.allclose(moved, -2.5, atol=1e-9)

@@ -22,7 +22,7 @@ from pageparts.runner import Runner
 from pageparts.settings import resolve_options
 from pageparts.trainable import Trainable
 from pageparts.training.export import export
-from pageparts.training.two_stage import fit_two_stage
+from pageparts.training.two_stage import fit_two_stage, sampled_rows
 
 from .conftest import registry_with
 
@@ -311,3 +311,26 @@ def test_a_broken_manifest_refuses_the_models_without_stopping_the_run(model_dir
     with pytest.warns(UserWarning, match=r"navigation-text\.npz could not be loaded: JSONDecodeError"):
         assert ModelStore(model_dir).votes("navigation", "navigation", document) == []
     assert "votes from rules only" in document.warnings[0]
+
+
+def test_stage_b_keeps_every_positive_of_a_rare_label_and_shifts_its_odds_back():
+    rng = np.random.default_rng(0)
+    y = (rng.random(50_000) < 0.01).astype(np.int64)
+    rows = np.arange(len(y))
+    kept, shift = sampled_rows(rows, y, 10_000, rng)
+    assert len(kept) == 10_000 and np.all(np.diff(kept) > 0)
+    assert y[kept].sum() == y.sum()  # every positive; drawn uniformly, about four fifths would be lost
+    negatives = len(y) - y.sum()
+    assert shift == pytest.approx(np.log((10_000 - y.sum()) / negatives))
+    # a rate of positives in the sample, moved back by the shift, is the rate among all blocks
+    odds = y[kept].mean() / (1 - y[kept].mean())
+    assert odds * np.exp(shift) == pytest.approx(y.mean() / (1 - y.mean()))
+
+
+def test_stage_b_draws_a_common_label_uniformly_and_a_small_set_whole():
+    rng = np.random.default_rng(0)
+    y = (rng.random(50_000) < 0.4).astype(np.int64)
+    kept, shift = sampled_rows(np.arange(len(y)), y, 10_000, rng)
+    assert len(kept) == 10_000 and shift == 0.0 and 0.35 < y[kept].mean() < 0.45
+    few = np.arange(5_000)
+    assert sampled_rows(few, y, 10_000, rng)[0] is few

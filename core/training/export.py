@@ -58,7 +58,7 @@ def export(fitted: dict[str, Any]) -> Model:
         n_dense=int(fitted["n_dense"]),
         n_own=int(fitted["n_own"]),
         stage_a=stage_a,
-        stage_b=second_stage(second),
+        stage_b=second_stage(second, float(fitted.get("prior_shift", 0.0))),
         exported_from={
             "stage_a": _class_name(linear),
             "stage_b": _class_name(second),
@@ -67,22 +67,25 @@ def export(fitted: dict[str, Any]) -> Model:
     )
 
 
-def second_stage(estimator: Any) -> Trees | Logistic:
-    """The second stage of a model from a fitted estimator; ExportError for one it cannot hold."""
+def second_stage(estimator: Any, prior_shift: float = 0.0) -> Trees | Logistic:
+    """The second stage of a model from a fitted estimator, its log-odds moved by ``prior_shift``
+    (the estimator saw only some of the negatives: ``two_stage.sampled_rows``); ExportError for
+    an estimator it cannot hold."""
     name = _class_name(estimator).rsplit(".", 1)[-1]
     if name == "HistGradientBoostingClassifier":
-        return trees(estimator)
+        return trees(estimator, prior_shift)
     if name == "LogisticRegression" or (
         name == "SGDClassifier" and getattr(estimator, "loss", "") == "log_loss"
     ):
-        return logistic(estimator)
+        return logistic(estimator, prior_shift)
     raise ExportError(
         f"cannot export a {name} to a pageparts model file; the second stage must be {SUPPORTED}"
     )
 
 
-def trees(boosting: Any) -> Trees:
-    """The trees of a fitted binary ``HistGradientBoostingClassifier``."""
+def trees(boosting: Any, prior_shift: float = 0.0) -> Trees:
+    """The trees of a fitted binary ``HistGradientBoostingClassifier``, the baseline moved by
+    ``prior_shift``."""
     predictors = boosting._predictors
     if any(len(p) != 1 for p in predictors) or type(boosting._loss).__name__ != "HalfBinomialLoss":
         raise ExportError("the gradient boosting is not a binary classifier")
@@ -108,18 +111,19 @@ def trees(boosting: Any) -> Trees:
     return Trees(
         int(boosting.n_features_in_),
         roots=np.asarray(roots, dtype=np.int64),
-        baseline=baseline,
+        baseline=baseline + prior_shift,
         **{name: np.concatenate(arrays) for name, arrays in parts.items()},
     )
 
 
-def logistic(estimator: Any) -> Logistic:
-    """A fitted binary linear classifier with a logistic link."""
+def logistic(estimator: Any, prior_shift: float = 0.0) -> Logistic:
+    """A fitted binary linear classifier with a logistic link, the intercept moved by ``prior_shift``."""
     coef = np.asarray(estimator.coef_)  # float32 when fitted on float32 rows, as stage B's are
     classes = np.asarray(getattr(estimator, "classes_", [0, 1]))
     if coef.ndim != 2 or coef.shape[0] != 1 or classes.tolist() not in ([0, 1], [False, True]):
         raise ExportError(f"the {_class_name(estimator)} is not a binary classifier of 0 and 1")
-    return Logistic(coef.ravel(), np.asarray(estimator.intercept_).reshape(1))
+    intercept = np.asarray(estimator.intercept_).reshape(1)
+    return Logistic(coef.ravel(), intercept + intercept.dtype.type(prior_shift) if prior_shift else intercept)
 
 
 def _class_name(estimator: Any) -> str:

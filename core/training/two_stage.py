@@ -84,7 +84,8 @@ def fit_two_stage(
 
     ``groups`` names each document's site (folds never split a site); ``n_own`` is how many
     leading dense columns are the block's own features; ``boosting`` overrides ``BOOSTING``;
-    stage B is fitted on at most ``max_rows`` blocks drawn at random (seeded). ``weights``, per
+    stage B is fitted on at most ``max_rows`` blocks (``stage_b_rows``), and ``prior_shift`` is
+    what its log-odds need added to hold for all blocks (0 unless some were left out). ``weights``, per
     document, weights each block (0 leaves it out of fitting, though its neighbours still see it):
     stage A by sample weight, stage B by drawing each block with its weight as the chance;
     ``estimator`` makes the stage-B classifier instead of gradient boosting; ``seed`` seeds both.
@@ -133,8 +134,27 @@ def fit_two_stage(
     rng = np.random.default_rng(seed)
     if not uniform:  # weights as the chance to be drawn: boosting's binning is slow with sample weights
         rows = rows[rng.random(len(rows)) < w[rows]]
-    if len(rows) > max_rows:
-        rows = np.sort(rng.choice(rows, max_rows, replace=False))
+    rows, model["prior_shift"] = sampled_rows(rows, y, max_rows, rng)
     second = estimator() if estimator is not None else _boosting(boosting, seed)
     model["stage_b"] = second.fit(stage_b_rows[rows], y[rows])
     return model
+
+
+def sampled_rows(
+    rows: np.ndarray, y: np.ndarray, max_rows: int, rng: np.random.Generator
+) -> tuple[np.ndarray, float]:
+    """At most ``max_rows`` of ``rows`` (sorted) to fit stage B on, and the shift of log-odds that
+    makes a model fitted on them hold for all of ``rows``.
+
+    A rare label (fewer positives than half of ``max_rows``) keeps every positive block and draws
+    negatives to fill the rest: drawn uniformly, a label with a thousand positives among 175,000
+    blocks would lose almost half of them. Drawing negatives at rate ``r`` multiplies the odds by
+    ``1 / r``, so the shift is ``log(r)``. A common label is drawn uniformly (no shift).
+    """
+    if len(rows) <= max_rows:
+        return rows, 0.0
+    positive, negative = rows[y[rows] == 1], rows[y[rows] == 0]
+    if len(positive) > max_rows // 2:
+        return np.sort(rng.choice(rows, max_rows, replace=False)), 0.0
+    kept = rng.choice(negative, max_rows - len(positive), replace=False)
+    return np.sort(np.concatenate([positive, kept])), float(np.log(len(kept) / len(negative)))
