@@ -23,8 +23,10 @@ A label the learned model does not know (added by a third-party plugin) keeps it
 read as the chance of that label: under the learned combiner the six built-in probabilities are
 scaled to share the rest (the strongest such label's). Then ``context`` blends each block's scores with
 its neighbours'; under the learned combiner, in a plain-text document where no block would come out
-headline, strong headline rule votes decide (``_title_from_rules``); and the best label wins if it
-reaches ``threshold``, else the block is ``other`` with confidence 1 - best score.
+headline, strong headline rule votes decide (``_title_from_rules``); a document has one title, so
+only the run of headline blocks with the strongest headline score stays headline (``_one_title``);
+and the best label wins if it reaches ``threshold``, else the block is ``other`` with confidence
+1 - best score.
 """
 
 from __future__ import annotations
@@ -121,6 +123,9 @@ def combine(
     notes: dict[int, str] = {}
     if method in ("learned", ADAPTED) and document.input_format == "text":
         scores, notes = _title_from_rules(scores, labels.index(HEADLINE), matrix, options.threshold)
+    if HEADLINE in labels:
+        scores, one_title = _one_title(scores, labels.index(HEADLINE), options.threshold)
+        notes.update(one_title)
     document.combined = CombinedScores(method, tuple(labels), scores, options.threshold, notes)
     if not labels:
         for block in blocks:
@@ -173,6 +178,30 @@ def _title_from_rules(
     scores[chosen, column] = rules[chosen]
     note = "no block of this plain-text document came out headline: the headline rule's {:.2f} decides"
     return scores, {i: note.format(rules[i]) for i in chosen.tolist()}
+
+
+def _one_title(scores: np.ndarray, column: int, threshold: float) -> tuple[np.ndarray, dict[int, str]]:
+    """``scores`` where only one run of consecutive headline blocks comes out headline: the run of
+    the block with the strongest headline score; the blocks of other runs lose their headline
+    score (their next best label wins, or ``other``), with a note each.
+
+    ``headline`` is the document's title and the dek directly under it (docs/labels.md): one run.
+    A second run is a teaser's title or a section heading taken for the title.
+    """
+    best = scores.argmax(axis=1)
+    heads = np.flatnonzero((best == column) & (scores[:, column] >= threshold))
+    if len(heads) < 2:
+        return scores, {}
+    runs = np.split(heads, np.flatnonzero(np.diff(heads) > 1) + 1)
+    title = heads[scores[heads, column].argmax()]
+    dropped = np.concatenate([run for run in runs if title not in run] or [heads[:0]])
+    if not len(dropped):
+        return scores, {}
+    scores = scores.copy()
+    note = "a document has one title: block {} has the strongest headline score ({:.2f}), not this {:.2f}"
+    notes = {int(i): note.format(title, scores[title, column], scores[i, column]) for i in dropped}
+    scores[dropped, column] = 0.0
+    return scores, notes
 
 
 @dataclass(frozen=True)

@@ -281,3 +281,26 @@ def test_a_fit_on_standardised_inputs_is_stored_on_the_raw_ones():
     expected = fitted.model.decision_function((x - fitted.mean) / fitted.scale)
     assert x @ coef.T + intercept == pytest.approx(expected)
     assert np.abs(coef).max() < 100 and np.abs(intercept).max() < 100
+
+
+def test_a_document_has_one_title_the_run_with_the_strongest_headline_score():
+    # weighted mean: blocks 0-1 (a title and its dek) and 3 (a teaser's title) would come out headline
+    d = doc(5)
+    votes = [
+        Vote("h", 0, "headline", 0.9),
+        Vote("h", 1, "headline", 0.7),
+        Vote("b", 2, "body", 0.9),
+        Vote("h", 3, "headline", 0.8),
+        Vote("r", 3, "related-links", 0.6),
+        Vote("h", 4, "headline", 0.6),
+    ]
+    combine(d, votes, CombineOptions(threshold=0.5))
+    assert [b.label for b in d.blocks] == ["headline", "headline", "body", "related-links", "other"]
+    notes = d.combined.notes
+    assert set(notes) == {3, 4} and "block 0 has the strongest headline score (0.90)" in notes[3]
+
+
+def test_one_title_leaves_a_single_run_alone():
+    d = doc(3)
+    combine(d, [Vote("h", 1, "headline", 0.7), Vote("h", 2, "headline", 0.9)], CombineOptions(threshold=0.5))
+    assert [b.label for b in d.blocks] == ["other", "headline", "headline"] and not d.combined.notes
