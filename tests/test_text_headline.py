@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pageparts
-import pytest
 
 PAGE = """Sign up for our newsletter.
 
@@ -26,13 +25,6 @@ keeper had just stepped out to check the weather, with a kettle on the stove."
 """
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known regression of the corpus-trained models (2026-12-04): the text combiner makes the "
-    "dek headline but not the title above it, so the headline rule does not step in; letting the "
-    "rule's strongest vote decide fixes this page but lowered headline F1 on the 162 validation "
-    "pages (0.565 to 0.546)",
-)
 def test_a_plain_text_title_the_text_model_misses_comes_out_headline():
     document = pageparts.classify(PAGE.encode(), input_format="text")
     labels = [block.label for block in document.blocks]
