@@ -179,6 +179,8 @@ def child_stages(paths: list[str]) -> dict:
     # it; pageparts before the compiled core (measured as "before") has none
     hot = getattr(runner, "hot_path", None)
     on_path = () if hot is None else (hot,)
+    # the hashing of the runner's path, as the models pass it; none before the compiled hashing
+    hashing = (hot.gram_keys,) if hasattr(hot, "gram_keys") else ()
     model_seconds = {name: 0.0 for name, _, _, _ in plugins}
     clock = time.process_time  # CPU time: steadier than wall-clock on a busy machine
 
@@ -201,7 +203,7 @@ def child_stages(paths: list[str]) -> dict:
         )
         t3 = clock()
         document = Document(source=path, input_format=input_format, blocks=blocks, meta=dict(meta))
-        document_features(document, model_kind(document))
+        document_features(document, model_kind(document), *hashing)
         t4 = clock()
         add("read + gunzip", t1 - t0)
         add("sniff (binary, format)", t2 - t1)
