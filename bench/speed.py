@@ -210,7 +210,7 @@ def child_stages(paths: list[str]) -> dict:
         add("split (decode, parse, walk)", t3 - t2)
         if input_format == "html":  # the split's parts, again, for the record
             s0 = clock()
-            root = html_splitter.parse(html_splitter.decode(content)[0])
+            root = html_splitter.parse(html_splitter.decode_html(content)[0])
             s1 = clock()
             html_splitter._walk(root)
             s2 = clock()
@@ -233,9 +233,9 @@ def child_stages(paths: list[str]) -> dict:
             add(f"classify: {name}", p1 - p0)
             add("vote checks", clock() - p1)
         t6 = clock()
-        combine(
-            document, votes, runner.options.combine, runner.models.combiner(model_kind(document)), *on_path
-        )
+        kind = model_kind(document)
+        fitted, layer = runner.models.combiner(kind), runner.models.adaptation(kind)
+        combine(document, votes, runner.options.combine, fitted, layer, *on_path)
         add("combine", clock() - t6)
         if i == 0:
             stages.clear()
