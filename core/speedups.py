@@ -3,10 +3,9 @@
 ``pageparts._speedups`` (core/_speedups.pyx, compiled by Cython when pageparts is installed)
 hashes the blocks' word 1-2 grams, walks the boosted trees of a model over all blocks of a
 document, computes stage A's sparse dot product, makes the model votes and reads the votes for
-the combiner. Each of its functions does
-what a pure-Python reference does, with the same floating-point operations in the same order, so
-the two paths give the same scores to the bit (tests/test_compiled_path.py and
-bench/compiled_path.py check it on pages):
+the combiner. Each of its functions does what a pure-Python reference does, with the same
+floating-point operations in the same order, so the two paths give the same keys and scores to
+the bit (tests/test_compiled_path.py and bench/compiled_path.py check it on pages):
 
 ===================  ==========================  ===========================
 step                 pure Python (the reference)  compiled
