@@ -245,10 +245,10 @@ cdef inline Py_ssize_t _utf8(uint32_t c, uint8_t *out) noexcept nogil:
 
 
 cdef void *_grown(void *buffer, Py_ssize_t size) except NULL:
-    """``buffer`` reallocated to ``size`` bytes (freed, and MemoryError raised, when that fails)."""
+    """``buffer`` reallocated to ``size`` bytes; MemoryError when that fails (``buffer`` is then
+    still the caller's to free)."""
     cdef void *grown = realloc(buffer, size)
     if grown == NULL:
-        free(buffer)
         raise MemoryError()
     return grown
 
@@ -273,6 +273,8 @@ def gram_keys(list texts, Py_ssize_t start, Py_ssize_t stop, int64_t n_hash):
     cdef int64_t[::1] copied
     if not 0 <= start <= stop <= len(texts):
         raise IndexError(f"texts {start} to {stop} of {len(texts)}")
+    if not 0 < n_hash <= 2147483648:
+        raise ValueError(f"{n_hash} columns")
     try:
         seen = <uint8_t *> _grown(NULL, max(n_hash, 1))
         for i in range(n_hash):

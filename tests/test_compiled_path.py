@@ -197,12 +197,15 @@ def test_gram_keys_of_random_texts_are_the_same():
 
 
 @needs_extension
-def test_gram_keys_refuse_a_range_beyond_the_texts():
+def test_gram_keys_refuse_a_range_beyond_the_texts_and_a_bad_width():
     from pageparts import _speedups
 
     for start, stop in ((0, 3), (-1, 1), (2, 1)):
         with pytest.raises(IndexError):
             _speedups.gram_keys(["a", "b"], start, stop, N_HASH)
+    for n_hash in (0, -1, 2**31 + 1):
+        with pytest.raises(ValueError):
+            _speedups.gram_keys(["a", "b"], 0, 2, n_hash)
 
 
 # the texts a page can hold (a lone surrogate cannot be decoded from bytes, NUL makes them binary)
