@@ -13,6 +13,8 @@ plugins, labels and reasons must be identical (a model reason's printed probabil
 only where the probability itself does), confidences and vote scores may differ by less than
 ``TOLERANCE``, and so may feature values. It prints the differences and exits 1 if there are any,
 and the largest difference of any vote score (model votes apart) and confidence it saw.
+Both take pageparts' environment variables: with ``PAGEPARTS_PURE_PYTHON=1`` they run the
+pure-Python path (so ``save`` on one path and ``check`` on the other compares the two).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -58,8 +61,10 @@ def classify(sources: list[Path], input_format: str, combiner: str) -> tuple[lis
     from pageparts.combine import CombineOptions
     from pageparts.output import render
     from pageparts.runner import Options, Runner
+    from pageparts.settings import with_environment
 
-    runner = Runner(Options(input_format=input_format, combine=CombineOptions(learned=combiner == "learned")))
+    options = Options(input_format=input_format, combine=CombineOptions(learned=combiner == "learned"))
+    runner = Runner(with_environment(options, os.environ))
     lines, exact = [], []
     for result in runner.run([str(s) for s in sources]):
         lines.append(render(result, "jsonl"))
@@ -83,19 +88,23 @@ def classify(sources: list[Path], input_format: str, combiner: str) -> tuple[lis
 
 
 def features(sources: list[Path], input_format: str) -> dict[str, np.ndarray]:
-    """Dense features and n-gram matrices (data, indices, indptr) of every document, by name."""
+    """Dense features and n-gram matrices (data, indices, indptr) of every document, by name, with
+    the n-grams hashed on the path the runs take."""
     from pageparts.charsets import to_utf8
     from pageparts.document import Document
     from pageparts.features import compute, model_kind
     from pageparts.reading import read_source
     from pageparts.registry import make_registry
+    from pageparts.settings import Options, with_environment
+    from pageparts.speedups import hot_path
 
+    gram_keys = hot_path(with_environment(Options(), os.environ).pure_python).gram_keys
     split = make_registry().manager.hook.pageparts_split
     arrays = {}
     for source in sources:
         blocks, meta = split(content=to_utf8(read_source(str(source))), input_format=input_format)
         document = Document(str(source), input_format, blocks, dict(meta))
-        found = compute(document, model_kind(document))
+        found = compute(document, model_kind(document), gram_keys)
         name = f"{input_format}/{source.name}"
         arrays[f"{name}/dense"] = found.dense
         arrays[f"{name}/data"] = found.ngrams.data

@@ -179,6 +179,8 @@ def child_stages(paths: list[str]) -> dict:
     # it; pageparts before the compiled core (measured as "before") has none
     hot = getattr(runner, "hot_path", None)
     on_path = () if hot is None else (hot,)
+    # the hashing of the runner's path, as the models pass it; none before the compiled hashing
+    hashing = (hot.gram_keys,) if hasattr(hot, "gram_keys") else ()
     model_seconds = {name: 0.0 for name, _, _, _ in plugins}
     clock = time.process_time  # CPU time: steadier than wall-clock on a busy machine
 
@@ -201,14 +203,14 @@ def child_stages(paths: list[str]) -> dict:
         )
         t3 = clock()
         document = Document(source=path, input_format=input_format, blocks=blocks, meta=dict(meta))
-        document_features(document, model_kind(document))
+        document_features(document, model_kind(document), *hashing)
         t4 = clock()
         add("read + gunzip", t1 - t0)
         add("sniff (binary, format)", t2 - t1)
         add("split (decode, parse, walk)", t3 - t2)
         if input_format == "html":  # the split's parts, again, for the record
             s0 = clock()
-            root = html_splitter.parse(html_splitter.decode(content)[0])
+            root = html_splitter.parse(html_splitter.decode_html(content)[0])
             s1 = clock()
             html_splitter._walk(root)
             s2 = clock()
@@ -231,9 +233,9 @@ def child_stages(paths: list[str]) -> dict:
             add(f"classify: {name}", p1 - p0)
             add("vote checks", clock() - p1)
         t6 = clock()
-        combine(
-            document, votes, runner.options.combine, runner.models.combiner(model_kind(document)), *on_path
-        )
+        kind = model_kind(document)
+        fitted, layer = runner.models.combiner(kind), runner.models.adaptation(kind)
+        combine(document, votes, runner.options.combine, fitted, layer, *on_path)
         add("combine", clock() - t6)
         if i == 0:
             stages.clear()

@@ -10,12 +10,13 @@ loops here do not.
 """
 
 from cpython.object cimport PyObject_GenericSetAttr
-from libc.stdint cimport int64_t, uint8_t
-from libc.stdlib cimport free, malloc
+from cpython.unicode cimport Py_UNICODE_ISALNUM, PyUnicode_DATA, PyUnicode_KIND, PyUnicode_READ
+from libc.stdint cimport INT32_MIN, int32_t, int64_t, uint8_t, uint32_t
+from libc.stdlib cimport free, malloc, qsort, realloc
 
 import numpy as np
 
-VERSION = 2
+VERSION = 3
 """Raised whenever a function here changes; ``pageparts.speedups`` refuses an extension built from
 another version of this file (a stale build) and runs the pure-Python path."""
 
@@ -170,3 +171,175 @@ def vote_fields(list votes, dict weights, dict label_column, str model):
         weight[i] = weights.get(vote.plugin, 1.0)
         is_model[i] = vote.source == model
     return block_array, labels, column_array, score_array, weight_array, model_array.view(np.bool_)
+
+
+cdef inline uint32_t _rotl(uint32_t x, int r) noexcept nogil:
+    return (x << r) | (x >> (32 - r))
+
+
+cdef uint32_t _murmurhash3_32(const uint8_t *data, Py_ssize_t n) noexcept nogil:
+    """MurmurHash3 (x86, 32 bits, seed 0) of ``n`` bytes (``features.murmurhash3_32``, unsigned)."""
+    cdef uint32_t h = 0, k
+    cdef Py_ssize_t i, end = n & ~3
+    for i in range(0, end, 4):
+        k = (
+            <uint32_t> data[i]
+            | (<uint32_t> data[i + 1] << 8)
+            | (<uint32_t> data[i + 2] << 16)
+            | (<uint32_t> data[i + 3] << 24)
+        )
+        k = _rotl(k * 0xCC9E2D51u, 15) * 0x1B873593u
+        h = _rotl(h ^ k, 13) * 5u + 0xE6546B64u
+    if n & 3:
+        k = 0
+        for i in range(n - 1, end - 1, -1):
+            k = (k << 8) | data[i]
+        h ^= _rotl(k * 0xCC9E2D51u, 15) * 0x1B873593u
+    h ^= <uint32_t> n
+    h ^= h >> 16
+    h *= 0x85EBCA6Bu
+    h ^= h >> 13
+    h *= 0xC2B2AE35u
+    h ^= h >> 16
+    return h
+
+
+cdef inline int64_t _column(uint32_t h, int64_t n_hash) noexcept nogil:
+    """The hashed column of a hash, as scikit-learn takes it: abs of the signed hash modulo
+    ``n_hash``, with abs(-2**31) taken as 2**31 - 1 - (n_hash - 1)."""
+    cdef int32_t signed = <int32_t> h
+    cdef int64_t positive
+    if signed == INT32_MIN:
+        positive = 2147483647 - (n_hash - 1)
+    elif signed < 0:
+        positive = -<int64_t> signed
+    else:
+        positive = signed
+    return positive % n_hash
+
+
+cdef int _compare_int64(const void *a, const void *b) noexcept nogil:
+    cdef int64_t x = (<const int64_t *> a)[0], y = (<const int64_t *> b)[0]
+    return (x > y) - (x < y)
+
+
+cdef inline Py_ssize_t _utf8(uint32_t c, uint8_t *out) noexcept nogil:
+    """Write the UTF-8 bytes of ``c`` (not a surrogate) to ``out``; return how many."""
+    if c < 0x80:
+        out[0] = <uint8_t> c
+        return 1
+    if c < 0x800:
+        out[0] = <uint8_t> (0xC0 | (c >> 6))
+        out[1] = <uint8_t> (0x80 | (c & 0x3F))
+        return 2
+    if c < 0x10000:
+        out[0] = <uint8_t> (0xE0 | (c >> 12))
+        out[1] = <uint8_t> (0x80 | ((c >> 6) & 0x3F))
+        out[2] = <uint8_t> (0x80 | (c & 0x3F))
+        return 3
+    out[0] = <uint8_t> (0xF0 | (c >> 18))
+    out[1] = <uint8_t> (0x80 | ((c >> 12) & 0x3F))
+    out[2] = <uint8_t> (0x80 | ((c >> 6) & 0x3F))
+    out[3] = <uint8_t> (0x80 | (c & 0x3F))
+    return 4
+
+
+cdef void *_grown(void *buffer, Py_ssize_t size) except NULL:
+    """``buffer`` reallocated to ``size`` bytes; MemoryError when that fails (``buffer`` is then
+    still the caller's to free)."""
+    cdef void *grown = realloc(buffer, size)
+    if grown == NULL:
+        raise MemoryError()
+    return grown
+
+
+def gram_keys(list texts, Py_ssize_t start, Py_ssize_t stop, int64_t n_hash):
+    """``row * n_hash + column`` of the hashed word 1-2 grams of ``texts[start:stop]``, sorted, each
+    once (``features._gram_keys``): the tokens are the runs of word characters (``re``'s ``\\w``:
+    alphanumeric or ``_``) of the lower-cased text, a pair is two adjacent tokens joined by a space,
+    and a gram's column is taken from MurmurHash3 (seed 0) of its UTF-8 bytes."""
+    cdef Py_ssize_t row, i, j, length, tokens, used, count, total = 0, capacity = 0
+    cdef Py_ssize_t text_bytes = 0, token_room = 0
+    cdef uint8_t *data = NULL  # a text's tokens in UTF-8, one space between two
+    cdef Py_ssize_t *bounds = NULL  # each token's first byte and the byte after it
+    cdef int64_t *keys = NULL
+    cdef uint8_t *seen = NULL  # per column: already found in this row
+    cdef int kind
+    cdef void *chars
+    cdef uint32_t c
+    cdef bint inside
+    cdef int64_t column, base
+    cdef str lowered
+    cdef int64_t[::1] copied
+    if not 0 <= start <= stop <= len(texts):
+        raise IndexError(f"texts {start} to {stop} of {len(texts)}")
+    if not 0 < n_hash <= 2147483648:
+        raise ValueError(f"{n_hash} columns")
+    try:
+        seen = <uint8_t *> _grown(NULL, max(n_hash, 1))
+        for i in range(n_hash):
+            seen[i] = 0
+        for row in range(start, stop):
+            lowered = texts[row].lower()
+            length = len(lowered)
+            if 4 * length + 1 > text_bytes:
+                text_bytes = 4 * length + 1
+                data = <uint8_t *> _grown(data, text_bytes)
+            if length + 1 > token_room:  # at most (length + 1) // 2 tokens, two bounds each
+                token_room = length + 1
+                bounds = <Py_ssize_t *> _grown(bounds, token_room * sizeof(Py_ssize_t))
+            kind = PyUnicode_KIND(lowered)
+            chars = PyUnicode_DATA(lowered)
+            tokens = used = 0
+            inside = False
+            for i in range(length):
+                c = PyUnicode_READ(kind, chars, i)
+                if Py_UNICODE_ISALNUM(c) or c == 95:
+                    if not inside:
+                        if tokens:
+                            data[used] = 32
+                            used += 1
+                        bounds[2 * tokens] = used
+                        inside = True
+                    used += _utf8(c, data + used)
+                elif inside:
+                    bounds[2 * tokens + 1] = used
+                    tokens += 1
+                    inside = False
+            if inside:
+                bounds[2 * tokens + 1] = used
+                tokens += 1
+            if not tokens:
+                continue
+            if total + 2 * tokens > capacity:
+                capacity = max(2 * capacity, total + 2 * tokens)
+                keys = <int64_t *> _grown(keys, capacity * sizeof(int64_t))
+            count = 0
+            for i in range(2 * tokens - 1):  # the tokens, then the pairs
+                j = i if i < tokens else i - tokens
+                column = _column(
+                    _murmurhash3_32(
+                        data + bounds[2 * j], bounds[2 * j + 1 + (2 if i >= tokens else 0)] - bounds[2 * j]
+                    ),
+                    n_hash,
+                )
+                if not seen[column]:
+                    seen[column] = 1
+                    keys[total + count] = column
+                    count += 1
+            qsort(keys + total, count, sizeof(int64_t), _compare_int64)
+            base = row * n_hash
+            for i in range(total, total + count):
+                seen[keys[i]] = 0
+                keys[i] += base
+            total += count
+        out = np.empty(total, dtype=np.int64)
+        copied = out
+        for i in range(total):
+            copied[i] = keys[i]
+        return out
+    finally:
+        free(seen)
+        free(data)
+        free(bounds)
+        free(keys)

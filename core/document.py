@@ -102,9 +102,10 @@ class Document:
     """A split document: its source name, input format, blocks and page-level facts.
 
     ``meta`` holds page-level facts a splitter found (for HTML: ``title``, the text of
-    ``<title>``). ``warnings`` lists problems that did not stop classification, such as a
-    plugin whose votes were dropped; ``dropped`` names those plugins. ``combined`` holds the
-    combiner's per-label scores of every block, once classified.
+    ``<title>``; ``lang``; ``url``, the page's own canonical URL or ""). ``warnings`` lists
+    problems that did not stop classification, such as a plugin whose votes were dropped;
+    ``dropped`` names those plugins. ``combined`` holds the combiner's per-label scores of every
+    block, once classified.
     """
 
     source: str

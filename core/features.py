@@ -182,20 +182,26 @@ class Ngrams:
         return sp.csr_matrix((self.data, indices, self.indptr.astype(np.int32)), shape=self.shape)
 
 
-def hashed_ngrams(texts: list[str]) -> Ngrams:
+GramKeys = Callable[[list[str], int, int], np.ndarray]
+"""``_gram_keys`` or an implementation giving the same keys (the compiled one: ``HotPath.gram_keys``)."""
+
+
+def hashed_ngrams(texts: list[str], gram_keys: GramKeys | None = None) -> Ngrams:
     """The l2-normalised binary word 1-2 grams of ``texts``, hashed into N_HASH float32 columns.
 
     The same matrix as scikit-learn's ``HashingVectorizer(n_features=N_HASH, ngram_range=(1, 2),
     token_pattern=r"(?u)\\b\\w+\\b", alternate_sign=False, binary=True, norm="l2",
     dtype=np.float32)`` gives (the shipped models were trained on it), without importing
     scikit-learn: lower-cased ``\\w+`` tokens, single and adjacent pairs joined by a space,
-    MurmurHash3 (seed 0) of their UTF-8 bytes, absolute value modulo N_HASH.
+    MurmurHash3 (seed 0) of their UTF-8 bytes, absolute value modulo N_HASH. ``gram_keys`` computes
+    the keys of some of the texts (by default ``_gram_keys``, the pure-Python reference).
     """
+    gram_keys = gram_keys or _gram_keys
     n = len(texts)
     lengths = np.fromiter(map(len, texts), np.int64, n)
     # a chunk of blocks at a time: the 1-2 grams of a whole long page take far more memory than keys
     chunks = spans(lengths + len(SEP), CHUNK)
-    keys = np.concatenate([np.zeros(0, np.int64)] + [_gram_keys(texts, *at) for at in chunks])
+    keys = np.concatenate([np.zeros(0, np.int64)] + [gram_keys(texts, *at) for at in chunks])
     rows, columns = np.divmod(keys, N_HASH)
     counts = np.bincount(rows, minlength=n)
     # as scikit-learn's l2 normalisation: 1 (float32) divided by a float64 norm, stored as float32
@@ -599,16 +605,19 @@ def feature_names(kind: str) -> tuple[str, ...]:
     return own + tuple(around)
 
 
-def document_features(document: Document, kind: str | None = None) -> DocumentFeatures:
+def document_features(
+    document: Document, kind: str | None = None, gram_keys: GramKeys | None = None
+) -> DocumentFeatures:
     """The features of ``document`` for ``kind`` (by default ``model_kind(document)``), computed
-    once per document and shared by the plugins (again if blocks were added since)."""
+    once per document and shared by the plugins (again if blocks were added since); ``gram_keys``
+    as for ``hashed_ngrams``."""
     kind = kind or model_kind(document)
     if kind == "html" and not _has_structure(document):
         raise ValueError("html features need blocks from the HTML splitter")
-    return document.computed(("features", kind, len(document.blocks)), lambda d: compute(d, kind))
+    return document.computed(("features", kind, len(document.blocks)), lambda d: compute(d, kind, gram_keys))
 
 
-def compute(document: Document, kind: str) -> DocumentFeatures:
+def compute(document: Document, kind: str, gram_keys: GramKeys | None = None) -> DocumentFeatures:
     """Compute (without caching them; the joined block texts are shared) the features of
     ``document`` for ``kind``."""
     names = feature_names(kind)
@@ -616,7 +625,7 @@ def compute(document: Document, kind: str) -> DocumentFeatures:
     n = len(texts)
     if n == 0:
         return DocumentFeatures(kind, names, np.zeros((0, len(names)), np.float32), hashed_ngrams([]))
-    ngrams = hashed_ngrams(texts)
+    ngrams = hashed_ngrams(texts, gram_keys)
     facts = _text_facts(texts, document, ngrams, text_index(document))
     own = np.column_stack([np.asarray(column(facts), dtype=np.float32) for _, column in _TEXT_FEATURES])
     if kind == "html":

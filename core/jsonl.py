@@ -3,7 +3,7 @@
 A page has a few hundred blocks and over a thousand votes; building a dict per vote and encoding
 it took about a tenth of the classify path. Here the blocks and votes are written straight to
 text (their field names, plugin names, labels and reasons encoded once and remembered), and the
-rest of the record (source, url, id, warnings) is ``Result.to_dict``'s own, encoded by ``json``
+rest of the record (source, url, url_from, id, warnings) is ``Result.to_dict``'s own, encoded by ``json``
 with an empty block list that the blocks' text then fills. Same characters as ``json.dumps``
 (tests/test_jsonl.py compares them on random results).
 """
@@ -28,7 +28,13 @@ def jsonl_record(result: Result) -> str:
     if document is None or not document.blocks:
         return _ENCODE(result.to_dict())
     without_blocks = Result(
-        result.source, _without_blocks(document), result.error, None, result.url, result.id
+        result.source,
+        _without_blocks(document),
+        result.error,
+        None,
+        result.url,
+        result.id,
+        url_from=result.url_from,
     )
     head = _ENCODE(without_blocks.to_dict())
     # a key is the only place this text can occur: a quote inside a JSON string is escaped

@@ -29,7 +29,8 @@ def write_table(
     result: Result, out: TextIO, labels: tuple[str, ...] | None = None, explain: bool = False, width: int = 60
 ) -> None:
     """Index, label, confidence and the first words of each block; votes with ``explain``."""
-    out.write(f"== {result.source}{'  ' + result.url if result.url else ''}\n")
+    origin = " (the page's own)" if result.url_from == "page" else ""
+    out.write(f"== {result.source}{'  ' + result.url + origin if result.url else ''}\n")
     if result.document is None:
         out.write(f"   error: {result.error}\n\n")
         return

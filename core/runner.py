@@ -23,10 +23,19 @@ from .models import ModelStore
 from .reading import STDIN, Input, InputError, as_input, looks_binary, read_source, unpack
 from .registry import Registry, make_registry
 from .settings import INPUT_FORMATS, Options
-from .sites import site_stores, store_for
+from .sites import site_stores, store_for, url_parts
 from .speedups import hot_path
 
-__all__ = ["FROM_OPTIONS", "INPUT_FORMATS", "RULES_ONLY", "Options", "Result", "Runner", "plugin_registry"]
+__all__ = [
+    "FROM_OPTIONS",
+    "INPUT_FORMATS",
+    "RULES_ONLY",
+    "Options",
+    "Result",
+    "Runner",
+    "page_url",
+    "plugin_registry",
+]
 
 EMPTY = "the input is empty (no blocks)"
 NO_TEXT = "no visible text (no blocks)"
@@ -41,7 +50,9 @@ class Result:
 
     ``output`` is the result as written by the ``render`` function given to ``Runner.run``
     (in the worker process when ``jobs`` > 1; ``document`` is then None, ``error`` is kept).
-    ``url`` and ``id`` are the input's own, when it has them (JSON Lines and WARC records).
+    ``url`` and ``id`` are the input's own, when it has them (JSON Lines and WARC records);
+    for an input with no URL of its own, ``url`` is the page's own URL (``page_url``), if it has
+    one, and ``url_from`` is then ``"page"``.
     ``warnings`` and ``dropped`` (plugins whose votes were dropped) are the document's, kept
     when ``document`` is not.
     """
@@ -54,6 +65,7 @@ class Result:
     id: str | None = None
     warnings: list[str] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)
+    url_from: str | None = None
 
     def __post_init__(self) -> None:
         if self.document is not None and not self.warnings:
@@ -61,7 +73,8 @@ class Result:
 
     def to_dict(self) -> dict:
         head = {"source": self.source}
-        head.update((key, value) for key, value in (("url", self.url), ("id", self.id)) if value)
+        given = (("url", self.url), ("url_from", self.url_from), ("id", self.id))
+        head.update((key, value) for key, value in given if value)
         if self.document is None:
             return {**head, "error": self.error}
         return {**head, **self.document.to_dict()}
@@ -137,7 +150,8 @@ class Runner:
 
         ``input_format`` and ``charset`` are what the input says about itself (see ``Input``);
         an ``input_format`` chosen in the options wins over it. ``url`` (else ``source``, when it
-        is a URL) picks a site adaptation of ``options.sites``.
+        is a URL, else the page's own URL, see ``page_url``) picks a site adaptation of
+        ``options.sites``.
         """
         content = unpack(content, self.options.max_bytes)
         if looks_binary(content):
@@ -146,7 +160,7 @@ class Runner:
         document = self.split(content, self._input_format(content, input_format), source)
         if not document.blocks:
             document.warnings.append(NO_TEXT if content.strip() else EMPTY)
-        models = self.models_for(url or source)
+        models = self.models_for(url or page_url(document, url) or source)
         votes = self._collect_votes(document, models)
         fitted = layer = None
         if models is not None and self.options.combine.learned:
@@ -218,7 +232,10 @@ class Runner:
                 )
         except Exception as error:  # one bad document must not stop the others
             return Result(item.source, error=_one_line(error), url=item.url, id=item.id)
-        return Result(item.source, document, url=item.url, id=item.id)
+        own = page_url(document, item.url)
+        return Result(
+            item.source, document, url=item.url or own, id=item.id, url_from="page" if own else None
+        )
 
     def _run_parallel(
         self, inputs: Iterable[Input], jobs: int, render: Callable[[Result], str] | None, chunk_size: int
@@ -345,6 +362,16 @@ MODEL_REASONS = ("html model: ", "text model: ")
 """Deprecated: a plugin's rule vote whose reason starts with one of these is read as a model vote."""
 
 _REASON = attrgetter("reason")
+
+
+def page_url(document: Document, url: str | None = None) -> str | None:
+    """The page's own URL (its splitter's ``url`` fact: for HTML, ``<link rel="canonical">``, else
+    ``<meta property="og:url">``) when the input gives none: no ``url``, and a source that is not
+    an ``http(s)`` URL; else None. Only an ``http(s)`` URL with a host counts."""
+    if url or url_parts(document.source):
+        return None
+    own = document.meta.get("url")
+    return own if isinstance(own, str) and url_parts(own) else None
 
 
 def plugin_registry(options: Options) -> Registry:

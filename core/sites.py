@@ -8,9 +8,10 @@ Each adaptation's manifest gives its site pattern:
 - a host and a path, ``example.org/docs/``: those URLs whose path starts with ``/docs/``.
 
 A scheme (``https://``) in a pattern is ignored. A document is matched by its URL (JSON Lines
-``url``, WARC ``WARC-Target-URI``), else by its source when that is an ``http(s)`` URL; the
+``url``, WARC ``WARC-Target-URI``), else by its source when that is an ``http(s)`` URL, else by
+the page's own URL (``runner.page_url``: an HTML page's canonical link or ``og:url``); the
 longest matching pattern wins (on a tie, the adaptation whose directory name sorts first). A
-document nothing matches (a file, a URL of another site) is classified with the models of
+document nothing matches (no URL, a URL of another site) is classified with the models of
 ``Options.models`` (the shipped ones by default), exactly as without ``--sites``.
 """
 

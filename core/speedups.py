@@ -1,15 +1,16 @@
 """Which implementation classifying runs for its hot loops: the compiled extension or pure Python.
 
 ``pageparts._speedups`` (core/_speedups.pyx, compiled by Cython when pageparts is installed)
-walks the boosted trees of a model over all blocks of a document, computes stage A's sparse dot
-product, makes the model votes and reads the votes for the combiner. Each of its functions does
-what a pure-Python reference does, with the same floating-point operations in the same order, so
-the two paths give the same scores to the bit (tests/test_compiled_path.py and
-bench/compiled_path.py check it on pages):
+hashes the blocks' word 1-2 grams, walks the boosted trees of a model over all blocks of a
+document, computes stage A's sparse dot product, makes the model votes and reads the votes for
+the combiner. Each of its functions does what a pure-Python reference does, with the same
+floating-point operations in the same order, so the two paths give the same keys and scores to
+the bit (tests/test_compiled_path.py and bench/compiled_path.py check it on pages):
 
 ===================  ==========================  ===========================
 step                 pure Python (the reference)  compiled
 ===================  ==========================  ===========================
+hashed 1-2 grams     ``features._gram_keys``      ``_speedups.gram_keys``
 trees' raw scores    ``model_format.Trees.raw``   ``_speedups.forest_raw``
 stage A's n-grams    ``features.Ngrams.dot``      ``_speedups.sparse_dot``
 model votes          ``Vote(...)`` per block       ``_speedups.model_votes``
@@ -34,10 +35,10 @@ import numpy as np
 
 from .combine import _LABEL_COLUMN, VoteFields
 from .document import MODEL, Vote
-from .features import Ngrams
+from .features import N_HASH, Ngrams, _gram_keys
 from .model_format import Logistic, Trees
 
-EXTENSION_VERSION = 2
+EXTENSION_VERSION = 3
 """The ``VERSION`` of core/_speedups.pyx that this module was written for."""
 
 
@@ -70,6 +71,13 @@ class HotPath:
     @property
     def name(self) -> str:
         return "compiled" if self.compiled else "pure Python"
+
+    def gram_keys(self, texts: list[str], start: int, stop: int) -> np.ndarray:
+        """``row * N_HASH + column`` of the hashed word 1-2 grams of ``texts[start:stop]``, sorted,
+        each once (``features._gram_keys``; ``features.hashed_ngrams`` takes this method)."""
+        if not self.compiled:
+            return _gram_keys(texts, start, stop)
+        return _EXTENSION.gram_keys(texts, start, stop, N_HASH)
 
     def probability(self, stage_b: Trees | Logistic, X: np.ndarray) -> np.ndarray:
         """``stage_b.probability(X)``; a forest's raw scores from the compiled walk when compiled."""

@@ -314,3 +314,113 @@ def test_classify_with_a_sites_directory_holding_no_adaptation_is_a_usage_error(
     page.write_text(site_page(1))
     result = CliRunner().invoke(app, ["classify", str(page), "--sites", str(tmp_path / "none")])
     assert result.exit_code == 2 and "not a directory of site adaptations" in result.output
+
+
+# -- a page's own URL: a plain file names its site in its <head> --------------------------------
+
+
+def page_with_head(number: int, head: str) -> str:
+    """Page ``number`` of the test site with ``head`` (links, metas) added to its ``<head>``."""
+    return site_page(number).replace("<title>Item</title>", f"<title>Item</title>{head}")
+
+
+CANONICAL = f'<link rel="canonical" href="https://{SITE}/item/4">'
+OG_URL = f'<meta property="og:url" content="https://www.{SITE}/item/4">'
+
+
+@pytest.fixture
+def sites(adapted, tmp_path):
+    """A sites directory holding the test site's adaptation."""
+    directory = tmp_path / "sites"
+    directory.mkdir()
+    (directory / "shop").symlink_to(adapted)
+    return directory
+
+
+def _classify(*args: str) -> list[dict]:
+    result = CliRunner().invoke(app, ["classify", *args, "--format", "jsonl", "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def test_a_plain_file_is_adapted_by_its_canonical_link_else_its_og_url(sites, tmp_path):
+    files = {
+        "canonical.html": CANONICAL,
+        "og.html": OG_URL,
+        "both.html": '<meta property="og:url" content="https://elsewhere.example/">' + CANONICAL,
+        "bare.html": "",
+    }
+    for name, head in files.items():
+        (tmp_path / name).write_text(page_with_head(4, head))
+    paths = [str(tmp_path / name) for name in files]
+    plain = _classify(*paths)
+    through = _classify(*paths, "--sites", str(sites))
+    by_url = Runner(Options(sites=sites)).classify_bytes(
+        site_page(4).encode(), "page.html", url=f"https://{SITE}/item/4"
+    )
+    assert by_url.combined.method == ADAPTED
+    adapted_labels = [b.label for b in by_url.blocks]
+    for record, base, name in zip(through, plain, files, strict=True):
+        labels, base_labels = ([b["label"] for b in r["blocks"]] for r in (record, base))
+        if name == "bare.html":  # no URL anywhere: the base models, and no url in the output
+            assert record == base and "url" not in record
+            continue
+        assert labels == adapted_labels != base_labels, name
+        assert record["url_from"] == base["url_from"] == "page"
+        assert (
+            record["url"]
+            == base["url"]
+            == (f"https://www.{SITE}/item/4" if name == "og.html" else f"https://{SITE}/item/4")
+        )
+        assert list(record)[:3] == ["source", "url", "url_from"]
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        '<link rel="canonical" href="/item/4">',
+        f'<link rel="canonical" href="//{SITE}/item/4">',
+        '<link rel="canonical" href="https://">',
+        f'<link rel="canonical" href="https://{SITE}:shop/item/4">',
+        f'<meta property="og:url" content="{SITE}/item/4">',
+        f'<link rel="alternate" href="https://{SITE}/item/4">',
+    ],
+)
+def test_a_relative_or_malformed_page_url_is_ignored(sites, head):
+    content = page_with_head(4, head).encode()
+    document = Runner(Options(sites=sites)).classify_bytes(content, "page.html")
+    assert document.meta["url"] == ""
+    assert document.to_dict() == Runner(Options()).classify_bytes(content, "page.html").to_dict()
+
+
+def test_the_inputs_url_wins_over_the_pages_own(sites, tmp_path):
+    inputs = tmp_path / "pages.jsonl"
+    records = [  # a page of the site saved by another host, and the other way round
+        {"url": "https://mirror.example/4", "html": page_with_head(4, CANONICAL)},
+        {
+            "url": f"https://{SITE}/item/4",
+            "html": page_with_head(4, '<link rel="canonical" href="https://b.example/">'),
+        },
+    ]
+    inputs.write_text("".join(json.dumps(r) + "\n" for r in records))
+    plain, through = _classify(str(inputs)), _classify(str(inputs), "--sites", str(sites))
+    assert through[0] == plain[0]  # the mirror's URL matches no site: the base models
+    assert through[1] != plain[1]
+    assert [r["url"] for r in through] == [r["url"] for r in records]
+    assert not [r for r in through + plain if "url_from" in r]
+    runner = Runner(Options(sites=sites))
+    assert runner.models_for("https://mirror.example/4") is runner.models
+    content = page_with_head(4, CANONICAL).encode()
+    for url, source in (("https://mirror.example/4", "page.html"), (None, "https://mirror.example/4")):
+        document = runner.classify_bytes(content, source, url=url)
+        assert document.meta["url"] == f"https://{SITE}/item/4"
+        assert document.combined.method != ADAPTED
+    assert runner.classify_bytes(content, "page.html").combined.method == ADAPTED
+
+
+def test_the_table_says_a_url_is_the_pages_own(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text(page_with_head(4, CANONICAL))
+    result = CliRunner().invoke(app, ["classify", str(page), "--format", "table", "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0] == f"== {page}  https://{SITE}/item/4 (the page's own)"

@@ -18,8 +18,8 @@ import warnings
 import numpy as np
 import pytest
 from pageparts import speedups
-from pageparts.document import Document
-from pageparts.features import hashed_ngrams
+from pageparts.document import Block, Document
+from pageparts.features import N_HASH, compute, hashed_ngrams
 from pageparts.model_format import FormatError, Trees
 from pageparts.runner import Runner
 from pageparts.settings import PURE_PYTHON_ENV, Options, resolve_options
@@ -142,6 +142,99 @@ def test_ngram_dot_is_the_same_bits():
     ngrams = hashed_ngrams(texts)
     vector = np.random.default_rng(2).normal(size=ngrams.shape[1]).astype(np.float32)
     assert np.array_equal(COMPILED.ngrams_dot(ngrams, vector), ngrams.dot(vector))
+
+
+# texts that tokenising and hashing could get wrong: empty ones, case mappings that change the
+# length (İ, ß, final sigma), word characters beyond ASCII (digits of other scripts, ①, ², _),
+# marks and emoji between words, a lone surrogate, NUL, and words longer than the numpy hashing's
+# 256 bytes (the reference hashes those one by one)
+AWKWARD_TEXTS = [
+    "",
+    " ",
+    "Otters juggle, otters JUGGLE pebbles!",
+    "Straße ÄÖÜ 12 12 STRASSE",
+    "İstanbul İİ ΣΟΦΟΣ ΟΔΟΣ. σ ς",
+    "漢字 テスト ok 한국어 العربية ٣٤٥ हिन्दी",
+    "emoji 😀 between 👍🏽 words 🇫🇷 flag_and_under_score __ _",
+    "e\u0301cole cafe\u0301 \u200b zero\u200bwidth \ufeffbom",
+    "①② ³ ½ Ⅻ ｆｕｌｌｗｉｄｔｈ １２",
+    "lone \ud800 surrogate\udfffhere",
+    "\x00nul\x00 tab\tnew\nline\r\n",
+    "x" * 300,
+    "ü" * 200 + " " + "😀a" * 100 + " " + "漢" * 90,
+    "word " * 2000,
+    " ".join(f"w{i}" for i in range(3000)),
+    "a",
+]
+
+
+@needs_extension
+def test_gram_keys_are_the_same():
+    for start in range(len(AWKWARD_TEXTS) + 1):
+        for stop in (start, min(start + 3, len(AWKWARD_TEXTS)), len(AWKWARD_TEXTS)):
+            fast = COMPILED.gram_keys(AWKWARD_TEXTS, start, stop)
+            assert fast.dtype == np.int64
+            assert np.array_equal(fast, PURE.gram_keys(AWKWARD_TEXTS, start, stop)), (start, stop)
+    assert len(COMPILED.gram_keys(AWKWARD_TEXTS, 0, len(AWKWARD_TEXTS))) > 3000
+    for texts in ([], [""], ["", " ", "!"], AWKWARD_TEXTS):
+        fast, pure = hashed_ngrams(texts, COMPILED.gram_keys), hashed_ngrams(texts)
+        for name in ("keys", "rows", "columns", "weights", "indptr"):
+            assert np.array_equal(getattr(fast, name), getattr(pure, name)), name
+
+
+@needs_extension
+def test_gram_keys_of_random_texts_are_the_same():
+    rng = random.Random(7)
+    codes = [*range(32, 127), *range(0xA0, 0x250), *range(0x370, 0x400), *range(0x590, 0x700)]
+    codes += [*range(0x3040, 0x30FF), *range(0x4E00, 0x4E80), *range(0xFF00, 0xFF60)]
+    codes += [0x130, 0x1E9E, 0x3A3, 0x2160, 0xD800, 0x1F600, 0x1F3FD, 0x1D400, 0x20000, 0x10FFFF]
+    alphabet = [chr(c) for c in codes] + [" "] * 40
+    for _ in range(200):
+        texts = ["".join(rng.choices(alphabet, k=rng.randint(0, 400))) for _ in range(rng.randint(0, 25))]
+        start = rng.randint(0, len(texts))
+        stop = rng.randint(start, len(texts))
+        assert np.array_equal(COMPILED.gram_keys(texts, start, stop), PURE.gram_keys(texts, start, stop))
+
+
+@needs_extension
+def test_gram_keys_refuse_a_range_beyond_the_texts_and_a_bad_width():
+    from pageparts import _speedups
+
+    for start, stop in ((0, 3), (-1, 1), (2, 1)):
+        with pytest.raises(IndexError):
+            _speedups.gram_keys(["a", "b"], start, stop, N_HASH)
+    for n_hash in (0, -1, 2**31 + 1):
+        with pytest.raises(ValueError):
+            _speedups.gram_keys(["a", "b"], 0, 2, n_hash)
+
+
+# the texts a page can hold (a lone surrogate cannot be decoded from bytes, NUL makes them binary)
+PAGE_TEXTS = [text for text in AWKWARD_TEXTS if "\ud800" not in text and "\x00" not in text]
+
+
+@needs_extension
+def test_features_are_the_same_on_awkward_texts():
+    document = Document(source="awkward.txt", input_format="text", blocks=[])
+    document.blocks.extend(Block(index=i, text=text) for i, text in enumerate(PAGE_TEXTS))
+    fast = compute(document, "text", COMPILED.gram_keys)
+    pure = compute(document, "text")
+    assert np.array_equal(fast.dense, pure.dense, equal_nan=True)
+    assert np.array_equal(fast.hashed.keys, pure.hashed.keys)
+
+
+@needs_extension
+def test_both_paths_label_awkward_texts_alike():
+    fast, pure = Runner(Options()), Runner(Options(pure_python=True))
+    text = "\n\n".join(PAGE_TEXTS).encode()
+    assert_same(
+        fast.classify_bytes(text, "awkward.txt", input_format="text"),
+        pure.classify_bytes(text, "awkward.txt", input_format="text"),
+    )
+    page = "".join(f"<p>{text}</p>" for text in PAGE_TEXTS).encode()
+    assert_same(
+        fast.classify_bytes(page, "awkward.html", input_format="html"),
+        pure.classify_bytes(page, "awkward.html", input_format="html"),
+    )
 
 
 @needs_extension

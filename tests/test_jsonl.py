@@ -59,6 +59,7 @@ def random_result(rng: random.Random) -> Result:
         error=rng.choice([None, "refused: binary"]),
         url=rng.choice([None, "", "https://example.org/ä"]),
         id=rng.choice([None, "rec-1"]),
+        url_from=rng.choice([None, "page"]),
     )
     return result
 

@@ -240,9 +240,64 @@ def test_meta_title_and_lang():
     _, meta = split(
         "<html lang='de'><head><title>\n  Die   Seite </title></head><body><p>x</p></body></html>"
     )
-    assert meta == {"title": "Die Seite", "lang": "de"}
+    assert meta == {"title": "Die Seite", "lang": "de", "url": ""}
     _, meta = split("<p>no title</p>")
-    assert meta == {"title": "", "lang": ""}
+    assert meta == {"title": "", "lang": "", "url": ""}
+
+
+def _head(links: str) -> str:
+    return f"<html><head><title>Bakery</title>{links}</head><body><p>Rye loaves today.</p></body></html>"
+
+
+@pytest.mark.parametrize(
+    ("links", "url"),
+    [
+        (
+            '<link rel="canonical" href="https://bakery.example/bread/rye">',
+            "https://bakery.example/bread/rye",
+        ),
+        (
+            '<link rel="Canonical" href=" http://bakery.example/?a=1&amp;b=2 ">',
+            "http://bakery.example/?a=1&b=2",
+        ),
+        ('<meta property="og:url" content="https://bakery.example/og">', "https://bakery.example/og"),
+        (  # the canonical link wins over og:url, wherever each is
+            '<meta property="og:url" content="https://bakery.example/og">'
+            '<link rel="canonical" href="https://bakery.example/canonical">',
+            "https://bakery.example/canonical",
+        ),
+        (  # a relative or malformed canonical link is passed over: og:url, then a later good link
+            '<link rel="canonical" href="/bread/rye"><meta property="og:url" content="https://bakery.example/og">',
+            "https://bakery.example/og",
+        ),
+        (
+            '<link rel="canonical" href="//bakery.example/x"><link rel="canonical" href="https://b.example/">',
+            "https://b.example/",
+        ),
+        ('<link rel="canonical" href="/bread/rye">', ""),
+        ('<link rel="canonical" href="https://">', ""),
+        ('<link rel="canonical" href="https://bak ery.example/">', ""),
+        ('<link rel="canonical" href="https://bakery.example:port/">', ""),
+        ('<link rel="canonical" href="http://[::1/">', ""),
+        ('<link rel="canonical" href="javascript:alert(1)">', ""),
+        ('<link rel="canonical">', ""),
+        ('<meta property="og:url" content="bakery.example/rye">', ""),
+        ('<link rel="alternate" href="https://bakery.example/fr">', ""),
+        ('<meta name="og:title" content="https://bakery.example/t">', ""),
+    ],
+)
+def test_meta_url_is_the_pages_own_absolute_url(links, url):
+    assert split(_head(links))[1]["url"] == url
+
+
+def test_meta_url_is_read_from_the_head_only():
+    page = (
+        '<html><head></head><body><link rel="canonical" href="https://bakery.example/"><p>x</p></body></html>'
+    )
+    assert split(page)[1]["url"] == ""
+    assert split('<link rel="canonical" href="https://bakery.example/"><p>x</p>')[1]["url"] == (
+        "https://bakery.example/"
+    )  # no <head> written: the parser puts the link in the one it makes
 
 
 TITLE_NEVER_CLOSED = (
@@ -279,7 +334,7 @@ def test_a_repaired_page_says_so_in_the_document_warnings():
 def test_a_closed_title_with_markup_in_its_text_is_left_as_it_is():
     blocks, meta = split("<title>Using <b> for bold</title><p>Only the paragraph.</p>")
     assert [b.text for b in blocks] == ["Only the paragraph."]
-    assert meta == {"title": "Using <b> for bold", "lang": ""}
+    assert meta == {"title": "Using <b> for bold", "lang": "", "url": ""}
 
 
 # -- decoding -----------------------------------------------------------------------------------
@@ -367,7 +422,7 @@ def test_split_ignores_other_formats():
 def test_empty_documents_give_no_blocks(content):
     blocks, meta = split(content)
     assert blocks == []
-    assert meta == {"title": "", "lang": ""}
+    assert meta == {"title": "", "lang": "", "url": ""}
 
 
 def test_truncated_and_malformed_html():

@@ -24,8 +24,11 @@ elements nested deeper than its limit are flattened (see ``flatten_deep``), and 
 that was never closed, and so took the rest of the page as its text, is closed where its text
 turns into markup (see ``close_swallowing_title``).
 
-``meta`` is ``{"title": <text of <title>, "" if none>, "lang": <lang of <html>, "" if none>}``,
-and ``"warnings"`` (a list of strings) when the page was repaired.
+``meta`` is ``{"title": <text of <title>, "" if none>, "lang": <lang of <html>, "" if none>,
+"url": <the page's own URL, "" if none>}``, and ``"warnings"`` (a list of strings) when the page
+was repaired. The page's own URL is the ``href`` of ``<link rel="canonical">`` in ``<head>``, else
+the ``content`` of ``<meta property="og:url">`` there; only an absolute ``http(s)`` URL with a host
+counts (a relative or malformed one is passed over, see ``page_url``).
 
 Every block's ``features`` dict has exactly these keys:
 
@@ -68,6 +71,7 @@ from __future__ import annotations
 import codecs
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 from lxml import etree
 
@@ -696,9 +700,10 @@ def _walk(root: Any, scriptless: bool = False) -> list[Block]:
 
 
 def page_meta(root: Any) -> dict[str, str]:
-    """``title`` (text of ``<title>``) and ``lang`` (of ``<html>``) of a parsed page."""
+    """``title`` (text of ``<title>``), ``lang`` (of ``<html>``) and ``url`` (see ``page_url``) of a
+    parsed page."""
     if root is None:
-        return {"title": "", "lang": ""}
+        return {"title": "", "lang": "", "url": ""}
     title = root.find("head/title")
     if title is None:
         title = root.find(".//title")
@@ -706,7 +711,40 @@ def page_meta(root: Any) -> dict[str, str]:
     return {
         "title": " ".join(title.xpath("string()").split()) if title is not None else "",
         "lang": lang.strip(),
+        "url": page_url(root),
     }
+
+
+def page_url(root: Any) -> str:
+    """The page's own URL, from the ``<head>`` of the parsed page: the first ``<link
+    rel="canonical">`` with an absolute ``http(s)`` ``href``, else the first ``<meta
+    property="og:url">`` with one as ``content``; "" if none. Only ``<head>`` is read (search
+    engines ignore a canonical link in ``<body>``), so this costs little on a large page."""
+    head = root.find("head")
+    if head is None:
+        return ""
+    canonical = og_url = ""
+    for el in head.iter("link", "meta"):
+        if el.tag == "link":
+            if not canonical and "canonical" in (el.get("rel") or "").lower().split():
+                canonical = absolute_http_url(el.get("href"))
+        elif not og_url and (el.get("property") or "").strip().lower() == "og:url":
+            og_url = absolute_http_url(el.get("content"))
+    return canonical or og_url
+
+
+def absolute_http_url(value: str | None) -> str:
+    """``value`` (stripped) when it is an absolute ``http(s)`` URL with a host and no whitespace or
+    control characters in it, else "" (a relative, empty or malformed URL)."""
+    url = (value or "").strip()
+    if not url.lower().startswith(("http://", "https://")) or any(c <= " " or c == "\x7f" for c in url):
+        return ""
+    try:
+        parts = urlsplit(url)
+        valid = bool(parts.hostname) and parts.port != 0
+    except ValueError:  # a bad port, an unclosed IPv6 bracket
+        return ""
+    return url if valid else ""
 
 
 def split_html(content: bytes | str) -> tuple[list[Block], dict[str, Any]]:
