@@ -99,11 +99,15 @@ class HtmlFacts(_Facts):
 
     @classmethod
     def of(cls, facts: Mapping[str, Any]) -> HtmlFacts:
-        """``facts`` itself if it is an ``HtmlFacts``; else one built from the mapping: each of its
-        keys that is a field, unless its value is None, converted to the field's type (``int``,
-        ``float``, ``bool``, ``str``, ``tuple``), the other fields at their defaults."""
-        if isinstance(facts, HtmlFacts):
+        """``facts`` itself if it is an ``HtmlFacts``; ``NO_HTML_FACTS`` if it is a ``TextFacts``;
+        else one built from the mapping: each of its keys that is a field, unless its value is
+        None, converted to the field's type (``int``, ``float``, ``bool``, ``str``, ``tuple``), the
+        other fields at their defaults."""
+        kind = type(facts)  # not isinstance: this runs once per block, and ABCs check slowly
+        if kind is HtmlFacts:
             return facts
+        if kind is TextFacts:
+            return NO_HTML_FACTS
         given = {k: _CONVERT[k](v) for k, v in facts.items() if k in _CONVERT and v is not None}
         return cls(**given) if given else NO_HTML_FACTS
 
