@@ -44,7 +44,7 @@ class _Facts(Mapping[str, Any]):
         """An instance holding ``values`` as they are: every field, in field order, of its type.
 
         For a splitter, made once per block: a frozen dataclass's ``__init__`` sets each field
-        with its own ``object.__setattr__`` call, five times slower than this.
+        with its own ``object.__setattr__`` call, and takes about 2.5 times as long.
         """
         facts = object.__new__(cls)
         object.__setattr__(facts, "__dict__", values)

@@ -7,9 +7,9 @@ Two kinds of feature set exist, one per model kind:
   to the text that follows, neighbours' values in a window) plus hashed word 1-2 grams.
   Every document has these, plain text or HTML.
 - ``html``: the text set plus the structure the HTML splitter recorded in ``Block.features``
-  (``pageparts.facts.HtmlFacts``, read through ``html_facts``)
-  (link density, tag, heading level, lists, landmarks, sibling groups, generic class/id word
-  stems). Only HTML documents have these; a plain-text document always gets the text set.
+  (``pageparts.facts.HtmlFacts``: link density, tag, heading level, lists, landmarks, sibling
+  groups, generic class/id word stems). Only HTML documents have these; a plain-text document
+  always gets the text set.
 
 Class and id words tie a model to the sites it saw, so they enter only as a fixed list of
 generic stems ("nav", "comment", "related", ...) matched inside the words, never as raw words.
