@@ -525,6 +525,7 @@ def _walk(root: Any, scriptless: bool = False) -> list[Block]:
     groups: dict[int, tuple[Any, dict | None]] = {}
     path_start = 1 if root.tag == "html" else 0
     links_seen = 0
+    new_facts = HtmlFacts._trusted
 
     def flush(block: _Block) -> None:
         pieces = block.pieces
@@ -544,7 +545,7 @@ def _walk(root: Any, scriptless: bool = False) -> list[Block]:
             Block(
                 index=len(blocks),
                 text=text,
-                features=HtmlFacts._trusted(
+                features=new_facts(
                     {
                         "tag": block.tag,
                         "path": tuple(tags[path_start : depth + 1]),
