@@ -32,6 +32,7 @@ import numpy as np
 
 from .combine import LOG_ODDS_FLOOR, learned_features
 from .document import LABELS, Document
+from .facts import html_facts
 from .features import model_kind
 
 ADAPTATION_FILE = "adaptation.json"
@@ -46,13 +47,14 @@ def block_keys(document: Document, kind: str) -> list[list[str]]:
     """The template keys of every block of ``document``, as strings (see the module's docstring);
     in HTML the first is the block's place in the template."""
     n = len(document.blocks)
+    all_facts = html_facts(document) if kind == "html" else []
     keys = []
     for i, block in enumerate(document.blocks):
         row = []
-        facts = block.features
         if kind == "html":
-            words = [w for w in str(facts.get("path_words", "")).split() if w.isalpha()]
-            path = list(facts.get("path", ()))
+            facts = all_facts[i]
+            words = [w for w in facts.path_words.split() if w.isalpha()]
+            path = facts.path
             row.append(f"{PLACE}{' '.join(words[-PLACE_WORDS:])}|{'/'.join(path[-PLACE_TAGS:])}")
         row += [f"x:{' '.join(block.text.lower().split())}", f"pos:{10 * i // max(n, 1)}"]
         if i < 3 or i >= n - 3:
@@ -62,11 +64,11 @@ def block_keys(document: Document, kind: str) -> list[list[str]]:
             row += [f"s{k}:{' '.join(words[-k:])}" for k in PATH_SUFFIXES if len(words) >= k]
             row += [
                 f"pw:{' '.join(words)}",
-                f"t:{facts.get('tag', '')}",
+                f"t:{facts.tag}",
                 f"tp:{'/'.join(path[-3:])}",
                 f"p:{'/'.join(path)}",
-                f"lm:{facts.get('landmark', '')}",
-                f"h:{facts.get('heading', 0)}",
+                f"lm:{facts.landmark}",
+                f"h:{facts.heading}",
             ]
         keys.append(row)
     return keys

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -50,13 +50,14 @@ class Vote:
 class Block:
     """A piece of a document: a paragraph, heading, list item, menu row, caption...
 
-    ``features`` holds the structural facts the splitter recorded (for HTML: tag, ancestor
-    path, link density, heading level, ...); plain-text blocks have few or none.
+    ``features`` holds the structural facts the splitter recorded, read-only: the built-in
+    splitters give a ``pageparts.facts.HtmlFacts`` (tag, ancestor path, link density, heading
+    level, ...) or ``TextFacts`` (lines), which are also mappings; another splitter may give a dict.
     """
 
     index: int
     text: str
-    features: dict[str, Any] = field(default_factory=dict)
+    features: Mapping[str, Any] = field(default_factory=dict)
     label: str = FALLBACK_LABEL
     confidence: float = 0.0
     votes: list[Vote] = field(default_factory=list)

@@ -7,8 +7,9 @@ Two kinds of feature set exist, one per model kind:
   to the text that follows, neighbours' values in a window) plus hashed word 1-2 grams.
   Every document has these, plain text or HTML.
 - ``html``: the text set plus the structure the HTML splitter recorded in ``Block.features``
-  (link density, tag, heading level, lists, landmarks, sibling groups, generic class/id word
-  stems). Only HTML documents have these; a plain-text document always gets the text set.
+  (``pageparts.facts.HtmlFacts``: link density, tag, heading level, lists, landmarks, sibling
+  groups, generic class/id word stems). Only HTML documents have these; a plain-text document
+  always gets the text set.
 
 Class and id words tie a model to the sites it saw, so they enter only as a fixed list of
 generic stems ("nav", "comment", "related", ...) matched inside the words, never as raw words.
@@ -38,6 +39,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from .document import Document
+from .facts import from_html_splitter, html_facts
 from .text_index import SEP, TextIndex, text_index
 
 FEATURE_VERSION = 2
@@ -594,7 +596,7 @@ def model_kind(document: Document) -> str:
 
 
 def _has_structure(document: Document) -> bool:
-    return not document.blocks or "link_density" in document.blocks[0].features
+    return not document.blocks or from_html_splitter(document.blocks[0].features)
 
 
 def feature_names(kind: str) -> tuple[str, ...]:
@@ -771,7 +773,7 @@ def _text_facts(texts: list[str], document: Document, ngrams: Ngrams, index: Tex
     if title.strip():
         title_ngrams = hashed_ngrams([title])
         in_title = cosine_with(ngrams, title_ngrams.columns, title_ngrams.weights[0])
-    heading_levels = [b.features.get("heading", 0) for b in document.blocks]
+    heading_levels = [facts.heading for facts in html_facts(document)]
     first_h1 = next((i for i, level in enumerate(heading_levels) if level == 1), None)
     in_first_heading = np.zeros(n)
     if first_h1 is not None:
@@ -859,25 +861,25 @@ def _structure_features(document: Document, prose: np.ndarray) -> np.ndarray:
 def _structure_facts(document: Document, prose: np.ndarray) -> _StructureFacts:
     blocks = document.blocks
     n = len(blocks)
-    f = [b.features for b in blocks]
+    f = html_facts(document)
     tag_index = {t: i for i, t in enumerate(_TAGS)}
     tags = np.zeros((n, len(_TAGS)), np.float32)
-    rows = [(i, tag_index[x.get("tag")]) for i, x in enumerate(f) if x.get("tag") in tag_index]
+    rows = [(i, tag_index[x.tag]) for i, x in enumerate(f) if x.tag in tag_index]
     if rows:
         r = np.asarray(rows)
         tags[r[:, 0], r[:, 1]] = 1
 
     ancestors = np.zeros((n, len(_ANCESTORS)), np.float32)
-    rows = [(i, j) for i, x in enumerate(f) for j in _ancestors(tuple(x.get("path", ())))]
+    rows = [(i, j) for i, x in enumerate(f) for j in _ancestors(x.path)]
     if rows:
         r = np.asarray(rows)
         ancestors[r[:, 0], r[:, 1]] = 1
 
     landmark_index = {t: i for i, t in enumerate(_LANDMARKS)}
     landmarks = np.zeros((n, len(_LANDMARKS)), np.float32)
-    landmarks[np.arange(n), [landmark_index.get(x.get("landmark", ""), len(_LANDMARKS) - 1) for x in f]] = 1
+    landmarks[np.arange(n), [landmark_index.get(x.landmark, len(_LANDMARKS) - 1) for x in f]] = 1
 
-    path_words = [str(x.get("path_words", "")) for x in f]
+    path_words = [x.path_words for x in f]
     word_counts = np.fromiter((w.count(" ") + 1 if w else 0 for w in path_words), np.float64, n)
     # one row per distinct path (blocks share their container's), then a row per block
     distinct: dict[str, int] = {}
@@ -890,17 +892,17 @@ def _structure_facts(document: Document, prose: np.ndarray) -> _StructureFacts:
     stems = distinct_stems[which]
     outside = np.where(stems[:, _STEM_INDEX["comment"]] > 0, 0.0, prose)
     return _StructureFacts(
-        link_density=np.fromiter((x.get("link_density", 0.0) for x in f), np.float64, n),
-        links=np.fromiter((x.get("links", 0) for x in f), np.float64, n),
-        link_chars=np.fromiter((x.get("link_chars", 0) for x in f), np.float64, n),
-        heading=np.fromiter((x.get("heading", 0) for x in f), np.float64, n),
-        in_list=np.fromiter((bool(x.get("in_list")) for x in f), np.float64, n),
-        list_size=np.fromiter((x.get("list_size", 0) for x in f), np.float64, n),
-        group=np.fromiter((x.get("group_size", 1) for x in f), np.float64, n),
-        in_table=np.fromiter((bool(x.get("in_table")) for x in f), np.float64, n),
-        emphasis=np.fromiter((x.get("emphasis_chars", 0) for x in f), np.float64, n),
-        text_chars=np.fromiter((x.get("text_chars", 0) for x in f), np.float64, n),
-        depth=np.fromiter((x.get("depth", 0) for x in f), np.float64, n),
+        link_density=np.fromiter((x.link_density for x in f), np.float64, n),
+        links=np.fromiter((x.links for x in f), np.float64, n),
+        link_chars=np.fromiter((x.link_chars for x in f), np.float64, n),
+        heading=np.fromiter((x.heading for x in f), np.float64, n),
+        in_list=np.fromiter((x.in_list for x in f), np.float64, n),
+        list_size=np.fromiter((x.list_size for x in f), np.float64, n),
+        group=np.fromiter((x.group_size for x in f), np.float64, n),
+        in_table=np.fromiter((x.in_table for x in f), np.float64, n),
+        emphasis=np.fromiter((x.emphasis_chars for x in f), np.float64, n),
+        text_chars=np.fromiter((x.text_chars for x in f), np.float64, n),
+        depth=np.fromiter((x.depth for x in f), np.float64, n),
         path_words=word_counts,
         prose_outside_comments_before=np.cumsum(outside) - outside,
         tags=tags,

@@ -17,6 +17,7 @@ from functools import lru_cache
 import numpy as np
 
 from .document import Block, Document, Vote
+from .facts import HtmlFacts, from_html_splitter, html_facts
 from .text_index import TextIndex, text_index
 
 _WORD = re.compile(r"[^\s\x00]+")
@@ -28,7 +29,7 @@ def word_count(block: Block) -> int:
 
 
 def path_words(block: Block) -> set[str]:
-    return set(str(block.features.get("path_words", "")).split())
+    return set(HtmlFacts.of(block.features).path_words.split())
 
 
 def lexicon(words: Iterable[str]) -> re.Pattern[str]:
@@ -118,7 +119,7 @@ def _compute(document: Document) -> Facts:
     blocks = document.blocks
     n = len(blocks)
     texts = [b.text for b in blocks]
-    f = [b.features for b in blocks]
+    f = html_facts(document)
     index = text_index(document)
     # runs of characters that are neither whitespace nor NUL, as _WORD finds them in ``joined``
     words = np.fromiter(
@@ -129,12 +130,12 @@ def _compute(document: Document) -> Facts:
         texts=texts,
         words=words,
         sentences=sentences,
-        links=np.fromiter((x.get("link_density", 0.0) for x in f), np.float64, n),
-        group=np.fromiter((x.get("group_size", 0) for x in f), np.int64, n),
-        heading=np.fromiter((x.get("heading", 0) or 0 for x in f), np.int64, n),
-        landmark=[str(x.get("landmark", "")) for x in f],
-        path_words=[str(x.get("path_words", "")) for x in f],
-        html=document.input_format == "html" and bool(n) and "link_density" in f[0],
+        links=np.fromiter((x.link_density for x in f), np.float64, n),
+        group=np.fromiter((x.group_size for x in f), np.int64, n),
+        heading=np.fromiter((x.heading for x in f), np.int64, n),
+        landmark=[x.landmark for x in f],
+        path_words=[x.path_words for x in f],
+        html=document.input_format == "html" and bool(n) and from_html_splitter(blocks[0].features),
         _index=index,
     )
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 import numpy as np
 from pageparts.document import Block, Document, Vote
+from pageparts.facts import html_facts
 from pageparts.rule_plugin import rule_plugin
 from pageparts.rules import facts, path_words, word_count
 from pageparts.scoring import counts_prf, words
@@ -64,15 +65,15 @@ def headline_index(document: Document) -> int | None:
     the first <h1>."""
     title_match = title_matcher(str(document.meta.get("title", "")))
     best, best_score = None, MIN_MATCH
-    for block in document.blocks:
-        heading = block.features.get("heading")
+    headings = [facts.heading for facts in html_facts(document)]
+    for block, heading in zip(document.blocks, headings, strict=True):
         score = title_match(block) + (HEADING_BONUS if heading else 0.0)
         score += H1_BONUS if heading == 1 else 0.0
         if score > best_score:
             best, best_score = block.index, score
     if best is not None:
         return best
-    return next((b.index for b in document.blocks if b.features.get("heading") == 1), None)
+    return next((b.index for b, heading in zip(document.blocks, headings, strict=True) if heading == 1), None)
 
 
 _NAME = re.compile(r"^(?:by\s*)?[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]*){1,3}\s*[·|]?$")

@@ -47,6 +47,7 @@ from pathlib import Path
 from pageparts.charsets import decode_html
 from pageparts.document import LABELS, Block, Document
 from pageparts.evaluation import WordScores, format_table
+from pageparts.facts import HtmlFacts
 from pageparts.labelled import LabelledBlock, LabelledDocument, load_labelled, write_labelled
 from pageparts.runner import Options, Runner
 from pageparts.training.labels import is_held_out
@@ -189,9 +190,9 @@ def draft(source: str, texts: Sequence[str], predicted: Sequence[str]) -> str:
 
 def _listing(block: Block) -> str:
     """One line per block: index, predicted label, tag/landmark, link share, text (cut at 160)."""
-    facts = block.features
-    where = facts.get("tag", "") + (f"/{facts['landmark']}" if facts.get("landmark") else "")
-    links = "L" if facts.get("link_density", 0.0) >= 0.5 else " "
+    facts = HtmlFacts.of(block.features)
+    where = facts.tag + (f"/{facts.landmark}" if facts.landmark else "")
+    links = "L" if facts.link_density >= 0.5 else " "
     label = SHORT.get(block.label, block.label)
     return f"{block.index:4d} {label:5s} {where[:14]:14s} {links} {' '.join(block.text.split())[:160]}"
 

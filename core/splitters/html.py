@@ -30,40 +30,8 @@ was repaired. The page's own URL is the ``href`` of ``<link rel="canonical">`` i
 the ``content`` of ``<meta property="og:url">`` there; only an absolute ``http(s)`` URL with a host
 counts (a relative or malformed one is passed over, see ``page_url``).
 
-Every block's ``features`` dict has exactly these keys:
-
-``tag`` (str)
-    lowercase tag name of the block-level element that owns the text.
-``path`` (list[str])
-    tag names from just under ``<html>`` down to and including that element.
-``path_words`` (str)
-    lowercase words (runs of letters and digits, 2+ characters, not all digits) from the
-    ``class``, ``id`` and ``role`` attributes of the element and its ancestors, outermost
-    first, joined by spaces (a word may repeat).
-``heading`` (int)
-    1-6 when the element is, or is inside, ``h1``-``h6``; else 0.
-``link_chars`` (int), ``text_chars`` (int), ``link_density`` (float)
-    characters of the block text inside ``<a>`` elements, all characters of the block
-    text, and their ratio (0.0 for empty text).
-``links`` (int)
-    number of ``<a>`` elements that contribute text to the block.
-``in_list`` (bool), ``list_size`` (int)
-    whether the element is, or is inside, a ``ul``/``ol``/``dl``/``menu``, and the number of
-    item children (``li``; ``dt``/``dd`` for ``dl``) of the nearest such list (0 if none).
-``landmark`` (str)
-    the nearest landmark at or above the element: one of ``header``, ``nav``, ``footer``,
-    ``aside``, ``main``, ``article``, ``form``, from the tag or from a ``role`` attribute
-    (navigation -> nav, banner -> header, contentinfo -> footer, complementary -> aside,
-    main -> main, search -> form; a role wins over the tag); "" if none.
-``depth`` (int)
-    DOM depth of the element: ``<html>`` is 0, ``<body>`` is 1 (equals ``len(path)``).
-``group_size`` (int)
-    how many children of the element's parent (itself included) have the same tag and the
-    same ``class`` attribute: a repetition signal for menus and teaser lists.
-``in_table`` (bool)
-    whether the element is, or is inside, a ``table``.
-``emphasis_chars`` (int)
-    characters of the block text inside ``strong``, ``b``, ``em`` or ``i``.
+Every block's ``features`` is an ``HtmlFacts`` (``pageparts.facts``, where its fields are
+documented): a frozen dataclass that is also a read-only mapping of its fields.
 """
 
 from __future__ import annotations
@@ -77,6 +45,7 @@ from lxml import etree
 
 from ..charsets import BOMS_UTF16, decode_html
 from ..document import Block
+from ..facts import HtmlFacts
 from ..hookspecs import hookimpl
 
 FORMAT = "html"
@@ -556,6 +525,7 @@ def _walk(root: Any, scriptless: bool = False) -> list[Block]:
     groups: dict[int, tuple[Any, dict | None]] = {}
     path_start = 1 if root.tag == "html" else 0
     links_seen = 0
+    new_facts = HtmlFacts._trusted
 
     def flush(block: _Block) -> None:
         pieces = block.pieces
@@ -575,23 +545,25 @@ def _walk(root: Any, scriptless: bool = False) -> list[Block]:
             Block(
                 index=len(blocks),
                 text=text,
-                features={
-                    "tag": block.tag,
-                    "path": tags[path_start : depth + 1],
-                    "path_words": block.path_words,
-                    "heading": heading,
-                    "link_chars": link_chars,
-                    "text_chars": n,
-                    "link_density": link_chars / n,
-                    "links": links,
-                    "in_list": in_list,
-                    "list_size": list_size,
-                    "landmark": landmark,
-                    "depth": depth + 1 - path_start,
-                    "group_size": block.group_size,
-                    "in_table": in_table,
-                    "emphasis_chars": emphasis_chars,
-                },
+                features=new_facts(
+                    {
+                        "tag": block.tag,
+                        "path": tuple(tags[path_start : depth + 1]),
+                        "path_words": block.path_words,
+                        "heading": heading,
+                        "link_chars": link_chars,
+                        "text_chars": n,
+                        "link_density": link_chars / n,
+                        "links": links,
+                        "in_list": in_list,
+                        "list_size": list_size,
+                        "landmark": landmark,
+                        "depth": depth + 1 - path_start,
+                        "group_size": block.group_size,
+                        "in_table": in_table,
+                        "emphasis_chars": emphasis_chars,
+                    }
+                ),
             )
         )
 

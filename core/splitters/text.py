@@ -10,6 +10,7 @@ import re
 
 from ..charsets import decode_text
 from ..document import Block
+from ..facts import TextFacts
 from ..hookspecs import hookimpl
 
 _BLANK_LINE = re.compile(r"\n[ \t\f\v]*\n")
@@ -36,4 +37,6 @@ def pageparts_split(content: bytes, input_format: str) -> tuple[list[Block], dic
     if input_format != "text":
         return None
     texts = split_text(decode_text(content))
-    return [Block(index=i, text=t, features={"lines": t.count("\n") + 1}) for i, t in enumerate(texts)], {}
+    return [
+        Block(index=i, text=t, features=TextFacts(lines=t.count("\n") + 1)) for i, t in enumerate(texts)
+    ], {}

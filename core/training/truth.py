@@ -17,6 +17,7 @@ from collections.abc import Collection, Sequence
 
 from ..charsets import decode_html
 from ..document import RULE, Block, Vote
+from ..facts import HtmlFacts
 from ..labelled import LabelledBlock, LabelledDocument
 from ..runner import Runner
 from .labels import body_share, headline_block, snippet_blocks, transfer
@@ -84,7 +85,7 @@ def _rank(found: tuple[float, str] | None) -> tuple[float, bool]:
 
 def _teaser_title(block: Block) -> bool:
     """A link of five words or more: the title of another story, not a menu item."""
-    return block.features.get("link_density", 0.0) >= 0.8 and len(block.text.split()) >= 5
+    return HtmlFacts.of(block.features).link_density >= 0.8 and len(block.text.split()) >= 5
 
 
 def label_page(
