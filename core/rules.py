@@ -75,22 +75,29 @@ class Facts:
     html: bool
     _index: TextIndex
     _hits: dict[int, list[list[str]]] = field(default_factory=dict)
+    _path_sets: dict[str, frozenset[str]] | None = None
 
     def hits(self, pattern: re.Pattern[str]) -> list[list[str]]:
-        """For each block, the distinct lower-cased matches of ``pattern`` in its text (one pass)."""
+        """For each block, the distinct lower-cased matches of ``pattern`` in its text (one pass).
+
+        The lists are shared by every plugin of the document (the blocks without a match share one
+        empty list): read them, do not change them."""
         key = id(pattern)
         if key not in self._hits:
             text = self._index.joined
             if pattern.flags & re.IGNORECASE and self._index.lowered is not None:
                 text, pattern = self._index.lowered, _case_sensitive(pattern)
             matches = [(m.start(), m.group(0).lower()) for m in pattern.finditer(text)]
-            found: list[list[str]] = [[] for _ in self.texts]
+            none: list[str] = []
+            found = [none] * len(self.texts)  # a list per block only where it has a match
             if matches:
                 positions = np.fromiter((start for start, _ in matches), np.int64, len(matches))
                 owners = self._index.owners(positions).tolist()
                 for owner, (_, word) in zip(owners, matches, strict=True):
                     hits = found[owner]
-                    if word not in hits:
+                    if hits is none:
+                        found[owner] = [word]
+                    elif word not in hits:
                         hits.append(word)
             self._hits[key] = found
         return self._hits[key]
@@ -99,15 +106,12 @@ class Facts:
         return np.fromiter((len(h) for h in self.hits(pattern)), np.int64, len(self.texts))
 
     def named(self, names: set[str]) -> list[list[str]]:
-        """For each block, its class/id/role words that are in ``names`` (sorted)."""
-        seen: dict[str, list[str]] = {"": []}
-        out = []
-        for words in self.path_words:
-            hit = seen.get(words)
-            if hit is None:
-                hit = seen[words] = sorted(names.intersection(words.split()))
-            out.append(hit)
-        return out
+        """For each block, its class/id/role words that are in ``names`` (sorted; one list per
+        distinct path)."""
+        if self._path_sets is None:  # split once per document: a path holds about 80 words
+            self._path_sets = {words: frozenset(words.split()) for words in dict.fromkeys(self.path_words)}
+        hits = {words: sorted(names.intersection(split)) for words, split in self._path_sets.items()}
+        return [hits[words] for words in self.path_words]
 
 
 def facts(document: Document) -> Facts:
