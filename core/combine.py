@@ -194,7 +194,7 @@ def _one_title(scores: np.ndarray, column: int, threshold: float) -> tuple[np.nd
         return scores, {}
     runs = np.split(heads, np.flatnonzero(np.diff(heads) > 1) + 1)
     title = heads[scores[heads, column].argmax()]
-    dropped = np.concatenate([run for run in runs if title not in run] or [heads[:0]])
+    dropped = np.setdiff1d(heads, next(run for run in runs if title in run))
     if not len(dropped):
         return scores, {}
     scores = scores.copy()

@@ -123,7 +123,7 @@ def logistic(estimator: Any, prior_shift: float = 0.0) -> Logistic:
     if coef.ndim != 2 or coef.shape[0] != 1 or classes.tolist() not in ([0, 1], [False, True]):
         raise ExportError(f"the {_class_name(estimator)} is not a binary classifier of 0 and 1")
     intercept = np.asarray(estimator.intercept_).reshape(1)
-    return Logistic(coef.ravel(), intercept + intercept.dtype.type(prior_shift) if prior_shift else intercept)
+    return Logistic(coef.ravel(), intercept + intercept.dtype.type(prior_shift))
 
 
 def _class_name(estimator: Any) -> str:
