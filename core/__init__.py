@@ -33,7 +33,7 @@ __all__ = [
 Source = str | os.PathLike[str] | bytes
 
 if TYPE_CHECKING:
-    from .runner import Runner
+    from .host.runner import Runner
     from .settings import Options
 
 
@@ -76,7 +76,7 @@ _RUNNERS_KEPT = 4
 
 def _runner(options: Options) -> Runner:
     """One runner (plugins and models loaded once) per options, the last few kept."""
-    from .runner import Runner
+    from .host.runner import Runner
 
     for kept, runner in _runners:
         if kept == options:

@@ -12,13 +12,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from pageparts import model_format, models
 from pageparts.document import Block, Document, Vote
-from pageparts.features import compute, feature_names
 from pageparts.hookspecs import hookimpl
-from pageparts.models import ModelStore
+from pageparts.host.runner import Runner
 from pageparts.plugin_info import PluginInfo
-from pageparts.runner import Runner
+from pageparts.scoring import model_format, models
+from pageparts.scoring.features import compute, feature_names
+from pageparts.scoring.models import ModelStore
 from pageparts.settings import resolve_options
 from pageparts.trainable import Trainable
 from pageparts.training.export import export

@@ -1,7 +1,7 @@
 """Model directories and the ``ModelStore`` a runner holds to cast model votes.
 
 A model directory holds one model file per plugin and model kind (``html``, ``text``),
-``<plugin>-<kind>.npz`` in pageparts' own format (``pageparts.model_format``: numpy arrays and a
+``<plugin>-<kind>.npz`` in pageparts' own format (``pageparts.scoring.model_format``: numpy arrays and a
 JSON header, read without scikit-learn or pickle), listed in its ``manifest.json`` with its
 SHA-256, format version and feature version, and the learned combiner's ``combiner.json``.
 ``pageparts train`` writes such directories; the shipped one is the package ``pageparts.trained``.
@@ -18,7 +18,7 @@ Which directory a runner's store has is a setting (``Options.models``: ``--model
 
 A directory made by ``pageparts adapt`` holds no model files: its manifest names the directory it
 extends (``base``: ``"shipped"`` or a path, with a fingerprint of that directory's manifest and
-combiner, checked before use) and its ``adaptation.json`` (``pageparts.adaptation``), listed with
+combiner, checked before use) and its ``adaptation.json`` (``pageparts.scoring.adaptation``), listed with
 its SHA-256. Its store votes with the base directory's models and combiner, and hands the runner
 the adaptation layer (``ModelStore.adaptation``). A layer that does not check out is refused with
 a warning; the base models then decide alone.
@@ -45,13 +45,13 @@ from typing import Any
 
 import numpy as np
 
+from ..document import Document, Vote
+from ..settings import MODELS_ENV
 from . import model_format
 from .adaptation import ADAPTATION_FILE, AdaptationError, KindLayer, read_adaptation
 from .combine import COMBINER_FILE, read_combiner
-from .document import Document, Vote
 from .features import FEATURE_VERSION, DocumentFeatures, document_features, model_kind, window
 from .model_format import FORMAT_VERSION, FormatError, Model
-from .settings import MODELS_ENV
 from .speedups import PURE, HotPath
 
 MANIFEST = "manifest.json"
@@ -449,7 +449,7 @@ def model_votes(plugin: str, label: str, document: Document) -> list[Vote]:
     ``pageparts_trainable`` hook asks for a model, so this gives no votes (a plugin that still
     adds its result to its rule votes gets its model votes once, from the runner)."""
     warnings.warn(
-        "pageparts.models.model_votes is deprecated and gives no votes: the runner casts the model "
+        "pageparts.scoring.models.model_votes is deprecated and gives no votes: the runner casts the model "
         "votes of every plugin with a pageparts_trainable hook; drop the call",
         DeprecationWarning,
         stacklevel=2,
@@ -463,12 +463,12 @@ def use_models(directory: str | os.PathLike[str] | None) -> None:
     ``PAGEPARTS_MODELS``, which ``pageparts.settings`` reads. Pass ``Options(models=directory)``
     or ``Runner(models=ModelStore(directory))`` instead."""
     warnings.warn(
-        "pageparts.models.use_models is deprecated: pass Runner(models=ModelStore(directory)), "
+        "pageparts.scoring.models.use_models is deprecated: pass Runner(models=ModelStore(directory)), "
         f"or set {MODELS_ENV}",
         DeprecationWarning,
         stacklevel=2,
     )
-    from .settings import set_models_environment
+    from ..settings import set_models_environment
 
     set_models_environment(None if directory is None else Path(directory).resolve())
 
@@ -477,8 +477,8 @@ def load_verified(path: Path, entry: Mapping[str, Any] | None) -> Model:
     """Deprecated: the model at ``path`` if its SHA-256 matches the manifest ``entry``, else
     ModelError. Use ``verify`` to check a file of your own, and ``ModelStore`` for model directories."""
     warnings.warn(
-        "pageparts.models.load_verified is deprecated: check a file with pageparts.models.verify, "
-        "load model directories with pageparts.models.ModelStore",
+        "pageparts.scoring.models.load_verified is deprecated: check a file with "
+        "pageparts.scoring.models.verify, load model directories with pageparts.scoring.models.ModelStore",
         DeprecationWarning,
         stacklevel=2,
     )
