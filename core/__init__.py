@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .document import LABELS, Block, Document, Vote
 from .hookspecs import hookimpl
@@ -21,7 +21,9 @@ __all__ = [
     "LABELS",
     "Block",
     "Document",
+    "ModelStore",
     "PluginInfo",
+    "Runner",
     "Vote",
     "__version__",
     "classify",
@@ -34,7 +36,21 @@ Source = str | os.PathLike[str] | bytes
 
 if TYPE_CHECKING:
     from .host.runner import Runner
+    from .scoring.models import ModelStore
     from .settings import Options
+
+
+def __getattr__(name: str) -> Any:
+    """``Runner`` and ``ModelStore``, imported on first use: ``import pageparts`` stays light."""
+    if name == "Runner":
+        from .host.runner import Runner
+
+        return Runner
+    if name == "ModelStore":
+        from .scoring.models import ModelStore
+
+        return ModelStore
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def classify(source: Source, input_format: str | None = None, options: Options | None = None) -> Document:
