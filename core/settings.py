@@ -198,7 +198,7 @@ def with_config(options: Options, path: Path) -> Options:
 
 def set_models_environment(directory: Path | None) -> None:
     """Set ``PAGEPARTS_MODELS`` in this process's environment to ``directory`` (None: unset it);
-    for the deprecated ``pageparts.scoring.models.use_models`` only (options are the way to choose)."""
+    for the deprecated ``pageparts.models.use_models`` only (options are the way to choose)."""
     if directory is None:
         os.environ.pop(MODELS_ENV, None)
     else:

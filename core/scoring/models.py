@@ -46,7 +46,6 @@ from typing import Any
 import numpy as np
 
 from ..document import Document, Vote
-from ..settings import MODELS_ENV
 from . import model_format
 from .adaptation import ADAPTATION_FILE, AdaptationError, KindLayer, read_adaptation
 from .combine import COMBINER_FILE, read_combiner
@@ -439,49 +438,3 @@ def stage_b_input(dense: np.ndarray, scores: np.ndarray) -> np.ndarray:
     """The stage-B input of a document: its features, the stage-A scores and their window."""
     column = scores.reshape(-1, 1).astype(np.float32)
     return np.hstack([dense, column, window(column)])
-
-
-# -- deprecated: the module-level API of before ModelStore ----------------------------------------
-
-
-def model_votes(plugin: str, label: str, document: Document) -> list[Vote]:
-    """Deprecated: the runner now casts the model votes of every plugin whose
-    ``pageparts_trainable`` hook asks for a model, so this gives no votes (a plugin that still
-    adds its result to its rule votes gets its model votes once, from the runner)."""
-    warnings.warn(
-        "pageparts.scoring.models.model_votes is deprecated and gives no votes: the runner casts the model "
-        "votes of every plugin with a pageparts_trainable hook; drop the call",
-        DeprecationWarning,
-        stacklevel=2,
-    )
-    return []
-
-
-def use_models(directory: str | os.PathLike[str] | None) -> None:
-    """Deprecated: settings resolved from now on (``resolve_options``, as ``pageparts.classify``
-    and the CLI do) name the models in ``directory`` (None: the shipped ones); it sets
-    ``PAGEPARTS_MODELS``, which ``pageparts.settings`` reads. Pass ``Options(models=directory)``
-    or ``Runner(models=ModelStore(directory))`` instead."""
-    warnings.warn(
-        "pageparts.scoring.models.use_models is deprecated: pass Runner(models=ModelStore(directory)), "
-        f"or set {MODELS_ENV}",
-        DeprecationWarning,
-        stacklevel=2,
-    )
-    from ..settings import set_models_environment
-
-    set_models_environment(None if directory is None else Path(directory).resolve())
-
-
-def load_verified(path: Path, entry: Mapping[str, Any] | None) -> Model:
-    """Deprecated: the model at ``path`` if its SHA-256 matches the manifest ``entry``, else
-    ModelError. Use ``verify`` to check a file of your own, and ``ModelStore`` for model directories."""
-    warnings.warn(
-        "pageparts.scoring.models.load_verified is deprecated: check a file with "
-        "pageparts.scoring.models.verify, load model directories with pageparts.scoring.models.ModelStore",
-        DeprecationWarning,
-        stacklevel=2,
-    )
-    path = Path(path)
-    verify(path, entry)
-    return read_model(path)
