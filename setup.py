@@ -1,8 +1,8 @@
-"""The compiled part of pageparts: ``pageparts._speedups`` from core/_speedups.pyx (Cython).
+"""The compiled part of pageparts: ``pageparts.scoring._speedups`` from core/scoring/_speedups.pyx (Cython).
 
 Everything else about the package is in pyproject.toml. The extension is optional: where it
 cannot be compiled (no C compiler), the install goes on without it and pageparts runs its
-pure-Python path, saying so once at start-up (``pageparts.speedups``).
+pure-Python path, saying so once at start-up (``pageparts.scoring.speedups``).
 """
 
 from Cython.Build import cythonize
@@ -35,7 +35,7 @@ class BuildExt(build_ext):
 
 
 extensions = cythonize(
-    [Extension("pageparts._speedups", ["core/_speedups.pyx"])],
+    [Extension("pageparts.scoring._speedups", ["core/scoring/_speedups.pyx"])],
     compiler_directives={"language_level": "3"},
     build_dir="build",  # the generated C file stays out of the package (and the wheel)
 )

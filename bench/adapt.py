@@ -37,13 +37,13 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from pageparts.combine import ADAPTED
 from pageparts.document import LABELS
-from pageparts.evaluation import WordScores
-from pageparts.labelled import LabelledDocument
-from pageparts.models import shipped_dir
-from pageparts.runner import Runner
-from pageparts.scoring import word_prf
+from pageparts.host.runner import Runner
+from pageparts.labels.evaluation import WordScores
+from pageparts.labels.extraction_scores import word_prf
+from pageparts.labels.labelled import LabelledDocument
+from pageparts.scoring.combine import ADAPTED
+from pageparts.scoring.models import shipped_dir
 from pageparts.settings import Options
 from pageparts.training.adapt import fit_adaptation, write_adapted_directory
 from pageparts.training.truth import label_page

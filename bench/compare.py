@@ -21,7 +21,7 @@ a worker that overruns is killed and restarted. Time-outs and exceptions count a
 score as an empty extraction. Speed is documents per second of extraction calls as timed in the
 worker (after one warm-up call; reading and decompressing pages excluded; a time-out counts its
 full limit). The metric is WCXB's word F1: per document, the bag of lower-cased ``\\w+`` words of
-the extracted text against ``ground_truth.main_content`` (``pageparts.scoring.word_prf``),
+the extracted text against ``ground_truth.main_content`` (``pageparts.labels.extraction_scores.word_prf``),
 precision, recall and F1 averaged over documents.
 
 Pages: by default only pages of held-out domains (``pageparts.training.labels.is_held_out``),
@@ -229,7 +229,7 @@ def _pageparts_details() -> str:
     except OSError:
         pass
     try:
-        from pageparts.models import MANIFEST, chosen_dir
+        from pageparts.scoring.models import MANIFEST, chosen_dir
         from pageparts.settings import resolve_options
 
         directory = chosen_dir(resolve_options().models)
@@ -575,7 +575,7 @@ class Summary:
 
 
 def summarise(run: Run, pages: list[Page]) -> Summary:
-    from pageparts.scoring import word_prf
+    from pageparts.labels.extraction_scores import word_prf
 
     scores = [
         word_prf(r.text if r.ok else "", p.main_content) for r, p in zip(run.results, pages, strict=True)
@@ -625,7 +625,7 @@ def main_table(runs: list[Run], summaries: dict[str, Summary], pages: list[Page]
 
 
 def headline_table(runs: list[Run], pages: list[Page]) -> str:
-    from pageparts.scoring import word_prf
+    from pageparts.labels.extraction_scores import word_prf
 
     with_title = [i for i, p in enumerate(pages) if p.title.strip()]
     head = ["tool", "pages with a title", "title returned", "exact match", "word F1"]

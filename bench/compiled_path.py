@@ -18,8 +18,8 @@ import os
 import time
 from pathlib import Path
 
-from pageparts import speedups
-from pageparts.runner import Runner
+from pageparts.host.runner import Runner
+from pageparts.scoring import speedups
 from pageparts.settings import Options
 
 REPO = Path(__file__).resolve().parent.parent

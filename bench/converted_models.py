@@ -7,7 +7,7 @@ JOBLIB_DIR is a model directory of pageparts 0.1 (``.joblib`` files, e.g. ``trai
 convert-models``; default: the shipped ``trained/``). On ``--pages`` WCXB development pages (every
 k-th of the sorted list, as bench/same_output.py picks them), as HTML and as plain text, every
 model's probability of every block is computed twice: with the model file
-(``pageparts.models.predict``), and with the joblib file loaded by joblib, its stage A worked out
+(``pageparts.scoring.models.predict``), and with the joblib file loaded by joblib, its stage A worked out
 as pageparts 0.1 did and its stage B by scikit-learn's own ``predict_proba``. Prints the largest
 absolute difference per model and exits 1 if any reaches ``TOLERANCE``.
 """
@@ -27,7 +27,7 @@ TOLERANCE = 1e-12
 
 def reference(fitted: dict, features) -> np.ndarray:
     """The probabilities as pageparts 0.1 gave them: stage A by its formula, stage B by scikit-learn."""
-    from pageparts.models import stage_b_input
+    from pageparts.scoring.models import stage_b_input
     from threadpoolctl import threadpool_limits
 
     if features.dense.shape[0] == 0:
@@ -44,8 +44,8 @@ def reference(fitted: dict, features) -> np.ndarray:
 def main(argv: list[str] | None = None) -> int:
     import joblib
     from pageparts.document import Document
-    from pageparts.features import compute
-    from pageparts.models import ModelStore, predict, shipped_dir
+    from pageparts.scoring.features import compute
+    from pageparts.scoring.models import ModelStore, predict, shipped_dir
     from pageparts.splitters.html import split_html
     from pageparts.splitters.text import pageparts_split as split_text
 

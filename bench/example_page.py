@@ -11,7 +11,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from pageparts.runner import Runner
+from pageparts.host.runner import Runner
 from pageparts.settings import COMBINERS, Overrides, resolve_options
 
 HERE = Path(__file__).parent

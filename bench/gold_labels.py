@@ -17,10 +17,10 @@ import argparse
 from dataclasses import replace
 from pathlib import Path
 
-from pageparts.evaluation import WordScores, format_table
-from pageparts.labelled import load_labelled
-from pageparts.models import ModelStore
-from pageparts.runner import Runner
+from pageparts.host.runner import Runner
+from pageparts.labels.evaluation import WordScores, format_table
+from pageparts.labels.labelled import load_labelled
+from pageparts.scoring.models import ModelStore
 from pageparts.settings import COMBINERS, Overrides, resolve_options
 from pageparts.training.wcxb import load_wcxb
 

@@ -58,9 +58,9 @@ def text_renderings(pages: list[Path], directory: Path) -> list[Path]:
 
 def classify(sources: list[Path], input_format: str, combiner: str) -> tuple[list[str], list[dict]]:
     """JSON Lines output and the unrounded label, confidence and votes of every block."""
-    from pageparts.combine import CombineOptions
-    from pageparts.output import render
-    from pageparts.runner import Options, Runner
+    from pageparts.host.runner import Options, Runner
+    from pageparts.output.formats import render
+    from pageparts.scoring.combine import CombineOptions
     from pageparts.settings import with_environment
 
     options = Options(input_format=input_format, combine=CombineOptions(learned=combiner == "learned"))
@@ -90,13 +90,13 @@ def classify(sources: list[Path], input_format: str, combiner: str) -> tuple[lis
 def features(sources: list[Path], input_format: str) -> dict[str, np.ndarray]:
     """Dense features and n-gram matrices (data, indices, indptr) of every document, by name, with
     the n-grams hashed on the path the runs take."""
-    from pageparts.charsets import to_utf8
     from pageparts.document import Document
-    from pageparts.features import compute, model_kind
-    from pageparts.reading import read_source
-    from pageparts.registry import make_registry
+    from pageparts.host.registry import make_registry
+    from pageparts.input.charsets import to_utf8
+    from pageparts.input.reading import read_source
+    from pageparts.scoring.features import compute, model_kind
+    from pageparts.scoring.speedups import hot_path
     from pageparts.settings import Options, with_environment
-    from pageparts.speedups import hot_path
 
     gram_keys = hot_path(with_environment(Options(), os.environ).pure_python).gram_keys
     split = make_registry().manager.hook.pageparts_split

@@ -125,7 +125,7 @@ def child_trafilatura(paths: list[str]) -> dict:
 
 def child_pageparts(paths: list[str], jobs: int) -> dict:
     begun = time.perf_counter()
-    from pageparts.runner import Runner
+    from pageparts.host.runner import Runner
 
     runner = Runner()
     next(runner.run(paths[:1]))
@@ -137,14 +137,14 @@ def child_pageparts(paths: list[str], jobs: int) -> dict:
         if jobs > 1:
             from functools import partial
 
-            from pageparts.output import render
+            from pageparts.output.formats import render
 
             for result in runner.run(paths, jobs=jobs, render=partial(render, format_name="jsonl")):
                 errors += result.error is not None
                 blocks += result.output.count('{"index": ')
                 out.write(result.output)
         else:
-            from pageparts.output import write_jsonl
+            from pageparts.output.formats import write_jsonl
 
             for result in runner.run(paths):
                 errors += result.error is not None
@@ -164,13 +164,13 @@ def child_pageparts(paths: list[str], jobs: int) -> dict:
 
 def child_stages(paths: list[str]) -> dict:
     """Time each stage of Runner.classify_source separately (the same calls, in the same order)."""
-    from pageparts.charsets import to_utf8
-    from pageparts.combine import combine
-    from pageparts.contract import checked_votes
     from pageparts.document import Document
-    from pageparts.features import document_features, model_kind
-    from pageparts.reading import looks_binary, read_source
-    from pageparts.runner import Runner
+    from pageparts.host.contract import checked_votes
+    from pageparts.host.runner import Runner
+    from pageparts.input.charsets import to_utf8
+    from pageparts.input.reading import looks_binary, read_source
+    from pageparts.scoring.combine import combine
+    from pageparts.scoring.features import document_features, model_kind
     from pageparts.splitters import html as html_splitter
 
     runner = Runner()

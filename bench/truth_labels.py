@@ -16,9 +16,9 @@ import argparse
 from pathlib import Path
 
 from pageparts.document import Block, Document
-from pageparts.evaluation import WordScores, format_confusion, format_table
-from pageparts.labelled import LabelledBlock, known_labels, load_labelled
-from pageparts.runner import Options, Runner
+from pageparts.host.runner import Options, Runner
+from pageparts.labels.evaluation import WordScores, format_confusion, format_table
+from pageparts.labels.labelled import LabelledBlock, known_labels, load_labelled
 from pageparts.training.truth import label_page
 from pageparts.training.wcxb import load_wcxb
 

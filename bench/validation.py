@@ -25,11 +25,11 @@ from pathlib import Path
 
 import numpy as np
 from pageparts.document import LABELS
-from pageparts.evaluation import WordScores
-from pageparts.labelled import LabelledDocument, load_labelled
-from pageparts.models import ModelStore
-from pageparts.runner import Options, Runner
-from pageparts.scoring import word_prf
+from pageparts.host.runner import Options, Runner
+from pageparts.labels.evaluation import WordScores
+from pageparts.labels.extraction_scores import word_prf
+from pageparts.labels.labelled import LabelledDocument, load_labelled
+from pageparts.scoring.models import ModelStore
 from pageparts.training.labels import is_held_out
 
 REPO = Path(__file__).resolve().parent.parent

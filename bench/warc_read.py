@@ -4,7 +4,7 @@
 
 Writes a gzipped WARC file of N ``response`` records (synthetic HTML bodies of about KB kB, each
 after a ``request`` record) and times, in CPU seconds (``time.process_time``), reading every
-response's URI, record id, offset, content type and body: with ``pageparts.read_warc`` (FastWARC),
+response's URI, record id, offset, content type and body: with ``pageparts.input.warc`` (FastWARC),
 with FastWARC's iterator alone, and with warcio if it is installed (``pip install warcio``).
 """
 
@@ -44,7 +44,7 @@ def write(path: Path, records: int, kb: int) -> None:
 
 
 def with_pageparts(path: Path) -> int:
-    from pageparts.read_warc import read_warc
+    from pageparts.input.warc import read_warc
 
     return sum(len(item.content or b"") > 0 for item in read_warc(str(path)))
 
@@ -95,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
         print("| reader | CPU ms/record |")
         print("|---|---:|")
         for name, read in (
-            ("pageparts.read_warc (FastWARC)", with_pageparts),
+            ("pageparts.input.warc (FastWARC)", with_pageparts),
             ("FastWARC iterator alone", with_fastwarc),
             ("warcio", with_warcio),
         ):

@@ -8,7 +8,8 @@ documents). By default only the held-out domains are scored (pages no model saw)
 all 1,358 pages, most of which the models were trained on. ``--text`` classifies the plain-text
 rendering of each page (its HTML block texts joined by a blank line) instead of the HTML.
 ``--models DIR`` uses the models in DIR (made by ``pageparts train``) instead of the shipped ones.
-The scorer is ``pageparts.scoring`` (also used by ``pageparts evaluate`` on a WCXB directory).
+The scorer is ``pageparts.labels.extraction_scores`` (also used by ``pageparts evaluate`` on a WCXB
+directory).
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ import argparse
 import time
 from pathlib import Path
 
-from pageparts.runner import Runner
-from pageparts.scoring import ExtractionScores, format_extraction
+from pageparts.host.runner import Runner
+from pageparts.labels.extraction_scores import ExtractionScores, format_extraction
 from pageparts.settings import COMBINERS, Overrides, resolve_options
 from pageparts.splitters.html import split_html
 from pageparts.training.wcxb import load_wcxb

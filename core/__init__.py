@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .document import LABELS, Block, Document, Vote
 from .hookspecs import hookimpl
@@ -21,7 +21,9 @@ __all__ = [
     "LABELS",
     "Block",
     "Document",
+    "ModelStore",
     "PluginInfo",
+    "Runner",
     "Vote",
     "__version__",
     "classify",
@@ -33,8 +35,22 @@ __all__ = [
 Source = str | os.PathLike[str] | bytes
 
 if TYPE_CHECKING:
-    from .runner import Runner
+    from .host.runner import Runner
+    from .scoring.models import ModelStore
     from .settings import Options
+
+
+def __getattr__(name: str) -> Any:
+    """``Runner`` and ``ModelStore``, imported on first use: ``import pageparts`` stays light."""
+    if name == "Runner":
+        from .host.runner import Runner
+
+        return Runner
+    if name == "ModelStore":
+        from .scoring.models import ModelStore
+
+        return ModelStore
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def classify(source: Source, input_format: str | None = None, options: Options | None = None) -> Document:
@@ -76,7 +92,7 @@ _RUNNERS_KEPT = 4
 
 def _runner(options: Options) -> Runner:
     """One runner (plugins and models loaded once) per options, the last few kept."""
-    from .runner import Runner
+    from .host.runner import Runner
 
     for kept, runner in _runners:
         if kept == options:

@@ -8,7 +8,7 @@
 3. the environment: ``PAGEPARTS_MODELS`` (a model directory), ``PAGEPARTS_SITES`` (a directory of
    site adaptations), ``PAGEPARTS_LOAD_PLUGINS`` (load only these plugins, comma-separated) and
    ``PAGEPARTS_PURE_PYTHON`` (``1``: run the pure-Python path, not the compiled extension;
-   ``pageparts.speedups``);
+   ``pageparts.scoring.speedups``);
 4. ``Overrides``: the command line's flags, or a caller's.
 
 ``disable`` and ``weights`` add up across the layers (a later weight for the same plugin wins);
@@ -26,11 +26,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .budget import DEFAULT_TIME_BUDGET
-from .reading import MAX_BYTES
+from .host.budget import DEFAULT_TIME_BUDGET
+from .input.reading import MAX_BYTES
 
 if TYPE_CHECKING:
-    from .combine import CombineOptions
+    from .scoring.combine import CombineOptions
 
 INPUT_FORMATS = ("auto", "html", "text")
 """How inputs may be read: ``auto`` sniffs the content; ``html`` and ``text`` are the document
@@ -74,19 +74,19 @@ class Options:
     disabled: tuple[str, ...] = ()
     time_budget: float | None = DEFAULT_TIME_BUDGET
     """Seconds one plugin may spend on a document of up to 1,000 blocks, proportionally more on a
-    longer one (None: no limit); see ``pageparts.budget``."""
+    longer one (None: no limit); see ``pageparts.host.budget``."""
     models: Path | None = None
     """The model directory to use (as ``pageparts train`` writes it); None: the models in use by
     default (the shipped ones)."""
     sites: Path | None = None
     """A directory of site adaptations (``pageparts adapt``), each chosen for the documents whose
-    URL its site pattern matches (``pageparts.sites``); None: none. A document no pattern matches
+    URL its site pattern matches (``pageparts.scoring.sites``); None: none. A document no pattern matches
     is classified with ``models``."""
     only: tuple[str, ...] | None = None
     """Load only the plugins of these names (None: every plugin found)."""
     pure_python: bool = False
     """Run the pure-Python reference of the hot loops, not the compiled extension
-    (``pageparts.speedups``); the labels and scores are the same."""
+    (``pageparts.scoring.speedups``); the labels and scores are the same."""
     named: Named = field(default=(), compare=False, repr=False)
     """The plugin names the settings were given, by where, to check once the plugins are found
     (``--weights``, ``disable in FILE``, ...); not part of what the options mean."""
@@ -144,7 +144,7 @@ def read_config(path: Path) -> dict[str, Any]:
 
 def with_config(options: Options, path: Path) -> Options:
     """``options`` with the settings of the config file at ``path`` over them."""
-    from .combine import CombineOptions
+    from .scoring.combine import CombineOptions
 
     data = read_config(path)
     combine = options.combine
@@ -286,13 +286,13 @@ def parse_time_budget(seconds: float) -> float | None:
 def _combine_options(**given: Any) -> CombineOptions:
     """CombineOptions, imported when first wanted (it brings numpy, which the settings and the
     command line's help do without)."""
-    from .combine import CombineOptions
+    from .scoring.combine import CombineOptions
 
     return CombineOptions(**given)
 
 
 def _fraction(name: str, value: object) -> float:
-    from .combine import check_fraction
+    from .scoring.combine import check_fraction
 
     try:
         return check_fraction(name, value)

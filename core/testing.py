@@ -29,12 +29,12 @@ from dataclasses import asdict
 from functools import lru_cache
 from typing import Any
 
-from .budget import PluginTimeout, time_limit
-from .charsets import to_utf8
-from .contract import hook_arguments, hook_problem, plugin_info_problem, vote_problem
 from .document import Block, Document, Vote
+from .host.budget import PluginTimeout, time_limit
+from .host.contract import hook_arguments, hook_problem, plugin_info_problem, vote_problem
+from .host.registry import Registry, make_registry
+from .input.charsets import to_utf8
 from .plugin_info import PluginInfo
-from .registry import Registry, make_registry
 
 __all__ = [
     "SMALL_PAGE_HTML",

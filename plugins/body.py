@@ -11,7 +11,7 @@ import re
 import numpy as np
 from pageparts.document import Document, Vote
 from pageparts.rule_plugin import rule_plugin
-from pageparts.rules import Facts, at_word_start, facts, vote
+from pageparts.scoring.rules import Facts, at_word_start, facts, vote
 
 NAME = "body"
 LABEL = "body"

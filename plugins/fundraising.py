@@ -8,7 +8,7 @@ from collections import Counter
 import numpy as np
 from pageparts.document import Document, Vote
 from pageparts.rule_plugin import rule_plugin
-from pageparts.rules import Facts, facts, vote
+from pageparts.scoring.rules import Facts, facts, vote
 
 NAME = "fundraising"
 LABEL = "fundraising"

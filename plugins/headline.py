@@ -9,9 +9,9 @@ from collections.abc import Callable
 import numpy as np
 from pageparts.document import Block, Document, Vote
 from pageparts.facts import html_facts
+from pageparts.labels.extraction_scores import counts_prf, words
 from pageparts.rule_plugin import rule_plugin
-from pageparts.rules import facts, path_words, word_count
-from pageparts.scoring import counts_prf, words
+from pageparts.scoring.rules import facts, path_words, word_count
 
 NAME = "headline"
 LABEL = "headline"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from pageparts.document import Document, Vote
 from pageparts.rule_plugin import rule_plugin
-from pageparts.rules import facts, lexicon, vote
+from pageparts.scoring.rules import facts, lexicon, vote
 
 NAME = "navigation"
 LABEL = "navigation"

@@ -6,7 +6,7 @@ import re
 
 from pageparts.document import Document, Vote
 from pageparts.rule_plugin import rule_plugin
-from pageparts.rules import Facts, facts, lexicon, vote
+from pageparts.scoring.rules import Facts, facts, lexicon, vote
 
 NAME = "related-links"
 LABEL = "related-links"

@@ -44,12 +44,12 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from pageparts.charsets import decode_html
 from pageparts.document import LABELS, Block, Document
-from pageparts.evaluation import WordScores, format_table
 from pageparts.facts import HtmlFacts
-from pageparts.labelled import LabelledBlock, LabelledDocument, load_labelled, write_labelled
-from pageparts.runner import Options, Runner
+from pageparts.host.runner import Options, Runner
+from pageparts.input.charsets import decode_html
+from pageparts.labels.evaluation import WordScores, format_table
+from pageparts.labels.labelled import LabelledBlock, LabelledDocument, load_labelled, write_labelled
 from pageparts.training.labels import is_held_out
 
 REPO = Path(__file__).resolve().parent.parent

@@ -13,8 +13,8 @@ import argparse
 import tempfile
 from pathlib import Path
 
-from pageparts.report import read_pages, write_report
-from pageparts.runner import Runner
+from pageparts.host.runner import Runner
+from pageparts.output.report import read_pages, write_report
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent

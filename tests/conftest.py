@@ -19,8 +19,8 @@ import pytest
 from pageparts.cli import app
 from pageparts.document import Document, Vote
 from pageparts.hookspecs import hookimpl
+from pageparts.host.registry import ENTRY_POINT_GROUP, Registry, make_registry
 from pageparts.plugin_info import PluginInfo
-from pageparts.registry import ENTRY_POINT_GROUP, Registry, make_registry
 from pageparts.settings import LOAD_PLUGINS_ENV
 from pageparts.splitters import text as text_splitter
 from typer.testing import CliRunner
@@ -71,7 +71,7 @@ def only_built_in_plugins():
     """``make_registry`` (and so the command line) finds pageparts' own plugins only, so that a
     plugin installed in the same environment cannot change what the tests see."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("pageparts.registry.entry_points", lambda group: built_in_entry_points())
+        patch.setattr("pageparts.host.registry.entry_points", lambda group: built_in_entry_points())
         yield
 
 

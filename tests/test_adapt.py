@@ -15,14 +15,21 @@ import warnings
 
 import numpy as np
 import pytest
-from pageparts.adaptation import ADAPTATION_FILE
 from pageparts.cli import app
-from pageparts.combine import ADAPTED
-from pageparts.labelled import LabelledBlock, LabelledDocument, write_labelled
-from pageparts.models import MANIFEST, ModelError, ModelStore, check_directory, fingerprint, shipped_dir
-from pageparts.runner import Runner
+from pageparts.host.runner import Runner
+from pageparts.labels.labelled import LabelledBlock, LabelledDocument, write_labelled
+from pageparts.scoring.adaptation import ADAPTATION_FILE
+from pageparts.scoring.combine import ADAPTED
+from pageparts.scoring.models import (
+    MANIFEST,
+    ModelError,
+    ModelStore,
+    check_directory,
+    fingerprint,
+    shipped_dir,
+)
+from pageparts.scoring.sites import SitesError, site_stores, specificity, store_for
 from pageparts.settings import Options, Overrides, SettingsError, resolve_options
-from pageparts.sites import SitesError, site_stores, specificity, store_for
 from pageparts.training.adapt import fit_adaptation, write_adapted_directory
 from typer.testing import CliRunner
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from pageparts.annotation import escape, unescape
 from pageparts.cli import app
-from pageparts.labelled import load_labelled
+from pageparts.labels.annotation import escape, unescape
+from pageparts.labels.labelled import load_labelled
 from typer.testing import CliRunner
 
 HTML = (

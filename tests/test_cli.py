@@ -8,8 +8,8 @@ import click
 import pytest
 import typer
 from pageparts.cli import app
-from pageparts.runner import EMPTY, NO_TEXT
-from pageparts.wording import counted
+from pageparts.host.runner import EMPTY, NO_TEXT
+from pageparts.output.wording import counted
 from typer.testing import CliRunner
 
 PAGE = (
@@ -198,7 +198,7 @@ def test_plugins_lists_built_in_plugins_as_table_and_json(cli):
 
 
 def test_the_combiner_can_be_chosen_on_the_command_line_and_in_a_config(cli, page, tmp_path):
-    from pageparts.combine import CombineOptions
+    from pageparts.scoring.combine import CombineOptions
     from pageparts.settings import resolve_options
 
     config = tmp_path / "pageparts.toml"

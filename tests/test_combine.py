@@ -1,10 +1,10 @@
 import numpy as np
 import pytest
-from pageparts import combine as combining
-from pageparts.combine import CombineOptions
 from pageparts.document import MODEL, Block, Document, Vote
-from pageparts.features import model_kind
-from pageparts.models import ModelStore
+from pageparts.scoring import combine as combining
+from pageparts.scoring.combine import CombineOptions
+from pageparts.scoring.features import model_kind
+from pageparts.scoring.models import ModelStore
 
 SHIPPED = ModelStore.shipped()
 
@@ -94,8 +94,8 @@ def test_the_learned_combiner_lets_a_strong_rule_beat_a_model_vote_that_leans_th
 
 
 def test_the_body_fit_sets_the_body_probability_and_the_rest_share_what_is_left():
-    from pageparts.combine import predict_learned
     from pageparts.document import LABELS
+    from pageparts.scoring.combine import predict_learned
 
     rng = np.random.default_rng(0)
     matrix = rng.random((5, 2 * len(LABELS)))
@@ -112,8 +112,8 @@ def test_the_body_fit_sets_the_body_probability_and_the_rest_share_what_is_left(
 
 
 def test_the_body_fit_learns_from_pages_that_are_not_sure():
-    from pageparts.combine import predict_learned, read_fit
     from pageparts.document import LABELS
+    from pageparts.scoring.combine import predict_learned, read_fit
     from pageparts.training.combiner import Page, fit_kind
 
     rng = np.random.default_rng(1)
@@ -142,8 +142,8 @@ def test_the_body_fit_learns_from_pages_that_are_not_sure():
 
 
 def test_a_fit_that_reads_log_odds_tells_a_sure_score_from_a_likely_one():
-    from pageparts.combine import predict_learned, read_fit
     from pageparts.document import LABELS
+    from pageparts.scoring.combine import predict_learned, read_fit
 
     nav, width = LABELS.index("navigation"), 2 * len(LABELS)
     coef = np.zeros((len(LABELS), 2 * width))
@@ -157,8 +157,8 @@ def test_a_fit_that_reads_log_odds_tells_a_sure_score_from_a_likely_one():
 
 
 def test_a_stored_fit_without_log_odds_reads_the_scores_and_neighbours_only():
-    from pageparts.combine import predict_learned, read_fit
     from pageparts.document import LABELS
+    from pageparts.scoring.combine import predict_learned, read_fit
 
     width = 2 * len(LABELS)
     coef = np.random.default_rng(2).normal(size=(len(LABELS), 2 * width))
@@ -200,8 +200,8 @@ def title_votes(score: float = 0.8) -> list[Vote]:
 def models_alone_fit() -> dict:
     """A learned combiner that reads each label's model score only (the rules count for nothing),
     so these tests do not depend on what the shipped fit makes of a rule vote."""
-    from pageparts.combine import read_fit
     from pageparts.document import LABELS
+    from pageparts.scoring.combine import read_fit
 
     coef = np.hstack([10 * np.eye(len(LABELS)), np.zeros((len(LABELS), len(LABELS)))])
     return read_fit({"coef": coef.tolist(), "intercept": [0.0] * len(LABELS), "reaches": []})
@@ -246,8 +246,8 @@ def test_the_headline_rule_does_not_decide_otherwise(change):
 
 def test_the_learned_combiner_reads_the_vote_source_not_the_reason():
     """A model vote is one whose source says so, whatever its reason reads."""
-    from pageparts.combine import vote_matrix
     from pageparts.document import LABELS
+    from pageparts.scoring.combine import vote_matrix
 
     votes = [
         Vote("body", 0, "body", 0.7, "anything at all", MODEL),

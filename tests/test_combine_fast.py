@@ -4,8 +4,8 @@ import random
 from operator import attrgetter
 
 import numpy as np
-from pageparts.combine import CombineOptions, _one_title, _weighted_mean, combine, vote_matrix
 from pageparts.document import LABELS, MODEL, RULE, Block, Document, Vote
+from pageparts.scoring.combine import CombineOptions, _one_title, _weighted_mean, combine, vote_matrix
 
 
 def loop_vote_matrix(n: int, votes: list[Vote], weights: dict[str, float]) -> np.ndarray:

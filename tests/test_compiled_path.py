@@ -1,4 +1,4 @@
-"""The compiled hot path (``pageparts._speedups``) against its pure-Python reference.
+"""The compiled hot path (``pageparts.scoring._speedups``) against its pure-Python reference.
 
 Both paths must give the same labels, and confidences and vote scores within 1e-6 (they are
 written to give the same bits): on forests and n-gram matrices made up here, and on 300 generated
@@ -17,13 +17,13 @@ import warnings
 
 import numpy as np
 import pytest
-from pageparts import speedups
 from pageparts.document import Block, Document
-from pageparts.features import N_HASH, compute, hashed_ngrams
-from pageparts.model_format import FormatError, Trees
-from pageparts.runner import Runner
+from pageparts.host.runner import Runner
+from pageparts.scoring import speedups
+from pageparts.scoring.features import N_HASH, compute, hashed_ngrams
+from pageparts.scoring.model_format import FormatError, Trees
+from pageparts.scoring.speedups import PURE, HotPath, hot_path
 from pageparts.settings import PURE_PYTHON_ENV, Options, resolve_options
-from pageparts.speedups import PURE, HotPath, hot_path
 
 PAGES = 300
 TOLERANCE = 1e-6
@@ -198,7 +198,7 @@ def test_gram_keys_of_random_texts_are_the_same():
 
 @needs_extension
 def test_gram_keys_refuse_a_range_beyond_the_texts_and_a_bad_width():
-    from pageparts import _speedups
+    from pageparts.scoring import _speedups
 
     for start, stop in ((0, 3), (-1, 1), (2, 1)):
         with pytest.raises(IndexError):

@@ -8,10 +8,10 @@ import shutil
 import joblib
 import numpy as np
 import pytest
-from pageparts import models
 from pageparts.cli import app
-from pageparts.model_format import FORMAT_VERSION
-from pageparts.models import ModelStore
+from pageparts.scoring import models
+from pageparts.scoring.model_format import FORMAT_VERSION
+from pageparts.scoring.models import ModelStore
 from typer.testing import CliRunner
 
 from .test_models import documents, trained_sklearn
@@ -47,7 +47,7 @@ def old_dir(tmp_path):
 
 def reference(kind: str) -> np.ndarray:
     """The old path's probabilities on a document: scikit-learn's own predict_proba for stage B."""
-    from pageparts.features import compute
+    from pageparts.scoring.features import compute
 
     fitted, features = trained_sklearn(kind), compute(documents(kind)[0], kind)
     coef = fitted["stage_a"].coef_.ravel()

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 from pageparts.cli import app
-from pageparts.dask_engine import Partition, classify_on_dask, plan_partitions
+from pageparts.host.dask_engine import Partition, classify_on_dask, plan_partitions
 from typer.testing import CliRunner
 
 PAGE = "Home\n\nThe river rose overnight and the council met at dawn.\n\nContact"
@@ -91,7 +91,7 @@ def test_dask_engine_needs_an_output_directory(inputs):
 
 def test_the_command_line_does_not_import_dask_or_fastwarc():
     code = (
-        "import sys, pageparts.cli, pageparts.runner, pageparts.reading, pageparts.resume\n"
+        "import sys, pageparts.cli, pageparts.host.runner, pageparts.input.reading, pageparts.input.resume\n"
         "print(sorted({m.split('.')[0] for m in sys.modules} & {'dask', 'distributed', 'fastwarc'}))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -6,8 +6,8 @@ from collections import Counter
 import pytest
 from pageparts.cli import app
 from pageparts.document import Block, Document
-from pageparts.evaluation import WordScores
-from pageparts.labelled import LabelledBlock
+from pageparts.labels.evaluation import WordScores
+from pageparts.labels.labelled import LabelledBlock
 from typer.testing import CliRunner
 
 GOLD_LINES = [
@@ -193,8 +193,8 @@ class Labeller:
 
 
 def test_score_labelled_adds_up_documents_overall_and_per_page_type():
-    from pageparts.evaluation import score_labelled
-    from pageparts.labelled import LabelledDocument
+    from pageparts.labels.evaluation import score_labelled
+    from pageparts.labels.labelled import LabelledDocument
 
     runner = Labeller({"Home News": "navigation", "The river rose and the council met": "body"})
     documents = [
@@ -214,7 +214,7 @@ def test_score_labelled_adds_up_documents_overall_and_per_page_type():
 
 
 def test_score_extraction_scores_the_body_text_and_tells_the_pages_it_cannot_read(tmp_path):
-    from pageparts.evaluation import score_extraction
+    from pageparts.labels.evaluation import score_extraction
     from pageparts.training.wcxb import Page
 
     good, bad = tmp_path / "good.txt", tmp_path / "bad.html"

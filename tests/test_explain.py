@@ -6,9 +6,9 @@ import json
 
 import pytest
 from pageparts.document import LABELS
-from pageparts.output import render
-from pageparts.report import document_data
-from pageparts.runner import Options, Result, Runner
+from pageparts.host.runner import Options, Result, Runner
+from pageparts.output.formats import render
+from pageparts.output.report import document_data
 
 PAGE = (
     "Home\n\nNews\n\n"

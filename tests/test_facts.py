@@ -9,12 +9,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from pageparts.adaptation import block_keys
 from pageparts.document import Block, Document
 from pageparts.facts import NO_HTML_FACTS, HtmlFacts, TextFacts, from_html_splitter, html_facts
-from pageparts.features import compute, model_kind
 from pageparts.plugins import body, fundraising, headline, navigation, related_links
-from pageparts.rules import facts
+from pageparts.scoring.adaptation import block_keys
+from pageparts.scoring.features import compute, model_kind
+from pageparts.scoring.rules import facts
 from pageparts.splitters.html import split_html
 from pageparts.splitters.text import pageparts_split as split_text
 

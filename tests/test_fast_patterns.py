@@ -5,7 +5,7 @@ import re
 
 import pytest
 from pageparts.plugins import body
-from pageparts.rules import _case_sensitive, at_word_start
+from pageparts.scoring.rules import _case_sensitive, at_word_start
 
 # the body plugin's patterns as they were written before ``at_word_start``
 OLD_COPYRIGHT = re.compile(

@@ -7,7 +7,14 @@ import hashlib
 import numpy as np
 import pytest
 from pageparts.document import Block, Document
-from pageparts.features import FEATURE_VERSION, compute, document_features, feature_names, model_kind, window
+from pageparts.scoring.features import (
+    FEATURE_VERSION,
+    compute,
+    document_features,
+    feature_names,
+    model_kind,
+    window,
+)
 from pageparts.splitters.html import split_html
 
 PAGE = b"""<!doctype html><html><head><title>Otters learn to juggle pebbles</title></head><body>
@@ -114,7 +121,7 @@ def test_empty_and_tiny_documents():
 
 
 def test_hashed_ngrams_equal_scikit_learn_hashing_vectorizer():
-    from pageparts.features import N_HASH, hashed_ngrams, murmurhash3_32, murmurhash3_32_many
+    from pageparts.scoring.features import N_HASH, hashed_ngrams, murmurhash3_32, murmurhash3_32_many
     from sklearn.feature_extraction.text import HashingVectorizer
     from sklearn.utils import murmurhash3_32 as reference
 
@@ -140,7 +147,7 @@ def test_hashed_ngrams_equal_scikit_learn_hashing_vectorizer():
 
 
 def test_the_plain_alternatives_find_what_the_named_groups_find():
-    from pageparts import features
+    from pageparts.scoring import features
 
     text = (
         "© 2024 the trust, (c) 1999. mail ann@example.org or www.example.org, https://x.example "
@@ -160,7 +167,7 @@ def test_the_plain_alternatives_find_what_the_named_groups_find():
 
 @pytest.mark.parametrize("after", [True, False])
 def test_shared_with_neighbours_adds_the_rows_within_reach_in_order(after):
-    from pageparts.features import hashed_ngrams, shared_with_neighbours
+    from pageparts.scoring.features import hashed_ngrams, shared_with_neighbours
 
     texts = ["red boat", "red car", "", "blue boat red", "a red boat", "car", "red", "boat red car"] * 3
     ngrams = hashed_ngrams(texts)
@@ -184,7 +191,7 @@ def test_shared_with_neighbours_adds_the_rows_within_reach_in_order(after):
 
 @pytest.mark.parametrize("odd", ["", " İstanbul"])  # İ lower-cases to two characters
 def test_features_and_model_scores_worked_out_in_chunks_equal_those_of_the_whole(monkeypatch, odd):
-    from pageparts import features, models
+    from pageparts.scoring import features, models
 
     paragraphs = "".join(
         f"<p>Paragraph {i} by the Øresund: the FERRY left at 9:{i:02d}, said Élodie{odd}. Boats wait.</p>"
@@ -205,7 +212,7 @@ def test_features_and_model_scores_worked_out_in_chunks_equal_those_of_the_whole
 
 
 def test_spans_cover_the_items_in_order_about_the_limit_each():
-    from pageparts.features import spans
+    from pageparts.scoring.features import spans
 
     assert spans(np.array([3, 3, 3, 9, 1, 1]), 6) == [(0, 2), (2, 3), (3, 4), (4, 6)]
     assert spans(np.array([], dtype=np.int64), 6) == []

@@ -101,7 +101,7 @@ def test_a_source_names_its_page_and_site_in_each_collection(data_dir):
 
 
 def _write_spec(hl, data_dir, folder, source):
-    from pageparts.runner import Options, Runner
+    from pageparts.host.runner import Options, Runner
 
     _, blocks = hl.page_blocks(Runner(Options(input_format="html")), data_dir, source)
     texts = [b.text for b in blocks]
@@ -115,7 +115,7 @@ def _write_spec(hl, data_dir, folder, source):
 
 def test_build_writes_one_side_of_the_split_with_each_page_site(data_dir, tmp_path, monkeypatch):
     hl = _load()
-    from pageparts.labelled import load_labelled
+    from pageparts.labels.labelled import load_labelled
 
     specs = tmp_path / "specs"
     for source in ("wcxb-dev/0007", "news-pool/np001", "readability-tests/bbc-2"):

@@ -6,13 +6,13 @@ import gzip
 import json
 
 from fastwarc.warc import WarcRecordType
-from pageparts.charsets import with_charset
 from pageparts.cli import app
-from pageparts.inputs import input_kind, iter_inputs
-from pageparts.read_jsonl import read_jsonl
-from pageparts.read_warc import read_warc
-from pageparts.reading import Input, ReadStats
-from pageparts.runner import Runner
+from pageparts.host.runner import Runner
+from pageparts.input.charsets import with_charset
+from pageparts.input.jsonl import read_jsonl
+from pageparts.input.reading import Input, ReadStats
+from pageparts.input.stream import input_kind, iter_inputs
+from pageparts.input.warc import read_warc
 from typer.testing import CliRunner
 
 from .warc_writer import record, response, write_warc

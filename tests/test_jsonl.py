@@ -6,9 +6,9 @@ import random
 
 import numpy as np
 from pageparts.document import Block, Document, Vote
-from pageparts.jsonl import jsonl_record
-from pageparts.output import write_jsonl
-from pageparts.runner import Result
+from pageparts.host.runner import Result
+from pageparts.output.formats import write_jsonl
+from pageparts.output.jsonl import jsonl_record
 
 TEXTS = [
     '"blocks": []',

@@ -6,7 +6,7 @@ import gzip
 import json
 
 import pytest
-from pageparts.labelled import (
+from pageparts.labels.labelled import (
     LabelledBlock,
     LabelledDocument,
     LabelledError,

@@ -9,9 +9,9 @@ import zipfile
 import joblib
 import numpy as np
 import pytest
-from pageparts import model_format
-from pageparts.features import FEATURE_VERSION
-from pageparts.model_format import FormatError, Logistic, Model, Trees
+from pageparts.scoring import model_format
+from pageparts.scoring.features import FEATURE_VERSION
+from pageparts.scoring.model_format import FormatError, Logistic, Model, Trees
 from pageparts.training.export import ExportError, export, second_stage
 from pageparts.training.joblib_files import Stub, Unreadable, read_joblib
 from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier

@@ -12,13 +12,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from pageparts import model_format, models
+from pageparts import models as public_models
 from pageparts.document import Block, Document, Vote
-from pageparts.features import compute, feature_names
 from pageparts.hookspecs import hookimpl
-from pageparts.models import ModelStore
+from pageparts.host.runner import Runner
 from pageparts.plugin_info import PluginInfo
-from pageparts.runner import Runner
+from pageparts.scoring import model_format, models
+from pageparts.scoring.features import compute, feature_names
+from pageparts.scoring.models import ModelStore
 from pageparts.settings import resolve_options
 from pageparts.trainable import Trainable
 from pageparts.training.export import export
@@ -275,16 +276,16 @@ def test_the_deprecated_module_functions_still_work_and_warn(tmp_path, monkeypat
     path = write_model(tmp_path, "text")
     document = documents("text")[0]
     with pytest.warns(DeprecationWarning, match="model_votes is deprecated"):
-        assert models.model_votes("navigation", "navigation", document) == []  # the runner casts them
+        assert public_models.model_votes("navigation", "navigation", document) == []  # the runner casts them
     entry = json.loads((tmp_path / models.MANIFEST).read_text())["models"][path.name]
     with pytest.warns(DeprecationWarning, match="load_verified is deprecated"):
-        assert models.load_verified(path, entry).label == "navigation"
-    monkeypatch.delenv(models.MODELS_ENV, raising=False)
+        assert public_models.load_verified(path, entry).label == "navigation"
+    monkeypatch.delenv(public_models.MODELS_ENV, raising=False)
     with pytest.warns(DeprecationWarning, match="use_models is deprecated"):
-        models.use_models(tmp_path)
+        public_models.use_models(tmp_path)
     assert Runner(resolve_options()).models == ModelStore(tmp_path)  # the settings read it
     with pytest.warns(DeprecationWarning):
-        models.use_models(None)
+        public_models.use_models(None)
     assert Runner(resolve_options()).models == ModelStore.shipped()
     assert Runner().models == ModelStore.shipped()  # Options(): models=None, the shipped ones
 
@@ -296,7 +297,7 @@ def test_a_plugin_that_still_adds_model_votes_itself_gets_them_once(tmp_path):
     class OldStyle(Menus):
         @hookimpl
         def pageparts_classify(self, document: Document) -> list[Vote]:
-            return models.model_votes("navigation", "navigation", document)
+            return public_models.model_votes("navigation", "navigation", document)
 
     old = Runner(registry=registry_with(navigation=OldStyle()), models=ModelStore(tmp_path))
     new = Runner(registry=registry_with(navigation=Menus()), models=ModelStore(tmp_path))

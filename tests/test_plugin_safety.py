@@ -9,13 +9,13 @@ import time
 from importlib.metadata import EntryPoint
 
 import pytest
-from pageparts.budget import budget_for
 from pageparts.cli import app
 from pageparts.document import Vote
 from pageparts.hookspecs import hookimpl
+from pageparts.host.budget import budget_for
+from pageparts.host.registry import DISABLED, ENABLED, LEFT_OUT, make_registry
+from pageparts.host.runner import Options, Runner
 from pageparts.plugin_info import PluginInfo
-from pageparts.registry import DISABLED, ENABLED, LEFT_OUT, make_registry
-from pageparts.runner import Options, Runner
 from pageparts.settings import resolve_options
 from typer.testing import CliRunner
 
@@ -29,7 +29,7 @@ def fake_entry_points(monkeypatch, *points: tuple[str, str], keep_built_in: bool
     """Make the registry see these (name, "module:attribute") entry points, besides the built-in ones."""
     installed = built_in_entry_points() if keep_built_in else []
     extra = [EntryPoint(name, value, "pageparts") for name, value in points]
-    monkeypatch.setattr("pageparts.registry.entry_points", lambda group: [*installed, *extra])
+    monkeypatch.setattr("pageparts.host.registry.entry_points", lambda group: [*installed, *extra])
 
 
 class Describes:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from pageparts.console import Progress
+from pageparts.output.console import Progress
 
 
 class Terminal(io.StringIO):

@@ -8,8 +8,8 @@ from importlib.metadata import entry_points
 import pytest
 from pageparts.cli import app
 from pageparts.hookspecs import hookimpl
-from pageparts.registry import make_registry
-from pageparts.runner import plugin_registry
+from pageparts.host.registry import make_registry
+from pageparts.host.runner import plugin_registry
 from pageparts.settings import LOAD_PLUGINS_ENV, resolve_options
 from typer.testing import CliRunner
 
@@ -55,7 +55,7 @@ def test_the_tests_do_not_see_other_installed_plugins(intruder):
     listed = CliRunner().invoke(app, ["plugins", "--format", "json"])
     assert {row["name"] for row in json.loads(listed.stdout)["plugins"]} == BUILT_IN
     code = (
-        "from pageparts.runner import plugin_registry; from pageparts.settings import resolve_options; "
+        "from pageparts.host.runner import plugin_registry; from pageparts.settings import resolve_options; "
         "print(' '.join(sorted(plugin_registry(resolve_options()).sources)))"
     )
     run = subprocess.run([sys.executable, "-c", code], env=built_in_env(), capture_output=True, text=True)

@@ -6,11 +6,11 @@ import re
 import pytest
 from pageparts.cli import app
 from pageparts.document import LABELS, Block, Document, Vote
-from pageparts.labelled import LabelledBlock, LabelledDocument
-from pageparts.report import document_data, match_gold, read_pages, render_document, write_report
-from pageparts.report.data import block_gold
-from pageparts.report.page import script_json
-from pageparts.runner import Result, Runner
+from pageparts.host.runner import Result, Runner
+from pageparts.labels.labelled import LabelledBlock, LabelledDocument
+from pageparts.output.report import document_data, match_gold, read_pages, render_document, write_report
+from pageparts.output.report.data import block_gold
+from pageparts.output.report.page import script_json
 from pageparts.splitters import html as html_splitter
 from pageparts.splitters.html import split_html
 from typer.testing import CliRunner
@@ -179,7 +179,7 @@ def test_classify_format_html_needs_an_output_directory(cli, tmp_path):
 
 
 def test_preview_keeps_the_text_drops_what_runs_or_fetches_and_marks_block_owners():
-    from pageparts.report.preview import preview
+    from pageparts.output.report.preview import preview
 
     html = """<html><head><base href="https://example.invalid/"><link rel="stylesheet" href="s.css">
     <meta http-equiv="refresh" content="0; url=https://example.invalid/">

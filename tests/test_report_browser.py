@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 from pageparts.document import LABELS, Block, Document, Vote
-from pageparts.labelled import LabelledBlock, read_labelled
-from pageparts.report import read_pages, render_document, write_report
-from pageparts.runner import Runner
+from pageparts.host.runner import Runner
+from pageparts.labels.labelled import LabelledBlock, read_labelled
+from pageparts.output.report import read_pages, render_document, write_report
 from pageparts.splitters import html as html_splitter
 
 from .conftest import KeywordPlugin, registry_with

@@ -11,8 +11,8 @@ from collections import Counter
 
 import pytest
 from pageparts.cli import app
-from pageparts.reading import Input, InputError
-from pageparts.resume import done_sources, skip_done
+from pageparts.input.reading import Input, InputError
+from pageparts.input.resume import done_sources, skip_done
 from typer.testing import CliRunner
 
 PAGE = "Home\n\nThe river rose overnight and the council met at dawn.\n\nContact"

@@ -6,9 +6,9 @@ import types
 
 import pytest
 from pageparts import Vote, rule_plugin
+from pageparts.host.registry import make_registry
+from pageparts.host.runner import Runner
 from pageparts.plugins import body, fundraising, headline, navigation, related_links
-from pageparts.registry import make_registry
-from pageparts.runner import Runner
 from pageparts.testing import check_plugin, make_document
 from pageparts.trainable import Trainable
 

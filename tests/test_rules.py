@@ -4,7 +4,7 @@ import time
 
 from pageparts.document import Block, Document
 from pageparts.plugins import body, fundraising, headline, navigation, related_links
-from pageparts.rules import facts, lexicon
+from pageparts.scoring.rules import facts, lexicon
 
 
 def text_doc(*texts: str) -> Document:

@@ -6,9 +6,9 @@ import warnings
 import pytest
 from pageparts.document import Block, Vote
 from pageparts.hookspecs import hookimpl
+from pageparts.host.runner import Options, Runner
+from pageparts.input.reading import Input, InputError
 from pageparts.plugin_info import PluginInfo
-from pageparts.reading import Input, InputError
-from pageparts.runner import Options, Runner
 
 from .conftest import KeywordPlugin, RaisingPlugin, registry_with
 

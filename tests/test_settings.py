@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pageparts
 import pytest
-from pageparts import models
 from pageparts.cli import app
-from pageparts.combine import CombineOptions
-from pageparts.runner import Runner
+from pageparts.host.runner import Runner
+from pageparts.scoring import models
+from pageparts.scoring.combine import CombineOptions
 from pageparts.settings import (
     LOAD_PLUGINS_ENV,
     MODELS_ENV,

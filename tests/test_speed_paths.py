@@ -8,11 +8,11 @@ import os
 
 import pytest
 from pageparts.cli import app
-from pageparts.console import Progress
 from pageparts.hookspecs import hookimpl
-from pageparts.output import render
+from pageparts.host.runner import Runner
+from pageparts.output.console import Progress
+from pageparts.output.formats import render
 from pageparts.plugin_info import PluginInfo
-from pageparts.runner import Runner
 from typer.testing import CliRunner
 
 from .conftest import KeywordPlugin, RaisingPlugin, registry_with

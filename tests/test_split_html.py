@@ -9,7 +9,7 @@ import time
 
 import pageparts
 import pytest
-from pageparts.charsets import decode_html
+from pageparts.input.charsets import decode_html
 from pageparts.splitters import html as html_splitter
 
 FEATURE_KEYS = {

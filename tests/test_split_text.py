@@ -1,5 +1,5 @@
 import pytest
-from pageparts.charsets import decode_text
+from pageparts.input.charsets import decode_text
 from pageparts.splitters.text import pageparts_split, split_text
 
 

@@ -4,9 +4,9 @@ import re
 
 import numpy as np
 from pageparts.document import Block, Document
-from pageparts.features import document_features
-from pageparts.rules import facts
-from pageparts.text_index import SEP, TextIndex, text_index
+from pageparts.scoring.features import document_features
+from pageparts.scoring.rules import facts
+from pageparts.scoring.text_index import SEP, TextIndex, text_index
 
 
 def test_matches_map_back_to_their_blocks():

@@ -8,15 +8,15 @@ import shutil
 import warnings
 
 import pytest
-from pageparts import models
 from pageparts.cli import app
 from pageparts.document import Document, Vote
 from pageparts.hookspecs import hookimpl
-from pageparts.labelled import load_labelled
-from pageparts.model_format import Logistic, save
+from pageparts.host.runner import Options, Runner
+from pageparts.labels.labelled import load_labelled
 from pageparts.plugin_info import PluginInfo
 from pageparts.plugins import body as body_plugin
-from pageparts.runner import Options, Runner
+from pageparts.scoring import models
+from pageparts.scoring.model_format import Logistic, save
 from pageparts.settings import LOAD_PLUGINS_ENV, MODELS_ENV
 from pageparts.trainable import Trainable
 from pageparts.training import fitting

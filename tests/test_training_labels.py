@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pageparts.labelled import LabelledBlock
+from pageparts.labels.labelled import LabelledBlock
 from pageparts.training.labels import (
     align,
     body_share,

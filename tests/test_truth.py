@@ -8,8 +8,8 @@ import json
 import pytest
 from pageparts.cli import app
 from pageparts.document import Block, Vote
-from pageparts.labelled import LabelledBlock, known_labels, load_labelled
-from pageparts.runner import Options, Runner
+from pageparts.host.runner import Options, Runner
+from pageparts.labels.labelled import LabelledBlock, known_labels, load_labelled
 from pageparts.training.truth import label_page, truth_blocks
 from pageparts.training.wcxb import load_wcxb
 from typer.testing import CliRunner

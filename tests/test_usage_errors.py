@@ -27,7 +27,8 @@ def no_work(monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("the command started work before checking its output")
 
-    for module in ("pageparts.runner", "pageparts.registry"):  # the runner first: it imports the other's
+    # the runner first: it imports the other's
+    for module in ("pageparts.host.runner", "pageparts.host.registry"):
         monkeypatch.setattr(f"{module}.make_registry", refuse)
 
 

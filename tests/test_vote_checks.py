@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pytest
-from pageparts.contract import checked_votes, vote_problem
 from pageparts.document import Vote
+from pageparts.host.contract import checked_votes, vote_problem
 
 
 @dataclass

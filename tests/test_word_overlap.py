@@ -5,8 +5,8 @@ import random
 from collections import Counter
 
 from pageparts.document import Block
+from pageparts.labels.extraction_scores import word_prf, words
 from pageparts.plugins.headline import title_match, title_matcher
-from pageparts.scoring import word_prf, words
 
 VOCABULARY = ["river", "River", "bridge", "the", "a", "Arch", "Linux", "forums", "ÉTÉ", "x1", "-", "/", " "]
 

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="uses fork()")
 STOPS = 20
 SCRIPT = f"""
 import multiprocessing, random, time
-from pageparts.workers import Workers
+from pageparts.host.workers import Workers
 
 def large(size):
     return b"x" * size

@@ -13,8 +13,8 @@ from ..settings import Options, Overrides, SettingsError, resolve_options
 from . import _fail
 
 if TYPE_CHECKING:
-    from ..registry import Registry
-    from ..runner import Runner
+    from ..host.registry import Registry
+    from ..host.runner import Runner
 
 
 def read_settings(
@@ -51,8 +51,8 @@ def read_settings(
 def checked_runner(options: Options, labels: tuple[str, ...] | None = None) -> Runner:
     """A Runner for ``options``, once every plugin name and label given is found to name a plugin
     or a label, and the model directory to fit the plugins."""
-    from ..models import ModelError
-    from ..runner import Runner
+    from ..host.runner import Runner
+    from ..scoring.models import ModelError
 
     try:
         runner = Runner(options)
@@ -77,7 +77,7 @@ def check_plugin_names(registry: Registry, options: Options) -> None:
 def check_labels(wanted: tuple[str, ...], registry: Registry) -> None:
     """Fail on the first label in ``wanted`` that no loaded plugin declares (nor is built in)."""
     from ..document import LABELS
-    from ..labelled import known_labels
+    from ..labels.labelled import known_labels
 
     known = known_labels(info.labels for info in registry.plugin_infos())
     unknown = [label for label in wanted if label not in known]
@@ -89,8 +89,8 @@ def check_labels(wanted: tuple[str, ...], registry: Registry) -> None:
 def check_models(options: Options, registry: Registry) -> None:
     """Fail unless the model directory and the site adaptations of the settings, if they name
     them, fit the plugins; tell what they leave unused."""
-    from ..models import ModelError, check_directory
-    from ..sites import site_stores
+    from ..scoring.models import ModelError, check_directory
+    from ..scoring.sites import site_stores
 
     declared = {info.name: info.labels for info in registry.plugin_infos()}
     directories = [] if options.models is None else [options.models]

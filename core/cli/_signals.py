@@ -8,7 +8,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from ..wording import counted
+from ..output.wording import counted
 
 
 class Interrupted(BaseException):

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 import typer
 
 if TYPE_CHECKING:
-    from ..console import Progress
-    from ..runner import Result
+    from ..host.runner import Result
+    from ..output.console import Progress
 
 
 @dataclass

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ..wording import counted
+from ..output.wording import counted
 from . import ConfigOption, DisableOption, OnError, _fail, app
 
 if TYPE_CHECKING:
@@ -49,11 +49,11 @@ def adapt(
     """
     import time
 
-    from ..console import Progress
-    from ..labelled import LabelledError, known_labels
-    from ..models import ModelError, ModelStore, check_directory, chosen_dir
-    from ..runner import plugin_registry
-    from ..sites import split_pattern
+    from ..host.runner import plugin_registry
+    from ..labels.labelled import LabelledError, known_labels
+    from ..output.console import Progress
+    from ..scoring.models import ModelError, ModelStore, check_directory, chosen_dir
+    from ..scoring.sites import split_pattern
     from ..training.adapt import AdaptError, common_site, fit_adaptation, write_adapted_directory
     from ._output import check_output_directory, writing
     from ._settings import check_plugin_names, read_settings

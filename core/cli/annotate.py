@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from ..wording import counted
+from ..output.wording import counted
 from . import (
     CombinerOption,
     ConfigOption,
@@ -47,7 +47,7 @@ def annotate(
     pageparts' labels; after correcting, `--read FILE --out labelled.jsonl` turns them into
     labelled blocks for pageparts train and evaluate (docs/training.md).
     """
-    from ..labelled import known_labels
+    from ..labels.labelled import known_labels
     from ._output import check_output_file
     from ._settings import checked_runner, read_settings
 
@@ -73,8 +73,8 @@ def annotate(
 
 
 def _write(paths: list[str], out: Path, labels, runner) -> None:
-    from ..annotation import write_annotation
-    from ..inputs import iter_sources
+    from ..input.stream import iter_sources
+    from ..labels.annotation import write_annotation
     from ._output import writing
     from ._tally import Tally
 
@@ -101,8 +101,8 @@ def _write(paths: list[str], out: Path, labels, runner) -> None:
 
 
 def _read_back(path: Path, out: Path, labels, runner, stop: bool) -> None:
-    from ..annotation import read_annotation
-    from ..labelled import LabelledError, dumps, write_labelled
+    from ..labels.annotation import read_annotation
+    from ..labels.labelled import LabelledError, dumps, write_labelled
     from ._output import writing
 
     if not path.is_file():

@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 
-from ..console import Progress
-from ..inputs import INPUT_KINDS, iter_inputs
-from ..wording import counted
+from ..input.stream import INPUT_KINDS, iter_inputs
+from ..output.console import Progress
+from ..output.wording import counted
 from . import (
     CombinerOption,
     ConfigOption,
@@ -34,10 +34,10 @@ from . import (
 )
 
 if TYPE_CHECKING:
-    from ..dask_engine import PartResult, Summary
-    from ..models import ModelStore
-    from ..reading import Input, ReadStats
-    from ..runner import Options, Result, Runner
+    from ..host.dask_engine import PartResult, Summary
+    from ..host.runner import Options, Result, Runner
+    from ..input.reading import Input, ReadStats
+    from ..scoring.models import ModelStore
     from ._tally import Tally
 
 
@@ -219,8 +219,8 @@ def run_locally(runner: Runner, job: Job) -> None:
     from contextlib import closing
     from functools import partial
 
-    from ..output import render
-    from ..reading import ReadStats
+    from ..input.reading import ReadStats
+    from ..output.formats import render
     from ._signals import Interrupted, interruptible, stopped
     from ._tally import Tally
 
@@ -251,8 +251,8 @@ def run_locally(runner: Runner, job: Job) -> None:
 
 def open_output(job: Job) -> tuple[TextIO, Counter[str] | None]:
     """The stream to write to, and with --resume the sources it already holds."""
-    from ..reading import InputError
-    from ..resume import done_sources
+    from ..input.reading import InputError
+    from ..input.resume import done_sources
     from ._output import writing
 
     try:
@@ -279,7 +279,7 @@ def inputs(
     """The inputs still to classify, and the worker processes to use (none for one document)."""
     from itertools import chain, islice
 
-    from ..resume import skip_done
+    from ..input.resume import skip_done
 
     sources = iter_inputs(job.paths, job.input_kind.value, max_bytes, stats)
     if done:
@@ -354,7 +354,7 @@ def summary_line(
 def run_on_dask(job: Job, options: Options, models: ModelStore | None) -> None:
     """`classify --engine dask`: run the partitions on Dask, report errors and a summary."""
     try:
-        from ..dask_engine import Summary, run_partitions
+        from ..host.dask_engine import Summary, run_partitions
     except ImportError:
         raise _fail("--engine dask needs Dask: pip install 'pageparts[dask]'") from None
     from contextlib import closing

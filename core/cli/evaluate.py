@@ -21,9 +21,9 @@ from . import (
 )
 
 if TYPE_CHECKING:
-    from ..evaluation import LabelledScores
-    from ..runner import Options, Runner
-    from ..scoring import ExtractionScores
+    from ..host.runner import Options, Runner
+    from ..labels.evaluation import LabelledScores
+    from ..labels.extraction_scores import ExtractionScores
 
 
 @app.command()
@@ -77,7 +77,7 @@ def evaluate(
     if labelled:
         typer.echo(labelled.table())
     if extraction:
-        from ..scoring import format_extraction
+        from ..labels.extraction_scores import format_extraction
 
         typer.echo("body extraction: word F1 of the body text against the ground truth, mean per page:")
         typer.echo(format_extraction(extraction))
@@ -87,7 +87,7 @@ def kind_runners(options: Options) -> dict[str, Runner]:
     """A runner for HTML documents and one for plain text, with the settings checked."""
     from dataclasses import replace
 
-    from ..runner import Runner
+    from ..host.runner import Runner
     from ._settings import checked_runner
 
     text = checked_runner(replace(options, input_format="text"))
@@ -97,8 +97,8 @@ def kind_runners(options: Options) -> dict[str, Runner]:
 
 
 def _labelled(files: list[Path], runners: dict[str, Runner], stop: bool) -> LabelledScores:
-    from ..evaluation import score_labelled
-    from ..labelled import LabelledError, known_labels, load_labelled
+    from ..labels.evaluation import score_labelled
+    from ..labels.labelled import LabelledError, known_labels, load_labelled
 
     registry = runners["text"].registry
     labels = known_labels(info.labels for info in registry.plugin_infos())
@@ -112,7 +112,7 @@ def _labelled(files: list[Path], runners: dict[str, Runner], stop: bool) -> Labe
 
 
 def _extraction(directories: list[Path], runner: Runner) -> ExtractionScores:
-    from ..evaluation import score_extraction
+    from ..labels.evaluation import score_extraction
     from ..training.wcxb import load_wcxb
 
     pages = (page for directory in directories for page in load_wcxb(directory))

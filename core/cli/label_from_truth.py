@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from ..wording import counted
+from ..output.wording import counted
 from . import ConfigOption, DisableOption, OnError, _fail, app
 
 
@@ -49,9 +49,9 @@ def label_from_truth(
     from collections import Counter
     from dataclasses import replace
 
-    from ..console import Progress
-    from ..labelled import LabelledError, known_labels, load_labelled, write_labelled
-    from ..runner import RULES_ONLY, Runner
+    from ..host.runner import RULES_ONLY, Runner
+    from ..labels.labelled import LabelledError, known_labels, load_labelled, write_labelled
+    from ..output.console import Progress
     from ..training.parallel import ordered_map
     from ..training.truth import label_page
     from ..training.wcxb import load_wcxb

@@ -151,8 +151,8 @@ def new_plugin(
     """Write a plugin package, pageparts-NAME/, that installs with pip install -e and has tests."""
     from importlib.metadata import entry_points
 
-    from ..contract import name_problem
-    from ..registry import ENTRY_POINT_GROUP
+    from ..host.contract import name_problem
+    from ..host.registry import ENTRY_POINT_GROUP
     from ._output import check_output_directory, writing
 
     label = label or name

@@ -25,8 +25,8 @@ def plugins(
     models: ModelsOption = None,
 ) -> None:
     """List every plugin found: status (enabled, disabled, left out and why), version, labels, origin."""
-    from ..registry import ENABLED
-    from ..runner import plugin_registry
+    from ..host.registry import ENABLED
+    from ..host.runner import plugin_registry
     from ._settings import check_models, check_plugin_names, read_settings
 
     options = read_settings(config, disable=disable, models=models)
@@ -77,7 +77,7 @@ def _model_users(registry, models: Path | None) -> set[str]:
     """The plugins with a model: one of their own (``PluginInfo.uses_model``), or one in the model
     directory of the settings (``models``; None: the shipped one) that the runner votes with for
     them (their ``pageparts_trainable`` hook)."""
-    from ..models import ModelStore
+    from ..scoring.models import ModelStore
 
     store = ModelStore.of(models)
     own = {info.name for info in registry.plugin_infos() if info.uses_model}

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ..wording import counted
+from ..output.wording import counted
 from . import (
     CombinerOption,
     ConfigOption,
@@ -26,7 +26,7 @@ from . import (
 )
 
 if TYPE_CHECKING:
-    from ..report import Page
+    from ..output.report import Page
     from ._tally import Tally
 
 
@@ -83,9 +83,9 @@ def write_html_report(runner, paths: list[str], out: Path, gold: Path | None = N
     """Classify ``paths`` with ``runner`` and write the report into ``out``; errors go to stderr,
     and the exit status is 1 when a document failed or lost a plugin's votes (2 for an unusable gold
     file)."""
-    from ..inputs import iter_sources
-    from ..labelled import LabelledError, read_labelled
-    from ..report import match_gold, read_pages, write_report
+    from ..input.stream import iter_sources
+    from ..labels.labelled import LabelledError, read_labelled
+    from ..output.report import match_gold, read_pages, write_report
     from ._output import writing
     from ._tally import Tally
 

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from ..wording import counted
+from ..output.wording import counted
 from . import ConfigOption, DisableOption, OnError, _fail, app
 
 
@@ -46,9 +46,9 @@ def train(
     """
     import time
 
-    from ..console import Progress
-    from ..labelled import LabelledError, known_labels
-    from ..runner import plugin_registry
+    from ..host.runner import plugin_registry
+    from ..labels.labelled import LabelledError, known_labels
+    from ..output.console import Progress
     from ..training.fitting import TrainingError, targets
     from ..training.run import (
         cross_validate,
@@ -110,7 +110,7 @@ def train(
 
 def _read(paths, labels, stop: bool, progress):
     """The documents of ``paths``, reporting (and skipping or stopping at) malformed lines."""
-    from ..labelled import LabelledError, read_labelled
+    from ..labels.labelled import LabelledError, read_labelled
 
     for path in paths:
         if not path.is_file():

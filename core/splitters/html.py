@@ -43,10 +43,10 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from ..charsets import BOMS_UTF16, decode_html
 from ..document import Block
 from ..facts import HtmlFacts
 from ..hookspecs import hookimpl
+from ..input.charsets import BOMS_UTF16, decode_html
 
 FORMAT = "html"
 

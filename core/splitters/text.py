@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import re
 
-from ..charsets import decode_text
 from ..document import Block
 from ..facts import TextFacts
 from ..hookspecs import hookimpl
+from ..input.charsets import decode_text
 
 _BLANK_LINE = re.compile(r"\n[ \t\f\v]*\n")
 _SPACES = re.compile(r"[ \t\f\v\u00a0]+")

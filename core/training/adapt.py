@@ -1,4 +1,4 @@
-"""Fitting a site adaptation (``pageparts adapt``): the layer of ``pageparts.adaptation`` over a
+"""Fitting a site adaptation (``pageparts adapt``): the layer of ``pageparts.scoring.adaptation`` over a
 base model directory's learned combiner, on a few labelled pages of one site.
 
 Each labelled page is classified with the base models (HTML pages as HTML, and every page as
@@ -8,7 +8,7 @@ base), on the blocks' template keys and vote matrix. A block's loss is minus the
 probability of its accepted labels (``accept``; a block ``label-from-truth`` leaves unclaimed
 accepts every non-content label, so it teaches only "not body, not headline"), weighted by its
 words times its weight. Only keys found on at least two of the pages are learnt (a key of one
-page is no template); in HTML, only the blocks whose place (``pageparts.adaptation.PLACE``) is
+page is no template); in HTML, only the blocks whose place (``pageparts.scoring.adaptation.PLACE``) is
 found on two pages are moved, and learnt from. The regularisation is chosen by leaving one page
 out, among PENALTIES and none at all (an infinite penalty: the base combiner as it is), and
 never one that makes a left-out page much worse than the base (``fit_kind``).
@@ -29,7 +29,10 @@ import numpy as np
 from scipy import sparse
 from scipy.optimize import minimize
 
-from ..adaptation import (
+from ..document import LABELS
+from ..host.runner import Runner
+from ..labels.labelled import LabelledBlock, LabelledDocument
+from ..scoring.adaptation import (
     ADAPTATION_FILE,
     KindLayer,
     block_keys,
@@ -39,13 +42,10 @@ from ..adaptation import (
     moved,
     write_adaptation,
 )
-from ..combine import predict_learned, vote_matrix
-from ..document import LABELS
-from ..features import FEATURE_VERSION, model_kind
-from ..labelled import LabelledBlock, LabelledDocument
-from ..model_format import FORMAT_VERSION
-from ..models import KINDS, MANIFEST, ModelStore, base_reference, sha256
-from ..runner import Runner
+from ..scoring.combine import predict_learned, vote_matrix
+from ..scoring.features import FEATURE_VERSION, model_kind
+from ..scoring.model_format import FORMAT_VERSION
+from ..scoring.models import KINDS, MANIFEST, ModelStore, base_reference, sha256
 from ..settings import Options
 from .labels import transfer
 

@@ -1,4 +1,4 @@
-"""Fitting the learned combiner (``combiner.json``, read by ``pageparts.combine``).
+"""Fitting the learned combiner (``combiner.json``, read by ``pageparts.scoring.combine``).
 
 Per input kind, from each block's model score and strongest rule score per label (and its
 neighbours'):
@@ -26,8 +26,8 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
-from ..combine import learned_features
 from ..document import LABELS
+from ..scoring.combine import learned_features
 
 LABEL_INDEX = {label: i for i, label in enumerate(LABELS)}
 # The grid cross-validation searches. Until the hand-labelled corpus tripled (2026-12-04) it also

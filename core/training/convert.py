@@ -16,9 +16,9 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from ..combine import COMBINER_FILE
-from ..model_format import FORMAT_VERSION, save
-from ..models import MANIFEST, OLD_SUFFIX, ModelError, sha256, verify
+from ..scoring.combine import COMBINER_FILE
+from ..scoring.model_format import FORMAT_VERSION, save
+from ..scoring.models import MANIFEST, OLD_SUFFIX, ModelError, sha256, verify
 from .export import ExportError, export
 from .joblib_files import Unreadable, read_joblib
 

@@ -14,11 +14,11 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from ..combine import vote_matrix
 from ..document import LABELS, Document
-from ..features import DocumentFeatures, compute
-from ..labelled import LabelledBlock, LabelledDocument
-from ..runner import RULES_ONLY, Options, Runner
+from ..host.runner import RULES_ONLY, Options, Runner
+from ..labels.labelled import LabelledBlock, LabelledDocument
+from ..scoring.combine import vote_matrix
+from ..scoring.features import DocumentFeatures, compute
 from .labels import transfer
 
 

@@ -1,4 +1,4 @@
-"""Fitted scikit-learn estimators as pageparts models (``pageparts.model_format``).
+"""Fitted scikit-learn estimators as pageparts models (``pageparts.scoring.model_format``).
 
 This is the one place that reads scikit-learn's fitted attributes, public and private; classifying
 never does. What it reads, as scikit-learn 1.9 names them:
@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from ..model_format import Linear, Logistic, Model, Trees
+from ..scoring.model_format import Linear, Logistic, Model, Trees
 
 
 class ExportError(ValueError):

@@ -8,12 +8,12 @@ from typing import Any
 
 import numpy as np
 
-from ..features import feature_names
-from ..model_format import Model
-from ..models import model_file, predict
-from ..registry import Registry
+from ..host.registry import Registry
+from ..output.wording import counted
+from ..scoring.features import feature_names
+from ..scoring.model_format import Model
+from ..scoring.models import model_file, predict
 from ..trainable import Trainable
-from ..wording import counted
 from .data import Example
 from .export import ExportError, export
 from .two_stage import SEED, fit_two_stage

@@ -1,6 +1,6 @@
 """Reading the joblib model files of pageparts 0.1 (before its own model format) without running them.
 
-``pageparts convert-models`` turns such files into model files (``pageparts.model_format``) with
+``pageparts convert-models`` turns such files into model files (``pageparts.scoring.model_format``) with
 this reader and ``pageparts.training.export``. A joblib file is a (zlib compressed) pickle in which
 each numpy array's bytes follow its ``NumpyArrayWrapper``. The reader builds numpy arrays and
 dtypes and, for every scikit-learn class, an inert ``Stub`` that only keeps the pickled

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from ..labelled import LabelledBlock
+    from ..labels.labelled import LabelledBlock
 
 _WORD = re.compile(r"\w+")
 MIN_RUN = 3

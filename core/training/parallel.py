@@ -26,7 +26,7 @@ def ordered_map(function: Callable[[Any], Any], items: Iterable[Any], jobs: int 
     if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         yield from map(function, items)
         return
-    from ..workers import Workers
+    from ..host.workers import Workers
 
     _task = function
     pending: deque = deque()

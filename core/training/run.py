@@ -23,16 +23,16 @@ import numpy as np
 from sklearn.model_selection import GroupKFold
 from threadpoolctl import threadpool_limits
 
-from ..combine import COMBINER_FILE
-from ..console import Progress
 from ..document import LABELS
-from ..features import FEATURE_VERSION
-from ..labelled import LabelledDocument
-from ..model_format import FORMAT_VERSION, Model, save
-from ..models import MANIFEST, predict, sha256
-from ..registry import Registry
+from ..host.registry import Registry
+from ..labels.labelled import LabelledDocument
+from ..output.console import Progress
+from ..output.wording import counted
+from ..scoring.combine import COMBINER_FILE
+from ..scoring.features import FEATURE_VERSION
+from ..scoring.model_format import FORMAT_VERSION, Model, save
+from ..scoring.models import MANIFEST, predict, sha256
 from ..settings import Options
-from ..wording import counted
 from .combiner import Page, fit_kind
 from .data import Example, Preparer, runners
 from .fitting import Figures, Target, TrainingError, fit_target, score, training_counts

@@ -15,11 +15,11 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 
-from ..charsets import decode_html
 from ..document import RULE, Block, Vote
 from ..facts import HtmlFacts
-from ..labelled import LabelledBlock, LabelledDocument
-from ..runner import Runner
+from ..host.runner import Runner
+from ..input.charsets import decode_html
+from ..labels.labelled import LabelledBlock, LabelledDocument
 from .labels import body_share, headline_block, snippet_blocks, transfer
 from .wcxb import Page
 

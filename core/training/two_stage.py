@@ -6,7 +6,7 @@ plus the stage-A score of the block and of its neighbours. Stage B is fitted on 
 predicted out of fold (folds by domain), so it learns how far to trust them on unseen sites.
 
 ``fit`` gives the fitted scikit-learn estimators; ``pageparts.training.export`` turns them into
-a ``pageparts.model_format.Model``, which is what training scores with and writes.
+a ``pageparts.scoring.model_format.Model``, which is what training scores with and writes.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import SGDClassifier
 from sklearn.model_selection import GroupKFold
 
-from ..features import FEATURE_VERSION, DocumentFeatures
-from ..models import stage_b_input
+from ..scoring.features import FEATURE_VERSION, DocumentFeatures
+from ..scoring.models import stage_b_input
 
 SEED = 0
 

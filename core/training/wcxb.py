@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from ..reading import read_source
+from ..input.reading import read_source
 from .labels import is_held_out
 
 

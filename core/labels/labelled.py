@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import IO, Any
 from urllib.parse import urlsplit
 
-from . import settings
-from .document import LABELS
+from .. import settings
+from ..document import LABELS
 
 INPUT_FORMATS = tuple(name for name in settings.INPUT_FORMATS if name != "auto")
 """The input formats a labelled document may have (``html``, ``text``)."""

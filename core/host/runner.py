@@ -13,18 +13,18 @@ from itertools import repeat
 from operator import attrgetter
 from typing import Any
 
+from ..document import MODEL, RULE, Document, Vote
+from ..input.charsets import to_utf8, with_charset
+from ..input.reading import STDIN, Input, InputError, as_input, looks_binary, read_source, unpack
+from ..scoring.combine import combine
+from ..scoring.features import model_kind
+from ..scoring.models import ModelStore
+from ..scoring.sites import site_stores, store_for, url_parts
+from ..scoring.speedups import hot_path
+from ..settings import INPUT_FORMATS, Options
 from .budget import PluginTimeout, budget_for, time_limit
-from .charsets import to_utf8, with_charset
-from .combine import combine
 from .contract import checked_votes
-from .document import MODEL, RULE, Document, Vote
-from .features import model_kind
-from .models import ModelStore
-from .reading import STDIN, Input, InputError, as_input, looks_binary, read_source, unpack
 from .registry import Registry, make_registry
-from .settings import INPUT_FORMATS, Options
-from .sites import site_stores, store_for, url_parts
-from .speedups import hot_path
 
 __all__ = [
     "FROM_OPTIONS",
@@ -110,7 +110,7 @@ class Runner:
     directory, ``options.models`` (None: the shipped models).
 
     With ``options.sites`` (a directory of site adaptations), a document whose URL a site pattern
-    matches is classified with that adaptation instead (``pageparts.sites``); a rule-only runner
+    matches is classified with that adaptation instead (``pageparts.scoring.sites``); a rule-only runner
     has none.
     """
 
@@ -130,7 +130,7 @@ class Runner:
         self.sites: list[ModelStore] = site_stores(sites) if sites and self.models is not None else []
         self.hot_path = hot_path(self.options.pure_python)
         """The hot loops' implementation: compiled, unless the options say ``pure_python`` or the
-        extension is missing (``pageparts.speedups``)."""
+        extension is missing (``pageparts.scoring.speedups``)."""
         self.failed_plugins: dict[str, str] = {}
         """Plugin name -> first error it caused in this run (each reported once)."""
         self._classifiers_key: tuple[Any, ...] | None = None

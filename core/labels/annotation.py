@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from .document import Document
+from ..document import Document
+from ..input.reading import read_source
 from .labelled import LabelledBlock, LabelledDocument, LabelledError
-from .reading import read_source
 
 HEADER = "== "
 
@@ -115,7 +115,7 @@ def _finish(
         except (OSError, ValueError):
             texts = None
         if texts is not None and [t.split() for t in texts] == [b.text.split() for b in draft.blocks]:
-            from .charsets import decode_html
+            from ..input.charsets import decode_html
 
             document.input_format, document.html = "html", decode_html(content)[0]
     return draft.where, document

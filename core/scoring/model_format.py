@@ -6,7 +6,7 @@ A model file ``<plugin>-<kind>.npz`` is a zip archive (as ``numpy.savez`` writes
 
 - ``format``: ``"pageparts-model"``; ``format_version``: 1 (``FORMAT_VERSION``). A file of a
   version this pageparts does not know is refused with a one-line message.
-- ``feature_version``: the features it was trained on (``pageparts.features.FEATURE_VERSION``);
+- ``feature_version``: the features it was trained on (``pageparts.scoring.features.FEATURE_VERSION``);
   ``plugin``, ``label``, ``kind`` (``html`` or ``text``); ``n_dense`` (dense feature columns)
   and ``n_own`` (the leading ones that are the block's own, standardised for stage A).
 - ``stage_a``: ``{"type": "linear"}``, arrays ``stage_a.coef`` (float32: one weight per hashed
@@ -126,7 +126,7 @@ class Trees:
 
     def _check_ranges(self) -> None:
         """FormatError unless every node number and feature is within range (the compiled walk of
-        ``pageparts.speedups`` reads them unchecked)."""
+        ``pageparts.scoring.speedups`` reads them unchecked)."""
         nodes = len(self.is_leaf)
         if len(self.value) != nodes or len(self.missing_right) != nodes or len(self.children) != 2 * nodes:
             raise FormatError("the trees' node arrays differ in length")

@@ -11,7 +11,7 @@ from html import escape
 from importlib.resources import files
 from string import Template
 
-from ..document import LABELS, Document
+from ...document import LABELS, Document
 from ..wording import counted
 from .data import document_data, label_words
 from .preview import preview

@@ -1,6 +1,6 @@
 """Classifying on a Dask cluster: inputs in partitions, one output file per partition.
 
-    from pageparts.dask_engine import classify_on_dask
+    from pageparts.host.dask_engine import classify_on_dask
     summary = classify_on_dask(["crawl/"], "labels/", scheduler="tcp://scheduler:8786")
 
 The client lists the inputs and cuts them into partitions: each JSON Lines or WARC file is one
@@ -22,9 +22,9 @@ from functools import partial
 from itertools import islice
 from typing import Any
 
-from .inputs import INPUT_KINDS, input_kind, iter_inputs, iter_sources
-from .models import ModelStore
-from .reading import ReadStats
+from ..input.reading import ReadStats
+from ..input.stream import INPUT_KINDS, input_kind, iter_inputs, iter_sources
+from ..scoring.models import ModelStore
 from .runner import FROM_OPTIONS, Options, Runner
 
 PARTITION_SIZE = 1000
@@ -192,7 +192,7 @@ def classify_partition(
     models: ModelStore | object | None = FROM_OPTIONS,
 ) -> PartResult:
     """Classify one partition and write its part file (the task a worker runs)."""
-    from .output import render
+    from ..output.formats import render
 
     runner = _runner(options, models)
     stats = ReadStats()

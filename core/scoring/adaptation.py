@@ -1,7 +1,7 @@
 """A site adaptation: a small layer over the learned combiner, fitted on a few pages of one site.
 
 ``pageparts adapt`` (``pageparts.training.adapt``) fits it; a model directory that holds one
-(``adaptation.json``, see ``pageparts.models``) votes with its base directory's models and
+(``adaptation.json``, see ``pageparts.scoring.models``) votes with its base directory's models and
 combiner, and this layer then moves the combiner's six probabilities. Per input kind it is a
 multinomial logistic layer whose logits are
 
@@ -30,9 +30,9 @@ from pathlib import Path
 
 import numpy as np
 
+from ..document import LABELS, Document
+from ..facts import html_facts
 from .combine import LOG_ODDS_FLOOR, learned_features
-from .document import LABELS, Document
-from .facts import html_facts
 from .features import model_kind
 
 ADAPTATION_FILE = "adaptation.json"

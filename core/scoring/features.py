@@ -38,8 +38,8 @@ from functools import lru_cache
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .document import Document
-from .facts import from_html_splitter, html_facts
+from ..document import Document
+from ..facts import from_html_splitter, html_facts
 from .text_index import SEP, TextIndex, text_index
 
 FEATURE_VERSION = 3

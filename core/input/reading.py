@@ -1,6 +1,6 @@
 """Reading one document: files, standard input and URLs; gzip; size limits; what an input is.
 
-The stream of many inputs (directories, JSON Lines and WARC files) is ``pageparts.inputs``.
+The stream of many inputs (directories, JSON Lines and WARC files) is ``pageparts.input.stream``.
 """
 
 from __future__ import annotations

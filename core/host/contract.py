@@ -15,9 +15,9 @@ from dataclasses import replace
 
 import pluggy
 
-from . import hookspecs
-from .document import LABELS, SOURCES, Vote
-from .plugin_info import PluginInfo
+from .. import hookspecs
+from ..document import LABELS, SOURCES, Vote
+from ..plugin_info import PluginInfo
 
 HOOK_PREFIX = "pageparts_"
 LABEL_PATTERN = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")

@@ -15,7 +15,7 @@ from typing import Any
 
 from lxml import etree
 
-from ..splitters.html import BLOCK_TAGS, INVISIBLE_TAGS, parse
+from ...splitters.html import BLOCK_TAGS, INVISIBLE_TAGS, parse
 
 REMOVED_TAGS = frozenset(
     {"script", "iframe", "frame", "frameset", "object", "embed", "applet", "link", "meta", "base", "portal"}

@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .document import FALLBACK_LABEL, LABELS, MODEL, CombinedScores, Document, Vote
+from ..document import FALLBACK_LABEL, LABELS, MODEL, CombinedScores, Document, Vote
 
 if TYPE_CHECKING:
     from .adaptation import KindLayer
@@ -91,8 +91,8 @@ def combine(
     ``fitted`` is the learned combiner for the document's kind (``ModelStore.combiner``); without
     it, or with ``options.learned`` off, or when no model voted, the weighted mean decides.
     ``adaptation``, a site adaptation's layer (``ModelStore.adaptation``), then moves the learned
-    combiner's probabilities (``pageparts.adaptation``).
-    ``path`` reads the votes' fields (``pageparts.speedups``; None: the pure-Python reference).
+    combiner's probabilities (``pageparts.scoring.adaptation``).
+    ``path`` reads the votes' fields (``pageparts.scoring.speedups``; None: the pure-Python reference).
     """
     blocks = document.blocks
     for block in blocks:

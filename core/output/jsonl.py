@@ -14,8 +14,8 @@ import json
 import math
 from typing import Any
 
-from .document import Block, Document
-from .runner import Result
+from ..document import Block, Document
+from ..host.runner import Result
 
 _ENCODE = json.JSONEncoder(ensure_ascii=False).encode
 _EMPTY_BLOCKS = '"blocks": []'

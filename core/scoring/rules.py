@@ -16,8 +16,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from .document import Block, Document, Vote
-from .facts import HtmlFacts, from_html_splitter, html_facts
+from ..document import Block, Document, Vote
+from ..facts import HtmlFacts, from_html_splitter, html_facts
 from .text_index import TextIndex, text_index
 
 _WORD = re.compile(r"[^\s\x00]+")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .document import Document
+from ..document import Document
 
 SEP = "\n\x00\n"
 """Joins the block texts; no pattern of the features or the rules matches across it."""

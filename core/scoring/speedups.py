@@ -1,6 +1,6 @@
 """Which implementation classifying runs for its hot loops: the compiled extension or pure Python.
 
-``pageparts._speedups`` (core/_speedups.pyx, compiled by Cython when pageparts is installed)
+``pageparts.scoring._speedups`` (core/scoring/_speedups.pyx, compiled by Cython when pageparts is installed)
 hashes the blocks' word 1-2 grams, walks the boosted trees of a model over all blocks of a
 document, computes stage A's sparse dot product, makes the model votes and reads the votes for
 the combiner. Each of its functions does what a pure-Python reference does, with the same
@@ -33,13 +33,13 @@ from types import ModuleType
 
 import numpy as np
 
+from ..document import MODEL, Vote
 from .combine import _LABEL_COLUMN, VoteFields
-from .document import MODEL, Vote
 from .features import N_HASH, Ngrams, _gram_keys
 from .model_format import Logistic, Trees
 
 EXTENSION_VERSION = 3
-"""The ``VERSION`` of core/_speedups.pyx that this module was written for."""
+"""The ``VERSION`` of core/scoring/_speedups.pyx that this module was written for."""
 
 
 def _load_extension() -> tuple[ModuleType | None, str]:
@@ -49,7 +49,7 @@ def _load_extension() -> tuple[ModuleType | None, str]:
     except ImportError as error:
         return None, f"it was not built when pageparts was installed ({error})"
     if getattr(_speedups, "VERSION", None) != EXTENSION_VERSION:
-        return None, f"it was built from another version of core/_speedups.pyx ({_speedups.__file__})"
+        return None, f"it was built from another version of core/scoring/_speedups.pyx ({_speedups.__file__})"
     return _speedups, ""
 
 

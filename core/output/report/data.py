@@ -6,10 +6,10 @@ import hashlib
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from ..document import LABELS, Document
-from ..evaluation import WordScores
-from ..labelled import LabelledBlock, LabelledDocument
-from ..training.labels import align, block_words, gold_words
+from ...document import LABELS, Document
+from ...labels.evaluation import WordScores
+from ...labels.labelled import LabelledBlock, LabelledDocument
+from ...training.labels import align, block_words, gold_words
 
 
 def label_list(document: Document) -> list[str]:

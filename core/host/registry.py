@@ -1,6 +1,6 @@
 """Building the plugin manager: built-in and third-party plugins alike come from entry points.
 
-Each plugin is checked as it is loaded (``core/contract.py``): it must import, implement only
+Each plugin is checked as it is loaded (``core/host/contract.py``): it must import, implement only
 pageparts hooks with arguments they pass, and describe itself with a well-formed PluginInfo; and
 the labels of all plugins must fit together (no label introduced by two plugins, no shared label
 that no plugin introduces). A plugin that fails is left out, and ``Registry.load_errors`` says why.
@@ -19,9 +19,9 @@ from types import ModuleType
 
 import pluggy
 
-from . import hookspecs
+from .. import hookspecs
+from ..plugin_info import PluginInfo
 from .contract import hook_problem, introduced_labels, name_problem, plugin_info_problem
-from .plugin_info import PluginInfo
 
 ENTRY_POINT_GROUP = "pageparts"
 

@@ -15,15 +15,15 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .document import LABELS, Document
+from ..document import LABELS, Document
+from ..output.wording import counted
+from ..training.labels import align, block_words, gold_words
+from .extraction_scores import ExtractionScores
 from .labelled import LabelledBlock, LabelledDocument
-from .scoring import ExtractionScores
-from .training.labels import align, block_words, gold_words
-from .wording import counted
 
 if TYPE_CHECKING:
-    from .runner import Runner
-    from .training.wcxb import Page
+    from ..host.runner import Runner
+    from ..training.wcxb import Page
 
 
 @dataclass

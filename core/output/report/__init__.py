@@ -11,10 +11,10 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
-from ..charsets import decode_html
-from ..labelled import LabelledBlock
-from ..reading import InputError, read_source
-from ..runner import Result, Runner
+from ...host.runner import Result, Runner
+from ...input.charsets import decode_html
+from ...input.reading import InputError, read_source
+from ...labels.labelled import LabelledBlock
 from .data import document_data, match_gold
 from .page import IndexRow, render_document, render_index, render_page
 

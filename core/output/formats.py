@@ -6,9 +6,9 @@ import io
 from collections.abc import Callable
 from typing import TextIO
 
-from .document import CombinedScores
+from ..document import CombinedScores
+from ..host.runner import Result
 from .jsonl import jsonl_record
-from .runner import Result
 
 
 def write_jsonl(result: Result, out: TextIO, **_: object) -> None:

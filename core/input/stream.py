@@ -6,9 +6,9 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator
 
-from .read_jsonl import read_jsonl
-from .read_warc import read_warc
+from .jsonl import read_jsonl
 from .reading import MAX_BYTES, STDIN, Input, ReadStats
+from .warc import read_warc
 
 INPUT_KINDS = ("auto", "file", "jsonl", "warc")
 """How a path is read: ``file`` is one document; ``jsonl`` and ``warc`` hold many; ``auto`` goes by

@@ -1,11 +1,11 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False, cdivision=True
-"""The compiled hot path of classifying (``pageparts._speedups``), built from this file by Cython.
+"""The compiled hot path of classifying (``pageparts.scoring._speedups``), built from this file by Cython.
 
 Each function computes what its pure-Python reference computes, with the same floating-point
-operations in the same order (``pageparts.speedups`` says which reference, and dispatches): the
+operations in the same order (``pageparts.scoring.speedups`` says which reference, and dispatches): the
 model's scores are bit-identical, so no label or confidence moves. The extension is compiled
 with floating-point contraction off (setup.py), so ``a * b + c`` is never fused into one
-rounding. Callers check shapes and index ranges before calling (``pageparts.speedups``): the
+rounding. Callers check shapes and index ranges before calling (``pageparts.scoring.speedups``): the
 loops here do not.
 """
 
@@ -17,7 +17,7 @@ from libc.stdlib cimport free, malloc, qsort, realloc
 import numpy as np
 
 VERSION = 3
-"""Raised whenever a function here changes; ``pageparts.speedups`` refuses an extension built from
+"""Raised whenever a function here changes; ``pageparts.scoring.speedups`` refuses an extension built from
 another version of this file (a stale build) and runs the pure-Python path."""
 
 ctypedef fused real:
