@@ -19,7 +19,10 @@ from pageparts.splitters.html import split_html
 from pageparts.splitters.text import pageparts_split as split_text
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "news-article.html"
-MENU = b'<html><body><nav class="site-nav"><ul><li><a href="/">Home</a></li><li>News</li></ul></nav></body>'
+MENU = (
+    b'<html><body><nav class="site-nav"><ul><li><a href="/">Home</a></li><li>News</li></ul></nav>'
+    b"<p>Welcome.</p></body>"
+)
 OLD_KEYS = [
     "tag", "path", "path_words", "heading", "link_chars", "text_chars", "link_density", "links",
     "in_list", "list_size", "landmark", "depth", "group_size", "in_table", "emphasis_chars",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pageparts
-import pytest
 
 DOCS_PAGE = """<!DOCTYPE html><html><head><title>Configuring the build cache - Quarry Docs</title></head>
 <body>
@@ -21,12 +20,6 @@ starts from nothing and fills the cache again.</p></article></main>
 <footer><p>Quarry is released under the MIT licence.</p></footer></body></html>"""
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known regression of the models of 2026-12-05: no rule votes fundraising for this link, but the "
-    "learned combiner reads the fundraising model's 0.12 as fundraising (0.59); those models are better "
-    "on the 162 validation pages (fundraising word F1 0.525 to 0.623), so they shipped with it",
-)
 def test_make_a_contribution_on_a_documentation_page_is_not_fundraising():
     document = pageparts.classify(DOCS_PAGE.encode(), input_format="html")
     [ask] = [block for block in document.blocks if block.text == "Make a contribution"]

@@ -204,15 +204,31 @@ def test_landmark(page, landmark):
 
 
 def test_path_depth_and_path_words():
-    page = """<body class="page"><div id="main-content" class="col-12 x a-b">
-    <p class="story__text" role="note">Text</p></div></body>"""
+    page = """<body><div id="main-content" class="col-12 x a-b">
+    <p class="story__text" role="note">Text</p></div><footer>Contact</footer></body>"""
     features = block_with(page, "Text").features
     assert features["tag"] == "p"
     assert features["path"] == ["body", "div", "p"]
     assert features["depth"] == 3
     words = features["path_words"].split()
-    assert words == ["page", "col", "main", "content", "story", "text", "note"]
+    assert words == ["col", "main", "content", "story", "text", "note"]
     assert "12" not in words and "x" not in words and "a" not in words
+
+
+def test_path_words_leave_out_the_words_every_block_shares():
+    """The class words of <html>, <body> and a wrapper around the whole page are every block's:
+    a site's feature flags ("footer", "cards") must not read as each block's own container."""
+    page = """<html class="js footer-sticky"><body class="cards header">
+    <div class="page-wrapper"><nav class="menu"><a href="/">Home</a></nav>
+    <main class="main-column"><p>Story text.</p></main></div></body></html>"""
+    assert block_with(page, "Home").features["path_words"] == "menu"
+    assert block_with(page, "Story text.").features["path_words"] == "main column"
+
+
+def test_shared_path_words_end_where_a_word_ends():
+    page = """<body><div class="col"><p>One.</p></div><div class="column"><p>Two.</p></div></body>"""
+    assert block_with(page, "One.").features["path_words"] == "col"
+    assert block_with(page, "Two.").features["path_words"] == "column"
 
 
 def test_group_size_counts_siblings_with_the_same_tag_and_class():

@@ -42,7 +42,7 @@ from ..document import Document
 from ..facts import from_html_splitter, html_facts
 from .text_index import SEP, TextIndex, text_index
 
-FEATURE_VERSION = 2
+FEATURE_VERSION = 3
 """Bumped whenever a feature changes meaning; models record the version they were trained on."""
 
 N_HASH = 2**16

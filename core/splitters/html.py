@@ -513,7 +513,7 @@ def _walk(root: Any, scriptless: bool = False) -> list[Block]:
 
     ``scriptless`` shows ``<noscript>`` content and ignores hiding inline styles.
     """
-    blocks: list[Block] = []
+    found: list[tuple[str, dict[str, Any]]] = []  # each block's text and facts, in page order
     stack: list[_Open] = []  # the open elements, without the skipped (invisible) ones
     tags: list[str] = []  # their tags
     words: list[str] = []  # path words of the outermost open elements, see _path_words
@@ -541,29 +541,26 @@ def _walk(root: Any, scriptless: bool = False) -> list[Block]:
             block.path_words = _path_words(stack, words, depth, words_cache)
         heading, landmark, list_size, in_list, in_table = block.ctx[2:7]
         n = len(text)
-        blocks.append(
-            Block(
-                index=len(blocks),
-                text=text,
-                features=new_facts(
-                    {
-                        "tag": block.tag,
-                        "path": tuple(tags[path_start : depth + 1]),
-                        "path_words": block.path_words,
-                        "heading": heading,
-                        "link_chars": link_chars,
-                        "text_chars": n,
-                        "link_density": link_chars / n,
-                        "links": links,
-                        "in_list": in_list,
-                        "list_size": list_size,
-                        "landmark": landmark,
-                        "depth": depth + 1 - path_start,
-                        "group_size": block.group_size,
-                        "in_table": in_table,
-                        "emphasis_chars": emphasis_chars,
-                    }
-                ),
+        found.append(
+            (
+                text,
+                {
+                    "tag": block.tag,
+                    "path": tuple(tags[path_start : depth + 1]),
+                    "path_words": block.path_words,
+                    "heading": heading,
+                    "link_chars": link_chars,
+                    "text_chars": n,
+                    "link_density": link_chars / n,
+                    "links": links,
+                    "in_list": in_list,
+                    "list_size": list_size,
+                    "landmark": landmark,
+                    "depth": depth + 1 - path_start,
+                    "group_size": block.group_size,
+                    "in_table": in_table,
+                    "emphasis_chars": emphasis_chars,
+                },
             )
         )
 
@@ -668,7 +665,29 @@ def _walk(root: Any, scriptless: bool = False) -> list[Block]:
         elif stack and el.tail:  # a comment or processing instruction: only its tail shows
             _, _, ctx, block, _ = stack[-1]
             add(block, ctx, el.tail)
+    shared = _shared_words([values["path_words"] for _, values in found])
+    blocks = []
+    for text, values in found:
+        if shared:
+            values["path_words"] = values["path_words"][shared:].lstrip()
+        blocks.append(Block(index=len(blocks), text=text, features=new_facts(values)))
     return blocks
+
+
+def _shared_words(paths: list[str]) -> int:
+    """The length of the path words every block starts with: those of the elements that hold the
+    whole page (``<html>``, ``<body>``, a page wrapper), which say nothing about any one block.
+
+    A site's ``<body class>`` may list dozens of feature flags (``footer``, ``header``, ``cards``
+    ...) that would otherwise read as every block's own container names.
+    """
+    if not paths:
+        return 0
+    first, last = min(paths), max(paths)  # the prefix they share, every other path shares
+    end = next((i for i, (a, b) in enumerate(zip(first, last, strict=False)) if a != b), len(first))
+    if any(len(path) > end and path[end] != " " for path in paths):  # a word cut in two
+        end = first.rfind(" ", 0, end) + 1
+    return end
 
 
 def page_meta(root: Any) -> dict[str, str]:
