@@ -596,3 +596,13 @@ def test_noscript_stays_invisible_on_a_page_with_content():
     page += "<noscript>Please enable JavaScript</noscript></body>"
     blocks, _ = html_splitter.pageparts_split(page.encode(), "html")
     assert all("JavaScript" not in block.text for block in blocks)
+
+
+def test_path_words_inside_main_leave_out_the_elements_around_it():
+    """An unclosed menu item can put <main> inside a <nav> in the parse: the menu's words must not
+    become every main-content block's container words."""
+    page = """<body><nav class="site-menu"><ul><li><div class="dropdown">
+    <main class="story"><p>Story text.</p></main></div></li></ul></nav>
+    <footer class="page-footer"><p>Contact</p></footer></body>"""
+    assert block_with(page, "Story text.").features["path_words"] == "story"
+    assert block_with(page, "Contact").features["path_words"] == "page footer"

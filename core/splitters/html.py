@@ -513,7 +513,8 @@ def _walk(root: Any, scriptless: bool = False) -> list[Block]:
 
     ``scriptless`` shows ``<noscript>`` content and ignores hiding inline styles.
     """
-    found: list[tuple[str, dict[str, Any]]] = []  # each block's text and facts, in page order
+    # each block's text, facts and where the words inside its <main> begin, in page order
+    found: list[tuple[str, dict[str, Any], int]] = []
     stack: list[_Open] = []  # the open elements, without the skipped (invisible) ones
     tags: list[str] = []  # their tags
     words: list[str] = []  # path words of the outermost open elements, see _path_words
@@ -561,6 +562,7 @@ def _walk(root: Any, scriptless: bool = False) -> list[Block]:
                     "in_table": in_table,
                     "emphasis_chars": emphasis_chars,
                 },
+                _main_words_start(tags, words, depth),
             )
         )
 
@@ -665,13 +667,28 @@ def _walk(root: Any, scriptless: bool = False) -> list[Block]:
         elif stack and el.tail:  # a comment or processing instruction: only its tail shows
             _, _, ctx, block, _ = stack[-1]
             add(block, ctx, el.tail)
-    shared = _shared_words([values["path_words"] for _, values in found])
+    shared = _shared_words([values["path_words"] for _, values, _ in found])
     blocks = []
-    for text, values in found:
-        if shared:
-            values["path_words"] = values["path_words"][shared:].lstrip()
+    for text, values, main_start in found:
+        start = max(shared, main_start)
+        if start:
+            values["path_words"] = values["path_words"][start:].lstrip()
         blocks.append(Block(index=len(blocks), text=text, features=new_facts(values)))
     return blocks
+
+
+def _main_words_start(tags: list[str], words: list[str], depth: int) -> int:
+    """Where the path words of the block at ``depth`` begin inside its innermost ``<main>`` (0 if
+    it is in none): the words of the elements around ``<main>`` are left out.
+
+    ``<main>`` is never inside a ``<nav>``, ``<header>``, ``<footer>`` or ``<aside>`` in valid
+    HTML; where the parse puts it there (an unclosed menu item swallowing the page), the menu's
+    words would otherwise read as every main-content block's own container.
+    """
+    for i in range(depth, 0, -1):
+        if tags[i] == "main":
+            return len(words[i - 1])
+    return 0
 
 
 def _shared_words(paths: list[str]) -> int:
