@@ -606,3 +606,19 @@ def test_path_words_inside_main_leave_out_the_elements_around_it():
     <footer class="page-footer"><p>Contact</p></footer></body>"""
     assert block_with(page, "Story text.").features["path_words"] == "story"
     assert block_with(page, "Contact").features["path_words"] == "page footer"
+
+
+def test_content_after_an_early_end_of_the_document_is_kept():
+    """Browsers show what follows an early </body></html> (a template closed the page too soon);
+    libxml2 alone drops it."""
+    page = b"""<html><body><nav><a href="/">Home</a></nav></body></html>
+    <div class="story"><h1>Late title</h1><p>The article came after the end tag.</p></div>
+    </body></html>"""
+    blocks, _ = html_splitter.split_html(page)
+    assert [b.text for b in blocks] == ["Home", "Late title", "The article came after the end tag."]
+    assert blocks[2].features["path"] == ["body", "div", "p"]
+
+
+def test_a_page_that_ends_normally_is_parsed_as_it_is():
+    blocks, _ = html_splitter.split_html(b"<html><body><p>Text.</p></body></html>\n<!-- served in 3 ms -->\n")
+    assert [b.text for b in blocks] == ["Text."]

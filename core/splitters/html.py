@@ -278,6 +278,7 @@ def read_page(text: str) -> tuple[Any, list[str]]:
     """Parse decoded HTML, repairing what the parser cannot read whole; returns the root (None for an
     empty page) and a warning per repair."""
     warnings: list[str] = []
+    text = _without_early_end_tags(text)
     root = _parse_flattening(text, warnings)
     if root is not None:
         repaired = close_swallowing_title(text, root)
@@ -288,6 +289,24 @@ def read_page(text: str) -> tuple[Any, list[str]]:
                 "it was closed where its text turns into markup"
             )
     return root, warnings
+
+
+_END_TAGS = re.compile(r"</(?:body|html)\s*>", re.IGNORECASE)
+_START_TAG = re.compile(r"<[a-zA-Z]")
+
+
+def _without_early_end_tags(text: str) -> str:
+    """``text`` without its ``</body>`` and ``</html>`` end tags when an element starts after the
+    first of them.
+
+    A browser puts what follows ``</html>`` into the body all the same, and shows it; libxml2 drops
+    it. Pages that close the document early (a template's footer include, content appended by a
+    plugin) would otherwise lose everything after the end tag, the article included.
+    """
+    first = _END_TAGS.search(text)
+    if first is None or _START_TAG.search(text, first.end()) is None:
+        return text
+    return text[: first.start()] + _END_TAGS.sub("", text[first.start() :])
 
 
 def _parse_flattening(text: str, warnings: list[str]) -> Any:
