@@ -67,7 +67,8 @@ class HtmlFacts(_Facts):
     """Lowercase words (runs of letters and digits, 2+ characters, not all digits) from the
     ``class``, ``id`` and ``role`` attributes of the element and its ancestors, outermost first,
     joined by spaces (a word may repeat); without the words every block of the page starts with
-    (those of ``<html>``, ``<body>`` and any wrapper around the whole page)."""
+    (those of ``<html>``, ``<body>`` and any wrapper around the whole page), and, inside
+    ``<main>``, without those of the elements around it."""
     heading: int = 0
     """1-6 when the element is, or is inside, ``h1``-``h6``; else 0."""
     link_chars: int = 0
