@@ -37,6 +37,7 @@ documented): a frozen dataclass that is also a read-only mapping of its fields.
 from __future__ import annotations
 
 import codecs
+import os
 import re
 from typing import Any
 from urllib.parse import urlsplit
@@ -717,12 +718,10 @@ def _shared_words(paths: list[str]) -> int:
     A site's ``<body class>`` may list dozens of feature flags (``footer``, ``header``, ``cards``
     ...) that would otherwise read as every block's own container names.
     """
-    if not paths:
-        return 0
-    first, last = min(paths), max(paths)  # the prefix they share, every other path shares
-    end = next((i for i, (a, b) in enumerate(zip(first, last, strict=False)) if a != b), len(first))
+    common = os.path.commonprefix(paths)  # noqa: RUF071 (a prefix of characters is meant)
+    end = len(common)
     if any(len(path) > end and path[end] != " " for path in paths):  # a word cut in two
-        end = first.rfind(" ", 0, end) + 1
+        end = common.rfind(" ") + 1
     return end
 
 
