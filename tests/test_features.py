@@ -243,6 +243,28 @@ def test_blocks_after_a_late_comments_heading_are_marked_and_a_menu_link_does_no
     assert column(f, "after_comments").tolist() == [0, 0, 0, 0, 0, 1, 1]
 
 
+
+def test_a_heading_naming_the_article_marks_a_thread_longer_than_the_article():
+    article = "The council met on Thursday. It agreed a plan for the river wall after a long debate."
+    comment = "I walked along the river this morning and the old wall is already cracked in places."
+    heading = "3 Comments on “The council agrees a plan for the new river wall after a long debate”"
+    texts = ["12 comments"] + [article] * 9 + [heading] + [comment] * 40  # the heading at 18% of the text
+    after = column(compute(text_document(texts), "text"), "after_comments").tolist()
+    assert after == [0] * 11 + [1] * 40  # the "12 comments" link above the article does not count
+
+
+def test_commenters_name_and_time_lines_are_marked():
+    texts = [
+        "Jane Doe December 18, 2025, 9:46 pm",
+        "Sam says:",
+        "deleted user · 3 yr. ago",
+        "Reply",
+        "The meeting starts at 9:46 and ends at noon, the council said on Thursday evening.",
+        "The storm arrived 3 days ago and the river has been rising since then, slowly at first but "
+        "then faster.",
+    ]
+    assert column(compute(text_document(texts), "text"), "comment_meta").tolist() == [1, 1, 1, 1, 0, 0]
+
 COMMENTED = b"""<!doctype html><html><body><article><h1>Wall approved</h1>
 <p>The council met on Thursday. It agreed a plan for the river wall after a long debate.</p>
 <p>Work starts in the fall. The town will pay a third of the cost from its reserves.</p></article>

@@ -42,7 +42,7 @@ from ..document import Document
 from ..facts import from_html_splitter, html_facts
 from .text_index import SEP, TextIndex, text_index
 
-FEATURE_VERSION = 3
+FEATURE_VERSION = 4
 """Bumped whenever a feature changes meaning; models record the version they were trained on."""
 
 N_HASH = 2**16
@@ -379,6 +379,8 @@ class _TextFacts:
     prose_after: np.ndarray
     after_comments: np.ndarray
     """Whether a heading of readers' comments ("12 Comments", "Leave a reply") comes before the block."""
+    comment_meta: np.ndarray
+    """Whether the block reads like a commenter's name and time line ("Jane says:", "9:46 pm")."""
     duplicates: np.ndarray
     in_title: np.ndarray
     in_first_heading: np.ndarray
@@ -426,6 +428,7 @@ _TEXT_FEATURES: tuple[tuple[str, Callable[[_TextFacts], ArrayLike]], ...] = (
     ("prose_before", lambda t: t.prose_before),
     ("prose_after", lambda t: t.prose_after),
     ("after_comments", lambda t: t.after_comments),
+    ("comment_meta", lambda t: t.comment_meta),
     ("log_duplicates", lambda t: np.log1p(t.duplicates)),
     ("in_title", lambda t: t.in_title),
     ("in_first_heading", lambda t: t.in_first_heading),
@@ -533,6 +536,7 @@ _WINDOW_TEXT = (
     "teaser",
     "short_block",
     "log_duplicates",
+    "comment_meta",
 )
 _WINDOW_HTML = (
     "link_density",
@@ -794,7 +798,8 @@ def _text_facts(texts: list[str], document: Document, ngrams: Ngrams, index: Tex
         prose=prose,
         prose_before=prose_before,
         prose_after=1.0 - prose_before - prose / prose_total,
-        after_comments=_after_comments_heading(lowered_texts, words, lengths),
+        after_comments=_after_comments_heading(lowered_texts, words, lengths, prose),
+        comment_meta=_comment_meta(lowered_texts, words),
         duplicates=np.fromiter(map(repeats.__getitem__, lowered_texts), np.float64, n) - 1,
         in_title=in_title,
         in_first_heading=in_first_heading,
@@ -808,20 +813,43 @@ _COMMENTS_HEADING = re.compile(
     r"leave a (?:comment|reply)|join the (?:discussion|conversation)|kommentare|commentaires|"
     r"comentarios|comentários|komentáře|コメント|评论)\b",
 )
+_COUNTED_THREAD_HEADING = re.compile(r"\W*\d+\s+(?:comments?|responses?|thoughts|replies)\s+(?:on|to)\b")
+"""A heading that counts the comments on the article by name ("59 Comments on “The title”"): it
+may be as long as the title it quotes."""
+_COMMENT_META = re.compile(
+    r"\b\d{1,2}:\d\d\s*(?:am|pm|a\.m\.|p\.m\.|utc|gmt)|\b(?:says|wrote):?$|"
+    r"\b\d+\s*(?:minutes?|hours?|days?|weeks?|months?|years?|mins?|hrs?|yrs?|mo|[hdwy])\.?\s+ago\b|"
+    r"^(?:reply|report|permalink)$"
+)
+"""What a commenter's line says besides the name: the time of day, "Jane says:", "3 yr. ago", or a
+"Reply" button alone."""
 
 
-def _after_comments_heading(lowered_texts: list[str], words: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+def _after_comments_heading(
+    lowered_texts: list[str], words: np.ndarray, lengths: np.ndarray, prose: np.ndarray
+) -> np.ndarray:
     """1 for the blocks after the first short block that heads readers' comments and comes after
-    the first 30% of the page's text (a "Comments" link in a menu at the top does not count)."""
+    the article: after the first 30% of the page's text, or after 150 words of prose (a
+    "Comments" link in a menu or by the byline at the top does not count; a thread longer than
+    the article does)."""
     n = len(lowered_texts)
     after = np.zeros(n)
     ends = np.cumsum(lengths)
     late = ends > 0.3 * max(int(ends[-1]), 1) if n else ends
-    for i in np.flatnonzero(late & (words <= 10)).tolist():
-        if _COMMENTS_HEADING.match(lowered_texts[i]):
+    late |= np.cumsum(prose) - prose >= 150
+    for i in np.flatnonzero(late & (words <= 25)).tolist():
+        text = lowered_texts[i]
+        if _COUNTED_THREAD_HEADING.match(text) or (words[i] <= 10 and _COMMENTS_HEADING.match(text)):
             after[i + 1 :] = 1
             break
     return after
+
+
+def _comment_meta(lowered_texts: list[str], words: np.ndarray) -> np.ndarray:
+    """1 for a short block (15 words or fewer) that reads like a commenter's name and time line."""
+    pairs = zip(lowered_texts, words.tolist(), strict=True)
+    found = (w <= 15 and _COMMENT_META.search(t) is not None for t, w in pairs)
+    return np.fromiter(found, dtype=np.float64, count=len(lowered_texts))
 
 
 _word_stems: dict[str, tuple[int, ...]] = {}
