@@ -280,3 +280,16 @@ def test_the_prose_before_a_comment_thread_is_counted_outside_the_thread_only():
     comment = texts.index("Too low, I say. It will not hold.")
     assert before[comment] == pytest.approx(np.log1p(34), abs=0.01)  # the two paragraphs of 17 words
     assert before[0] == 0
+
+
+def test_a_title_is_found_in_the_article_and_a_menu_item_is_not():
+    texts = [
+        "Sports Weather Puzzles",
+        "Council approves new river wall",
+        "The council approved the new river wall on Thursday. Work on the wall starts in the fall.",
+        "The river wall will cost two million. The council will pay a third of the cost.",
+    ]
+    found = column(compute(text_document(texts), "text"), "found_in_prose")
+    assert found[0] == 0
+    assert found[1] > 0.5
+    assert 0 < found[2] < 1  # a prose block counts the other prose block only, not itself

@@ -244,6 +244,16 @@ def cosine_with(ngrams: Ngrams, columns: np.ndarray, weight: np.float32) -> np.n
     return total
 
 
+def found_in_prose(ngrams: Ngrams, prose: np.ndarray) -> np.ndarray:
+    """For each row, the share of its columns that some other row with ``prose`` above 0 also has
+    (a title's words and pairs come back in the article; a teaser's or a menu's mostly do not)."""
+    is_prose = prose[ngrams.rows] > 0
+    in_prose = np.bincount(ngrams.columns[is_prose], minlength=N_HASH)
+    elsewhere = in_prose[ngrams.columns] > is_prose  # a prose row's own entry does not count
+    found = np.bincount(ngrams.rows, weights=elsewhere, minlength=len(ngrams.weights))
+    return found / np.maximum(np.diff(ngrams.indptr), 1)
+
+
 def shared_with_neighbours(ngrams: Ngrams, reach: int, after: bool) -> np.ndarray:
     """For each row, the sum of its dot products with the ``reach`` rows after (or before) it, summed
     in the order scipy.sparse does for ``ngrams.multiply(band @ ngrams).sum(axis=1)``.
@@ -381,6 +391,8 @@ class _TextFacts:
     """Whether a heading of readers' comments ("12 Comments", "Leave a reply") comes before the block."""
     comment_meta: np.ndarray
     """Whether the block reads like a commenter's name and time line ("Jane says:", "9:46 pm")."""
+    found_in_prose: np.ndarray
+    """The share of the block's 1-2 grams found in another block of prose."""
     duplicates: np.ndarray
     in_title: np.ndarray
     in_first_heading: np.ndarray
@@ -429,6 +441,7 @@ _TEXT_FEATURES: tuple[tuple[str, Callable[[_TextFacts], ArrayLike]], ...] = (
     ("prose_after", lambda t: t.prose_after),
     ("after_comments", lambda t: t.after_comments),
     ("comment_meta", lambda t: t.comment_meta),
+    ("found_in_prose", lambda t: t.found_in_prose),
     ("log_duplicates", lambda t: np.log1p(t.duplicates)),
     ("in_title", lambda t: t.in_title),
     ("in_first_heading", lambda t: t.in_first_heading),
@@ -800,6 +813,7 @@ def _text_facts(texts: list[str], document: Document, ngrams: Ngrams, index: Tex
         prose_after=1.0 - prose_before - prose / prose_total,
         after_comments=_after_comments_heading(lowered_texts, words, lengths, prose),
         comment_meta=_comment_meta(lowered_texts, words),
+        found_in_prose=found_in_prose(ngrams, prose),
         duplicates=np.fromiter(map(repeats.__getitem__, lowered_texts), np.float64, n) - 1,
         in_title=in_title,
         in_first_heading=in_first_heading,
