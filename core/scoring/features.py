@@ -301,9 +301,11 @@ _WORD_GROUPS = {
     "appeal": r"donat\w*|membership|become a member|pledge|support (?:us|our|independent)|subscri\w+|"
     r"contribut\w+|make a gift|give (?:now|today)|chip in|patron\w*|free trial|unlimited access|"
     r"reader[- ]supported|spende\w*|unterstütz\w*|abonn\w*|soutenez|faire un don|suscrib\w*|"
-    r"suscríbete|apoya\w*|assin\w*|předplat\w*|podpoř\w*",
+    r"suscríbete|apoya\w*|assin\w*|předplat\w*|podpoř\w*|fundrais\w*|donors?|patreon|"
+    r"buy(?:ing)? me a coffee|ad[- ]free|your (?:support|generosity)|support (?:my work|this site|the site)",
     # the voice of an appeal: asking, and the reader and the publisher addressed as you and we
-    "ask": r"please|consider|help (?:keep|fund|support)|today|free for (?:all|everyone)|"
+    "ask": r"please|consider|help (?:keep|fund|support)|help us keep|need your help|keep publishing|"
+    r"today|free for (?:all|everyone)|"
     r"independent journalism|make a difference|every (?:contribution|dollar|gift)|unlock|"
     r"join (?:today|now)|already a (?:subscriber|member)",
     "you": r"you|your|yours|you're|you’re|yourself",
