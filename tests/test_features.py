@@ -243,7 +243,6 @@ def test_blocks_after_a_late_comments_heading_are_marked_and_a_menu_link_does_no
     assert column(f, "after_comments").tolist() == [0, 0, 0, 0, 0, 1, 1]
 
 
-
 def test_a_heading_naming_the_article_marks_a_thread_longer_than_the_article():
     article = "The council met on Thursday. It agreed a plan for the river wall after a long debate."
     comment = "I walked along the river this morning and the old wall is already cracked in places."
@@ -264,6 +263,7 @@ def test_commenters_name_and_time_lines_are_marked():
         "then faster.",
     ]
     assert column(compute(text_document(texts), "text"), "comment_meta").tolist() == [1, 1, 1, 1, 0, 0]
+
 
 COMMENTED = b"""<!doctype html><html><body><article><h1>Wall approved</h1>
 <p>The council met on Thursday. It agreed a plan for the river wall after a long debate.</p>
