@@ -384,7 +384,6 @@ class _TextFacts:
     ends_terminal: np.ndarray
     ends_colon: np.ndarray
     starts_upper: np.ndarray
-    lines: np.ndarray
     prose: np.ndarray
     """Words of the blocks that read as prose (two sentence ends, or 20 words ending a sentence), else 0."""
     prose_before: np.ndarray
@@ -432,7 +431,6 @@ _TEXT_FEATURES: tuple[tuple[str, Callable[[_TextFacts], ArrayLike]], ...] = (
     ("chrome", lambda t: np.minimum(t.count["chrome"], 3) / np.sqrt(t.safe_words)),
     ("teaser", lambda t: np.minimum(t.count["teaser"], 3)),
     ("other_words", lambda t: np.minimum(t.count["other_words"], 3) / np.sqrt(t.safe_words)),
-    ("lines", lambda t: np.log1p(t.lines)),
     ("position", lambda t: np.arange(t.n) / max(t.n - 1, 1)),
     ("char_position", lambda t: (np.cumsum(t.lengths) - t.lengths) / max(int(t.lengths.sum()), 1)),
     ("first_block", lambda t: np.arange(t.n) == 0),
@@ -809,7 +807,6 @@ def _text_facts(texts: list[str], document: Document, ngrams: Ngrams, index: Tex
         ends_terminal=ends_terminal,
         ends_colon=np.fromiter((c == ":" for c in last), dtype=bool, count=n),
         starts_upper=np.fromiter((c.isupper() for c in first), dtype=bool, count=n),
-        lines=np.fromiter((t.count("\n") + 1 for t in texts), dtype=np.float64, count=n),
         prose=prose,
         prose_before=prose_before,
         prose_after=1.0 - prose_before - prose / prose_total,
