@@ -293,3 +293,12 @@ def test_a_title_is_found_in_the_article_and_a_menu_item_is_not():
     assert found[0] == 0
     assert found[1] > 0.5
     assert 0 < found[2] < 1  # a prose block counts the other prose block only, not itself
+
+
+def test_a_paragraph_has_the_same_features_however_its_lines_are_wrapped():
+    # training sees each block on one line; plain text as people have it wraps paragraphs
+    one_line = "The council met on Thursday. It agreed a plan for the river wall after a long debate."
+    texts = ["Menu", one_line, "Donate"]
+    wrapped = ["Menu", one_line.replace(" It agreed", "\nIt agreed"), "Donate"]
+    features = [compute(text_document(t), "text").dense for t in (texts, wrapped)]
+    assert np.array_equal(*features)
