@@ -517,7 +517,7 @@ def test_random_patterns_match_alike():
 
 @pytest.mark.parametrize(
     "source",
-    [r"\s+", r"a?b", r"(?i:a)b", r"a|", r"(a)\1", r"\b", r"(?:a|b)*c", r"[a-z]x", r"\sx", r"a{b", r"(?#c)a"],
+    [r"\s+", r"a*b", r"(?i:a)b", r"a|", r"(a)\1", r"\b", r"(?:a|b)*c", r"[a-z]x", r"\sx", r"a{b", r"(?#c)a"],
 )
 def test_leads_are_not_guessed(source):
     assert leads(re.compile(source)) is None
@@ -527,9 +527,16 @@ def test_leads_are_not_guessed(source):
 def test_leads_of_plain_patterns():
     found = leads(re.compile(r"\b(?:sign\s+in|us|x)\b|\d\d?/|\b\d+ ago|[$€]\d|\w@"))
     assert found is not None
-    assert sorted(found.heads) == [((1,), "", False), ((1,), "", True), ((2,), "@", False)]
-    for literal in ("sig", "us", "x", "$", "€"):
-        assert found.table[hash_chars(literal)] & (1 << (len(literal) - 1))
+    digits = [((1,), "/", False), ((1,), "", True), ((1, 1), "/", False)]
+    assert sorted(found.heads) == sorted([*digits, ((2,), "@", False)])
+    for literal in ("sig", "us", "x"):  # after \b: not where a word character comes before
+        assert found.table[hash_chars(literal)] & (1 << (len(literal) + 2))
+    for literal in ("$", "€"):
+        assert found.table[hash_chars(literal)] & 1
+    optional = leads(re.compile(r"a?bc|\d\d?/"))
+    assert optional is not None
+    assert sorted(optional.heads) == [((1,), "/", False), ((1, 1), "/", False)]
+    assert optional.table[hash_chars("abc")] & 4 and optional.table[hash_chars("bc")] & 2
 
 
 @needs_extension

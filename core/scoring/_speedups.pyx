@@ -374,7 +374,7 @@ cdef inline bint _is_word(Py_UCS4 c) noexcept:
 def lead_matches(object pattern, str text, const uint8_t[::1] table, list heads):
     """``list(pattern.finditer(text))``, with ``pattern`` tried only where one of its leads
     (``leads.leads``) occurs: where ``table`` has bit ``k - 1`` set at the hash of the next ``k``
-    characters (``leads.hash_chars``), or where one of ``heads`` (classes: 1 a decimal digit, 2 a
+    characters (``leads.hash_chars``), or bit ``k + 2`` and no word character comes before, or where one of ``heads`` (classes: 1 a decimal digit, 2 a
     word character; then a literal; and whether a word boundary comes first) begins. A match ends
     where the next may begin, as in ``finditer``."""
     cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), p, q, end = 0, count = len(heads)
@@ -384,7 +384,8 @@ def lead_matches(object pattern, str text, const uint8_t[::1] table, list heads)
     cdef Head *h
     cdef Py_UCS4 c0, c1, c2, c
     cdef uint32_t h1, h2, h3
-    cdef bint candidate, fits
+    cdef bint candidate, fits, digit = False
+    cdef uint8_t bits
     cdef int i, j
     cdef list matches = []
     if table.shape[0] != TABLE_MASK + 1:
@@ -408,25 +409,31 @@ def lead_matches(object pattern, str text, const uint8_t[::1] table, list heads)
             continue
         c0 = PyUnicode_READ(kind, chars, p)
         h1 = <uint32_t> c0
-        candidate = table[h1 & TABLE_MASK] & 1
-        if not candidate and p + 1 < n:
+        bits = table[h1 & TABLE_MASK] & 0x09
+        if p + 1 < n:
             c1 = PyUnicode_READ(kind, chars, p + 1)
             h2 = h1 * 31 + <uint32_t> c1
-            candidate = table[h2 & TABLE_MASK] & 2
-            if not candidate and p + 2 < n:
+            bits |= table[h2 & TABLE_MASK] & 0x12
+            if p + 2 < n:
                 c2 = PyUnicode_READ(kind, chars, p + 2)
                 h3 = h2 * 31 + <uint32_t> c2
-                candidate = table[h3 & TABLE_MASK] & 4
+                bits |= table[h3 & TABLE_MASK] & 0x24
+        # bits 3-5: a lead that follows a \b and begins with a word character, so not after one
+        candidate = (bits & 0x07) or (bits and not (p > 0 and _is_word(PyUnicode_READ(kind, chars, p - 1))))
         i = 0
+        if not candidate and count and _is_word(c0):  # every head begins with a word character
+            digit = Py_UNICODE_ISDECIMAL(c0)
+        else:
+            i = count
         while not candidate and i < count:
             h = &found[i]
             i += 1
-            if p + h.n_classes + h.n_literal > n:
+            if (h.classes[0] == 1 and not digit) or p + h.n_classes + h.n_literal > n:
                 continue
             if h.boundary and p > 0 and _is_word(PyUnicode_READ(kind, chars, p - 1)):
                 continue
             fits = True
-            for j in range(h.n_classes):
+            for j in range(1, h.n_classes):
                 c = PyUnicode_READ(kind, chars, p + j)
                 if not (Py_UNICODE_ISDECIMAL(c) if h.classes[j] == 1 else _is_word(c)):
                     fits = False

@@ -26,9 +26,17 @@ MOST_HEADS = 16
 """Leads with a head a pattern may have (the compiled scan checks each at every position)."""
 _MOST_HEAD = 4
 _MOST_SET = 8
+_MOST_OPTIONAL = 3
+"""Optional elements a lead is read through, each doubling the leads; the next one ends the lead
+(and none is read through if that makes more than ``MOST_HEADS`` leads with a head)."""
 _DIGIT, _WORD = 1, 2
 """A head's classes: ``\\d`` (a decimal digit) and ``\\w`` (alphanumeric or ``_``), as ``re`` reads them."""
 _UNSUPPORTED_FLAGS = re.IGNORECASE | re.LOCALE | re.ASCII | re.VERBOSE
+
+
+def _is_word(c: str) -> bool:
+    """Whether ``re`` counts ``c`` as a word character (``\\w``) in a str pattern."""
+    return c.isalnum() or c == "_"
 
 
 class _Unknown(Exception):
@@ -46,7 +54,8 @@ class Leads(NamedTuple):
 
     table: np.ndarray
     """uint8, ``TABLE_SIZE``: bit 0, 1, 2 set at the hash of a literal-only lead's first 1, 2, 3
-    characters (``hash_chars``)."""
+    characters (``hash_chars``); bit 3, 4, 5 instead for a lead that begins with a word character
+    after ``\\b`` (so not where a word character comes before it)."""
     heads: list[tuple[tuple[int, ...], str, bool]]
     """The leads with a head: its classes, the literal after it, whether ``\\b`` comes first."""
 
@@ -64,25 +73,30 @@ def leads(pattern: re.Pattern[str]) -> Leads | None:
     """The leads of ``pattern``, or None when its matches could begin otherwise (or it cannot tell)."""
     if not isinstance(pattern.pattern, str) or pattern.flags & _UNSUPPORTED_FLAGS:
         return None
-    try:
-        found = _leads_of(pattern.pattern)
-    except _Unknown:
-        return None
-    table = np.zeros(TABLE_SIZE, np.uint8)
-    heads = []
-    for lead in sorted(found):
-        if lead.head:
-            heads.append(tuple(lead))
-        else:
-            table[hash_chars(lead.literal)] |= 1 << (len(lead.literal) - 1)
-    return Leads(table, heads) if len(heads) <= MOST_HEADS else None
+    for optional in (_MOST_OPTIONAL, 0):  # read through optional elements, unless that makes too many
+        try:
+            found = _leads_of(pattern.pattern, optional)
+        except _Unknown:
+            return None
+        table = np.zeros(TABLE_SIZE, np.uint8)
+        heads = []
+        for lead in sorted(found):
+            if lead.head:
+                heads.append(tuple(lead))
+            else:
+                bounded = lead.boundary and _is_word(lead.literal[0])
+                table[hash_chars(lead.literal)] |= 1 << (len(lead.literal) - 1 + 3 * bounded)
+        if len(heads) <= MOST_HEADS:
+            return Leads(table, heads)
+    return None
 
 
-def _leads_of(source: str) -> set[Lead]:
+def _leads_of(source: str, optional: int) -> set[Lead]:
+    """The leads of the pattern ``source``, read through at most ``optional`` optional elements."""
     alternatives, at = _alternation(source, 0)
     if at != len(source):
         raise _Unknown(source[at:])
-    return _union(_sequence(items, (), "", False) for items in alternatives)
+    return _union(_sequence(items, (), "", False, optional) for items in alternatives)
 
 
 # An item of a parsed pattern: (kind, value, least, most); kind is "literal" (value: a character),
@@ -220,8 +234,11 @@ def _union(parts) -> set[Lead]:
     return found
 
 
-def _sequence(items: list[_Item], head: tuple[int, ...], literal: str, boundary: bool) -> set[Lead]:
-    """The leads of ``items`` after ``head`` and ``literal`` have been read."""
+def _sequence(
+    items: list[_Item], head: tuple[int, ...], literal: str, boundary: bool, optional: int
+) -> set[Lead]:
+    """The leads of ``items`` after ``head`` and ``literal`` have been read, reading through at most
+    ``optional`` more optional elements."""
 
     def stop() -> set[Lead]:
         if not head and not literal:
@@ -240,14 +257,22 @@ def _sequence(items: list[_Item], head: tuple[int, ...], literal: str, boundary:
             return {Lead(head, literal + value, boundary)}
         elif kind == "set" and least >= 1:
             rest = items[i + 1 :] if once else []
-            return _union(_sequence(rest, head, literal + c, boundary) for c in sorted(value))
+            return _union(_sequence(rest, head, literal + c, boundary, optional) for c in sorted(value))
         elif kind == "class" and value and least >= 1 and not literal and len(head) + least <= _MOST_HEAD:
             head += (value,) * least
             if most != least:
                 return stop()
         elif kind == "group" and least >= 1:
             rest = items[i + 1 :] if once else []
-            return _union(_sequence(alternative + rest, head, literal, boundary) for alternative in value)
+            return _union(
+                _sequence(alternative + rest, head, literal, boundary, optional) for alternative in value
+            )
+        elif (least, most) == (0, 1) and optional:
+            # an optional element: the leads with it once and those without it
+            taken: list[_Item] = [(kind, value, 1, 1), *items[i + 1 :]]
+            return _sequence(taken, head, literal, boundary, optional - 1) | _sequence(
+                items[i + 1 :], head, literal, boundary, optional - 1
+            )
         else:
             return stop()
     return stop()
