@@ -13,6 +13,7 @@ reference. The reading is conservative: where in doubt, it gives up, and the pat
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -106,6 +107,7 @@ _Item = tuple[str, object, int, float]
 
 
 def _alternation(s: str, at: int) -> tuple[list[list[_Item]], int]:
+    """The alternatives that begin at ``at``, up to an unmatched ``)`` or the end, and where they end."""
     alternatives = []
     while True:
         items, at = _items(s, at)
@@ -117,6 +119,7 @@ def _alternation(s: str, at: int) -> tuple[list[list[_Item]], int]:
 
 
 def _items(s: str, at: int) -> tuple[list[_Item], int]:
+    """The items of one alternative, and where it ends (at ``|``, ``)`` or the end)."""
     items: list[_Item] = []
     while at < len(s) and s[at] not in "|)":
         kind, value, at = _atom(s, at)
@@ -132,6 +135,7 @@ _OPENINGS = ("(?:", "(?=", "(?!", "(?<=", "(?<!")
 
 
 def _atom(s: str, at: int) -> tuple[str, object, int]:
+    """The item at ``at`` without its quantifier: its kind, its value, and where it ends."""
     c = s[at]
     if c == "(":
         for opening in _OPENINGS:
@@ -165,6 +169,7 @@ def _atom(s: str, at: int) -> tuple[str, object, int]:
 
 
 def _closed(s: str, at: int, kind: str) -> tuple[str, object, int]:
+    """A group's alternatives from ``at`` to its ``)``."""
     alternatives, at = _alternation(s, at)
     if at >= len(s) or s[at] != ")":
         raise _Unknown("an unclosed group")
@@ -206,6 +211,7 @@ _QUANTIFIER = re.compile(r"\{(\d*)(,?)(\d*)\}")
 
 
 def _quantifier(s: str, at: int) -> tuple[int, float, int]:
+    """The least and most repeats the quantifier at ``at`` allows (1, 1 if none), and where it ends."""
     c = s[at : at + 1]
     if c == "?":
         least, most, at = 0, 1, at + 1
@@ -227,7 +233,8 @@ def _quantifier(s: str, at: int) -> tuple[int, float, int]:
     return least, most, at
 
 
-def _union(parts) -> set[Lead]:
+def _union(parts: Iterable[set[Lead]]) -> set[Lead]:
+    """All the leads of ``parts``."""
     found: set[Lead] = set()
     for part in parts:
         found |= part
