@@ -13,7 +13,6 @@ reference. The reading is conservative: where in doubt, it gives up, and the pat
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -97,7 +96,7 @@ def _leads_of(source: str, optional: int) -> set[Lead]:
     alternatives, at = _alternation(source, 0)
     if at != len(source):
         raise _Unknown(source[at:])
-    return _union(_sequence(items, (), "", False, optional) for items in alternatives)
+    return {lead for items in alternatives for lead in _sequence(items, (), "", False, optional)}
 
 
 # An item of a parsed pattern: (kind, value, least, most); kind is "literal" (value: a character),
@@ -233,14 +232,6 @@ def _quantifier(s: str, at: int) -> tuple[int, float, int]:
     return least, most, at
 
 
-def _union(parts: Iterable[set[Lead]]) -> set[Lead]:
-    """All the leads of ``parts``."""
-    found: set[Lead] = set()
-    for part in parts:
-        found |= part
-    return found
-
-
 def _sequence(
     items: list[_Item], head: tuple[int, ...], literal: str, boundary: bool, optional: int
 ) -> set[Lead]:
@@ -264,16 +255,18 @@ def _sequence(
             return {Lead(head, literal + value, boundary)}
         elif kind == "set" and least >= 1:
             rest = items[i + 1 :] if once else []
-            return _union(_sequence(rest, head, literal + c, boundary, optional) for c in sorted(value))
+            return {lead for c in value for lead in _sequence(rest, head, literal + c, boundary, optional)}
         elif kind == "class" and value and least >= 1 and not literal and len(head) + least <= _MOST_HEAD:
             head += (value,) * least
             if most != least:
                 return stop()
         elif kind == "group" and least >= 1:
             rest = items[i + 1 :] if once else []
-            return _union(
-                _sequence(alternative + rest, head, literal, boundary, optional) for alternative in value
-            )
+            return {
+                lead
+                for alternative in value
+                for lead in _sequence(alternative + rest, head, literal, boundary, optional)
+            }
         elif (least, most) == (0, 1) and optional:
             # an optional element: the leads with it once and those without it
             taken: list[_Item] = [(kind, value, 1, 1), *items[i + 1 :]]
