@@ -181,6 +181,10 @@ def child_stages(paths: list[str]) -> dict:
     on_path = () if hot is None else (hot,)
     # the hashing of the runner's path, as the models pass it; none before the compiled hashing
     hashing = (hot.gram_keys,) if hasattr(hot, "gram_keys") else ()
+    # the pattern matching of the runner's path, set per document as the runner sets it; none before
+    from pageparts.scoring import text_index
+
+    use_matcher = getattr(text_index, "use_matcher", None) if hasattr(hot, "matches") else None
     model_seconds = {name: 0.0 for name, _, _, _ in plugins}
     clock = time.process_time  # CPU time: steadier than wall-clock on a busy machine
 
@@ -203,6 +207,8 @@ def child_stages(paths: list[str]) -> dict:
         )
         t3 = clock()
         document = Document(source=path, input_format=input_format, blocks=blocks, meta=dict(meta))
+        if use_matcher is not None:
+            use_matcher(document, hot.matches)
         document_features(document, model_kind(document), *hashing)
         t4 = clock()
         add("read + gunzip", t1 - t0)

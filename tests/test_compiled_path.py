@@ -13,16 +13,20 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import warnings
 
 import numpy as np
 import pytest
 from pageparts.document import Block, Document
 from pageparts.host.runner import Runner
-from pageparts.scoring import speedups
+from pageparts.plugins import body, fundraising, headline, navigation, related_links
+from pageparts.scoring import features, rules, speedups
 from pageparts.scoring.features import N_HASH, compute, hashed_ngrams
+from pageparts.scoring.leads import hash_chars, leads
 from pageparts.scoring.model_format import FormatError, Trees
 from pageparts.scoring.speedups import PURE, HotPath, hot_path
+from pageparts.scoring.text_index import SEP, text_index, use_matcher
 from pageparts.settings import PURE_PYTHON_ENV, Options, resolve_options
 
 PAGES = 300
@@ -406,3 +410,140 @@ def test_both_paths_label_generated_pages_alike():
                 pure.classify_bytes(text, f"page{i}.txt", input_format="text"),
             )
     assert len(labels) >= 5  # the pages exercise most labels, not one
+
+
+# -- a pattern's matches, tried only at its leads --------------------------------------------------
+
+
+def _pattern_matches_agree(pattern: re.Pattern[str], text: str) -> None:
+    fast, pure = COMPILED.matches(pattern, text), PURE.matches(pattern, text)
+    assert [(m.span(), m.group(0), m.lastgroup) for m in fast] == [
+        (m.span(), m.group(0), m.lastgroup) for m in pure
+    ], (pattern.pattern, text)
+
+
+def _shipped_patterns() -> list[re.Pattern[str]]:
+    """Every pattern the features and the rule facts run over a document's text, as they run it."""
+    found = [features._WORD_SEARCH, features._WORD_PATTERN, features._SYMBOL_SEARCH, rules._SENTENCE_END]
+    for module in (body, fundraising, headline, navigation, related_links):
+        found += [value for value in vars(module).values() if isinstance(value, re.Pattern)]
+    return found + [rules._case_sensitive(p) for p in found if p.flags & re.IGNORECASE]
+
+
+# words and pieces of the shipped patterns, to make texts where they match often
+_WORDS = (
+    "sign in log in Log In login menu search share donate donation donors support our independent "
+    "journalism subscribe now your gift you we our us by jane doe posted by related stories read more "
+    "most read © (c) 2024 copyright all rights reserved photo by getty images $5 €10 £3.50 5 dollars "
+    "per month /mo 12 jan 2023 3 hours ago 2024-01-31 1/2/24 www. https:// a@b.c 1999 “quoted” ."
+)
+PIECES = [
+    *_WORDS.split(),
+    *("!", "?", "…", ",", "-", "\n", "\x00", "\n\x00\n", "İ", "ß", "漢字", "٣", "😀", "_", "é"),
+]
+
+
+@needs_extension
+def test_shipped_patterns_have_leads():
+    # those that have none run whole on the compiled path too (slower, the same matches)
+    assert all(leads(p) is not None for p in (features._WORD_SEARCH, features._SYMBOL_SEARCH))
+    assert leads(rules._case_sensitive(fundraising._APPEAL)) is not None
+    assert leads(fundraising._APPEAL) is None  # IGNORECASE: run on lower-cased text instead
+
+
+@needs_extension
+def test_shipped_patterns_match_alike():
+    rng = random.Random(11)
+    texts = [*AWKWARD_TEXTS, SEP.join(AWKWARD_TEXTS), SEP.join(["sign", "in", "read", "more"])]
+    texts += [
+        "".join(rng.choice([" ", ""]) + rng.choice(PIECES) for _ in range(rng.randint(0, 300)))
+        for _ in range(300)
+    ]
+    for pattern in _shipped_patterns():
+        for text in texts:
+            _pattern_matches_agree(pattern, text)
+            _pattern_matches_agree(pattern, text.lower())
+
+
+@needs_extension
+def test_matches_do_not_span_blocks():
+    document = Document(source="spans.txt", input_format="text", blocks=[])
+    texts = ["Please sign", "in today", "Related stories", "more", ""]
+    document.blocks.extend(Block(index=i, text=text) for i, text in enumerate(texts))
+    use_matcher(document, COMPILED.matches)
+    assert text_index(document).matches == COMPILED.matches
+    assert text_index(document).match_owners(re.compile(r"\bsign\s+in\b|\bstories\s+more")).tolist() == []
+    assert rules.facts(document).hits(navigation._CHROME_PHRASES) == [[], [], [], [], []]
+    assert rules.facts(document).hits(related_links._SECTION_TITLES) == [[], [], ["related stories"], [], []]
+
+
+def _random_pattern(rng: random.Random, depth: int = 0) -> str:
+    atoms = ["a", "b", "1", " ", "-", r"\.", ".", r"\d", r"\w", r"\s", "[ab]", "[^a]", "[a-c]", "[]a]", r"\b"]
+    atoms += ["^", "$", "é"]
+    if depth < 2:
+        atoms += ["(?:{}|{})", "(?P<g{}>{})", "(?={})", "(?<!{})", "({})"]
+    parts = []
+    for _ in range(rng.randint(1, 4)):
+        atom = rng.choice(atoms)
+        if "{}" in atom:
+            inner = [_random_pattern(rng, depth + 1), _random_pattern(rng, depth + 1)]
+            atom = atom.format(rng.randint(0, 10**6), inner[1]) if "?P<" in atom else atom.format(*inner)
+        # a group repeated without bound can take exponential time (in ``re`` itself): bounded here
+        unbounded = ["*", "+", "+?"] if "(" not in atom else []
+        parts.append(atom + rng.choice(["", "", "", "?", "{2}", "{1,3}", "??", "{0,2}", *unbounded]))
+    return "".join(parts) + (("|" + _random_pattern(rng, depth + 1)) if rng.random() < 0.2 else "")
+
+
+@needs_extension
+def test_random_patterns_match_alike():
+    """The leads are read conservatively: any pattern, with leads or without, finds the same matches."""
+    rng = random.Random(5)
+    alphabet = ["a", "b", "c", "1", "2", " ", "-", ".", "\x00", "\n", "é", "٣", "_", "]"]
+    texts = ["".join(rng.choices(alphabet, k=rng.randint(0, 60))) for _ in range(40)]
+    with_leads = 0
+    for _ in range(3000):
+        source = _random_pattern(rng)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                pattern = re.compile(source)
+        except re.error:
+            continue
+        with_leads += leads(pattern) is not None
+        for text in texts:
+            _pattern_matches_agree(pattern, text)
+    assert with_leads > 300
+
+
+@pytest.mark.parametrize(
+    "source",
+    [r"\s+", r"a*b", r"(?i:a)b", r"a|", r"(a)\1", r"\b", r"(?:a|b)*c", r"[a-z]x", r"\sx", r"a{b", r"(?#c)a"],
+)
+def test_leads_are_not_guessed(source):
+    assert leads(re.compile(source)) is None
+    assert leads(re.compile("abc", re.IGNORECASE)) is None
+
+
+def test_leads_of_plain_patterns():
+    found = leads(re.compile(r"\b(?:sign\s+in|us|x)\b|\d\d?/|\b\d+ ago|[$€]\d|\w@"))
+    assert found is not None
+    digits = [((1,), "/", False), ((1,), "", True), ((1, 1), "/", False)]
+    assert sorted(found.heads) == sorted([*digits, ((2,), "@", False)])
+    for literal in ("sig", "us", "x"):  # after \b: not where a word character comes before
+        assert found.table[hash_chars(literal)] & (1 << (len(literal) + 2))
+    for literal in ("$", "€"):
+        assert found.table[hash_chars(literal)] & 1
+    optional = leads(re.compile(r"a?bc|\d\d?/"))
+    assert optional is not None
+    assert sorted(optional.heads) == [((1,), "/", False), ((1, 1), "/", False)]
+    assert optional.table[hash_chars("abc")] & 4 and optional.table[hash_chars("bc")] & 2
+
+
+@needs_extension
+def test_lead_matches_refuses_bad_tables():
+    from pageparts.scoring import _speedups
+
+    with pytest.raises(ValueError):
+        _speedups.lead_matches(re.compile("a"), "a", np.zeros(10, np.uint8), [])
+    with pytest.raises(ValueError):
+        _speedups.lead_matches(re.compile("a"), "a", np.zeros(1 << 16, np.uint8), [((1,) * 5, "", False)])

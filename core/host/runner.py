@@ -21,6 +21,7 @@ from ..scoring.features import model_kind
 from ..scoring.models import ModelStore
 from ..scoring.sites import site_stores, store_for, url_parts
 from ..scoring.speedups import hot_path
+from ..scoring.text_index import use_matcher
 from ..settings import INPUT_FORMATS, Options
 from .budget import PluginTimeout, budget_for, time_limit
 from .contract import checked_votes
@@ -158,6 +159,7 @@ class Runner:
             raise InputError("binary content, not HTML or text")
         content = with_charset(to_utf8(content), charset)
         document = self.split(content, self._input_format(content, input_format), source)
+        use_matcher(document, self.hot_path.matches)
         if not document.blocks:
             document.warnings.append(NO_TEXT if content.strip() else EMPTY)
         models = self.models_for(url or page_url(document, url) or source)

@@ -10,13 +10,20 @@ loops here do not.
 """
 
 from cpython.object cimport PyObject_GenericSetAttr
-from cpython.unicode cimport Py_UNICODE_ISALNUM, PyUnicode_DATA, PyUnicode_KIND, PyUnicode_READ
+from cpython.unicode cimport (
+    Py_UNICODE_ISALNUM,
+    Py_UNICODE_ISDECIMAL,
+    PyUnicode_DATA,
+    PyUnicode_GET_LENGTH,
+    PyUnicode_KIND,
+    PyUnicode_READ,
+)
 from libc.stdint cimport INT32_MIN, int32_t, int64_t, uint8_t, uint32_t
 from libc.stdlib cimport free, malloc, qsort, realloc
 
 import numpy as np
 
-VERSION = 3
+VERSION = 4
 """Raised whenever a function here changes; ``pageparts.scoring.speedups`` refuses an extension built from
 another version of this file (a stale build) and runs the pure-Python path."""
 
@@ -343,3 +350,103 @@ def gram_keys(list texts, Py_ssize_t start, Py_ssize_t stop, int64_t n_hash):
         free(data)
         free(bounds)
         free(keys)
+
+
+cdef enum:
+    MOST_HEADS = 16
+    MOST_HEAD = 4  # leads.MOST_HEAD
+    MOST_AFTER = 3  # leads.ENOUGH
+    TABLE_MASK = 0xFFFF  # leads.TABLE_SIZE - 1
+
+
+cdef struct Head:
+    int classes[MOST_HEAD]
+    Py_UCS4 literal[MOST_AFTER]
+    int n_classes
+    int n_literal
+    bint boundary
+
+
+cdef inline bint _is_word(Py_UCS4 c) noexcept:
+    return Py_UNICODE_ISALNUM(c) or c == 95
+
+
+def lead_matches(object pattern, str text, const uint8_t[::1] table, list heads):
+    """``list(pattern.finditer(text))``, with ``pattern`` tried only where one of its leads
+    (``leads.leads``) occurs: where ``table`` has bit ``k - 1`` set at the hash of the next ``k``
+    characters (``leads.hash_chars``), or bit ``k + 2`` and no word character comes before, or where one of ``heads`` (classes: 1 a decimal digit, 2 a
+    word character; then a literal; and whether a word boundary comes first) begins. A match ends
+    where the next may begin, as in ``finditer``."""
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), p, q, end = 0, count = len(heads)
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void *chars = PyUnicode_DATA(text)
+    cdef Head found[MOST_HEADS]
+    cdef Head *h
+    cdef Py_UCS4 c0, c1, c2, c
+    cdef uint32_t h1, h2, h3
+    cdef bint candidate, fits, digit = False
+    cdef uint8_t bits
+    cdef int i, j
+    cdef list matches = []
+    if table.shape[0] != TABLE_MASK + 1:
+        raise ValueError(f"a lead table of {table.shape[0]} entries")
+    if count > MOST_HEADS:
+        raise ValueError(f"{count} leads with a head")
+    for i in range(count):
+        classes, literal, boundary = heads[i]
+        if not 0 < len(classes) <= MOST_HEAD or len(literal) > MOST_AFTER:
+            raise ValueError(f"a lead of {len(classes)} classes and {len(literal)} characters")
+        found[i].n_classes = len(classes)
+        for j in range(len(classes)):
+            found[i].classes[j] = classes[j]
+        found[i].n_literal = len(literal)
+        for j in range(len(literal)):
+            found[i].literal[j] = literal[j]
+        found[i].boundary = boundary
+    match = pattern.match
+    for p in range(n):
+        if p < end:
+            continue
+        c0 = PyUnicode_READ(kind, chars, p)
+        h1 = <uint32_t> c0
+        bits = table[h1 & TABLE_MASK] & 0x09
+        if p + 1 < n:
+            c1 = PyUnicode_READ(kind, chars, p + 1)
+            h2 = h1 * 31 + <uint32_t> c1
+            bits |= table[h2 & TABLE_MASK] & 0x12
+            if p + 2 < n:
+                c2 = PyUnicode_READ(kind, chars, p + 2)
+                h3 = h2 * 31 + <uint32_t> c2
+                bits |= table[h3 & TABLE_MASK] & 0x24
+        # bits 3-5: a lead that follows a \b and begins with a word character, so not after one
+        candidate = (bits & 0x07) or (bits and not (p > 0 and _is_word(PyUnicode_READ(kind, chars, p - 1))))
+        i = 0
+        if not candidate and count and _is_word(c0):  # every head begins with a word character
+            digit = Py_UNICODE_ISDECIMAL(c0)
+        else:
+            i = count
+        while not candidate and i < count:
+            h = &found[i]
+            i += 1
+            if (h.classes[0] == 1 and not digit) or p + h.n_classes + h.n_literal > n:
+                continue
+            if h.boundary and p > 0 and _is_word(PyUnicode_READ(kind, chars, p - 1)):
+                continue
+            fits = True
+            for j in range(1, h.n_classes):
+                c = PyUnicode_READ(kind, chars, p + j)
+                if not (Py_UNICODE_ISDECIMAL(c) if h.classes[j] == 1 else _is_word(c)):
+                    fits = False
+                    break
+            q = p + h.n_classes
+            for j in range(h.n_literal):
+                if not fits:
+                    break
+                fits = PyUnicode_READ(kind, chars, q + j) == h.literal[j]
+            candidate = fits
+        if candidate:
+            m = match(text, p)
+            if m is not None:
+                matches.append(m)
+                end = m.end()
+    return matches

@@ -662,7 +662,7 @@ def _pattern_counts(lowered: str, index: TextIndex, n: int) -> dict[str, np.ndar
     found = [
         (m.start(), named.match(lowered, m.start()).lastgroup)  # the same match, with its group's name
         for search, named in ((_WORD_SEARCH, _WORD_PATTERN), (_SYMBOL_SEARCH, _SYMBOL_PATTERN))
-        for m in search.finditer(lowered)
+        for m in index.matches(search, lowered)
     ]
     counts = {name: np.zeros(n) for name in _COUNTED}
     if found:

@@ -87,7 +87,7 @@ class Facts:
             text = self._index.joined
             if pattern.flags & re.IGNORECASE and self._index.lowered is not None:
                 text, pattern = self._index.lowered, _case_sensitive(pattern)
-            matches = [(m.start(), m.group(0).lower()) for m in pattern.finditer(text)]
+            matches = [(m.start(), m.group(0).lower()) for m in self._index.matches(pattern, text)]
             none: list[str] = []
             found = [none] * len(self.texts)  # a list per block only where it has a match
             if matches:

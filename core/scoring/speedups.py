@@ -2,10 +2,12 @@
 
 ``pageparts.scoring._speedups`` (core/scoring/_speedups.pyx, compiled by Cython when pageparts is installed)
 hashes the blocks' word 1-2 grams, walks the boosted trees of a model over all blocks of a
-document, computes stage A's sparse dot product, makes the model votes and reads the votes for
-the combiner. Each of its functions does what a pure-Python reference does, with the same
-floating-point operations in the same order, so the two paths give the same keys and scores to
-the bit (tests/test_compiled_path.py and bench/compiled_path.py check it on pages):
+document, computes stage A's sparse dot product, makes the model votes, reads the votes for
+the combiner, and finds the matches of the features' and the rules' patterns in a document's text
+by trying each pattern only where one of its leads occurs (``leads.leads``). Each of its
+functions does what a pure-Python reference does, with the same floating-point operations in the
+same order, so the two paths give the same keys, matches and scores to the bit
+(tests/test_compiled_path.py and bench/compiled_path.py check it on pages):
 
 ===================  ==========================  ===========================
 step                 pure Python (the reference)  compiled
@@ -15,9 +17,12 @@ trees' raw scores    ``model_format.Trees.raw``   ``_speedups.forest_raw``
 stage A's n-grams    ``features.Ngrams.dot``      ``_speedups.sparse_dot``
 model votes          ``Vote(...)`` per block       ``_speedups.model_votes``
 the votes' fields    ``combine.VoteFields.of``    ``_speedups.vote_fields``
+a pattern's matches  ``text_index.all_matches``   ``_speedups.lead_matches``
 ===================  ==========================  ===========================
 
-(the last one for the combiner: each vote's block, label, score, plugin weight and source.)
+(the fifth for the combiner: each vote's block, label, score, plugin weight and source; the last
+for the features and the rule facts, through ``TextIndex.matches``, which the runner sets per
+document with ``text_index.use_matcher``.)
 
 A runner takes its ``HotPath`` from the settings (``hot_path(options.pure_python)``; the
 environment variable ``PAGEPARTS_PURE_PYTHON``, read by ``pageparts.settings``, sets it). Where
@@ -27,6 +32,7 @@ version of the .pyx), the pure path runs, with one warning per process.
 
 from __future__ import annotations
 
+import re
 import warnings
 from dataclasses import dataclass
 from types import ModuleType
@@ -36,9 +42,11 @@ import numpy as np
 from ..document import MODEL, Vote
 from .combine import _LABEL_COLUMN, VoteFields
 from .features import N_HASH, Ngrams, _gram_keys
+from .leads import leads
 from .model_format import Logistic, Trees
+from .text_index import all_matches
 
-EXTENSION_VERSION = 3
+EXTENSION_VERSION = 4
 """The ``VERSION`` of core/scoring/_speedups.pyx that this module was written for."""
 
 
@@ -114,6 +122,14 @@ class HotPath:
         if not self.compiled:
             return VoteFields.of(votes, weights)
         return VoteFields(*_EXTENSION.vote_fields(votes, weights, _LABEL_COLUMN, MODEL))
+
+    def matches(self, pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
+        """``pattern``'s matches in ``text``, as ``finditer`` finds them (``text_index.Matcher``);
+        compiled, ``pattern`` is tried only where one of its leads occurs, if it has leads."""
+        found = leads(pattern) if self.compiled else None
+        if found is None:
+            return all_matches(pattern, text)
+        return _EXTENSION.lead_matches(pattern, text, found.table, found.heads)
 
 
 PURE = HotPath(compiled=False)
