@@ -7,6 +7,7 @@ import json
 import shutil
 import warnings
 
+import numpy as np
 import pytest
 from pageparts.cli import app
 from pageparts.document import Document, Vote
@@ -23,7 +24,7 @@ from pageparts.training import fitting
 from pageparts.training.export import export
 from pageparts.training.fitting import targets
 from pageparts.training.run import prepare_examples, train_models
-from pageparts.training.two_stage import EPOCHS
+from pageparts.training.two_stage import ITERATIONS
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 from typer.testing import CliRunner
@@ -204,16 +205,20 @@ def test_only_sure_documents_fit_the_combiner(tmp_path):
     assert "shouting-text.npz" in trained.models and trained.combiner == {}
 
 
-def test_stage_a_stops_at_its_epochs_quietly_and_other_convergence_warnings_still_show(data, monkeypatch):
+def test_stage_a_converges_to_the_same_model_whatever_the_seed(data, monkeypatch):
     documents, _ = load_labelled([data])
     examples = prepare_examples(documents, registry_with(shouting=Shouting()))
     fitted = []  # the scikit-learn estimators, as they go to export
     monkeypatch.setattr(fitting, "export", lambda model: fitted.append(model) or export(model))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        train_models(examples, targets(registry_with(shouting=Shouting())), held_out_percent=0)
-    assert fitted and all(model["stage_a"].n_iter_ == EPOCHS for model in fitted)  # it did stop there
+        for seed in (0, 1):
+            train_models(examples, targets(registry_with(shouting=Shouting())), 0, seed)
     assert not [w for w in caught if issubclass(w.category, ConvergenceWarning)]
+    first, second = fitted[: len(fitted) // 2], fitted[len(fitted) // 2 :]
+    assert first and all(m["stage_a"].n_iter_[0] < ITERATIONS for m in fitted)
+    for a, b in zip(first, second, strict=True):
+        np.testing.assert_array_equal(a["stage_a"].coef_, b["stage_a"].coef_)
 
     class Hasty(Shouting):  # a third-party estimator that does not converge: that is worth a warning
         @hookimpl
