@@ -7,7 +7,7 @@ the page is split by the HTML splitter and labelled as ``bench/adapt.py`` labels
 (``label-from-truth --no-rules``). Its ``labels`` F1 (the body blocks against ``main_content``,
 WCXB's bag-of-words F1) is set beside three oracles, each allowed more than the one after it:
 
-- ``words``: the page words aligned to the main content (in order, in runs of three words, as
+- ``words``: the page words aligned to the main content (in runs of three words, as
   label-from-truth aligns them), nothing else: what is lost here is (a), main content that no
   block holds (or holds out of the order the alignment can follow);
 - ``blocks``: a near-best selection of whole blocks (greedy, see ``block_oracle``): what is lost
@@ -40,7 +40,7 @@ from pageparts.input.charsets import decode_html
 from pageparts.labels.extraction_scores import counts_prf, words
 from pageparts.settings import Options
 from pageparts.splitters.html import INVISIBLE_TAGS, _is_hidden, read_page
-from pageparts.training.labels import MIN_RUN, align, block_words, body_share
+from pageparts.training.labels import MIN_RUN, align_reordered, block_words, body_share
 from pageparts.training.truth import label_page
 from pageparts.training.wcxb import load_wcxb
 
@@ -89,7 +89,7 @@ def aligned_oracle(texts: list[str], truth: str, want: Counter) -> float:
     page_words, _ = block_words(texts)
     if not page_words:
         return f1(Counter(), want)
-    aligned = align(page_words, words(truth), MIN_RUN) >= 0
+    aligned = align_reordered(page_words, words(truth), MIN_RUN) >= 0
     return f1(Counter(w for w, hit in zip(page_words, aligned, strict=True) if hit), want)
 
 
@@ -126,11 +126,11 @@ def missing_by_source(truth: list[str], visible: list[str], sources: dict[str, l
     out: Counter = Counter()
     if not truth:
         return out
-    left = align(truth, visible, MIN_RUN) < 0 if visible else [True] * len(truth)
+    left = align_reordered(truth, visible, MIN_RUN) < 0 if visible else [True] * len(truth)
     for name in SOURCES[:3]:
         if not sources[name]:
             continue
-        held = align(truth, sources[name], MIN_RUN) >= 0
+        held = align_reordered(truth, sources[name], MIN_RUN) >= 0
         for i, hit in enumerate(held):
             if left[i] and hit:
                 out[name] += 1
