@@ -5,11 +5,14 @@ from __future__ import annotations
 from pageparts.labels.labelled import LabelledBlock
 from pageparts.training.labels import (
     align,
+    align_reordered,
+    block_words,
     body_share,
     headline_block,
     is_held_out,
     snippet_blocks,
     transfer,
+    words,
 )
 
 BLOCKS = [
@@ -85,3 +88,34 @@ def test_held_out_split_is_stable_and_by_domain():
     # the rule depends on the name only (sha256), so these answers are fixed on every machine and run
     assert is_held_out("nytimes.com") and not is_held_out("theguardian.com")
     assert [d for d in domains[:40] if is_held_out(d)] == HELD_AMONG_FIRST_40
+
+
+def test_parts_held_in_another_order_are_aligned_too():
+    # the page holds the sidebar (buy box) before the description; the ground truth after it
+    blocks = [
+        "Home Shop",
+        "Buy the Winter Bundle today",
+        "Includes seven items for the price of five",
+        "Sign in to your account",
+        "About this game: a long description of the game and its many maps.",
+        "More like this",
+    ]
+    truth = (
+        "About this game: a long description of the game and its many maps.\n\n"
+        "Buy the Winter Bundle today\n\nIncludes seven items for the price of five"
+    )
+    assert body_share(blocks, truth).tolist() == [0.0, 1.0, 1.0, 0.0, 1.0, 0.0]
+    # one in-order alignment keeps the longer part (the buy box, 14 words) and loses the other
+    page_words, owners = block_words(blocks)
+    in_order = align(page_words, words(truth), 3) >= 0
+    assert sorted(set(owners[in_order].tolist())) == [1, 2]
+
+
+def test_a_second_pass_never_bridges_what_the_first_aligned():
+    source = ["x", "a", "b", "c", "d", "e", "f", "y"]
+    target = ["c", "d", "e", "a", "b", "q", "f", "y"]
+    mapping = align_reordered(source, target, min_run=3)
+    # first pass: "c d e"; "a b" and "f y" are shorter than three: a run across the aligned
+    # "c d e" ("a b f") is not one
+    assert mapping.tolist() == [-1, -1, -1, 0, 1, 2, -1, -1]
+    assert align_reordered(source, target, min_run=2).tolist() == [-1, 3, 4, 0, 1, 2, 6, 7]

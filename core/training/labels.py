@@ -56,6 +56,48 @@ def align(source: Sequence[str], target: Sequence[str], min_run: int = 1) -> np.
     return out
 
 
+def align_reordered(
+    source: Sequence[str], target: Sequence[str], min_run: int, passes: int = 4
+) -> np.ndarray:
+    """``align``, then the words left unaligned on both sides aligned again, up to ``passes`` times
+    in all: runs of ``min_run`` words or more that the two texts hold in a different order (a
+    sidebar that the page holds before the description and the ground truth after it) are
+    found too. A run never spans a word aligned in an earlier pass."""
+    out = align(source, target, min_run)
+    for _ in range(passes - 1):
+        left_source = np.flatnonzero(out < 0)
+        taken = np.zeros(len(target), bool)
+        taken[out[out >= 0]] = True
+        left_target = np.flatnonzero(~taken)
+        if len(left_source) < min_run or len(left_target) < min_run:
+            break
+        residual_source, source_at = _residual(source, left_source, "\x00s")
+        residual_target, target_at = _residual(target, left_target, "\x00t")
+        found = align(residual_source, residual_target, min_run)
+        hits = np.flatnonzero((found >= 0) & (source_at >= 0))
+        if not len(hits):
+            break
+        out[source_at[hits]] = target_at[found[hits]]
+    return out
+
+
+def _residual(sequence: Sequence[str], left: np.ndarray, gap: str) -> tuple[list[str], np.ndarray]:
+    """The words of ``sequence`` at the indices ``left``, with a token of its own (``gap`` and a
+    number, matching nothing) wherever aligned words were left out, and each word's index in
+    ``sequence`` (-1 for a gap token)."""
+    words_out: list[str] = []
+    at: list[int] = []
+    previous = -1
+    for index in left.tolist():
+        if previous >= 0 and index != previous + 1:
+            words_out.append(f"{gap}{len(at)}")
+            at.append(-1)
+        words_out.append(sequence[index])
+        at.append(index)
+        previous = index
+    return words_out, np.asarray(at, dtype=np.int64)
+
+
 def block_words(texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
     """The words of ``texts`` in order, and the index of the text each word comes from."""
     all_words: list[str] = []
@@ -69,12 +111,13 @@ def block_words(texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
 
 def body_share(texts: Sequence[str], main_content: str) -> np.ndarray:
     """For each block, the share of its words aligned, in order and in runs of at least ``MIN_RUN``
-    words, to words of ``main_content`` (0 for a block without words)."""
+    words, to words of ``main_content`` (0 for a block without words). Parts that the page and
+    ``main_content`` hold in a different order are aligned too (``align_reordered``)."""
     page_words, owners = block_words(texts)
     n = len(texts)
     if not page_words:
         return np.zeros(n)
-    matched = align(page_words, words(main_content), MIN_RUN) >= 0
+    matched = align_reordered(page_words, words(main_content), MIN_RUN) >= 0
     hits = np.bincount(owners, weights=matched, minlength=n)
     return hits / np.maximum(np.bincount(owners, minlength=n), 1)
 
