@@ -703,12 +703,12 @@ def _char_counts(index: TextIndex, n: int) -> dict[str, np.ndarray]:
     for first, stop in spans(lengths + len(SEP), CHUNK):
         at = slice(starts[first], starts[stop])  # the blocks, each with the separator after it
         cased = (lowered[at], raised[at]) if lowered is not None else None
-        parts.append(_chunk_char_counts(joined[at], cased, lengths[first:stop], stop - first))
+        parts.append(_chunk_char_counts(joined[at], cased, lengths[first:stop]))
     return {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}
 
 
 def _chunk_char_counts(
-    joined: str, cased: tuple[str, str] | None, lengths: np.ndarray, n: int
+    joined: str, cased: tuple[str, str] | None, lengths: np.ndarray
 ) -> dict[str, np.ndarray]:
     """``_char_counts`` of some blocks joined; ``cased`` is their lower- and upper-cased text, None
     to tell case by ASCII letters only."""
@@ -726,13 +726,11 @@ def _chunk_char_counts(
     is_space = _SPACE[capped]
     ascii_codes = np.minimum(codes, 127)
     is_word = ~is_space & ~is_punct & ~((codes < 128) & _NON_WORD_ASCII[ascii_codes])
-    before = np.concatenate([[False], is_word[:-1]])
+    before = np.zeros(len(codes), bool)
+    before[1:] = is_word[:-1]
     word_start = is_word & ~before
-    after = np.concatenate([is_space[1:], [True]])
-    after2 = np.concatenate([is_space[2:], [True, True]])
-    closer_next = np.concatenate([_CLOSER[capped[1:]], [False]])
-    sentence_end = _END[capped] & (after | (closer_next & after2))
-    owners = np.repeat(np.arange(n), lengths + len(SEP))[: len(codes)]
+    closer_next = _ahead(_CLOSER[capped], 1, False)
+    sentence_end = _END[capped] & (_ahead(is_space, 1, True) | (closer_next & _ahead(is_space, 2, True)))
     arrays = {
         "upper": is_upper,
         "lower": is_lower,
@@ -744,7 +742,21 @@ def _chunk_char_counts(
         "commas": (codes == 44) | (codes == 59),
         "separators": _SEPARATOR[capped],
     }
-    return {name: np.bincount(owners, weights=a, minlength=n) for name, a in arrays.items()}
+    # each class's characters summed over each block's span (the block and the separator after
+    # it), all classes in one pass; a zero column at the end is the span of an empty last block
+    flags = np.zeros((len(arrays), len(codes) + 1), bool)
+    for row, a in enumerate(arrays.values()):
+        flags[row, :-1] = a
+    starts = np.cumsum(lengths + len(SEP)) - (lengths + len(SEP))
+    counts = np.add.reduceat(flags, starts, axis=1, dtype=np.int64).astype(np.float64)
+    return dict(zip(arrays, counts, strict=True))
+
+
+def _ahead(flags: np.ndarray, by: int, fill: bool) -> np.ndarray:
+    """Each position's ``flags`` value ``by`` positions on (``fill`` past the end)."""
+    ahead = np.full(len(flags), fill)
+    ahead[: max(len(flags) - by, 0)] = flags[by:]
+    return ahead
 
 
 _SEPARATOR = _code_table([ord(c) for c in "|•·›»/>"])
