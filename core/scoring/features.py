@@ -39,7 +39,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ..document import Document
-from ..facts import from_html_splitter, html_facts
+from ..facts import from_html_splitter, html_facts, path_word_sets
 from .text_index import SEP, TextIndex, text_index
 
 FEATURE_VERSION = 3
@@ -840,10 +840,11 @@ _word_stems: dict[str, tuple[int, ...]] = {}
 
 
 @lru_cache(maxsize=8192)
-def _stems(path_words: str) -> frozenset[int]:
-    """Indices of the generic stems found inside the class/id/role words (cached: pages repeat them)."""
+def _stems(words: frozenset[str]) -> frozenset[int]:
+    """Indices of the generic stems found inside the class/id/role ``words`` of a path (cached:
+    a site's pages repeat them)."""
     found: set[int] = set()
-    for word in set(path_words.split()):  # a word repeats along the path: look it up once
+    for word in words:
         hits = _word_stems.get(word)
         if hits is None:
             hits = tuple({_STEM_INDEX[m.group(0)] for m in _STEM_PATTERN.finditer(word)})
@@ -891,13 +892,13 @@ def _structure_facts(document: Document, prose: np.ndarray) -> _StructureFacts:
     landmarks = np.zeros((n, len(_LANDMARKS)), np.float32)
     landmarks[np.arange(n), [landmark_index.get(x.landmark, len(_LANDMARKS) - 1) for x in f]] = 1
 
-    path_words = [x.path_words for x in f]
-    word_counts = np.fromiter((w.count(" ") + 1 if w else 0 for w in path_words), np.float64, n)
     # one row per distinct path (blocks share their container's), then a row per block
-    distinct: dict[str, int] = {}
-    which = np.fromiter((distinct.setdefault(w, len(distinct)) for w in path_words), np.intp, n)
-    distinct_stems = np.zeros((len(distinct), len(_STEMS)), np.float32)
-    rows = [(i, j) for i, w in enumerate(distinct) for j in _stems(w)]
+    paths = path_word_sets(document)
+    distinct = {w: i for i, w in enumerate(paths)}
+    which = np.fromiter(map(distinct.__getitem__, (x.path_words for x in f)), np.intp, n)
+    word_counts = np.fromiter((w.count(" ") + 1 if w else 0 for w in paths), np.float64, len(paths))[which]
+    distinct_stems = np.zeros((len(paths), len(_STEMS)), np.float32)
+    rows = [(i, j) for i, words in enumerate(paths.values()) for j in _stems(words)]
     if rows:
         r = np.asarray(rows)
         distinct_stems[r[:, 0], r[:, 1]] = 1
