@@ -244,46 +244,51 @@ def cosine_with(ngrams: Ngrams, columns: np.ndarray, weight: np.float32) -> np.n
     return total
 
 
-def shared_with_neighbours(ngrams: Ngrams, reach: int, after: bool) -> np.ndarray:
-    """For each row, the sum of its dot products with the ``reach`` rows after (or before) it, summed
-    in the order scipy.sparse does for ``ngrams.multiply(band @ ngrams).sum(axis=1)``.
+def shared_with_neighbours(ngrams: Ngrams, reach: int) -> tuple[np.ndarray, np.ndarray]:
+    """For each row, the sum of its dot products with the ``reach`` rows after it, and the sum with
+    the ``reach`` rows before it, each summed in the order scipy.sparse does for
+    ``ngrams.multiply(band @ ngrams).sum(axis=1)`` (``band`` picking the rows after, or before).
 
     Worked out for about CHUNK entries at a time, each chunk's rows with the ``reach`` rows on
     either side: the same sums, in the same order, without arrays as long as all the entries."""
     n = len(ngrams.weights)
     indptr = ngrams.indptr
-    shared = np.zeros(n)
+    after, before = np.zeros(n), np.zeros(n)
     for first, stop in spans(np.diff(indptr), CHUNK):
         lo, hi = max(first - reach, 0), min(stop + reach, n)
         at = slice(indptr[lo], indptr[hi])
-        around = _shared_in(ngrams.rows[at] - lo, ngrams.columns[at], ngrams.weights[lo:hi], reach, after)
-        shared[first:stop] = around[first - lo : stop - lo]
-    return shared
+        around = _shared_in(ngrams.rows[at] - lo, ngrams.columns[at], ngrams.weights[lo:hi], reach)
+        after[first:stop], before[first:stop] = around[:, first - lo : stop - lo]
+    return after, before
 
 
-def _shared_in(
-    rows: np.ndarray, columns: np.ndarray, weights: np.ndarray, reach: int, after: bool
-) -> np.ndarray:
-    """``shared_with_neighbours`` of the rows given by their entries (``rows`` from 0, in key order)."""
+def _shared_in(rows: np.ndarray, columns: np.ndarray, weights: np.ndarray, reach: int) -> np.ndarray:
+    """``shared_with_neighbours`` of the rows given by their entries (``rows`` from 0, in key order):
+    a (2, rows) array, the sums with the rows after, then with the rows before."""
     n, m = len(weights), len(rows)
     # the entries column by column, each column's rows in order: the other rows with an entry's
     # column are the entries next to it, the nearest first
     order = np.argsort(columns * n + rows)
     by_column, by_row = columns[order], rows[order]
     near_weights = weights[by_row]
+    # pairs[t - 1]: whether entry i and entry i + t are of one column (so the row of i + t is the
+    # later) and their rows within reach
+    pairs = [
+        (by_column[t:] == by_column[: m - t]) & (by_row[t:] - by_row[: m - t] <= reach)
+        for t in range(1, min(reach, m - 1) + 1)
+    ]
     # per entry: the weights of the rows within reach in its column, added in float64 in scipy's
     # order (nearest first for the rows after, farthest first for the rows before)
-    around = np.zeros(m)
-    for t in range(1, reach + 1) if after else range(reach, 0, -1):
-        if t >= m:
-            continue
-        here, there = (slice(0, m - t), slice(t, m)) if after else (slice(t, m), slice(0, m - t))
-        near = (by_column[there] == by_column[here]) & (np.abs(by_row[there] - by_row[here]) <= reach)
-        around[here] = np.where(near, around[here] + near_weights[there], around[here])
-    in_key_order = np.empty(m)
-    in_key_order[order] = around
+    around = np.zeros((2, m))
+    after, before = around
+    for t, near in enumerate(pairs, 1):
+        np.add(after[: m - t], near_weights[t:], out=after[: m - t], where=near)
+    for t, near in reversed(list(enumerate(pairs, 1))):
+        np.add(before[t:], near_weights[: m - t], out=before[t:], where=near)
+    in_key_order = np.empty((2, m))
+    in_key_order[:, order] = around
     products = weights[rows].astype(np.float64) * in_key_order
-    return np.bincount(rows, weights=products, minlength=n)
+    return np.stack([np.bincount(rows, weights=side, minlength=n) for side in products])
 
 
 _MONTH_NAME = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"
@@ -792,6 +797,7 @@ def _text_facts(texts: list[str], document: Document, ngrams: Ngrams, index: Tex
         start, stop = ngrams.indptr[first_h1], ngrams.indptr[first_h1 + 1]
         in_first_heading = cosine_with(ngrams, ngrams.columns[start:stop], ngrams.weights[first_h1])
 
+    shared_next, shared_prev = shared_with_neighbours(ngrams, 10)
     return _TextFacts(
         n=n,
         lengths=lengths,
@@ -810,8 +816,8 @@ def _text_facts(texts: list[str], document: Document, ngrams: Ngrams, index: Tex
         duplicates=np.fromiter(map(repeats.__getitem__, lowered_texts), np.float64, n) - 1,
         in_title=in_title,
         in_first_heading=in_first_heading,
-        shared_next=shared_with_neighbours(ngrams, 10, after=True) / 10,
-        shared_prev=shared_with_neighbours(ngrams, 10, after=False) / 10,
+        shared_next=shared_next / 10,
+        shared_prev=shared_prev / 10,
     )
 
 
