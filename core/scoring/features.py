@@ -633,7 +633,7 @@ def compute(document: Document, kind: str, gram_keys: GramKeys | None = None) ->
     if n == 0:
         return DocumentFeatures(kind, names, np.zeros((0, len(names)), np.float32), hashed_ngrams([]))
     ngrams = hashed_ngrams(texts, gram_keys)
-    facts = _text_facts(texts, document, ngrams, text_index(document))
+    facts = _text_facts(texts, document, ngrams, text_index(document), gram_keys)
     own = np.column_stack([np.asarray(column(facts), dtype=np.float32) for _, column in _TEXT_FEATURES])
     if kind == "html":
         own = np.hstack([own, _structure_features(document, facts.prose)])
@@ -767,7 +767,9 @@ def _ahead(flags: np.ndarray, by: int, fill: bool) -> np.ndarray:
 _SEPARATOR = _code_table([ord(c) for c in "|•·›»/>"])
 
 
-def _text_facts(texts: list[str], document: Document, ngrams: Ngrams, index: TextIndex) -> _TextFacts:
+def _text_facts(
+    texts: list[str], document: Document, ngrams: Ngrams, index: TextIndex, gram_keys: GramKeys | None
+) -> _TextFacts:
     n = len(texts)
     lengths = index.lengths
     count = _pattern_counts(index.joined if index.lowered is None else index.lowered, index, n)
@@ -788,7 +790,7 @@ def _text_facts(texts: list[str], document: Document, ngrams: Ngrams, index: Tex
     title = str(document.meta.get("title", "") or "")
     in_title = np.zeros(n)
     if title.strip():
-        title_ngrams = hashed_ngrams([title])
+        title_ngrams = hashed_ngrams([title], gram_keys)
         in_title = cosine_with(ngrams, title_ngrams.columns, title_ngrams.weights[0])
     heading_levels = [facts.heading for facts in html_facts(document)]
     first_h1 = next((i for i, level in enumerate(heading_levels) if level == 1), None)
