@@ -285,3 +285,12 @@ def test_the_prose_before_a_comment_thread_is_counted_outside_the_thread_only():
     comment = texts.index("Too low, I say. It will not hold.")
     assert before[comment] == pytest.approx(np.log1p(34), abs=0.01)  # the two paragraphs of 17 words
     assert before[0] == 0
+
+
+def test_one_hot_rows_hold_their_columns():
+    from pageparts.scoring.features import _one_hot
+
+    matrix = _one_hot([(2,), (), frozenset({0, 3}), (1, 1)], 4)
+    assert matrix.dtype == np.float32
+    assert matrix.tolist() == [[0, 0, 1, 0], [0, 0, 0, 0], [1, 0, 0, 1], [0, 1, 0, 0]]
+    assert _one_hot([], 4).shape == (0, 4)

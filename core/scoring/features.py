@@ -31,7 +31,7 @@ import itertools
 import re
 import struct
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -864,6 +864,17 @@ def _stems(words: frozenset[str]) -> frozenset[int]:
 
 
 _ANCESTOR_INDEX = {t: i for i, t in enumerate(_ANCESTORS)}
+_TAG_COLUMN = {t: (i,) for i, t in enumerate(_TAGS)}
+
+
+def _one_hot(columns: list[Collection[int]], width: int) -> np.ndarray:
+    """A (len(columns), width) float32 matrix with 1 in each row's ``columns`` (made without a
+    tuple per entry: a page has about 2,000 of them, and their allocations set off collections)."""
+    counts = np.fromiter(map(len, columns), np.intp, len(columns))
+    matrix = np.zeros((len(columns), width), np.float32)
+    at = np.fromiter(itertools.chain.from_iterable(columns), np.intp, int(counts.sum()))
+    matrix[np.repeat(np.arange(len(columns)), counts), at] = 1
+    return matrix
 
 
 @lru_cache(maxsize=8192)
@@ -883,19 +894,8 @@ def _structure_facts(document: Document, prose: np.ndarray) -> _StructureFacts:
     blocks = document.blocks
     n = len(blocks)
     f = html_facts(document)
-    tag_index = {t: i for i, t in enumerate(_TAGS)}
-    tags = np.zeros((n, len(_TAGS)), np.float32)
-    rows = [(i, tag_index[x.tag]) for i, x in enumerate(f) if x.tag in tag_index]
-    if rows:
-        r = np.asarray(rows)
-        tags[r[:, 0], r[:, 1]] = 1
-
-    ancestors = np.zeros((n, len(_ANCESTORS)), np.float32)
-    rows = [(i, j) for i, x in enumerate(f) for j in _ancestors(x.path)]
-    if rows:
-        r = np.asarray(rows)
-        ancestors[r[:, 0], r[:, 1]] = 1
-
+    tags = _one_hot([_TAG_COLUMN.get(x.tag, ()) for x in f], len(_TAGS))
+    ancestors = _one_hot([_ancestors(x.path) for x in f], len(_ANCESTORS))
     landmark_index = {t: i for i, t in enumerate(_LANDMARKS)}
     landmarks = np.zeros((n, len(_LANDMARKS)), np.float32)
     landmarks[np.arange(n), [landmark_index.get(x.landmark, len(_LANDMARKS) - 1) for x in f]] = 1
@@ -905,12 +905,7 @@ def _structure_facts(document: Document, prose: np.ndarray) -> _StructureFacts:
     distinct = {w: i for i, w in enumerate(paths)}
     which = np.fromiter(map(distinct.__getitem__, (x.path_words for x in f)), np.intp, n)
     word_counts = np.fromiter((w.count(" ") + 1 if w else 0 for w in paths), np.float64, len(paths))[which]
-    distinct_stems = np.zeros((len(paths), len(_STEMS)), np.float32)
-    rows = [(i, j) for i, words in enumerate(paths.values()) for j in _stems(words)]
-    if rows:
-        r = np.asarray(rows)
-        distinct_stems[r[:, 0], r[:, 1]] = 1
-    stems = distinct_stems[which]
+    stems = _one_hot([_stems(words) for words in paths.values()], len(_STEMS))[which]
     outside = np.where(stems[:, _STEM_INDEX["comment"]] > 0, 0.0, prose)
     return _StructureFacts(
         link_density=np.fromiter((x.link_density for x in f), np.float64, n),
