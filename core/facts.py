@@ -139,3 +139,15 @@ def html_facts(document: Document) -> list[HtmlFacts]:
     return document.computed(
         ("html facts", len(document.blocks)), lambda d: [HtmlFacts.of(b.features) for b in d.blocks]
     )
+
+
+def path_word_sets(document: Document) -> dict[str, frozenset[str]]:
+    """The words of each distinct ``path_words`` of ``document``'s blocks, in the order the paths
+    first occur: a path holds about 50 words and blocks share their container's, so each is split
+    once per document, for the features and the rules alike."""
+    return document.computed(
+        ("path word sets", len(document.blocks)),
+        lambda d: {
+            words: frozenset(words.split()) for words in dict.fromkeys(x.path_words for x in html_facts(d))
+        },
+    )

@@ -134,3 +134,23 @@ def test_a_plain_text_document_reads_no_html_facts():
     assert html_facts(document) == [NO_HTML_FACTS] * len(blocks)
     assert np.array_equal(compute(document, "text").dense, compute(plain, "text").dense)
     assert headline.pageparts_classify(document) == headline.pageparts_classify(plain)
+
+
+def test_the_words_of_each_distinct_path_are_split_once_per_document():
+    from pageparts.facts import path_word_sets
+    from pageparts.scoring.features import _STEMS, _structure_facts
+
+    paths = ["site nav menu", "", "site nav menu", "post entry content entry", "site footer"]
+    blocks = [Block(i, f"text {i}", {"link_density": 0.0, "path_words": p}) for i, p in enumerate(paths)]
+    document = Document("page.html", "html", blocks)
+    sets = path_word_sets(document)
+    assert list(sets) == ["site nav menu", "", "post entry content entry", "site footer"]  # first seen first
+    assert sets["post entry content entry"] == {"post", "entry", "content"}
+    assert path_word_sets(document) is sets  # kept for the rules and the features
+    assert facts(document).named({"nav", "footer", "entry"}) == [["nav"], [], ["nav"], ["entry"], ["footer"]]
+    structure = _structure_facts(document, np.zeros(len(blocks)))
+    assert structure.path_words.tolist() == [3, 0, 3, 4, 2]
+    nav, footer, content = (_STEMS.index(s) for s in ("nav", "footer", "content"))
+    assert structure.stems[:, nav].tolist() == [1, 0, 1, 0, 0]
+    assert structure.stems[:, footer].tolist() == [0, 0, 0, 0, 1]
+    assert structure.stems[:, content].tolist() == [0, 0, 0, 1, 0]

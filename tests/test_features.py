@@ -118,6 +118,7 @@ def test_window_reads_neighbours_and_pads_with_zero():
 def test_empty_and_tiny_documents():
     assert compute(text_document([]), "text").dense.shape == (0, len(feature_names("text")))
     assert compute(text_document(["Only one."]), "text").dense.shape[0] == 1
+    assert compute(text_document(["x"]), "text").dense.shape[0] == 1  # one character
 
 
 def test_hashed_ngrams_equal_scikit_learn_hashing_vectorizer():
@@ -184,7 +185,7 @@ def test_shared_with_neighbours_adds_the_rows_within_reach_in_order(after):
         expected = np.bincount(
             ngrams.rows, weights=ngrams.data.astype(np.float64) * np.array(around), minlength=len(texts)
         )
-        got = shared_with_neighbours(ngrams, reach, after)
+        got = shared_with_neighbours(ngrams, reach)[0 if after else 1]
         assert np.array_equal(got, expected)
         assert got.max() > 0
 
@@ -209,6 +210,32 @@ def test_features_and_model_scores_worked_out_in_chunks_equal_those_of_the_whole
     for name in ("keys", "rows", "columns", "weights", "indptr"):
         assert np.array_equal(getattr(chunked.hashed, name), getattr(whole.hashed, name))
     assert np.array_equal(models.predict(body, chunked), scores)
+
+
+@pytest.mark.parametrize(
+    "texts", [["Hi, Bob. Go!", "", "ABC; x|y 42"], ["Óscar said “no.” Fine", "a, b", ""], ["x"], [""]]
+)
+def test_character_counts_are_each_blocks_own(texts):
+    from pageparts.scoring.features import _char_counts
+    from pageparts.scoring.text_index import TextIndex
+
+    counts = _char_counts(TextIndex.of(texts), len(texts))
+    for name, got in counts.items():  # the whole document's counts are those of each block alone
+        alone = [_char_counts(TextIndex.of([text]), 1)[name][0] for text in texts]
+        assert got.dtype == np.float64 and got.tolist() == alone, name
+    assert counts["digits"].tolist() == [sum(c.isdigit() for c in text) for text in texts]
+    assert counts["upper"].tolist() == [sum(c.isupper() for c in text) for text in texts]
+
+
+def test_character_counts_of_a_few_blocks():
+    from pageparts.scoring.features import _char_counts
+    from pageparts.scoring.text_index import TextIndex
+
+    counts = _char_counts(TextIndex.of(["Hi, Bob. Go!", "", "ABC; x|y 42", "Yes."]), 4)
+    assert counts["words"].tolist() == [3, 0, 4, 1]
+    assert counts["commas"].tolist() == [1, 0, 1, 0]  # commas and semicolons
+    assert counts["sentence_ends"].tolist() == [2, 0, 0, 1]
+    assert counts["separators"].tolist() == [0, 0, 1, 0]
 
 
 def test_spans_cover_the_items_in_order_about_the_limit_each():
@@ -302,3 +329,12 @@ def test_a_paragraph_has_the_same_features_however_its_lines_are_wrapped():
     wrapped = ["Menu", one_line.replace(" It agreed", "\nIt agreed"), "Donate"]
     features = [compute(text_document(t), "text").dense for t in (texts, wrapped)]
     assert np.array_equal(*features)
+
+
+def test_one_hot_rows_hold_their_columns():
+    from pageparts.scoring.features import _one_hot
+
+    matrix = _one_hot([(2,), (), frozenset({0, 3}), (1, 1)], 4)
+    assert matrix.dtype == np.float32
+    assert matrix.tolist() == [[0, 0, 1, 0], [0, 0, 0, 0], [1, 0, 0, 1], [0, 1, 0, 0]]
+    assert _one_hot([], 4).shape == (0, 4)

@@ -80,3 +80,19 @@ def test_record_with_unhashable_reason_and_writer_adds_a_newline():
     out = io.StringIO()
     write_jsonl(result, out)
     assert out.getvalue() == json.dumps(result.to_dict(), ensure_ascii=False) + "\n"
+
+
+def test_a_score_is_written_as_json_writes_it_rounded():
+    from pageparts.output.jsonl import _number
+
+    rng = random.Random(5)
+    steps = [k / 10_000 for k in range(10_001)]
+    halves = [(k + 0.5) / 10_000 for k in range(10_000)]  # near a tie: the binary value decides
+    nearby = [float(np.nextafter(x, d)) for x in steps + halves for d in (0.0, 1.0)]
+    odd = [0.0, -0.0, 1.0, 5e-324, 1e-9, 4.9999e-5, 5e-5, 5.0001e-5, 0.99995, 0.999949999, 1e-4]
+    values = steps + halves + nearby + odd + [rng.random() for _ in range(200_000)]
+    values = [v for v in values if 0.0 <= v <= 1.0]
+    assert len(values) > 250_000
+    assert [_number(v) for v in values] == [json.dumps(round(v, 4)) for v in values]
+    for other in (1.5, -0.25, 12345678.12345, 2, True, np.float64(0.123456), float("nan"), float("inf")):
+        assert _number(other) == json.dumps(round(other, 4))

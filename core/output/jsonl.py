@@ -78,7 +78,14 @@ def _vote_pieces(plugin: Any, label: Any, reason: Any) -> tuple[str, str]:
 
 
 def _number(value: Any) -> str:
-    """A score or confidence as ``to_dict`` rounds it and ``json`` writes it."""
+    """A score or confidence as ``to_dict`` rounds it and ``json`` writes it.
+
+    For a float in [0, 1] (every score, as the runner checks them), that is ``repr(round(value,
+    4))``: the digits of ``f"{value:.4f}"`` (both round the exact binary value to 4 decimals, half
+    to even) without trailing zeros, in about a fifth of the time."""
+    if type(value) is float and 0.0 <= value <= 1.0:
+        text = f"{value:.4f}".rstrip("0")
+        return text + "0" if text[-1] == "." else text
     rounded = round(value, 4)
     if type(rounded) is float and math.isfinite(rounded):
         return float.__repr__(rounded)

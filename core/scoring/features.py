@@ -31,7 +31,7 @@ import itertools
 import re
 import struct
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -39,7 +39,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ..document import Document
-from ..facts import from_html_splitter, html_facts
+from ..facts import from_html_splitter, html_facts, path_word_sets
 from .text_index import SEP, TextIndex, text_index
 
 FEATURE_VERSION = 4
@@ -254,46 +254,51 @@ def found_in_prose(ngrams: Ngrams, prose: np.ndarray) -> np.ndarray:
     return found / np.maximum(np.diff(ngrams.indptr), 1)
 
 
-def shared_with_neighbours(ngrams: Ngrams, reach: int, after: bool) -> np.ndarray:
-    """For each row, the sum of its dot products with the ``reach`` rows after (or before) it, summed
-    in the order scipy.sparse does for ``ngrams.multiply(band @ ngrams).sum(axis=1)``.
+def shared_with_neighbours(ngrams: Ngrams, reach: int) -> tuple[np.ndarray, np.ndarray]:
+    """For each row, the sum of its dot products with the ``reach`` rows after it, and the sum with
+    the ``reach`` rows before it, each summed in the order scipy.sparse does for
+    ``ngrams.multiply(band @ ngrams).sum(axis=1)`` (``band`` picking the rows after, or before).
 
     Worked out for about CHUNK entries at a time, each chunk's rows with the ``reach`` rows on
     either side: the same sums, in the same order, without arrays as long as all the entries."""
     n = len(ngrams.weights)
     indptr = ngrams.indptr
-    shared = np.zeros(n)
+    after, before = np.zeros(n), np.zeros(n)
     for first, stop in spans(np.diff(indptr), CHUNK):
         lo, hi = max(first - reach, 0), min(stop + reach, n)
         at = slice(indptr[lo], indptr[hi])
-        around = _shared_in(ngrams.rows[at] - lo, ngrams.columns[at], ngrams.weights[lo:hi], reach, after)
-        shared[first:stop] = around[first - lo : stop - lo]
-    return shared
+        around = _shared_in(ngrams.rows[at] - lo, ngrams.columns[at], ngrams.weights[lo:hi], reach)
+        after[first:stop], before[first:stop] = around[:, first - lo : stop - lo]
+    return after, before
 
 
-def _shared_in(
-    rows: np.ndarray, columns: np.ndarray, weights: np.ndarray, reach: int, after: bool
-) -> np.ndarray:
-    """``shared_with_neighbours`` of the rows given by their entries (``rows`` from 0, in key order)."""
+def _shared_in(rows: np.ndarray, columns: np.ndarray, weights: np.ndarray, reach: int) -> np.ndarray:
+    """``shared_with_neighbours`` of the rows given by their entries (``rows`` from 0, in key order):
+    a (2, rows) array, the sums with the rows after, then with the rows before."""
     n, m = len(weights), len(rows)
     # the entries column by column, each column's rows in order: the other rows with an entry's
     # column are the entries next to it, the nearest first
     order = np.argsort(columns * n + rows)
     by_column, by_row = columns[order], rows[order]
     near_weights = weights[by_row]
+    # pairs[t - 1]: whether entry i and entry i + t are of one column (so the row of i + t is the
+    # later) and their rows within reach
+    pairs = [
+        (by_column[t:] == by_column[: m - t]) & (by_row[t:] - by_row[: m - t] <= reach)
+        for t in range(1, min(reach, m - 1) + 1)
+    ]
     # per entry: the weights of the rows within reach in its column, added in float64 in scipy's
     # order (nearest first for the rows after, farthest first for the rows before)
-    around = np.zeros(m)
-    for t in range(1, reach + 1) if after else range(reach, 0, -1):
-        if t >= m:
-            continue
-        here, there = (slice(0, m - t), slice(t, m)) if after else (slice(t, m), slice(0, m - t))
-        near = (by_column[there] == by_column[here]) & (np.abs(by_row[there] - by_row[here]) <= reach)
-        around[here] = np.where(near, around[here] + near_weights[there], around[here])
-    in_key_order = np.empty(m)
-    in_key_order[order] = around
+    around = np.zeros((2, m))
+    after, before = around
+    for t, near in enumerate(pairs, 1):
+        np.add(after[: m - t], near_weights[t:], out=after[: m - t], where=near)
+    for t, near in reversed(list(enumerate(pairs, 1))):
+        np.add(before[t:], near_weights[: m - t], out=before[t:], where=near)
+    in_key_order = np.empty((2, m))
+    in_key_order[:, order] = around
     products = weights[rows].astype(np.float64) * in_key_order
-    return np.bincount(rows, weights=products, minlength=n)
+    return np.stack([np.bincount(rows, weights=side, minlength=n) for side in products])
 
 
 _MONTH_NAME = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"
@@ -645,7 +650,7 @@ def compute(document: Document, kind: str, gram_keys: GramKeys | None = None) ->
     if n == 0:
         return DocumentFeatures(kind, names, np.zeros((0, len(names)), np.float32), hashed_ngrams([]))
     ngrams = hashed_ngrams(texts, gram_keys)
-    facts = _text_facts(texts, document, ngrams, text_index(document))
+    facts = _text_facts(texts, document, ngrams, text_index(document), gram_keys)
     own = np.column_stack([np.asarray(column(facts), dtype=np.float32) for _, column in _TEXT_FEATURES])
     if kind == "html":
         own = np.hstack([own, _structure_features(document, facts.prose)])
@@ -720,12 +725,12 @@ def _char_counts(index: TextIndex, n: int) -> dict[str, np.ndarray]:
     for first, stop in spans(lengths + len(SEP), CHUNK):
         at = slice(starts[first], starts[stop])  # the blocks, each with the separator after it
         cased = (lowered[at], raised[at]) if lowered is not None else None
-        parts.append(_chunk_char_counts(joined[at], cased, lengths[first:stop], stop - first))
+        parts.append(_chunk_char_counts(joined[at], cased, lengths[first:stop]))
     return {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}
 
 
 def _chunk_char_counts(
-    joined: str, cased: tuple[str, str] | None, lengths: np.ndarray, n: int
+    joined: str, cased: tuple[str, str] | None, lengths: np.ndarray
 ) -> dict[str, np.ndarray]:
     """``_char_counts`` of some blocks joined; ``cased`` is their lower- and upper-cased text, None
     to tell case by ASCII letters only."""
@@ -743,13 +748,11 @@ def _chunk_char_counts(
     is_space = _SPACE[capped]
     ascii_codes = np.minimum(codes, 127)
     is_word = ~is_space & ~is_punct & ~((codes < 128) & _NON_WORD_ASCII[ascii_codes])
-    before = np.concatenate([[False], is_word[:-1]])
+    before = np.zeros(len(codes), bool)
+    before[1:] = is_word[:-1]
     word_start = is_word & ~before
-    after = np.concatenate([is_space[1:], [True]])
-    after2 = np.concatenate([is_space[2:], [True, True]])
-    closer_next = np.concatenate([_CLOSER[capped[1:]], [False]])
-    sentence_end = _END[capped] & (after | (closer_next & after2))
-    owners = np.repeat(np.arange(n), lengths + len(SEP))[: len(codes)]
+    closer_next = _ahead(_CLOSER[capped], 1, False)
+    sentence_end = _END[capped] & (_ahead(is_space, 1, True) | (closer_next & _ahead(is_space, 2, True)))
     arrays = {
         "upper": is_upper,
         "lower": is_lower,
@@ -761,13 +764,29 @@ def _chunk_char_counts(
         "commas": (codes == 44) | (codes == 59),
         "separators": _SEPARATOR[capped],
     }
-    return {name: np.bincount(owners, weights=a, minlength=n) for name, a in arrays.items()}
+    # each class's characters summed over each block's span (the block and the separator after
+    # it), all classes in one pass; a zero column at the end is the span of an empty last block
+    flags = np.zeros((len(arrays), len(codes) + 1), bool)
+    for row, a in enumerate(arrays.values()):
+        flags[row, :-1] = a
+    starts = np.cumsum(lengths + len(SEP)) - (lengths + len(SEP))
+    counts = np.add.reduceat(flags, starts, axis=1, dtype=np.int64).astype(np.float64)
+    return dict(zip(arrays, counts, strict=True))
+
+
+def _ahead(flags: np.ndarray, by: int, fill: bool) -> np.ndarray:
+    """Each position's ``flags`` value ``by`` positions on (``fill`` past the end)."""
+    ahead = np.full(len(flags), fill)
+    ahead[: max(len(flags) - by, 0)] = flags[by:]
+    return ahead
 
 
 _SEPARATOR = _code_table([ord(c) for c in "|•·›»/>"])
 
 
-def _text_facts(texts: list[str], document: Document, ngrams: Ngrams, index: TextIndex) -> _TextFacts:
+def _text_facts(
+    texts: list[str], document: Document, ngrams: Ngrams, index: TextIndex, gram_keys: GramKeys | None
+) -> _TextFacts:
     n = len(texts)
     lengths = index.lengths
     count = _pattern_counts(index.joined if index.lowered is None else index.lowered, index, n)
@@ -788,7 +807,7 @@ def _text_facts(texts: list[str], document: Document, ngrams: Ngrams, index: Tex
     title = str(document.meta.get("title", "") or "")
     in_title = np.zeros(n)
     if title.strip():
-        title_ngrams = hashed_ngrams([title])
+        title_ngrams = hashed_ngrams([title], gram_keys)
         in_title = cosine_with(ngrams, title_ngrams.columns, title_ngrams.weights[0])
     heading_levels = [facts.heading for facts in html_facts(document)]
     first_h1 = next((i for i, level in enumerate(heading_levels) if level == 1), None)
@@ -797,6 +816,7 @@ def _text_facts(texts: list[str], document: Document, ngrams: Ngrams, index: Tex
         start, stop = ngrams.indptr[first_h1], ngrams.indptr[first_h1 + 1]
         in_first_heading = cosine_with(ngrams, ngrams.columns[start:stop], ngrams.weights[first_h1])
 
+    shared_next, shared_prev = shared_with_neighbours(ngrams, 10)
     return _TextFacts(
         n=n,
         lengths=lengths,
@@ -816,8 +836,8 @@ def _text_facts(texts: list[str], document: Document, ngrams: Ngrams, index: Tex
         duplicates=np.fromiter(map(repeats.__getitem__, lowered_texts), np.float64, n) - 1,
         in_title=in_title,
         in_first_heading=in_first_heading,
-        shared_next=shared_with_neighbours(ngrams, 10, after=True) / 10,
-        shared_prev=shared_with_neighbours(ngrams, 10, after=False) / 10,
+        shared_next=shared_next / 10,
+        shared_prev=shared_prev / 10,
     )
 
 
@@ -868,11 +888,12 @@ def _comment_meta(lowered_texts: list[str], words: np.ndarray) -> np.ndarray:
 _word_stems: dict[str, tuple[int, ...]] = {}
 
 
-@lru_cache(maxsize=8192)
-def _stems(path_words: str) -> frozenset[int]:
-    """Indices of the generic stems found inside the class/id/role words (cached: pages repeat them)."""
+def _stems(words: frozenset[str]) -> frozenset[int]:
+    """Indices of the generic stems found inside the class/id/role ``words`` of a path (not cached
+    by path: on 200 WCXB pages 6 % of the paths recurred, and the cache's entries were a third of
+    the objects every full garbage collection walks; each word's stems are cached)."""
     found: set[int] = set()
-    for word in set(path_words.split()):  # a word repeats along the path: look it up once
+    for word in words:
         hits = _word_stems.get(word)
         if hits is None:
             hits = tuple({_STEM_INDEX[m.group(0)] for m in _STEM_PATTERN.finditer(word)})
@@ -884,6 +905,17 @@ def _stems(path_words: str) -> frozenset[int]:
 
 
 _ANCESTOR_INDEX = {t: i for i, t in enumerate(_ANCESTORS)}
+_TAG_COLUMN = {t: (i,) for i, t in enumerate(_TAGS)}
+
+
+def _one_hot(columns: list[Collection[int]], width: int) -> np.ndarray:
+    """A (len(columns), width) float32 matrix with 1 in each row's ``columns`` (made without a
+    tuple per entry: a page has about 2,000 of them, and their allocations set off collections)."""
+    counts = np.fromiter(map(len, columns), np.intp, len(columns))
+    matrix = np.zeros((len(columns), width), np.float32)
+    at = np.fromiter(itertools.chain.from_iterable(columns), np.intp, int(counts.sum()))
+    matrix[np.repeat(np.arange(len(columns)), counts), at] = 1
+    return matrix
 
 
 @lru_cache(maxsize=8192)
@@ -903,34 +935,18 @@ def _structure_facts(document: Document, prose: np.ndarray) -> _StructureFacts:
     blocks = document.blocks
     n = len(blocks)
     f = html_facts(document)
-    tag_index = {t: i for i, t in enumerate(_TAGS)}
-    tags = np.zeros((n, len(_TAGS)), np.float32)
-    rows = [(i, tag_index[x.tag]) for i, x in enumerate(f) if x.tag in tag_index]
-    if rows:
-        r = np.asarray(rows)
-        tags[r[:, 0], r[:, 1]] = 1
-
-    ancestors = np.zeros((n, len(_ANCESTORS)), np.float32)
-    rows = [(i, j) for i, x in enumerate(f) for j in _ancestors(x.path)]
-    if rows:
-        r = np.asarray(rows)
-        ancestors[r[:, 0], r[:, 1]] = 1
-
+    tags = _one_hot([_TAG_COLUMN.get(x.tag, ()) for x in f], len(_TAGS))
+    ancestors = _one_hot([_ancestors(x.path) for x in f], len(_ANCESTORS))
     landmark_index = {t: i for i, t in enumerate(_LANDMARKS)}
     landmarks = np.zeros((n, len(_LANDMARKS)), np.float32)
     landmarks[np.arange(n), [landmark_index.get(x.landmark, len(_LANDMARKS) - 1) for x in f]] = 1
 
-    path_words = [x.path_words for x in f]
-    word_counts = np.fromiter((w.count(" ") + 1 if w else 0 for w in path_words), np.float64, n)
     # one row per distinct path (blocks share their container's), then a row per block
-    distinct: dict[str, int] = {}
-    which = np.fromiter((distinct.setdefault(w, len(distinct)) for w in path_words), np.intp, n)
-    distinct_stems = np.zeros((len(distinct), len(_STEMS)), np.float32)
-    rows = [(i, j) for i, w in enumerate(distinct) for j in _stems(w)]
-    if rows:
-        r = np.asarray(rows)
-        distinct_stems[r[:, 0], r[:, 1]] = 1
-    stems = distinct_stems[which]
+    paths = path_word_sets(document)
+    distinct = {w: i for i, w in enumerate(paths)}
+    which = np.fromiter(map(distinct.__getitem__, (x.path_words for x in f)), np.intp, n)
+    word_counts = np.fromiter((w.count(" ") + 1 if w else 0 for w in paths), np.float64, len(paths))[which]
+    stems = _one_hot([_stems(words) for words in paths.values()], len(_STEMS))[which]
     outside = np.where(stems[:, _STEM_INDEX["comment"]] > 0, 0.0, prose)
     return _StructureFacts(
         link_density=np.fromiter((x.link_density for x in f), np.float64, n),

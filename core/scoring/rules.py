@@ -17,7 +17,7 @@ from functools import lru_cache
 import numpy as np
 
 from ..document import Block, Document, Vote
-from ..facts import HtmlFacts, from_html_splitter, html_facts
+from ..facts import HtmlFacts, from_html_splitter, html_facts, path_word_sets
 from .text_index import TextIndex, text_index
 
 _WORD = re.compile(r"[^\s\x00]+")
@@ -74,8 +74,9 @@ class Facts:
     path_words: list[str]
     html: bool
     _index: TextIndex
+    _path_sets: dict[str, frozenset[str]]
+    """The words of each distinct path (``facts.path_word_sets``)."""
     _hits: dict[int, list[list[str]]] = field(default_factory=dict)
-    _path_sets: dict[str, frozenset[str]] | None = None
 
     def hits(self, pattern: re.Pattern[str]) -> list[list[str]]:
         """For each block, the distinct lower-cased matches of ``pattern`` in its text (one pass).
@@ -108,8 +109,6 @@ class Facts:
     def named(self, names: set[str]) -> list[list[str]]:
         """For each block, its class/id/role words that are in ``names`` (sorted; one list per
         distinct path)."""
-        if self._path_sets is None:  # split once per document: a path holds about 80 words
-            self._path_sets = {words: frozenset(words.split()) for words in dict.fromkeys(self.path_words)}
         hits = {words: sorted(names.intersection(split)) for words, split in self._path_sets.items()}
         return [hits[words] for words in self.path_words]
 
@@ -141,6 +140,7 @@ def _compute(document: Document) -> Facts:
         path_words=[x.path_words for x in f],
         html=document.input_format == "html" and bool(n) and from_html_splitter(blocks[0].features),
         _index=index,
+        _path_sets=path_word_sets(document),
     )
 
 
