@@ -266,7 +266,7 @@ KINDS = ("same", "carried", "merged", "grown", "new")
 """How a new block got its label (``carry``): an old block of the same text; the words of old
 blocks of one label; of differently labelled blocks (merged); of old blocks, but under half of
 its words (grown); or no old word at all (new: the label of the block before it)."""
-NOTE_COLUMN = 20
+NOTE_COLUMN = 40
 """Notes up to this column are aligned ones: a migrated line keeps them there."""
 FLAGGED = {"merged": "merged from {} blocks", "grown": "mostly new words", "new": "new block"}
 

@@ -214,3 +214,11 @@ def test_a_snapshot_is_refused_inside_the_repository(page_and_spec, capsys):
     assert hl.main(["snapshot", str(spec), "--out", str(inside), "--data", str(data)]) == 1
     assert not inside.exists()
     assert "outside the repository" in capsys.readouterr().err
+
+
+def test_a_moved_line_keeps_its_note_in_its_aligned_column_or_else_its_gap():
+    hl = _load()
+    assert hl._respan("17 other nav         # menu", "17", "29-31") == "29-31 other nav      # menu"
+    listed = ",".join(map(str, range(0, 60, 2)))  # a long list: its note is not aligned
+    assert hl._respan(f"{listed} body  # posts", listed, "1-3") == "1-3 body  # posts"
+    assert hl._respan("4 body", "4", "5-6") == "5-6 body"
