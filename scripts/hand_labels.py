@@ -7,6 +7,8 @@
     python scripts/hand_labels.py agree SPEC... [--data DIR]   # per-word agreement with the gold set
     python scripts/hand_labels.py agree SPEC... --reference SPEC_DIR...   # ... or with other specs
     python scripts/hand_labels.py stats SPEC_DIR... [--data DIR]   # the corpus in numbers (docs/corpus.md)
+    python scripts/hand_labels.py snapshot SPEC... --out FILE [--data DIR]   # with the old splitter
+    python scripts/hand_labels.py migrate FILE... [--data DIR]               # then with the new one
 
 A spec labels the blocks the pageparts HTML splitter makes of one page of the data directory:
 source ``SET/ID`` is ``SET/html/ID.html.gz`` (``wcxb-dev``, ``news-pool``, ``readability-tests``;
@@ -26,6 +28,15 @@ every block must end up with a label::
     101 other          # photo caption
 
 Labels: navigation (nav), fundraising (fund), headline (head), body, related-links (rel), other.
+
+When the splitter changes, ``snapshot`` (run with the old code) writes every spec named, with the
+texts of the blocks it labels, to FILE (gzipped JSON Lines; it holds page text, so it must be
+outside the repository); ``migrate`` (run with the new code, in this or another worktree) rewrites
+each spec whose page now splits differently: blocks of the same text keep their labels, other new
+blocks take the label most of their words had (word alignment), the spec lines keep their order,
+accepted labels and notes, and blocks merged from differently labelled ones, mostly of new words,
+or wholly new (labelled as the block before them) get a ``# migrated: ..., check`` line. It prints
+what it did per spec; specs whose split did not change are left byte for byte as they were.
 ``build`` writes the labelled-block format (docs/labelled-blocks.md) that ``pageparts
 label-from-truth --gold`` takes; scripts/build_models.py does this when data/hand-labels exists.
 """
