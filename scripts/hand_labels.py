@@ -7,6 +7,8 @@
     python scripts/hand_labels.py agree SPEC... [--data DIR]   # per-word agreement with the gold set
     python scripts/hand_labels.py agree SPEC... --reference SPEC_DIR...   # ... or with other specs
     python scripts/hand_labels.py stats SPEC_DIR... [--data DIR]   # the corpus in numbers (docs/corpus.md)
+    python scripts/hand_labels.py snapshot SPEC... --out FILE [--data DIR]   # with the old splitter
+    python scripts/hand_labels.py migrate FILE... [--data DIR]               # then with the new one
 
 A spec labels the blocks the pageparts HTML splitter makes of one page of the data directory:
 source ``SET/ID`` is ``SET/html/ID.html.gz`` (``wcxb-dev``, ``news-pool``, ``readability-tests``;
@@ -26,6 +28,15 @@ every block must end up with a label::
     101 other          # photo caption
 
 Labels: navigation (nav), fundraising (fund), headline (head), body, related-links (rel), other.
+
+When the splitter changes, ``snapshot`` (run with the old code) writes every spec named, with the
+texts of the blocks it labels, to FILE (gzipped JSON Lines; it holds page text, so it must be
+outside the repository); ``migrate`` (run with the new code, in this or another worktree) rewrites
+each spec whose page now splits differently: blocks of the same text keep their labels, other new
+blocks take the label most of their words had (word alignment), the spec lines keep their order,
+accepted labels and notes, and blocks merged from differently labelled ones, mostly of new words,
+or wholly new (labelled as the block before them) get a ``# migrated: ..., check`` line. It prints
+what it did per spec; specs whose split did not change are left byte for byte as they were.
 ``build`` writes the labelled-block format (docs/labelled-blocks.md) that ``pageparts
 label-from-truth --gold`` takes; scripts/build_models.py does this when data/hand-labels exists.
 """
@@ -33,6 +44,7 @@ label-from-truth --gold`` takes; scripts/build_models.py does this when data/han
 from __future__ import annotations
 
 import argparse
+import difflib
 import gzip
 import hashlib
 import json
@@ -40,17 +52,18 @@ import re
 import sys
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+import numpy as np
 from pageparts.document import LABELS, Block, Document
 from pageparts.facts import HtmlFacts
 from pageparts.host.runner import Options, Runner
 from pageparts.input.charsets import decode_html
 from pageparts.labels.evaluation import WordScores, format_table
 from pageparts.labels.labelled import LabelledBlock, LabelledDocument, load_labelled, write_labelled
-from pageparts.training.labels import is_held_out
+from pageparts.training.labels import align, block_words, is_held_out
 
 REPO = Path(__file__).resolve().parent.parent
 ALIASES = {
@@ -260,16 +273,252 @@ def corpus_stats(paths: Sequence[Path], data: Path) -> str:
     return "\n".join(lines)
 
 
+KINDS = ("same", "carried", "merged", "grown", "new")
+"""How a new block got its label (``carry``): an old block of the same text; the words of old
+blocks of one label; of differently labelled blocks (merged); of old blocks, but under half of
+its words (grown); or no old word at all (new: the label of the block before it)."""
+NOTE_COLUMN = 40
+"""Notes up to this column are aligned ones: a migrated line keeps them there."""
+FLAGGED = {"merged": "merged from {} blocks", "grown": "mostly new words", "new": "new block"}
+
+
+@dataclass
+class Carry:
+    """Where each new block of a page takes its label from: the old block whose spec lines it
+    joins (``origin``), how (``kinds``, one of KINDS), the labels a merged block's words had, and
+    the words counted: carried, relabelled (words of a merged block's other labels), new (aligned
+    to no old word) and dropped (old words aligned to no new word)."""
+
+    origin: list[int]
+    kinds: list[str]
+    merged: dict[int, list[str]] = field(default_factory=dict)
+    words: Counter = field(default_factory=Counter)
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.split())
+
+
+def carry(old: Sequence[str], new: Sequence[str], labels: Sequence[str]) -> Carry:
+    """Which old block (labelled ``labels``) each new block takes its label from.
+
+    Blocks of the same text are paired first, in order (difflib over the block texts); between two
+    pairs, the new blocks' words are aligned to the old blocks' words (``align``) and a new block
+    takes the label that most of its aligned words had, from the old block holding most of those.
+    A new block without an aligned word takes the origin of the nearest block before it that has
+    one (after it, at the start of the page).
+    """
+    result = Carry([-1] * len(new), ["new"] * len(new))
+    matcher = difflib.SequenceMatcher(None, [*map(_normal, old)], [*map(_normal, new)], autojunk=False)
+    for tag, old_start, old_end, new_start, new_end in matcher.get_opcodes():
+        if tag == "equal":
+            result.origin[new_start:new_end] = range(old_start, old_end)
+            result.kinds[new_start:new_end] = ["same"] * (new_end - new_start)
+            result.words["carried"] += len(block_words(new[new_start:new_end])[0])
+        else:
+            _carry_between(old, new, labels, range(old_start, old_end), range(new_start, new_end), result)
+    carried = [o for o in result.origin if o >= 0]
+    if not carried:
+        raise SpecError("no block of the new split holds a word or text of the old one")
+    previous = carried[0]
+    for index, origin in enumerate(result.origin):
+        if origin < 0:
+            result.origin[index] = previous
+        else:
+            previous = origin
+    return result
+
+
+def _carry_between(
+    old: Sequence[str], new: Sequence[str], labels: Sequence[str], olds: range, news: range, result: Carry
+) -> None:
+    """``carry`` for the new blocks ``news`` from the old blocks ``olds`` between two pairs."""
+    old_words, old_owners = block_words([old[i] for i in olds])
+    new_words, new_owners = block_words([new[j] for j in news])
+    hits = align(new_words, old_words) if old_words and new_words else np.full(len(new_words), -1)
+    result.words["dropped"] += len(old_words) - int((hits >= 0).sum())
+    for offset, index in enumerate(news):
+        mine = hits[new_owners == offset]
+        found = (olds.start + old_owners[mine[mine >= 0]]).tolist()
+        result.words["new"] += len(mine) - len(found)
+        if not found:
+            continue
+        per_block = Counter(found)
+        per_label: Counter = Counter()
+        for block, count in per_block.items():
+            per_label[labels[block]] += count
+        label, count = per_label.most_common(1)[0]  # a tie goes to the label read first
+        result.origin[index] = max((b for b in per_block if labels[b] == label), key=per_block.__getitem__)
+        result.words["carried"] += count
+        result.words["relabelled"] += len(found) - count
+        if len(per_label) > 1:
+            result.kinds[index] = "merged"
+            result.merged[index] = list(per_label)
+        else:
+            result.kinds[index] = "grown" if 2 * len(found) < len(mine) else "carried"
+
+
+def _spans(indices: Sequence[int]) -> str:
+    """Sorted block indices as ranges: ``0-4,7``."""
+    spans: list[list[int]] = []
+    for index in indices:
+        if spans and index == spans[-1][1] + 1:
+            spans[-1][1] = index
+        else:
+            spans.append([index, index])
+    return ",".join(str(a) if a == b else f"{a}-{b}" for a, b in spans)
+
+
+def _respan(raw: str, ranges: str, spans: str) -> str:
+    """A spec line with its ranges replaced; its note keeps its column when that is an aligned one
+    (up to NOTE_COLUMN) with room left, else its gap."""
+    start = raw.index(ranges)
+    labels, hashed, note = raw[start + len(ranges) :].partition("#")
+    line = raw[:start] + spans + labels.rstrip()
+    if not hashed:
+        return line
+    column = len(raw) - len(note) - 1
+    gap = max(len(labels) - len(labels.rstrip()), 1)
+    return line.ljust(column if len(line) < column <= NOTE_COLUMN else len(line) + gap) + "#" + note
+
+
+def _label_words(label: str, accept: frozenset[str]) -> str:
+    return " ".join(SHORT.get(name, name) for name in (label, *sorted(accept)))
+
+
+def migrated(text: str, result: Carry, new: Sequence[str], name: str) -> tuple[str, int]:
+    """The spec ``text`` moved onto the new blocks ``new``, and how many of its lines were dropped.
+
+    The header gets the new block count and digest; each label line names the new blocks whose
+    origin it named (a line left without blocks is dropped), so the lines keep their order, accepted
+    labels and notes, and later lines still override earlier ones. Then the blocks not carried
+    whole (merged, grown, new) get a line per label and reason, noted ``# migrated: ..., check``.
+    """
+    spec = parse_spec(text, name)
+    by_origin: dict[int, list[int]] = {}
+    for index, origin in enumerate(result.origin):
+        by_origin.setdefault(origin, []).append(index)
+    lines, dropped = [], 0
+    for number, raw in enumerate(text.splitlines(), 1):
+        if match := HEADER.match(raw.strip()):
+            value = {"blocks": str(len(new)), "digest": digest(new)}.get(match[1], match[2])
+            lines.append(raw.replace(match[2], value, 1))
+            continue
+        words = raw.split("#", 1)[0].split()
+        if not words:
+            lines.append(raw)
+            continue
+        olds = set(_indices(words[0], spec.blocks, f"{name}:{number}"))
+        targets = sorted(index for origin in olds for index in by_origin.get(origin, ()))
+        if not targets:
+            dropped += 1
+        elif targets == sorted(olds):
+            lines.append(raw)  # the same blocks, their ranges as written
+        else:
+            lines.append(_respan(raw, words[0], _spans(targets)))
+    flagged: dict[tuple[str, str], list[int]] = {}
+    for index, kind in enumerate(result.kinds):
+        if kind in FLAGGED:
+            merged = " and ".join(SHORT.get(label, label) for label in result.merged.get(index, ()))
+            label_words = _label_words(*spec.labels[result.origin[index]])
+            flagged.setdefault((label_words, FLAGGED[kind].format(merged)), []).append(index)
+    for (label_words, reason), indices in sorted(flagged.items(), key=lambda item: item[1][0]):
+        head = f"{_spans(indices)} {label_words}"
+        lines.append(f"{head:<17} # migrated: {reason}, check")
+    out = "\n".join(lines) + "\n"
+    if parse_spec(out, name).labels != [spec.labels[origin] for origin in result.origin]:
+        raise SpecError(f"{name}: the migrated spec does not give the carried labels")  # a bug, not a page
+    return out, dropped
+
+
+def _stored(path: Path) -> str:
+    """A spec's path as a snapshot keeps it: relative to the repository when in it, so that another
+    worktree's ``migrate`` finds its own copy."""
+    path = path.resolve()
+    return path.relative_to(REPO).as_posix() if path.is_relative_to(REPO) else str(path)
+
+
+def snapshot(runner: Runner, data: Path, paths: Sequence[Path], out: Path) -> int:
+    """Write each spec, with the texts of the blocks it labels, to ``out`` (gzipped JSON Lines).
+
+    The file holds page text, so it is refused inside the repository. Every spec must fit its page.
+    """
+    if out.resolve().is_relative_to(REPO):
+        raise SpecError(f"{out}: a snapshot holds page text; write it outside the repository")
+    with gzip.open(out, "wt", encoding="utf-8") as file:
+        for path in paths:
+            text = path.read_text(encoding="utf-8")
+            spec = parse_spec(text, str(path))
+            texts = [block.text for block in page_blocks(runner, data, spec.source)[1]]
+            apply(spec, texts, str(path))
+            file.write(json.dumps({"spec": _stored(path), "text": text, "blocks": texts}) + "\n")
+    return len(paths)
+
+
+WORDS = ("carried", "relabelled", "new", "dropped")
+
+
+def _counts(result: Carry, dropped: int) -> Counter:
+    """A page's migration in numbers: blocks per kind, words, lines dropped."""
+    counts = Counter({f"blocks {kind}": n for kind, n in Counter(result.kinds).items()})
+    counts.update({f"words {kind}": n for kind, n in result.words.items()})
+    counts["lines dropped"] = dropped
+    return counts
+
+
+def _summary(counts: Counter) -> str:
+    blocks = ", ".join(f"{counts[f'blocks {kind}']} {kind}" for kind in KINDS)
+    words = ", ".join(f"{counts[f'words {kind}']} {kind}" for kind in WORDS)
+    return f"blocks {blocks}; words {words}; {counts['lines dropped']} lines dropped"
+
+
+def migrate(runner: Runner, data: Path, snapshot_file: Path) -> Counter:
+    """Move the specs of a snapshot onto the blocks the splitter makes now, rewriting each spec whose
+    page splits differently (a spec edited since the snapshot is left alone); prints a line per
+    migrated spec and returns the totals."""
+    totals: Counter = Counter()
+    with gzip.open(snapshot_file, "rt", encoding="utf-8") as file:
+        for line in file:
+            record = json.loads(line)
+            path = REPO / record["spec"]
+            if not path.exists() or path.read_text(encoding="utf-8") != record["text"]:
+                print(f"{record['spec']}: not as in the snapshot, left alone")
+                totals["specs left alone"] += 1
+                continue
+            spec = parse_spec(record["text"], str(path))
+            new = [block.text for block in page_blocks(runner, data, spec.source)[1]]
+            if len(new) == spec.blocks and digest(new) == spec.digest:
+                totals["specs unchanged"] += 1
+                continue
+            try:
+                result = carry(record["blocks"], new, [label for label, _ in spec.labels])
+            except SpecError as error:
+                raise SpecError(f"{record['spec']}: {error}") from None
+            text, dropped = migrated(record["text"], result, new, str(path))
+            path.write_text(text, encoding="utf-8")
+            counts = _counts(result, dropped)
+            print(f"{record['spec']}: {spec.blocks} -> {len(new)} blocks: {_summary(counts)}")
+            totals.update(counts)
+            totals["specs migrated"] += 1
+    return totals
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("command", choices=("show", "draft", "check", "build", "agree", "stats"))
     parser.add_argument(
-        "targets", nargs="+", help="page ids (show, draft); spec files or directories (the others)"
+        "command", choices=("show", "draft", "check", "build", "agree", "stats", "snapshot", "migrate")
+    )
+    parser.add_argument(
+        "targets",
+        nargs="+",
+        help="page ids (show, draft); snapshot files (migrate); spec files or directories (the others)",
     )
     parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
-    parser.add_argument("--out", type=Path, help="build: the labelled-block file to write")
+    parser.add_argument(
+        "--out", type=Path, help="build: the labelled-block file to write; snapshot: the snapshot file"
+    )
     parser.add_argument(
         "--reference", nargs="+", help="agree: spec files or directories to compare with, not the gold set"
     )
@@ -280,8 +529,8 @@ def main(argv: list[str] | None = None) -> int:
         help="build: the pages of training-side sites (default) or of held-out sites (is_held_out)",
     )
     args = parser.parse_args(argv)
-    if args.command == "build" and args.out is None:
-        parser.error("build needs --out")
+    if args.command in ("build", "snapshot") and args.out is None:
+        parser.error(f"{args.command} needs --out")
     runner = Runner(Options(input_format="html"))
     try:
         if args.command in ("show", "draft"):
@@ -294,6 +543,17 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "stats":
             print(corpus_stats(_spec_paths(args.targets), args.data))
+            return 0
+        if args.command == "snapshot":
+            count = snapshot(runner, args.data, _spec_paths(args.targets), args.out)
+            print(f"wrote {count} specs and their blocks to {args.out}")
+            return 0
+        if args.command == "migrate":
+            totals: Counter = Counter()
+            for target in args.targets:
+                totals.update(migrate(runner, args.data, Path(target)))
+            specs = ", ".join(f"{totals[f'specs {s}']} {s}" for s in ("migrated", "unchanged", "left alone"))
+            print(f"specs {specs}; {_summary(totals)}")
             return 0
         documents = _labelled(runner, args.data, args.targets)
         if args.command == "build":

@@ -62,7 +62,9 @@ def align_reordered(
     """``align``, then the words left unaligned on both sides aligned again, up to ``passes`` times
     in all: runs of ``min_run`` words or more that the two texts hold in a different order (a
     sidebar that the page holds before the description and the ground truth after it) are
-    found too. A run never spans a word aligned in an earlier pass."""
+    found too. A run never spans a word aligned in an earlier pass. ``bench/ceiling.py`` measures
+    with it how much main content the blocks hold; label-from-truth keeps ``align`` (docs/training.md
+    says why)."""
     out = align(source, target, min_run)
     for _ in range(passes - 1):
         left_source = np.flatnonzero(out < 0)
@@ -111,13 +113,12 @@ def block_words(texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
 
 def body_share(texts: Sequence[str], main_content: str) -> np.ndarray:
     """For each block, the share of its words aligned, in order and in runs of at least ``MIN_RUN``
-    words, to words of ``main_content`` (0 for a block without words). Parts that the page and
-    ``main_content`` hold in a different order are aligned too (``align_reordered``)."""
+    words, to words of ``main_content`` (0 for a block without words)."""
     page_words, owners = block_words(texts)
     n = len(texts)
     if not page_words:
         return np.zeros(n)
-    matched = align_reordered(page_words, words(main_content), MIN_RUN) >= 0
+    matched = align(page_words, words(main_content), MIN_RUN) >= 0
     hits = np.bincount(owners, weights=matched, minlength=n)
     return hits / np.maximum(np.bincount(owners, minlength=n), 1)
 

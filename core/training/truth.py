@@ -1,15 +1,14 @@
 """Labelled blocks from pages with a ground truth of their main content (``pageparts label-from-truth``).
 
 ``body`` and ``headline`` come from the ground truth: a block is body when at least half of its
-words align, in order (parts held in another order aligned too), with the main content (its weight
-is that share) and it is not one of the ``without`` boilerplate snippets; the headline is the block
-that best matches the title, and a block just below it that a rule takes for a headline is its dek
-(headline too). The other blocks are not main content, and the rule plugins' votes say what they
-are: the strongest rule vote for a label other than body and headline, if it reaches ``EVIDENCE``,
-gives the label, with the vote's score as the weight. A block no rule claims is labelled ``other``
-with weight ``UNSURE`` and accepts every non-content label: training then uses it as a negative for
-body and headline and leaves it out of the other labels' models.
-docs/training.md gives the measured quality of these labels.
+words align, in order, with the main content (its weight is that share) and it is not one of the
+``without`` boilerplate snippets; the headline is the block that best matches the title, and a
+block just below it that a rule takes for a headline is its dek (headline too). The other
+blocks are not main content, and the rule plugins' votes say what they are: the strongest rule
+vote for a label other than body and headline, if it reaches ``EVIDENCE``, gives the label, with
+the vote's score as the weight. A block no rule claims is labelled ``other`` with weight ``UNSURE``
+and accepts every non-content label: training then uses it as a negative for body and headline
+and leaves it out of the other labels' models. docs/training.md gives the measured quality of these labels.
 """
 
 from __future__ import annotations
