@@ -3,7 +3,8 @@
 This is the one place that reads scikit-learn's fitted attributes, public and private; classifying
 never does. What it reads, as scikit-learn 1.9 names them:
 
-- stage A, an ``SGDClassifier`` (logistic loss): ``coef_`` and ``intercept_`` (public);
+- stage A, a ``LogisticRegression`` (or an ``SGDClassifier`` with logistic loss, as models trained
+  before 2026-12-05 had): ``coef_`` and ``intercept_`` (public);
 - stage B, a ``HistGradientBoostingClassifier``: ``n_features_in_`` (public), and the private
   ``_predictors`` (one list of ``TreePredictor`` per iteration, of which ``nodes``, a structured
   array with the fields ``feature_idx``, ``num_threshold``, ``left``, ``right``, ``is_leaf``,
