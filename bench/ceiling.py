@@ -7,9 +7,9 @@ the page is split by the HTML splitter and labelled as ``bench/adapt.py`` labels
 (``label-from-truth --no-rules``). Its ``labels`` F1 (the body blocks against ``main_content``,
 WCXB's bag-of-words F1) is set beside three oracles, each allowed more than the one after it:
 
-- ``words``: the page words aligned to the main content (in runs of three words, as
-  label-from-truth aligns them), nothing else: what is lost here is (a), main content that no
-  block holds (or holds out of the order the alignment can follow);
+- ``words``: the page words aligned to the main content (in runs of three words, in order and
+  then, for what is left, in any order: ``align_reordered``; label-from-truth aligns in order
+  only), nothing else: what is lost here is (a), main content that no block holds;
 - ``blocks``: a near-best selection of whole blocks (greedy, see ``block_oracle``): what is lost
   between ``words`` and ``blocks`` is (b), blocks that mix main content with other text;
 - ``labels``: the body labels as label-from-truth gives them: what is lost between ``blocks``
@@ -87,7 +87,8 @@ def block_oracle(texts: list[str], truth: str, want: Counter) -> tuple[float, se
 
 
 def aligned_oracle(texts: list[str], truth: str, want: Counter) -> float:
-    """The F1 of the page words aligned, in order and in runs of ``MIN_RUN`` words, to the main content."""
+    """The F1 of the page words aligned, in runs of ``MIN_RUN`` words, to the main content
+    (``align_reordered``: parts held in another order too)."""
     page_words, _ = block_words(texts)
     if not page_words:
         return f1(Counter(), want)
