@@ -127,6 +127,12 @@ def child_pageparts(paths: list[str], jobs: int) -> dict:
     begun = time.perf_counter()
     from pageparts.host.runner import Runner
 
+    try:  # the command line's garbage collection, where it has its own (see collector.py)
+        from pageparts.host.collector import collect_less
+    except ImportError:
+        pass
+    else:
+        collect_less()
     runner = Runner()
     next(runner.run(paths[:1]))
     startup = time.perf_counter() - begun

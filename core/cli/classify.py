@@ -219,11 +219,13 @@ def run_locally(runner: Runner, job: Job) -> None:
     from contextlib import closing
     from functools import partial
 
+    from ..host.collector import collect_less
     from ..input.reading import ReadStats
     from ..output.formats import render
     from ._signals import Interrupted, interruptible, stopped
     from ._tally import Tally
 
+    collect_less()  # this process classifies (jobs=1) or writes the workers' results
     started = time.monotonic()
     out, done = open_output(job)
     already = done.total() if done else 0

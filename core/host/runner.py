@@ -24,6 +24,7 @@ from ..scoring.speedups import hot_path
 from ..scoring.text_index import use_matcher
 from ..settings import INPUT_FORMATS, Options
 from .budget import PluginTimeout, budget_for, time_limit
+from .collector import collect_less
 from .contract import checked_votes
 from .registry import Registry, make_registry
 
@@ -391,6 +392,7 @@ def _start_worker(
     setup: Runner | tuple[Options, ModelStore | None], render: Callable[[Result], str] | None
 ) -> None:
     global _worker
+    collect_less()  # a process of pageparts' own: see collector.py
     runner = setup if isinstance(setup, Runner) else Runner(setup[0], models=setup[1])
     runner.failed_plugins = {}
     runner._classifier_plugins()  # load plugins and models now, once per worker
