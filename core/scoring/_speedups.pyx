@@ -9,6 +9,7 @@ rounding. Callers check shapes and index ranges before calling (``pageparts.scor
 loops here do not.
 """
 
+cimport cython
 from cpython.object cimport PyObject_GenericSetAttr
 from cpython.unicode cimport (
     Py_UNICODE_ISALNUM,
@@ -22,8 +23,9 @@ from libc.stdint cimport INT32_MIN, int32_t, int64_t, uint8_t, uint32_t
 from libc.stdlib cimport free, malloc, qsort, realloc
 
 import numpy as np
+from lxml import etree
 
-VERSION = 4
+VERSION = 5
 """Raised whenever a function here changes; ``pageparts.scoring.speedups`` refuses an extension built from
 another version of this file (a stale build) and runs the pure-Python path."""
 
@@ -450,3 +452,260 @@ def lead_matches(object pattern, str text, const uint8_t[::1] table, list heads)
                 matches.append(m)
                 end = m.end()
     return matches
+
+
+# -- the HTML splitter's walk ------------------------------------------------------------------
+
+# The bits of the splitter's tag kinds (``splitters.html._KINDS``): the same values as there.
+cdef enum:
+    INVISIBLE = 1
+    BLOCK = 2
+    CONTEXT = 4
+    BR = 8
+    CHECK = 16
+
+
+cdef class _Block:
+    """A block-level element being walked (``splitters.html._Block``)."""
+
+    cdef str tag
+    cdef tuple ctx
+    cdef Py_ssize_t depth
+    cdef Py_ssize_t group_size
+    cdef list pieces
+    cdef dict marks
+    cdef Py_ssize_t last_br
+    cdef object path_words
+
+    def __cinit__(self, str tag, tuple ctx, Py_ssize_t depth, Py_ssize_t group_size):
+        self.tag = tag
+        self.ctx = ctx
+        self.depth = depth
+        self.group_size = group_size
+        self.pieces = []
+        self.marks = {}
+        self.last_br = -1
+        self.path_words = None
+
+
+cdef class _Walk:
+    """The state of one walk, and the splitter's helpers it calls (``splitters.html._found``)."""
+
+    cdef list found, stack, tags, words
+    cdef dict words_cache
+    cdef Py_ssize_t path_start
+    cdef object find_words
+
+    @cython.boundscheck(True)
+    @cython.wraparound(True)
+    cdef str path_words(self, Py_ssize_t upto):
+        """``splitters.html._path_words``."""
+        cdef list words = self.words
+        cdef str text = words[len(words) - 1] if words else ""
+        cdef str attributes, own
+        cdef Py_ssize_t i
+        for i in range(len(words), upto + 1):
+            el, _, _, _, keys = self.stack[i]
+            attributes = ""
+            if keys:
+                if "class" in keys:
+                    attributes = el.get("class")
+                if "id" in keys:
+                    attributes = f"{attributes} {el.get('id')}"
+                if "role" in keys:
+                    attributes = f"{attributes} {el.get('role')}"
+            if attributes:
+                own = self.words_cache.get(attributes)
+                if own is None:
+                    own = " ".join(self.find_words(attributes.lower()))
+                    self.words_cache[attributes] = own
+                if own:
+                    text = f"{text} {own}" if text else own
+            words.append(text)
+        return words[upto]
+
+    @cython.boundscheck(True)
+    @cython.wraparound(True)
+    cdef void flush(self, _Block block) except *:
+        """``flush`` of ``splitters.html._found``: the block's text so far, and its facts, to ``found``."""
+        cdef list pieces = block.pieces
+        cdef dict marks = block.marks
+        cdef str text = " ".join("".join(pieces).split())
+        cdef Py_ssize_t link_chars = 0, emphasis_chars = 0, n, depth, i
+        cdef set links
+        block.pieces = []
+        block.marks = {}
+        block.last_br = -1
+        if not text:
+            return
+        if marks:  # ``splitters.html._join``
+            links = set()
+            for i, (link, emphasis) in marks.items():
+                n = len(" ".join((<str>pieces[i]).split()))
+                if n:
+                    if link:
+                        link_chars += n
+                        links.add(link)
+                    if emphasis:
+                        emphasis_chars += n
+        depth = block.depth
+        if block.path_words is None:
+            block.path_words = self.path_words(depth)
+        ctx = block.ctx
+        n = len(text)
+        main_start = 0  # ``splitters.html._main_words_start``
+        for i in range(depth, 0, -1):
+            if self.tags[i] == "main":
+                main_start = len(self.words[i - 1])
+                break
+        self.found.append(
+            (
+                text,
+                {
+                    "tag": block.tag,
+                    "path": tuple(self.tags[self.path_start : depth + 1]),
+                    "path_words": block.path_words,
+                    "heading": ctx[2],
+                    "link_chars": link_chars,
+                    "text_chars": n,
+                    "link_density": <double>link_chars / n,  # true division, as in Python
+                    "links": len(links) if marks else 0,
+                    "in_list": ctx[5],
+                    "list_size": ctx[4],
+                    "landmark": ctx[3],
+                    "depth": depth + 1 - self.path_start,
+                    "group_size": block.group_size,
+                    "in_table": ctx[6],
+                    "emphasis_chars": emphasis_chars,
+                },
+                main_start,
+            )
+        )
+
+
+cdef inline void _add(_Block block, tuple ctx, str text) except *:
+    """Add ``text`` to ``block`` (leading whitespace never shows), marked by ``ctx``."""
+    cdef list pieces = block.pieces
+    if pieces or not text.isspace():
+        mark = ctx[7]
+        if mark is not None:
+            block.marks[len(pieces)] = mark
+        pieces.append(text)
+
+
+@cython.boundscheck(True)
+@cython.wraparound(True)
+def html_walk(
+    root,
+    dict kinds,
+    bint styles,
+    dict words_cache,
+    object find_words,
+    object is_hidden,
+    object context,
+    tuple root_context,
+):
+    """Each block's text, facts (a dict) and where the words inside its ``<main>`` begin, in page
+    order: ``splitters.html._found`` (the reference), with its helpers passed in."""
+    cdef _Walk w = _Walk()
+    cdef list stack = [], tags = [], words = []
+    cdef dict groups = {}, siblings
+    cdef Py_ssize_t depth, links_seen = 0, group_size
+    cdef int kind
+    cdef _Block block
+    cdef tuple ctx, parent, top
+    cdef str text
+    w.found = []
+    w.stack = stack
+    w.tags = tags
+    w.words = words
+    w.words_cache = words_cache
+    w.find_words = find_words
+    w.path_start = 1 if root.tag == "html" else 0
+    walker = etree.iterwalk(root, events=("start", "end", "comment", "pi"))
+    for event, el in walker:
+        if event == "start":
+            tag = el.tag
+            kind = kinds.get(tag, 0)
+            keys = el.keys()
+            if (
+                kind & INVISIBLE
+                or not isinstance(tag, str)
+                or (
+                    stack
+                    and (
+                        kind & CHECK
+                        or (keys and ("style" in keys or "hidden" in keys or "aria-hidden" in keys))
+                        or tag == "input"
+                    )
+                    and is_hidden(el, tag, keys, styles)
+                )
+            ):
+                walker.skip_subtree()  # its "end" event still comes, for the tail
+                continue
+            depth = len(stack)
+            if depth:
+                parent = stack[depth - 1]
+                ctx = parent[2]
+                block = parent[3]
+            else:
+                parent = None
+                ctx = root_context
+                block = None
+            if kind & CONTEXT or (keys and "role" in keys):
+                if tag == "a":
+                    links_seen += 1
+                ctx = context(ctx, el, tag, el.get("role"), links_seen)
+            if block is None:
+                block = _Block(tag, ctx, depth, 1)
+            elif kind & BLOCK:
+                if block.pieces:
+                    w.flush(block)
+                parent_el = parent[0]
+                counts = groups.get(depth)
+                if counts is None or counts[0] is not parent_el:  # first block child of this parent
+                    if len(parent_el) == 1:
+                        counts = groups[depth] = (parent_el, None)
+                    else:
+                        siblings = {}
+                        for child in parent_el:
+                            key = (child.tag, child.get("class"))
+                            siblings[key] = siblings.get(key, 0) + 1
+                        counts = groups[depth] = (parent_el, siblings)
+                group_size = 1 if counts[1] is None else counts[1][(tag, el.get("class"))]
+                block = _Block(tag, ctx, depth, group_size)
+            elif kind & BR and block.pieces:
+                # A blank line (two <br> with only whitespace between) ends the block.
+                if block.last_br >= 0 and not "".join(block.pieces[block.last_br + 1 :]).strip():
+                    w.flush(block)
+                else:
+                    block.last_br = len(block.pieces)
+                    block.pieces.append("\n")
+            stack.append((el, tag, ctx, block, keys))
+            tags.append(tag)
+            text = el.text
+            if text:
+                _add(block, ctx, text)
+        elif event == "end":
+            depth = len(stack) - 1
+            if depth >= 0:
+                top = stack[depth]
+                if top[0] is el:
+                    block = top[3]
+                    if block.depth == depth and block.pieces:
+                        w.flush(block)
+                    stack.pop()
+                    tags.pop()
+                    if len(words) > depth:
+                        del words[depth:]
+            if stack:
+                text = el.tail
+                if text:
+                    top = stack[len(stack) - 1]
+                    _add(top[3], top[2], text)
+        elif stack:  # a comment or processing instruction: only its tail shows
+            text = el.tail
+            if text:
+                top = stack[len(stack) - 1]
+                _add(top[3], top[2], text)
+    return w.found

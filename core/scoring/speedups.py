@@ -34,8 +34,11 @@ from __future__ import annotations
 
 import re
 import warnings
+from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from types import ModuleType
+from typing import Any
 
 import numpy as np
 
@@ -46,7 +49,7 @@ from .leads import leads
 from .model_format import Logistic, Trees
 from .text_index import all_matches
 
-EXTENSION_VERSION = 4
+EXTENSION_VERSION = 5
 """The ``VERSION`` of core/scoring/_speedups.pyx that this module was written for."""
 
 
@@ -134,6 +137,17 @@ class HotPath:
 
 PURE = HotPath(compiled=False)
 """The pure-Python reference path."""
+
+SPLIT_PATH: ContextVar[HotPath] = ContextVar("pageparts_split_path", default=PURE)
+"""The hot path of the split in progress: a runner sets it to its own around the split hook, which
+has no path argument; read by the HTML splitter (``compiled_walk``). Outside a runner's split,
+the pure path."""
+
+
+def compiled_walk() -> Callable[..., list[tuple[str, dict[str, Any], int]]] | None:
+    """The compiled copy of the HTML splitter's walk (``splitters.html._found``) when the split in
+    progress runs the compiled path (``SPLIT_PATH``), else None."""
+    return _EXTENSION.html_walk if SPLIT_PATH.get().compiled else None
 
 
 def hot_path(pure_python: bool = False) -> HotPath:
