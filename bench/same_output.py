@@ -89,16 +89,19 @@ def classify(sources: list[Path], input_format: str, combiner: str) -> tuple[lis
 
 def features(sources: list[Path], input_format: str) -> dict[str, np.ndarray]:
     """Dense features and n-gram matrices (data, indices, indptr) of every document, by name, with
-    the n-grams hashed on the path the runs take."""
+    the pages walked and the n-grams hashed on the path the runs take."""
     from pageparts.document import Document
     from pageparts.host.registry import make_registry
     from pageparts.input.charsets import to_utf8
     from pageparts.input.reading import read_source
+    from pageparts.scoring import speedups
     from pageparts.scoring.features import compute, model_kind
-    from pageparts.scoring.speedups import hot_path
     from pageparts.settings import Options, with_environment
 
-    gram_keys = hot_path(with_environment(Options(), os.environ).pure_python).gram_keys
+    path = speedups.hot_path(with_environment(Options(), os.environ).pure_python)
+    gram_keys = path.gram_keys
+    if hasattr(speedups, "SPLIT_PATH"):  # the HTML walk on the runs' path, as a runner splits
+        speedups.SPLIT_PATH.set(path)
     split = make_registry().manager.hook.pageparts_split
     arrays = {}
     for source in sources:

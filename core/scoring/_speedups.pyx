@@ -6,7 +6,7 @@ operations in the same order (``pageparts.scoring.speedups`` says which referenc
 model's scores are bit-identical, so no label or confidence moves. The extension is compiled
 with floating-point contraction off (setup.py), so ``a * b + c`` is never fused into one
 rounding. Callers check shapes and index ranges before calling (``pageparts.scoring.speedups``): the
-loops here do not.
+loops here do not, except the HTML splitter's walk, which indexes Python lists with Python's checks.
 """
 
 cimport cython

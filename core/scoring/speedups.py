@@ -3,8 +3,9 @@
 ``pageparts.scoring._speedups`` (core/scoring/_speedups.pyx, compiled by Cython when pageparts is installed)
 hashes the blocks' word 1-2 grams, walks the boosted trees of a model over all blocks of a
 document, computes stage A's sparse dot product, makes the model votes, reads the votes for
-the combiner, and finds the matches of the features' and the rules' patterns in a document's text
-by trying each pattern only where one of its leads occurs (``leads.leads``). Each of its
+the combiner, finds the matches of the features' and the rules' patterns in a document's text
+by trying each pattern only where one of its leads occurs (``leads.leads``), and walks the HTML
+splitter's lxml tree into blocks and their facts. Each of its
 functions does what a pure-Python reference does, with the same floating-point operations in the
 same order, so the two paths give the same keys, matches and scores to the bit
 (tests/test_compiled_path.py and bench/compiled_path.py check it on pages):
@@ -18,11 +19,13 @@ stage A's n-grams    ``features.Ngrams.dot``      ``_speedups.sparse_dot``
 model votes          ``Vote(...)`` per block       ``_speedups.model_votes``
 the votes' fields    ``combine.VoteFields.of``    ``_speedups.vote_fields``
 a pattern's matches  ``text_index.all_matches``   ``_speedups.lead_matches``
+the HTML walk        ``splitters.html._found``    ``_speedups.html_walk``
 ===================  ==========================  ===========================
 
-(the fifth for the combiner: each vote's block, label, score, plugin weight and source; the last
+(the fifth for the combiner: each vote's block, label, score, plugin weight and source; the sixth
 for the features and the rule facts, through ``TextIndex.matches``, which the runner sets per
-document with ``text_index.use_matcher``.)
+document with ``text_index.use_matcher``; the last for the HTML splitter, through ``SPLIT_PATH``,
+which the runner sets around the split hook.)
 
 A runner takes its ``HotPath`` from the settings (``hot_path(options.pure_python)``; the
 environment variable ``PAGEPARTS_PURE_PYTHON``, read by ``pageparts.settings``, sets it). Where
