@@ -191,6 +191,11 @@ def child_stages(paths: list[str]) -> dict:
     from pageparts.scoring import text_index
 
     use_matcher = getattr(text_index, "use_matcher", None) if hasattr(hot, "matches") else None
+    # the split's path, which the runner sets around each split (the compiled walk of the HTML
+    # splitter), set here once for all of them; none before the compiled walk
+    split_path = getattr(sys.modules.get("pageparts.scoring.speedups"), "SPLIT_PATH", None)
+    if split_path is not None:
+        split_path.set(hot)
     model_seconds = {name: 0.0 for name, _, _, _ in plugins}
     clock = time.process_time  # CPU time: steadier than wall-clock on a busy machine
 
