@@ -672,3 +672,54 @@ def test_the_split_runs_the_runners_path(monkeypatch):
         seen.clear()
         Runner(Options()).split(page, "html")
         assert not seen and speedups.SPLIT_PATH.get() == PURE  # the compiled walk ran, and the path was reset
+
+
+def _walked_root(root, path: HotPath, scriptless: bool) -> list[tuple[str, dict]]:
+    token = speedups.SPLIT_PATH.set(path)
+    try:
+        return [(b.text, dict(vars(b.features))) for b in html_splitter._walk(root, scriptless)]
+    finally:
+        speedups.SPLIT_PATH.reset(token)
+
+
+def _odd_nodes(root, rng: random.Random) -> None:
+    """Put into a parsed page what lxml's API can make and the HTML parser does not: entity
+    references, CDATA, namespaced tags and attributes (and comments with tails)."""
+    from lxml import etree
+
+    elements = [el for el in root.iter() if isinstance(el.tag, str)]
+    for el in rng.sample(elements, min(len(elements), 6)):
+        r = rng.random()
+        if r < 0.2:
+            entity = etree.Entity(rng.choice(["amp", "nbsp", "foo"]))
+            entity.tail = rng.choice([None, "", " ", "after the entity"])
+            el.insert(rng.randint(0, len(el)), entity)
+        elif r < 0.35:
+            el.text = etree.CDATA(rng.choice(["cdata text", "", " "]))
+        elif r < 0.5:
+            comment = etree.Comment("c")
+            comment.tail = "tail of a comment"
+            el.insert(0, comment)
+        elif r < 0.65 and el.getparent() is not None:
+            child = etree.SubElement(el, rng.choice(["{http://www.w3.org/2000/svg}g", "{urn:x}p", "o:p"]))
+            child.text, child.tail = "namespaced", "its tail"
+        else:
+            el.set(rng.choice(["{urn:x}class", "{urn:x}style", "{urn:x}hidden", "{urn:x}role"]), "x y")
+
+
+@needs_extension
+def test_both_walks_read_odd_nodes_alike():
+    """The compiled walk reads libxml2's nodes as lxml does: entity references, CDATA sections and
+    namespaces give the same blocks on both walks."""
+    blocks = odd = 0
+    for i in range(300):
+        root = html_splitter.read_page(generated_markup(i))[0]
+        if root is None:
+            continue
+        _odd_nodes(root, random.Random(i))
+        for scriptless in (False, True):
+            compiled = _walked_root(root, COMPILED, scriptless)
+            assert compiled == _walked_root(root, PURE, scriptless), i
+            blocks += len(compiled)
+            odd += sum(("namespaced" in t) + ("cdata text" in t) + ("the entity" in t) for t, _ in compiled)
+    assert blocks > 3000 and odd > 100

@@ -22,10 +22,27 @@ from cpython.unicode cimport (
 from libc.stdint cimport INT32_MIN, int32_t, int64_t, uint8_t, uint32_t
 from libc.stdlib cimport free, malloc, qsort, realloc
 
-import numpy as np
-from lxml import etree
+cimport lxml.includes.etreepublic as cetree
+from cpython.unicode cimport PyUnicode_DecodeUTF8
+from libc.string cimport strcmp, strlen
+from lxml.includes.tree cimport (
+    XML_CDATA_SECTION_NODE,
+    XML_COMMENT_NODE,
+    XML_ELEMENT_NODE,
+    XML_ENTITY_REF_NODE,
+    XML_PI_NODE,
+    XML_TEXT_NODE,
+    XML_XINCLUDE_END,
+    XML_XINCLUDE_START,
+    xmlAttr,
+    xmlNode,
+)
 
-VERSION = 5
+import numpy as np
+
+cetree.import_lxml__etree()
+
+VERSION = 6
 """Raised whenever a function here changes; ``pageparts.scoring.speedups`` refuses an extension built from
 another version of this file (a stale build) and runs the pure-Python path."""
 
@@ -455,6 +472,13 @@ def lead_matches(object pattern, str text, const uint8_t[::1] table, list heads)
 
 
 # -- the HTML splitter's walk ------------------------------------------------------------------
+#
+# ``html_walk`` reads libxml2's nodes under an lxml element directly (the node structs as lxml
+# declares them; no libxml2 function is called), where the reference walks the tree with
+# ``etree.iterwalk`` and lxml's Python objects. The node types, text, tails, tags and attribute
+# values it reads are those lxml gives: see ``_is_item``, ``_text``, ``_name`` and ``_attribute``.
+# The splitter's rarer steps (whether an element with attributes is hidden, an element's context)
+# are the splitter's own functions, called with an lxml element made for the node.
 
 # The bits of the splitter's tag kinds (``splitters.html._KINDS``): the same values as there.
 cdef enum:
@@ -463,6 +487,93 @@ cdef enum:
     CONTEXT = 4
     BR = 8
     CHECK = 16
+
+
+cdef inline bint _is_item(xmlNode* node) noexcept:
+    """Whether lxml counts ``node`` as a child (``_isElement``): an element, comment, entity
+    reference or processing instruction."""
+    return (
+        node.type == XML_ELEMENT_NODE
+        or node.type == XML_COMMENT_NODE
+        or node.type == XML_ENTITY_REF_NODE
+        or node.type == XML_PI_NODE
+    )
+
+
+cdef inline xmlNode* _next_item(xmlNode* node) noexcept:
+    """``node`` or the first sibling after it that lxml counts as a child, or NULL."""
+    while node is not NULL and not _is_item(node):
+        node = node.next
+    return node
+
+
+cdef inline xmlNode* _text_node(xmlNode* node) noexcept:
+    """``node`` if it is text (or CDATA), passing XInclude markers, else NULL (lxml's
+    ``_textNodeOrSkip``)."""
+    while node is not NULL:
+        if node.type == XML_TEXT_NODE or node.type == XML_CDATA_SECTION_NODE:
+            return node
+        if node.type != XML_XINCLUDE_START and node.type != XML_XINCLUDE_END:
+            return NULL
+        node = node.next
+    return NULL
+
+
+cdef str _decode(const char* text):
+    return PyUnicode_DecodeUTF8(text, strlen(text), NULL)
+
+
+cdef str _text(xmlNode* node):
+    """The text of the run of text nodes that starts at ``node``, "" if none (lxml's ``.text`` of
+    an element is ``_text(children)``, its ``.tail`` is ``_text(next)``; None there is "" here)."""
+    node = _text_node(node)
+    if node is NULL:
+        return ""
+    cdef xmlNode* following = _text_node(node.next)
+    if following is NULL:
+        return _decode(<const char*>node.content) if node.content is not NULL else ""
+    cdef list parts = []
+    while node is not NULL:
+        if node.content is not NULL:
+            parts.append(_decode(<const char*>node.content))
+        node = _text_node(node.next)
+    return "".join(parts)
+
+
+cdef str _name(xmlNode* node):
+    """An element's tag as lxml gives it: ``{namespace}name`` in a namespace, else the name."""
+    cdef str name = _decode(<const char*>node.name)
+    if node.ns is not NULL and node.ns.href is not NULL:
+        return "{" + _decode(<const char*>node.ns.href) + "}" + name
+    return name
+
+
+cdef xmlAttr* _find(xmlNode* node, const char* name) noexcept:
+    """The element's attribute ``name`` in no namespace, or NULL."""
+    cdef xmlAttr* attribute = node.properties
+    while attribute is not NULL:
+        if attribute.ns is NULL and strcmp(<const char*>attribute.name, name) == 0:
+            return attribute
+        attribute = attribute.next
+    return NULL
+
+
+cdef object _attribute(cetree._Element root, xmlNode* node, const char* name):
+    """``el.get(name)``: the value of the attribute ``name`` in no namespace, None without one."""
+    cdef xmlAttr* attribute = _find(node, name)
+    if attribute is NULL:
+        return None
+    cdef xmlNode* child = attribute.children
+    if child is NULL:
+        return ""
+    if child.next is NULL and (child.type == XML_TEXT_NODE or child.type == XML_CDATA_SECTION_NODE):
+        return _decode(<const char*>child.content) if child.content is not NULL else ""
+    return _element(root, node).get(_decode(name))  # entity references in the value: lxml's reading
+
+
+cdef object _element(cetree._Element root, xmlNode* node):
+    """The lxml element of ``node`` (a node of ``root``'s document)."""
+    return cetree.elementFactory(root._doc, node)
 
 
 cdef class _Block:
@@ -489,12 +600,33 @@ cdef class _Block:
 
 
 cdef class _Walk:
-    """The state of one walk, and the splitter's helpers it calls (``splitters.html._found``)."""
+    """The state of one walk (``splitters.html._found``): the open elements' nodes, tags and
+    blocks, and what it has found."""
 
-    cdef list found, stack, tags, words
+    cdef cetree._Element root
+    cdef list found, tags, words, blocks, contexts
+    cdef xmlNode** nodes  # the open elements' nodes: ``len(tags)`` of ``capacity``
+    cdef Py_ssize_t capacity
     cdef dict words_cache
     cdef Py_ssize_t path_start
     cdef object find_words
+
+    def __dealloc__(self):
+        free(self.nodes)
+
+    cdef void push(self, xmlNode* node, str tag, tuple ctx, _Block block) except *:
+        cdef Py_ssize_t depth = len(self.tags)
+        cdef xmlNode** grown
+        if depth == self.capacity:
+            grown = <xmlNode**>realloc(self.nodes, 2 * (self.capacity + 16) * sizeof(xmlNode*))
+            if grown is NULL:
+                raise MemoryError()
+            self.nodes = grown
+            self.capacity = 2 * (self.capacity + 16)
+        self.nodes[depth] = node
+        self.tags.append(tag)
+        self.contexts.append(ctx)
+        self.blocks.append(block)
 
     @cython.boundscheck(True)
     @cython.wraparound(True)
@@ -504,16 +636,20 @@ cdef class _Walk:
         cdef str text = words[len(words) - 1] if words else ""
         cdef str attributes, own
         cdef Py_ssize_t i
+        cdef xmlNode* node
         for i in range(len(words), upto + 1):
-            el, _, _, _, keys = self.stack[i]
+            node = self.nodes[i]
             attributes = ""
-            if keys:
-                if "class" in keys:
-                    attributes = el.get("class")
-                if "id" in keys:
-                    attributes = f"{attributes} {el.get('id')}"
-                if "role" in keys:
-                    attributes = f"{attributes} {el.get('role')}"
+            if node.properties is not NULL:
+                value = _attribute(self.root, node, b"class")
+                if value is not None:
+                    attributes = value
+                value = _attribute(self.root, node, b"id")
+                if value is not None:
+                    attributes = f"{attributes} {value}"
+                value = _attribute(self.root, node, b"role")
+                if value is not None:
+                    attributes = f"{attributes} {value}"
             if attributes:
                 own = self.words_cache.get(attributes)
                 if own is None:
@@ -593,10 +729,28 @@ cdef inline void _add(_Block block, tuple ctx, str text) except *:
         pieces.append(text)
 
 
+cdef dict _sibling_counts(cetree._Element root, xmlNode* parent):
+    """(tag, class) -> how many of ``parent``'s child elements have them."""
+    cdef dict counts = {}
+    cdef xmlNode* child = parent.children
+    while child is not NULL:
+        if child.type == XML_ELEMENT_NODE:
+            key = (_name(child), _attribute(root, child, b"class"))
+            counts[key] = counts.get(key, 0) + 1
+        child = child.next
+    return counts
+
+
+cdef bint _only_child(xmlNode* parent) noexcept:
+    """Whether ``parent`` has one child that lxml counts (``len(parent) == 1``)."""
+    cdef xmlNode* child = _next_item(parent.children)
+    return child is not NULL and _next_item(child.next) is NULL
+
+
 @cython.boundscheck(True)
 @cython.wraparound(True)
 def html_walk(
-    root,
+    cetree._Element root not None,
     dict kinds,
     bint styles,
     dict words_cache,
@@ -606,106 +760,112 @@ def html_walk(
     tuple root_context,
 ):
     """Each block's text, facts (a dict) and where the words inside its ``<main>`` begin, in page
-    order: ``splitters.html._found`` (the reference), with its helpers passed in."""
+    order: ``splitters.html._found`` (the reference), reading ``root``'s libxml2 nodes, with the
+    splitter's helpers passed in."""
     cdef _Walk w = _Walk()
-    cdef list stack = [], tags = [], words = []
-    cdef dict groups = {}, siblings
+    cdef list tags = [], words = [], blocks = [], contexts = []
+    cdef xmlNode* top = root._c_node
+    cdef xmlNode* node = top
+    cdef xmlNode* child
+    # depth -> (the open parent's node at that depth, (tag, class) counts of its children or None
+    # for an only child)
+    cdef dict groups = {}
+    cdef tuple counts
     cdef Py_ssize_t depth, links_seen = 0, group_size
     cdef int kind
+    cdef bint entered, check
     cdef _Block block
-    cdef tuple ctx, parent, top
-    cdef str text
+    cdef tuple ctx
+    cdef str text, tag
+    w.root = root
     w.found = []
-    w.stack = stack
     w.tags = tags
     w.words = words
+    w.blocks = blocks
+    w.contexts = contexts
     w.words_cache = words_cache
     w.find_words = find_words
     w.path_start = 1 if root.tag == "html" else 0
-    walker = etree.iterwalk(root, events=("start", "end", "comment", "pi"))
-    for event, el in walker:
-        if event == "start":
-            tag = el.tag
+    while True:
+        # the node's "start": an element entered, or a node that only has a tail to show
+        entered = False
+        if node.type == XML_ELEMENT_NODE:
+            tag = _name(node)
             kind = kinds.get(tag, 0)
-            keys = el.keys()
-            if (
-                kind & INVISIBLE
-                or not isinstance(tag, str)
-                or (
-                    stack
-                    and (
-                        kind & CHECK
-                        or (keys and ("style" in keys or "hidden" in keys or "aria-hidden" in keys))
-                        or tag == "input"
-                    )
-                    and is_hidden(el, tag, keys, styles)
+            depth = len(tags)
+            entered = not kind & INVISIBLE
+            if entered and depth:
+                check = (
+                    kind & CHECK
+                    or _find(node, b"style") is not NULL
+                    or _find(node, b"hidden") is not NULL
+                    or _find(node, b"aria-hidden") is not NULL
+                    or tag == "input"
                 )
-            ):
-                walker.skip_subtree()  # its "end" event still comes, for the tail
-                continue
-            depth = len(stack)
-            if depth:
-                parent = stack[depth - 1]
-                ctx = parent[2]
-                block = parent[3]
-            else:
-                parent = None
-                ctx = root_context
-                block = None
-            if kind & CONTEXT or (keys and "role" in keys):
-                if tag == "a":
-                    links_seen += 1
-                ctx = context(ctx, el, tag, el.get("role"), links_seen)
-            if block is None:
-                block = _Block(tag, ctx, depth, 1)
-            elif kind & BLOCK:
-                if block.pieces:
-                    w.flush(block)
-                parent_el = parent[0]
-                counts = groups.get(depth)
-                if counts is None or counts[0] is not parent_el:  # first block child of this parent
-                    if len(parent_el) == 1:
-                        counts = groups[depth] = (parent_el, None)
-                    else:
-                        siblings = {}
-                        for child in parent_el:
-                            key = (child.tag, child.get("class"))
-                            siblings[key] = siblings.get(key, 0) + 1
-                        counts = groups[depth] = (parent_el, siblings)
-                group_size = 1 if counts[1] is None else counts[1][(tag, el.get("class"))]
-                block = _Block(tag, ctx, depth, group_size)
-            elif kind & BR and block.pieces:
-                # A blank line (two <br> with only whitespace between) ends the block.
-                if block.last_br >= 0 and not "".join(block.pieces[block.last_br + 1 :]).strip():
-                    w.flush(block)
+                if check:
+                    el = _element(root, node)
+                    entered = not is_hidden(el, tag, el.keys(), styles)
+            if entered:
+                if depth:
+                    ctx = contexts[depth - 1]
+                    block = blocks[depth - 1]
                 else:
-                    block.last_br = len(block.pieces)
-                    block.pieces.append("\n")
-            stack.append((el, tag, ctx, block, keys))
-            tags.append(tag)
-            text = el.text
-            if text:
-                _add(block, ctx, text)
-        elif event == "end":
-            depth = len(stack) - 1
-            if depth >= 0:
-                top = stack[depth]
-                if top[0] is el:
-                    block = top[3]
-                    if block.depth == depth and block.pieces:
+                    ctx = root_context
+                    block = None
+                if kind & CONTEXT or _find(node, b"role") is not NULL:
+                    if tag == "a":
+                        links_seen += 1
+                    ctx = context(ctx, _element(root, node), tag, _attribute(root, node, b"role"), links_seen)
+                if block is None:
+                    block = _Block(tag, ctx, depth, 1)
+                elif kind & BLOCK:
+                    if block.pieces:
                         w.flush(block)
-                    stack.pop()
-                    tags.pop()
-                    if len(words) > depth:
-                        del words[depth:]
-            if stack:
-                text = el.tail
+                    counts = groups.get(depth)
+                    if counts is None or counts[0] != <size_t>node.parent:  # first block child of this parent
+                        counts = (
+                            <size_t>node.parent,
+                            None if _only_child(node.parent) else _sibling_counts(root, node.parent),
+                        )
+                        groups[depth] = counts
+                    if counts[1] is None:
+                        group_size = 1
+                    else:
+                        group_size = counts[1][(tag, _attribute(root, node, b"class"))]
+                    block = _Block(tag, ctx, depth, group_size)
+                elif kind & BR and block.pieces:
+                    # A blank line (two <br> with only whitespace between) ends the block.
+                    if block.last_br >= 0 and not "".join(block.pieces[block.last_br + 1 :]).strip():
+                        w.flush(block)
+                    else:
+                        block.last_br = len(block.pieces)
+                        block.pieces.append("\n")
+                w.push(node, tag, ctx, block)
+                text = _text(node.children)
                 if text:
-                    top = stack[len(stack) - 1]
-                    _add(top[3], top[2], text)
-        elif stack:  # a comment or processing instruction: only its tail shows
-            text = el.tail
-            if text:
-                top = stack[len(stack) - 1]
-                _add(top[3], top[2], text)
-    return w.found
+                    _add(block, ctx, text)
+        child = _next_item(node.children) if entered else NULL
+        if child is not NULL:
+            node = child
+            continue
+        # the node's "end", and those of the elements it closes
+        while True:
+            depth = len(tags) - 1
+            if depth >= 0 and w.nodes[depth] is node:
+                block = blocks[depth]
+                if block.depth == depth and block.pieces:
+                    w.flush(block)
+                del tags[depth], blocks[depth], contexts[depth]
+                if len(words) > depth:
+                    del words[depth:]
+            if node is top:
+                return w.found
+            if tags:
+                text = _text(node.next)
+                if text:
+                    _add(blocks[len(blocks) - 1], contexts[len(contexts) - 1], text)
+            child = _next_item(node.next)
+            if child is not NULL:
+                node = child
+                break
+            node = node.parent

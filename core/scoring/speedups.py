@@ -5,7 +5,7 @@ hashes the blocks' word 1-2 grams, walks the boosted trees of a model over all b
 document, computes stage A's sparse dot product, makes the model votes, reads the votes for
 the combiner, finds the matches of the features' and the rules' patterns in a document's text
 by trying each pattern only where one of its leads occurs (``leads.leads``), and walks the HTML
-splitter's lxml tree into blocks and their facts. Each of its
+splitter's tree (libxml2's nodes under lxml's root element) into blocks and their facts. Each of its
 functions does what a pure-Python reference does, with the same floating-point operations in the
 same order, so the two paths give the same keys, matches and scores to the bit
 (tests/test_compiled_path.py and bench/compiled_path.py check it on pages):
@@ -52,7 +52,7 @@ from .leads import leads
 from .model_format import Logistic, Trees
 from .text_index import all_matches
 
-EXTENSION_VERSION = 5
+EXTENSION_VERSION = 6
 """The ``VERSION`` of core/scoring/_speedups.pyx that this module was written for."""
 
 
