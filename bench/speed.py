@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import inspect
 import json
 import os
 import subprocess
@@ -138,24 +139,25 @@ def child_pageparts(paths: list[str], jobs: int) -> dict:
     startup = time.perf_counter() - begun
     started, cpu, own_cpu = time.perf_counter(), _cpu(), _cpu(children=False)
     blocks = errors = 0
+    from pageparts.output.formats import render, write_jsonl
+
+    # the writer on the runner's path, as the command passes it (none before the compiled writer)
+    on_path = {"path": runner.hot_path} if "path" in inspect.signature(render).parameters else {}
     # as `pageparts classify -f jsonl > /dev/null` does: JSON Lines made where the documents are
     with open(os.devnull, "w", encoding="utf-8") as out:
         if jobs > 1:
             from functools import partial
 
-            from pageparts.output.formats import render
-
-            for result in runner.run(paths, jobs=jobs, render=partial(render, format_name="jsonl")):
+            show = partial(render, format_name="jsonl", **on_path)
+            for result in runner.run(paths, jobs=jobs, render=show):
                 errors += result.error is not None
                 blocks += result.output.count('{"index": ')
                 out.write(result.output)
         else:
-            from pageparts.output.formats import write_jsonl
-
             for result in runner.run(paths):
                 errors += result.error is not None
                 blocks += len(result.document.blocks) if result.document else 0
-                write_jsonl(result, out)
+                write_jsonl(result, out, **on_path)
     seconds = time.perf_counter() - started
     return {
         "seconds": seconds,

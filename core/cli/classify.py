@@ -232,7 +232,9 @@ def run_locally(runner: Runner, job: Job) -> None:
     chosen = job.output_format or (OutputFormat.table if out.isatty() else OutputFormat.jsonl)
     stats = ReadStats()
     sources, jobs = inputs(job, runner.options.max_bytes, stats, done)
-    show = partial(render, format_name=chosen.value, labels=job.labels, explain=job.explain)
+    show = partial(
+        render, format_name=chosen.value, labels=job.labels, explain=job.explain, path=runner.hot_path
+    )
     progress = Progress(sys.stderr, interval=0.1) if sys.stderr.isatty() else None
     tally = Tally(progress)
     try:

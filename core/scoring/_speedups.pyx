@@ -24,6 +24,7 @@ from libc.stdlib cimport free, malloc, qsort, realloc
 
 cimport lxml.includes.etreepublic as cetree
 from cpython.unicode cimport PyUnicode_DecodeUTF8
+from libc.math cimport fabs, floor, signbit
 from libc.string cimport strcmp, strlen
 from lxml.includes.tree cimport (
     XML_CDATA_SECTION_NODE,
@@ -42,7 +43,7 @@ import numpy as np
 
 cetree.import_lxml__etree()
 
-VERSION = 6
+VERSION = 7
 """Raised whenever a function here changes; ``pageparts.scoring.speedups`` refuses an extension built from
 another version of this file (a stale build) and runs the pure-Python path."""
 
@@ -469,6 +470,84 @@ def lead_matches(object pattern, str text, const uint8_t[::1] table, list heads)
                 matches.append(m)
                 end = m.end()
     return matches
+
+
+# -- the JSON Lines record's votes -------------------------------------------------------------
+
+cdef extern from "Python.h":
+    char* PyOS_double_to_string(double val, char format_code, int precision, int flags, int* ptype) except NULL
+    void PyMem_Free(void* p)
+
+
+cdef str _score_text(double value):
+    """``output.jsonl._number`` of a float in [0, 1]: the digits of ``f"{value:.4f}"`` (the binary
+    value rounded to 4 decimals, half to even) without trailing zeros, one zero kept after the
+    point. ``value * 10000`` is within 2e-12 of its exact product, so where it lies more than 1e-6
+    from a half its nearest integer is that rounding; nearer a half, Python's formatting decides."""
+    cdef double scaled = value * 10000.0
+    cdef double below = floor(scaled)
+    cdef long k
+    cdef int length
+    cdef char digits[8]
+    if fabs(scaled - below - 0.5) < 1e-6:
+        return _formatted_score(value)
+    k = <long>below + (scaled - below > 0.5)
+    if k == 10000:
+        return "1.0"
+    if k == 0:
+        return "-0.0" if signbit(value) else "0.0"  # -0.0 is in [0, 1] too
+    length = 6
+    while k % 10 == 0:
+        k //= 10
+        length -= 1
+    digits[0] = 48  # "0"
+    digits[1] = 46  # "."
+    for i in range(length - 1, 1, -1):
+        digits[i] = <char>(48 + k % 10)  # "0" + the digit
+        k //= 10
+    return PyUnicode_DecodeUTF8(digits, length, NULL)
+
+
+cdef str _formatted_score(double value):
+    """``_score_text`` by Python's own formatting (``PyOS_double_to_string``)."""
+    cdef char* digits = PyOS_double_to_string(value, b"f", 4, 0, NULL)
+    cdef Py_ssize_t end = strlen(digits)
+    while digits[end - 1] == b"0":
+        end -= 1
+    if digits[end - 1] == b".":
+        end += 1  # "1." -> "1.0": the zero after the point is there, from the four digits
+    try:
+        return PyUnicode_DecodeUTF8(digits, end, NULL)
+    finally:
+        PyMem_Free(digits)
+
+
+def json_votes(dict pieces, object vote_pieces, object number, list votes):
+    """The votes of a block as the JSON Lines record writes them: ``output.jsonl._votes`` (the
+    reference), with its cache of each (plugin, label, reason)'s text before and after the score
+    (``pieces``), the function that makes one (``vote_pieces``) and the one that writes any score
+    but a float in [0, 1] (``number``)."""
+    cdef list parts = []
+    cdef object score
+    cdef double value
+    cdef tuple around
+    for vote in votes:
+        key = (vote.plugin, vote.label, vote.reason)
+        try:
+            around = pieces[key]
+        except (KeyError, TypeError):  # new, or not hashable
+            around = vote_pieces(*key)
+        score = vote.score
+        if type(score) is float and 0.0 <= <double>score <= 1.0:
+            text = _score_text(<double>score)
+        else:
+            text = number(score)
+        if parts:
+            parts.append(", ")
+        parts.append(around[0])
+        parts.append(text)
+        parts.append(around[1])
+    return "".join(parts)
 
 
 # -- the HTML splitter's walk ------------------------------------------------------------------

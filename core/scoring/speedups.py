@@ -20,12 +20,14 @@ model votes          ``Vote(...)`` per block       ``_speedups.model_votes``
 the votes' fields    ``combine.VoteFields.of``    ``_speedups.vote_fields``
 a pattern's matches  ``text_index.all_matches``   ``_speedups.lead_matches``
 the HTML walk        ``splitters.html._found``    ``_speedups.html_walk``
+votes in JSON Lines  ``output.jsonl._votes``      ``_speedups.json_votes``
 ===================  ==========================  ===========================
 
 (the fifth for the combiner: each vote's block, label, score, plugin weight and source; the sixth
 for the features and the rule facts, through ``TextIndex.matches``, which the runner sets per
-document with ``text_index.use_matcher``; the last for the HTML splitter, through ``SPLIT_PATH``,
-which the runner sets around the split hook.)
+document with ``text_index.use_matcher``; the seventh for the HTML splitter, through ``SPLIT_PATH``,
+which the runner sets around the split hook; the last for the JSON Lines writer, which takes the
+path as an argument: ``render(..., path=runner.hot_path)``, as ``pageparts classify`` writes.)
 
 A runner takes its ``HotPath`` from the settings (``hot_path(options.pure_python)``; the
 environment variable ``PAGEPARTS_PURE_PYTHON``, read by ``pageparts.settings``, sets it). Where
@@ -40,6 +42,7 @@ import warnings
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
+from functools import partial
 from types import ModuleType
 from typing import Any
 
@@ -52,7 +55,7 @@ from .leads import leads
 from .model_format import Logistic, Trees
 from .text_index import all_matches
 
-EXTENSION_VERSION = 6
+EXTENSION_VERSION = 7
 """The ``VERSION`` of core/scoring/_speedups.pyx that this module was written for."""
 
 
@@ -128,6 +131,14 @@ class HotPath:
         if not self.compiled:
             return VoteFields.of(votes, weights)
         return VoteFields(*_EXTENSION.vote_fields(votes, weights, _LABEL_COLUMN, MODEL))
+
+    def json_votes(
+        self, pieces: dict[tuple[str, str, str], tuple[str, str]], vote_pieces: Callable, number: Callable
+    ) -> Callable[[list[Vote]], str]:
+        """The compiled ``output.jsonl._votes`` (the extension must be there), with that module's
+        cache of each vote's text around its score, the function that fills it and the one that
+        writes a score that is not a float in [0, 1]."""
+        return partial(_EXTENSION.json_votes, pieces, vote_pieces, number)
 
     def matches(self, pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
         """``pattern``'s matches in ``text``, as ``finditer`` finds them (``text_index.Matcher``);
