@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import inspect
 import json
 import os
 import sys
@@ -65,9 +66,11 @@ def classify(sources: list[Path], input_format: str, combiner: str) -> tuple[lis
 
     options = Options(input_format=input_format, combine=CombineOptions(learned=combiner == "learned"))
     runner = Runner(with_environment(options, os.environ))
+    # written on the runner's path, as `pageparts classify` writes (none before the compiled writer)
+    on_path = {"path": runner.hot_path} if "path" in inspect.signature(render).parameters else {}
     lines, exact = [], []
     for result in runner.run([str(s) for s in sources]):
-        lines.append(render(result, "jsonl"))
+        lines.append(render(result, "jsonl", **on_path))
         document = result.document
         exact.append(
             {
