@@ -27,7 +27,8 @@ votes in JSON Lines  ``output.jsonl._votes``      ``_speedups.json_votes``
 for the features and the rule facts, through ``TextIndex.matches``, which the runner sets per
 document with ``text_index.use_matcher``; the seventh for the HTML splitter, through ``SPLIT_PATH``,
 which the runner sets around the split hook; the last for the JSON Lines writer, which takes the
-path as an argument: ``render(..., path=runner.hot_path)``, as ``pageparts classify`` writes.)
+path as an argument: ``render(..., path=runner.hot_path)``, as ``pageparts classify`` writes, and
+gives the same text, its scores' digits found another way: docs/architecture.md says how.)
 
 A runner takes its ``HotPath`` from the settings (``hot_path(options.pure_python)``; the
 environment variable ``PAGEPARTS_PURE_PYTHON``, read by ``pageparts.settings``, sets it). Where
