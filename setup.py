@@ -5,6 +5,7 @@ cannot be compiled (no C compiler), the install goes on without it and pageparts
 pure-Python path, saying so once at start-up (``pageparts.scoring.speedups``).
 """
 
+import lxml
 from Cython.Build import cythonize
 from setuptools import Extension, setup
 from setuptools.command.build_ext import build_ext
@@ -34,8 +35,14 @@ class BuildExt(build_ext):
             self.warn(f"{ext.name} not built ({error}): pageparts will run its pure-Python path")
 
 
+# lxml's headers (shipped in its wheels): the HTML splitter's compiled walk reads libxml2's nodes
+# as lxml declares them, and makes lxml elements through lxml's public C API
 extensions = cythonize(
-    [Extension("pageparts.scoring._speedups", ["core/scoring/_speedups.pyx"])],
+    [
+        Extension(
+            "pageparts.scoring._speedups", ["core/scoring/_speedups.pyx"], include_dirs=lxml.get_include()
+        )
+    ],
     compiler_directives={"language_level": "3"},
     build_dir="build",  # the generated C file stays out of the package (and the wheel)
 )

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import inspect
 import json
 import os
 import sys
@@ -65,9 +66,11 @@ def classify(sources: list[Path], input_format: str, combiner: str) -> tuple[lis
 
     options = Options(input_format=input_format, combine=CombineOptions(learned=combiner == "learned"))
     runner = Runner(with_environment(options, os.environ))
+    # written on the runner's path, as `pageparts classify` writes (none before the compiled writer)
+    on_path = {"path": runner.hot_path} if "path" in inspect.signature(render).parameters else {}
     lines, exact = [], []
     for result in runner.run([str(s) for s in sources]):
-        lines.append(render(result, "jsonl"))
+        lines.append(render(result, "jsonl", **on_path))
         document = result.document
         exact.append(
             {
@@ -89,16 +92,19 @@ def classify(sources: list[Path], input_format: str, combiner: str) -> tuple[lis
 
 def features(sources: list[Path], input_format: str) -> dict[str, np.ndarray]:
     """Dense features and n-gram matrices (data, indices, indptr) of every document, by name, with
-    the n-grams hashed on the path the runs take."""
+    the pages walked and the n-grams hashed on the path the runs take."""
     from pageparts.document import Document
     from pageparts.host.registry import make_registry
     from pageparts.input.charsets import to_utf8
     from pageparts.input.reading import read_source
+    from pageparts.scoring import speedups
     from pageparts.scoring.features import compute, model_kind
-    from pageparts.scoring.speedups import hot_path
     from pageparts.settings import Options, with_environment
 
-    gram_keys = hot_path(with_environment(Options(), os.environ).pure_python).gram_keys
+    path = speedups.hot_path(with_environment(Options(), os.environ).pure_python)
+    gram_keys = path.gram_keys
+    if hasattr(speedups, "SPLIT_PATH"):  # the HTML walk on the runs' path, as a runner splits
+        speedups.SPLIT_PATH.set(path)
     split = make_registry().manager.hook.pageparts_split
     arrays = {}
     for source in sources:

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import inspect
 import json
 import os
 import subprocess
@@ -127,29 +128,36 @@ def child_pageparts(paths: list[str], jobs: int) -> dict:
     begun = time.perf_counter()
     from pageparts.host.runner import Runner
 
+    try:  # the command line's garbage collection, where it has its own (see collector.py)
+        from pageparts.host.collector import collect_less
+    except ImportError:
+        pass
+    else:
+        collect_less()
     runner = Runner()
     next(runner.run(paths[:1]))
     startup = time.perf_counter() - begun
     started, cpu, own_cpu = time.perf_counter(), _cpu(), _cpu(children=False)
     blocks = errors = 0
+    from pageparts.output.formats import render, write_jsonl
+
+    # the writer on the runner's path, as the command passes it (none before the compiled writer)
+    on_path = {"path": runner.hot_path} if "path" in inspect.signature(render).parameters else {}
     # as `pageparts classify -f jsonl > /dev/null` does: JSON Lines made where the documents are
     with open(os.devnull, "w", encoding="utf-8") as out:
         if jobs > 1:
             from functools import partial
 
-            from pageparts.output.formats import render
-
-            for result in runner.run(paths, jobs=jobs, render=partial(render, format_name="jsonl")):
+            show = partial(render, format_name="jsonl", **on_path)
+            for result in runner.run(paths, jobs=jobs, render=show):
                 errors += result.error is not None
                 blocks += result.output.count('{"index": ')
                 out.write(result.output)
         else:
-            from pageparts.output.formats import write_jsonl
-
             for result in runner.run(paths):
                 errors += result.error is not None
                 blocks += len(result.document.blocks) if result.document else 0
-                write_jsonl(result, out)
+                write_jsonl(result, out, **on_path)
     seconds = time.perf_counter() - started
     return {
         "seconds": seconds,
@@ -185,6 +193,11 @@ def child_stages(paths: list[str]) -> dict:
     from pageparts.scoring import text_index
 
     use_matcher = getattr(text_index, "use_matcher", None) if hasattr(hot, "matches") else None
+    # the split's path, which the runner sets around each split (the compiled walk of the HTML
+    # splitter), set here once for all of them; none before the compiled walk
+    split_path = getattr(sys.modules.get("pageparts.scoring.speedups"), "SPLIT_PATH", None)
+    if split_path is not None:
+        split_path.set(hot)
     model_seconds = {name: 0.0 for name, _, _, _ in plugins}
     clock = time.process_time  # CPU time: steadier than wall-clock on a busy machine
 

@@ -28,6 +28,7 @@ from pageparts.scoring.model_format import FormatError, Trees
 from pageparts.scoring.speedups import PURE, HotPath, hot_path
 from pageparts.scoring.text_index import SEP, text_index, use_matcher
 from pageparts.settings import PURE_PYTHON_ENV, Options, resolve_options
+from pageparts.splitters import html as html_splitter
 
 PAGES = 300
 TOLERANCE = 1e-6
@@ -547,3 +548,178 @@ def test_lead_matches_refuses_bad_tables():
         _speedups.lead_matches(re.compile("a"), "a", np.zeros(10, np.uint8), [])
     with pytest.raises(ValueError):
         _speedups.lead_matches(re.compile("a"), "a", np.zeros(1 << 16, np.uint8), [((1,) * 5, "", False)])
+
+
+# -- the HTML splitter's walk -----------------------------------------------------------------------
+
+_INLINE = ["span", "a", "b", "strong", "em", "i", "code", "small", "label", "abbr"]
+_BLOCKS = ["div", "p", "li", "td", "th", "h2", "h4", "section", "article", "nav", "header", "footer",
+           "aside", "main", "blockquote", "pre", "dd", "dt", "form", "figure", "tr", "dialog"]  # fmt: skip
+_WRAPPERS = ["ul", "ol", "dl", "menu", "table", "tbody", "tr"]
+_ITEMS = {"ul": "li", "ol": "li", "menu": "li", "dl": "dt", "table": "tr", "tbody": "tr", "tr": "td"}
+_HIDDEN_TAGS = ["script", "style", "noscript", "template", "svg", "iframe", "select", "object", "title"]
+_TEXTS = ["Grüße aus Köln", "naïve café", "東京の天気", "Привет, мир", "a &amp; b", "&lt;tag&gt;",
+          "&nbsp;&nbsp;", "x&#8203;y", "€ 12,50", "  \n\t ", "", "Ελληνικά", "🙂 ok", "&copy; 2026",
+          "word", "two words", "1234", "under_score", "e\u0301t\u00e9"]  # fmt: skip
+_ATTRIBUTES = ['class="menu item"', 'class="menu item"', 'class="story-body x9"', 'id="main-2"',
+               'role="navigation"', 'role="main banner"', 'role="search"', 'hidden',
+               'aria-hidden="true"', 'aria-hidden=" TRUE "', 'aria-hidden="false"',
+               'style="display: none"', 'style="color:red; VISIBILITY : hidden"', 'style="color:red"',
+               'open', 'class=""', 'title="t"', 'class="Ünïcode Wörter 12 ab_cd"']  # fmt: skip
+
+
+def generated_markup(i: int) -> str:
+    """A made-up page of random, often malformed markup, for the two walks to split alike."""
+    rng = random.Random(1_000_003 * i)
+
+    def text() -> str:
+        return rng.choice(_TEXTS) if rng.random() < 0.5 else " ".join(rng.choices(WORDS, k=rng.randint(1, 6)))
+
+    def attributes() -> str:
+        return "".join(" " + rng.choice(_ATTRIBUTES) for _ in range(rng.choice((0, 0, 1, 2, 3))))
+
+    def node(depth: int) -> str:
+        r = rng.random()
+        if depth > rng.randint(3, 40) or r < 0.2:
+            return text()
+        if r < 0.27:
+            return rng.choice(["<br>", "<br>", "<br> <br>", "<br/>\n<br>", "<hr>", "<wbr>", "<img alt='x'>"])
+        if r < 0.3:
+            return f"<!-- {text()} -->{text()}"
+        if r < 0.34:
+            tag = rng.choice(_HIDDEN_TAGS)
+            return f"<{tag}{attributes()}>{text()}</{tag}>{text()}"
+        if r < 0.37:
+            return f"<input type='{rng.choice(['hidden', ' Hidden ', 'text'])}' value='v'>{text()}"
+        if r < 0.42:
+            outer = rng.choice(_WRAPPERS)
+            inner = {
+                "ul": "li",
+                "ol": "li",
+                "menu": "li",
+                "dl": "dt",
+                "table": "tr",
+                "tbody": "tr",
+                "tr": "td",
+            }
+            items = "".join(
+                f"<{inner[outer]}{attributes()}>{node(depth + 2)}"
+                + ("" if rng.random() < 0.3 else f"</{inner[outer]}>")
+                for _ in range(rng.randint(0, 5))
+            )
+            return f"<{outer}{attributes()}>{items}</{outer}>"
+        tag = rng.choice(_INLINE if rng.random() < 0.5 else _BLOCKS)
+        children = "".join(node(depth + 1) for _ in range(rng.randint(0, 4)))
+        end = "" if rng.random() < 0.1 else f"</{tag}>"  # unclosed
+        stray = rng.choice(["", "", "", "</p>", "</div>", "</span>", "</li>"])
+        return f"<{tag}{attributes()}>{text()}{children}{end}{stray}{text() if rng.random() < 0.5 else ''}"
+
+    body = "".join(node(0) for _ in range(rng.randint(1, 8)))
+    if rng.random() < 0.1:  # deep nesting
+        depth = rng.randint(50, 400)
+        body += "<div class='deep'>" * depth + text() + "</div>" * rng.randint(0, depth)
+    page = f"<html lang='de'><head><title>{text()}</title></head><body{attributes()}>{body}</body></html>"
+    if rng.random() < 0.15:  # cut short
+        page = page[: rng.randint(0, len(page))]
+    if rng.random() < 0.1:  # no <html> at all
+        page = body
+    return page
+
+
+def _walked(page: str, path: HotPath, scriptless: bool) -> list[tuple[str, type, dict]]:
+    """Each block's text, facts' type and facts (every field, with its type) by ``path``'s walk."""
+    root = html_splitter.read_page(page)[0]
+    if root is None:
+        return []
+    token = speedups.SPLIT_PATH.set(path)
+    try:
+        blocks = html_splitter._walk(root, scriptless)
+    finally:
+        speedups.SPLIT_PATH.reset(token)
+    return [
+        (b.text, type(b.features), {k: (type(v), v) for k, v in vars(b.features).items()}) for b in blocks
+    ]
+
+
+@needs_extension
+def test_both_walks_split_generated_markup_alike():
+    blocks = 0
+    for i in range(600):
+        page = generated_markup(i)
+        for scriptless in (False, True):
+            compiled = _walked(page, COMPILED, scriptless)
+            assert compiled == _walked(page, PURE, scriptless), (i, scriptless, page[:300])
+            blocks += len(compiled)
+    assert blocks > 6000  # the pages are not all empty
+
+
+@needs_extension
+def test_both_walks_split_generated_pages_alike():
+    for i in range(100):
+        page = generated_page(i)
+        assert _walked(page, COMPILED, False) == _walked(page, PURE, False)
+
+
+def test_the_split_runs_the_runners_path(monkeypatch):
+    assert speedups.compiled_walk() is None  # outside a runner's split: the pure walk
+    seen: list[bool] = []
+    reference = html_splitter._found
+    monkeypatch.setattr(html_splitter, "_found", lambda *args: seen.append(True) or reference(*args))
+    page = generated_page(1).encode()
+    Runner(Options(pure_python=True)).split(page, "html")
+    assert seen and speedups.SPLIT_PATH.get() == PURE
+    if speedups.compiled_available():
+        seen.clear()
+        Runner(Options()).split(page, "html")
+        assert not seen and speedups.SPLIT_PATH.get() == PURE  # the compiled walk ran, and the path was reset
+
+
+def _walked_root(root, path: HotPath, scriptless: bool) -> list[tuple[str, dict]]:
+    token = speedups.SPLIT_PATH.set(path)
+    try:
+        return [(b.text, dict(vars(b.features))) for b in html_splitter._walk(root, scriptless)]
+    finally:
+        speedups.SPLIT_PATH.reset(token)
+
+
+def _odd_nodes(root, rng: random.Random) -> None:
+    """Put into a parsed page what lxml's API can make and the HTML parser does not: entity
+    references, CDATA, namespaced tags and attributes (and comments with tails)."""
+    from lxml import etree
+
+    elements = [el for el in root.iter() if isinstance(el.tag, str)]
+    for el in rng.sample(elements, min(len(elements), 6)):
+        r = rng.random()
+        if r < 0.2:
+            entity = etree.Entity(rng.choice(["amp", "nbsp", "foo"]))
+            entity.tail = rng.choice([None, "", " ", "after the entity"])
+            el.insert(rng.randint(0, len(el)), entity)
+        elif r < 0.35:
+            el.text = etree.CDATA(rng.choice(["cdata text", "", " "]))
+        elif r < 0.5:
+            comment = etree.Comment("c")
+            comment.tail = "tail of a comment"
+            el.insert(0, comment)
+        elif r < 0.65 and el.getparent() is not None:
+            child = etree.SubElement(el, rng.choice(["{http://www.w3.org/2000/svg}g", "{urn:x}p", "o:p"]))
+            child.text, child.tail = "namespaced", "its tail"
+        else:
+            el.set(rng.choice(["{urn:x}class", "{urn:x}style", "{urn:x}hidden", "{urn:x}role"]), "x y")
+
+
+@needs_extension
+def test_both_walks_read_odd_nodes_alike():
+    """The compiled walk reads libxml2's nodes as lxml does: entity references, CDATA sections and
+    namespaces give the same blocks on both walks."""
+    blocks = odd = 0
+    for i in range(300):
+        root = html_splitter.read_page(generated_markup(i))[0]
+        if root is None:
+            continue
+        _odd_nodes(root, random.Random(i))
+        for scriptless in (False, True):
+            compiled = _walked_root(root, COMPILED, scriptless)
+            assert compiled == _walked_root(root, PURE, scriptless), i
+            blocks += len(compiled)
+            odd += sum(("namespaced" in t) + ("cdata text" in t) + ("the entity" in t) for t, _ in compiled)
+    assert blocks > 3000 and odd > 100

@@ -2,13 +2,18 @@
 
 import io
 import json
+import os
 import random
 
 import numpy as np
+import pytest
 from pageparts.document import Block, Document, Vote
 from pageparts.host.runner import Result
 from pageparts.output.formats import write_jsonl
-from pageparts.output.jsonl import jsonl_record
+from pageparts.output.jsonl import _number, _pieces, _vote_pieces, jsonl_record
+from pageparts.scoring.speedups import HotPath, compiled_available
+
+_VOTE_HELPERS = (_pieces, _vote_pieces, _number)
 
 TEXTS = [
     '"blocks": []',
@@ -83,8 +88,6 @@ def test_record_with_unhashable_reason_and_writer_adds_a_newline():
 
 
 def test_a_score_is_written_as_json_writes_it_rounded():
-    from pageparts.output.jsonl import _number
-
     rng = random.Random(5)
     steps = [k / 10_000 for k in range(10_001)]
     halves = [(k + 0.5) / 10_000 for k in range(10_000)]  # near a tie: the binary value decides
@@ -96,3 +99,40 @@ def test_a_score_is_written_as_json_writes_it_rounded():
     assert [_number(v) for v in values] == [json.dumps(round(v, 4)) for v in values]
     for other in (1.5, -0.25, 12345678.12345, 2, True, np.float64(0.123456), float("nan"), float("inf")):
         assert _number(other) == json.dumps(round(other, 4))
+
+
+_compiled = pytest.mark.skipif(
+    not compiled_available() and os.environ.get("PAGEPARTS_REQUIRE_COMPILED") != "1",
+    reason="the compiled extension is not built",
+)
+
+
+@_compiled
+def test_the_compiled_writer_writes_the_same_records():
+    rng = random.Random(12)
+    compiled = HotPath(compiled=True)
+    for _ in range(2000):
+        result = random_result(rng)
+        assert jsonl_record(result, compiled) == json.dumps(result.to_dict(), ensure_ascii=False)
+    block = Block(0, "x", votes=[Vote("p", 0, "body", 0.5, ["not", "a", "string"])])  # type: ignore[arg-type]
+    result = Result("s", Document("s", "text", [block]))
+    out = io.StringIO()
+    write_jsonl(result, out, path=compiled)
+    assert out.getvalue() == json.dumps(result.to_dict(), ensure_ascii=False) + "\n"
+
+
+@_compiled
+def test_the_compiled_writer_writes_scores_alike():
+    from pageparts.output.jsonl import _votes
+
+    rng = random.Random(6)
+    steps = [k / 10_000 for k in range(10_001)]
+    halves = [(k + 0.5) / 10_000 for k in range(10_000)]
+    nearby = [float(np.nextafter(x, d)) for x in steps + halves for d in (0.0, 1.0)]
+    odd = [0.0, -0.0, 1.0, 5e-324, 1e-9, 4.9999e-5, 5e-5, 0.99995, 0.999949999, 1e-4, float("nan"), 1.5]
+    values = steps + halves + nearby + odd + [rng.random() for _ in range(100_000)]
+    votes = [Vote("body", 0, "body", v, "html model: 0.5") for v in values]
+    compiled = HotPath(compiled=True).json_votes(*_VOTE_HELPERS)
+    for start in range(0, len(votes), 1000):
+        assert compiled(votes[start : start + 1000]) == _votes(votes[start : start + 1000])
+    assert compiled([]) == _votes([]) == ""

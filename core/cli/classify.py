@@ -219,18 +219,22 @@ def run_locally(runner: Runner, job: Job) -> None:
     from contextlib import closing
     from functools import partial
 
+    from ..host.collector import collect_less
     from ..input.reading import ReadStats
     from ..output.formats import render
     from ._signals import Interrupted, interruptible, stopped
     from ._tally import Tally
 
+    collect_less()  # this process classifies (jobs=1) or writes the workers' results
     started = time.monotonic()
     out, done = open_output(job)
     already = done.total() if done else 0
     chosen = job.output_format or (OutputFormat.table if out.isatty() else OutputFormat.jsonl)
     stats = ReadStats()
     sources, jobs = inputs(job, runner.options.max_bytes, stats, done)
-    show = partial(render, format_name=chosen.value, labels=job.labels, explain=job.explain)
+    show = partial(
+        render, format_name=chosen.value, labels=job.labels, explain=job.explain, path=runner.hot_path
+    )
     progress = Progress(sys.stderr, interval=0.1) if sys.stderr.isatty() else None
     tally = Tally(progress)
     try:

@@ -197,7 +197,7 @@ def classify_partition(
     runner = _runner(options, models)
     stats = ReadStats()
     result = PartResult(part)
-    show = partial(render, format_name=format_name, labels=labels, explain=explain)
+    show = partial(render, format_name=format_name, labels=labels, explain=explain, path=runner.hot_path)
     target = part.target(output_dir, format_name)
     partial_target = target + ".partial"
     with open(partial_target, "w", encoding="utf-8") as out:

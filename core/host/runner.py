@@ -20,10 +20,11 @@ from ..scoring.combine import combine
 from ..scoring.features import model_kind
 from ..scoring.models import ModelStore
 from ..scoring.sites import site_stores, store_for, url_parts
-from ..scoring.speedups import hot_path
+from ..scoring.speedups import SPLIT_PATH, hot_path
 from ..scoring.text_index import use_matcher
 from ..settings import INPUT_FORMATS, Options
 from .budget import PluginTimeout, budget_for, time_limit
+from .collector import collect_less
 from .contract import checked_votes
 from .registry import Registry, make_registry
 
@@ -183,10 +184,13 @@ class Runner:
     def split(self, content: bytes, input_format: str, source: str = "<bytes>") -> Document:
         """``content`` (UTF-8) split into blocks by the splitter plugin of ``input_format``, not
         classified; raises InputError when no plugin splits it."""
+        path = SPLIT_PATH.set(self.hot_path)  # the HTML splitter's walk follows the runner's path
         try:
             split = self.registry.manager.hook.pageparts_split(content=content, input_format=input_format)
         except ValueError as error:  # content the splitter cannot split: its message is for the user
             raise InputError(" ".join(str(error).split()) or "the content cannot be split") from None
+        finally:
+            SPLIT_PATH.reset(path)
         if split is None:
             raise InputError(f"no plugin splits input format {input_format!r}")
         return Document.from_split(source, input_format, *split)
@@ -391,6 +395,7 @@ def _start_worker(
     setup: Runner | tuple[Options, ModelStore | None], render: Callable[[Result], str] | None
 ) -> None:
     global _worker
+    collect_less()  # a process of pageparts' own: see collector.py
     runner = setup if isinstance(setup, Runner) else Runner(setup[0], models=setup[1])
     runner.failed_plugins = {}
     runner._classifier_plugins()  # load plugins and models now, once per worker

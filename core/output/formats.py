@@ -8,12 +8,14 @@ from typing import TextIO
 
 from ..document import CombinedScores
 from ..host.runner import Result
+from ..scoring.speedups import PURE, HotPath
 from .jsonl import jsonl_record
 
 
-def write_jsonl(result: Result, out: TextIO, **_: object) -> None:
-    """One JSON object per document per line (see docs/output.md for the schema)."""
-    out.write(jsonl_record(result) + "\n")
+def write_jsonl(result: Result, out: TextIO, path: HotPath = PURE, **_: object) -> None:
+    """One JSON object per document per line (see docs/output.md for the schema); ``path`` (a
+    runner's ``hot_path``) says which implementation writes it, the same text either way."""
+    out.write(jsonl_record(result, path) + "\n")
 
 
 def write_text(result: Result, out: TextIO, labels: tuple[str, ...] | None = None, **_: object) -> None:
@@ -26,7 +28,12 @@ def write_text(result: Result, out: TextIO, labels: tuple[str, ...] | None = Non
 
 
 def write_table(
-    result: Result, out: TextIO, labels: tuple[str, ...] | None = None, explain: bool = False, width: int = 60
+    result: Result,
+    out: TextIO,
+    labels: tuple[str, ...] | None = None,
+    explain: bool = False,
+    width: int = 60,
+    **_: object,
 ) -> None:
     """Index, label, confidence and the first words of each block; votes with ``explain``."""
     origin = " (the page's own)" if result.url_from == "page" else ""
@@ -66,9 +73,14 @@ WRITERS: dict[str, Callable[..., None]] = {"table": write_table, "jsonl": write_
 
 
 def render(
-    result: Result, format_name: str, labels: tuple[str, ...] | None = None, explain: bool = False
+    result: Result,
+    format_name: str,
+    labels: tuple[str, ...] | None = None,
+    explain: bool = False,
+    path: HotPath = PURE,
 ) -> str:
-    """What ``WRITERS[format_name]`` writes for ``result``, as a string (made in worker processes)."""
+    """What ``WRITERS[format_name]`` writes for ``result``, as a string (made in worker processes);
+    ``path`` is the runner's ``hot_path``, for the JSON Lines writer."""
     buffer = io.StringIO()
-    WRITERS[format_name](result, buffer, labels=labels, explain=explain)
+    WRITERS[format_name](result, buffer, labels=labels, explain=explain, path=path)
     return buffer.getvalue()

@@ -6,9 +6,10 @@ operations in the same order (``pageparts.scoring.speedups`` says which referenc
 model's scores are bit-identical, so no label or confidence moves. The extension is compiled
 with floating-point contraction off (setup.py), so ``a * b + c`` is never fused into one
 rounding. Callers check shapes and index ranges before calling (``pageparts.scoring.speedups``): the
-loops here do not.
+loops here do not, except the HTML splitter's walk, which indexes Python lists with Python's checks.
 """
 
+cimport cython
 from cpython.object cimport PyObject_GenericSetAttr
 from cpython.unicode cimport (
     Py_UNICODE_ISALNUM,
@@ -21,9 +22,28 @@ from cpython.unicode cimport (
 from libc.stdint cimport INT32_MIN, int32_t, int64_t, uint8_t, uint32_t
 from libc.stdlib cimport free, malloc, qsort, realloc
 
+cimport lxml.includes.etreepublic as cetree
+from cpython.unicode cimport PyUnicode_DecodeUTF8
+from libc.math cimport fabs, floor, signbit
+from libc.string cimport strcmp, strlen
+from lxml.includes.tree cimport (
+    XML_CDATA_SECTION_NODE,
+    XML_COMMENT_NODE,
+    XML_ELEMENT_NODE,
+    XML_ENTITY_REF_NODE,
+    XML_PI_NODE,
+    XML_TEXT_NODE,
+    XML_XINCLUDE_END,
+    XML_XINCLUDE_START,
+    xmlAttr,
+    xmlNode,
+)
+
 import numpy as np
 
-VERSION = 4
+cetree.import_lxml__etree()
+
+VERSION = 7
 """Raised whenever a function here changes; ``pageparts.scoring.speedups`` refuses an extension built from
 another version of this file (a stale build) and runs the pure-Python path."""
 
@@ -450,3 +470,481 @@ def lead_matches(object pattern, str text, const uint8_t[::1] table, list heads)
                 matches.append(m)
                 end = m.end()
     return matches
+
+
+# -- the JSON Lines record's votes -------------------------------------------------------------
+
+cdef extern from "Python.h":
+    char* PyOS_double_to_string(double val, char format_code, int precision, int flags, int* ptype) except NULL
+    void PyMem_Free(void* p)
+
+
+cdef str _score_text(double value):
+    """``output.jsonl._number`` of a float in [0, 1]: the digits of ``f"{value:.4f}"`` (the binary
+    value rounded to 4 decimals, half to even) without trailing zeros, one zero kept after the
+    point. ``value * 10000`` is within 2e-12 of its exact product, so where it lies more than 1e-6
+    from a half its nearest integer is that rounding; nearer a half, Python's formatting decides."""
+    cdef double scaled = value * 10000.0
+    cdef double below = floor(scaled)
+    cdef long k
+    cdef int length
+    cdef char digits[8]
+    if fabs(scaled - below - 0.5) < 1e-6:
+        return _formatted_score(value)
+    k = <long>below + (scaled - below > 0.5)
+    if k == 10000:
+        return "1.0"
+    if k == 0:
+        return "-0.0" if signbit(value) else "0.0"  # -0.0 is in [0, 1] too
+    length = 6
+    while k % 10 == 0:
+        k //= 10
+        length -= 1
+    digits[0] = 48  # "0"
+    digits[1] = 46  # "."
+    for i in range(length - 1, 1, -1):
+        digits[i] = <char>(48 + k % 10)  # "0" + the digit
+        k //= 10
+    return PyUnicode_DecodeUTF8(digits, length, NULL)
+
+
+cdef str _formatted_score(double value):
+    """``_score_text`` by Python's own formatting (``PyOS_double_to_string``)."""
+    cdef char* digits = PyOS_double_to_string(value, b"f", 4, 0, NULL)
+    cdef Py_ssize_t end = strlen(digits)
+    while digits[end - 1] == b"0":
+        end -= 1
+    if digits[end - 1] == b".":
+        end += 1  # "1." -> "1.0": the zero after the point is there, from the four digits
+    try:
+        return PyUnicode_DecodeUTF8(digits, end, NULL)
+    finally:
+        PyMem_Free(digits)
+
+
+def json_votes(dict pieces, object vote_pieces, object number, list votes):
+    """The votes of a block as the JSON Lines record writes them: ``output.jsonl._votes`` (the
+    reference), with its cache of each (plugin, label, reason)'s text before and after the score
+    (``pieces``), the function that makes one (``vote_pieces``) and the one that writes any score
+    but a float in [0, 1] (``number``)."""
+    cdef list parts = []
+    cdef object score
+    cdef double value
+    cdef tuple around
+    for vote in votes:
+        key = (vote.plugin, vote.label, vote.reason)
+        try:
+            around = pieces[key]
+        except (KeyError, TypeError):  # new, or not hashable
+            around = vote_pieces(*key)
+        score = vote.score
+        if type(score) is float and 0.0 <= <double>score <= 1.0:
+            text = _score_text(<double>score)
+        else:
+            text = number(score)
+        if parts:
+            parts.append(", ")
+        parts.append(around[0])
+        parts.append(text)
+        parts.append(around[1])
+    return "".join(parts)
+
+
+# -- the HTML splitter's walk ------------------------------------------------------------------
+#
+# ``html_walk`` reads libxml2's nodes under an lxml element directly (the node structs as lxml
+# declares them; no libxml2 function is called), where the reference walks the tree with
+# ``etree.iterwalk`` and lxml's Python objects. The node types, text, tails, tags and attribute
+# values it reads are those lxml gives: see ``_is_item``, ``_text``, ``_name`` and ``_attribute``.
+# The splitter's rarer steps (whether an element with attributes is hidden, an element's context)
+# are the splitter's own functions, called with an lxml element made for the node.
+
+# The bits of the splitter's tag kinds (``splitters.html._KINDS``): the same values as there.
+cdef enum:
+    INVISIBLE = 1
+    BLOCK = 2
+    CONTEXT = 4
+    BR = 8
+    CHECK = 16
+
+
+cdef inline bint _is_item(xmlNode* node) noexcept:
+    """Whether lxml counts ``node`` as a child (``_isElement``): an element, comment, entity
+    reference or processing instruction."""
+    return (
+        node.type == XML_ELEMENT_NODE
+        or node.type == XML_COMMENT_NODE
+        or node.type == XML_ENTITY_REF_NODE
+        or node.type == XML_PI_NODE
+    )
+
+
+cdef inline xmlNode* _next_item(xmlNode* node) noexcept:
+    """``node`` or the first sibling after it that lxml counts as a child, or NULL."""
+    while node is not NULL and not _is_item(node):
+        node = node.next
+    return node
+
+
+cdef inline xmlNode* _text_node(xmlNode* node) noexcept:
+    """``node`` if it is text (or CDATA), passing XInclude markers, else NULL (lxml's
+    ``_textNodeOrSkip``)."""
+    while node is not NULL:
+        if node.type == XML_TEXT_NODE or node.type == XML_CDATA_SECTION_NODE:
+            return node
+        if node.type != XML_XINCLUDE_START and node.type != XML_XINCLUDE_END:
+            return NULL
+        node = node.next
+    return NULL
+
+
+cdef str _decode(const char* text):
+    return PyUnicode_DecodeUTF8(text, strlen(text), NULL)
+
+
+cdef str _text(xmlNode* node):
+    """The text of the run of text nodes that starts at ``node``, "" if none (lxml's ``.text`` of
+    an element is ``_text(children)``, its ``.tail`` is ``_text(next)``; None there is "" here)."""
+    node = _text_node(node)
+    if node is NULL:
+        return ""
+    cdef xmlNode* following = _text_node(node.next)
+    if following is NULL:
+        return _decode(<const char*>node.content) if node.content is not NULL else ""
+    cdef list parts = []
+    while node is not NULL:
+        if node.content is not NULL:
+            parts.append(_decode(<const char*>node.content))
+        node = _text_node(node.next)
+    return "".join(parts)
+
+
+cdef str _name(xmlNode* node):
+    """An element's tag as lxml gives it: ``{namespace}name`` in a namespace, else the name."""
+    cdef str name = _decode(<const char*>node.name)
+    if node.ns is not NULL and node.ns.href is not NULL:
+        return "{" + _decode(<const char*>node.ns.href) + "}" + name
+    return name
+
+
+cdef xmlAttr* _find(xmlNode* node, const char* name) noexcept:
+    """The element's attribute ``name`` in no namespace, or NULL."""
+    cdef xmlAttr* attribute = node.properties
+    while attribute is not NULL:
+        if attribute.ns is NULL and strcmp(<const char*>attribute.name, name) == 0:
+            return attribute
+        attribute = attribute.next
+    return NULL
+
+
+cdef object _attribute(cetree._Element root, xmlNode* node, const char* name):
+    """``el.get(name)``: the value of the attribute ``name`` in no namespace, None without one."""
+    cdef xmlAttr* attribute = _find(node, name)
+    if attribute is NULL:
+        return None
+    cdef xmlNode* child = attribute.children
+    if child is NULL:
+        return ""
+    if child.next is NULL and (child.type == XML_TEXT_NODE or child.type == XML_CDATA_SECTION_NODE):
+        return _decode(<const char*>child.content) if child.content is not NULL else ""
+    return _element(root, node).get(_decode(name))  # entity references in the value: lxml's reading
+
+
+cdef object _element(cetree._Element root, xmlNode* node):
+    """The lxml element of ``node`` (a node of ``root``'s document)."""
+    return cetree.elementFactory(root._doc, node)
+
+
+cdef class _Block:
+    """A block-level element being walked (``splitters.html._Block``)."""
+
+    cdef str tag
+    cdef tuple ctx
+    cdef Py_ssize_t depth
+    cdef Py_ssize_t group_size
+    cdef list pieces
+    cdef dict marks
+    cdef Py_ssize_t last_br
+    cdef object path_words
+
+    def __cinit__(self, str tag, tuple ctx, Py_ssize_t depth, Py_ssize_t group_size):
+        self.tag = tag
+        self.ctx = ctx
+        self.depth = depth
+        self.group_size = group_size
+        self.pieces = []
+        self.marks = {}
+        self.last_br = -1
+        self.path_words = None
+
+
+cdef class _Walk:
+    """The state of one walk (``splitters.html._found``): the open elements' nodes, tags and
+    blocks, and what it has found."""
+
+    cdef cetree._Element root
+    cdef list found, tags, words, blocks, contexts
+    cdef xmlNode** nodes  # the open elements' nodes: ``len(tags)`` of ``capacity``
+    cdef Py_ssize_t capacity
+    cdef dict words_cache
+    cdef Py_ssize_t path_start
+    cdef object find_words
+
+    def __dealloc__(self):
+        free(self.nodes)
+
+    cdef void push(self, xmlNode* node, str tag, tuple ctx, _Block block) except *:
+        cdef Py_ssize_t depth = len(self.tags)
+        cdef xmlNode** grown
+        if depth == self.capacity:
+            grown = <xmlNode**>realloc(self.nodes, 2 * (self.capacity + 16) * sizeof(xmlNode*))
+            if grown is NULL:
+                raise MemoryError()
+            self.nodes = grown
+            self.capacity = 2 * (self.capacity + 16)
+        self.nodes[depth] = node
+        self.tags.append(tag)
+        self.contexts.append(ctx)
+        self.blocks.append(block)
+
+    @cython.boundscheck(True)
+    @cython.wraparound(True)
+    cdef str path_words(self, Py_ssize_t upto):
+        """``splitters.html._path_words``."""
+        cdef list words = self.words
+        cdef str text = words[len(words) - 1] if words else ""
+        cdef str attributes, own
+        cdef Py_ssize_t i
+        cdef xmlNode* node
+        for i in range(len(words), upto + 1):
+            node = self.nodes[i]
+            attributes = ""
+            if node.properties is not NULL:
+                value = _attribute(self.root, node, b"class")
+                if value is not None:
+                    attributes = value
+                value = _attribute(self.root, node, b"id")
+                if value is not None:
+                    attributes = f"{attributes} {value}"
+                value = _attribute(self.root, node, b"role")
+                if value is not None:
+                    attributes = f"{attributes} {value}"
+            if attributes:
+                own = self.words_cache.get(attributes)
+                if own is None:
+                    own = " ".join(self.find_words(attributes.lower()))
+                    self.words_cache[attributes] = own
+                if own:
+                    text = f"{text} {own}" if text else own
+            words.append(text)
+        return words[upto]
+
+    @cython.boundscheck(True)
+    @cython.wraparound(True)
+    cdef void flush(self, _Block block) except *:
+        """``flush`` of ``splitters.html._found``: the block's text so far, and its facts, to ``found``."""
+        cdef list pieces = block.pieces
+        cdef dict marks = block.marks
+        cdef str text = " ".join("".join(pieces).split())
+        cdef Py_ssize_t link_chars = 0, emphasis_chars = 0, n, depth, i
+        cdef set links
+        block.pieces = []
+        block.marks = {}
+        block.last_br = -1
+        if not text:
+            return
+        if marks:  # ``splitters.html._join``
+            links = set()
+            for i, (link, emphasis) in marks.items():
+                n = len(" ".join((<str>pieces[i]).split()))
+                if n:
+                    if link:
+                        link_chars += n
+                        links.add(link)
+                    if emphasis:
+                        emphasis_chars += n
+        depth = block.depth
+        if block.path_words is None:
+            block.path_words = self.path_words(depth)
+        ctx = block.ctx
+        n = len(text)
+        main_start = 0  # ``splitters.html._main_words_start``
+        for i in range(depth, 0, -1):
+            if self.tags[i] == "main":
+                main_start = len(self.words[i - 1])
+                break
+        self.found.append(
+            (
+                text,
+                {
+                    "tag": block.tag,
+                    "path": tuple(self.tags[self.path_start : depth + 1]),
+                    "path_words": block.path_words,
+                    "heading": ctx[2],
+                    "link_chars": link_chars,
+                    "text_chars": n,
+                    "link_density": <double>link_chars / n,  # true division, as in Python
+                    "links": len(links) if marks else 0,
+                    "in_list": ctx[5],
+                    "list_size": ctx[4],
+                    "landmark": ctx[3],
+                    "depth": depth + 1 - self.path_start,
+                    "group_size": block.group_size,
+                    "in_table": ctx[6],
+                    "emphasis_chars": emphasis_chars,
+                },
+                main_start,
+            )
+        )
+
+
+cdef inline void _add(_Block block, tuple ctx, str text) except *:
+    """Add ``text`` to ``block`` (leading whitespace never shows), marked by ``ctx``."""
+    cdef list pieces = block.pieces
+    if pieces or not text.isspace():
+        mark = ctx[7]
+        if mark is not None:
+            block.marks[len(pieces)] = mark
+        pieces.append(text)
+
+
+cdef dict _sibling_counts(cetree._Element root, xmlNode* parent):
+    """(tag, class) -> how many of ``parent``'s child elements have them."""
+    cdef dict counts = {}
+    cdef xmlNode* child = parent.children
+    while child is not NULL:
+        if child.type == XML_ELEMENT_NODE:
+            key = (_name(child), _attribute(root, child, b"class"))
+            counts[key] = counts.get(key, 0) + 1
+        child = child.next
+    return counts
+
+
+cdef bint _only_child(xmlNode* parent) noexcept:
+    """Whether ``parent`` has one child that lxml counts (``len(parent) == 1``)."""
+    cdef xmlNode* child = _next_item(parent.children)
+    return child is not NULL and _next_item(child.next) is NULL
+
+
+@cython.boundscheck(True)
+@cython.wraparound(True)
+def html_walk(
+    cetree._Element root not None,
+    dict kinds,
+    bint styles,
+    dict words_cache,
+    object find_words,
+    object is_hidden,
+    object context,
+    tuple root_context,
+):
+    """Each block's text, facts (a dict) and where the words inside its ``<main>`` begin, in page
+    order: ``splitters.html._found`` (the reference), reading ``root``'s libxml2 nodes, with the
+    splitter's helpers passed in."""
+    cdef _Walk w = _Walk()
+    cdef list tags = [], words = [], blocks = [], contexts = []
+    cdef xmlNode* top = root._c_node
+    cdef xmlNode* node = top
+    cdef xmlNode* child
+    # depth -> (the open parent's node at that depth, (tag, class) counts of its children or None
+    # for an only child)
+    cdef dict groups = {}
+    cdef tuple counts
+    cdef Py_ssize_t depth, links_seen = 0, group_size
+    cdef int kind
+    cdef bint entered, check
+    cdef _Block block
+    cdef tuple ctx
+    cdef str text, tag
+    w.root = root
+    w.found = []
+    w.tags = tags
+    w.words = words
+    w.blocks = blocks
+    w.contexts = contexts
+    w.words_cache = words_cache
+    w.find_words = find_words
+    w.path_start = 1 if root.tag == "html" else 0
+    while True:
+        # the node's "start": an element entered, or a node that only has a tail to show
+        entered = False
+        if node.type == XML_ELEMENT_NODE:
+            tag = _name(node)
+            kind = kinds.get(tag, 0)
+            depth = len(tags)
+            entered = not kind & INVISIBLE
+            if entered and depth:
+                check = (
+                    kind & CHECK
+                    or _find(node, b"style") is not NULL
+                    or _find(node, b"hidden") is not NULL
+                    or _find(node, b"aria-hidden") is not NULL
+                    or tag == "input"
+                )
+                if check:
+                    el = _element(root, node)
+                    entered = not is_hidden(el, tag, el.keys(), styles)
+            if entered:
+                if depth:
+                    ctx = contexts[depth - 1]
+                    block = blocks[depth - 1]
+                else:
+                    ctx = root_context
+                    block = None
+                if kind & CONTEXT or _find(node, b"role") is not NULL:
+                    if tag == "a":
+                        links_seen += 1
+                    ctx = context(ctx, _element(root, node), tag, _attribute(root, node, b"role"), links_seen)
+                if block is None:
+                    block = _Block(tag, ctx, depth, 1)
+                elif kind & BLOCK:
+                    if block.pieces:
+                        w.flush(block)
+                    counts = groups.get(depth)
+                    if counts is None or counts[0] != <size_t>node.parent:  # first block child of this parent
+                        counts = (
+                            <size_t>node.parent,
+                            None if _only_child(node.parent) else _sibling_counts(root, node.parent),
+                        )
+                        groups[depth] = counts
+                    if counts[1] is None:
+                        group_size = 1
+                    else:
+                        group_size = counts[1][(tag, _attribute(root, node, b"class"))]
+                    block = _Block(tag, ctx, depth, group_size)
+                elif kind & BR and block.pieces:
+                    # A blank line (two <br> with only whitespace between) ends the block.
+                    if block.last_br >= 0 and not "".join(block.pieces[block.last_br + 1 :]).strip():
+                        w.flush(block)
+                    else:
+                        block.last_br = len(block.pieces)
+                        block.pieces.append("\n")
+                w.push(node, tag, ctx, block)
+                text = _text(node.children)
+                if text:
+                    _add(block, ctx, text)
+        child = _next_item(node.children) if entered else NULL
+        if child is not NULL:
+            node = child
+            continue
+        # the node's "end", and those of the elements it closes
+        while True:
+            depth = len(tags) - 1
+            if depth >= 0 and w.nodes[depth] is node:
+                block = blocks[depth]
+                if block.depth == depth and block.pieces:
+                    w.flush(block)
+                del tags[depth], blocks[depth], contexts[depth]
+                if len(words) > depth:
+                    del words[depth:]
+            if node is top:
+                return w.found
+            if tags:
+                text = _text(node.next)
+                if text:
+                    _add(blocks[len(blocks) - 1], contexts[len(contexts) - 1], text)
+            child = _next_item(node.next)
+            if child is not NULL:
+                node = child
+                break
+            node = node.parent

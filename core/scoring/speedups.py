@@ -3,8 +3,9 @@
 ``pageparts.scoring._speedups`` (core/scoring/_speedups.pyx, compiled by Cython when pageparts is installed)
 hashes the blocks' word 1-2 grams, walks the boosted trees of a model over all blocks of a
 document, computes stage A's sparse dot product, makes the model votes, reads the votes for
-the combiner, and finds the matches of the features' and the rules' patterns in a document's text
-by trying each pattern only where one of its leads occurs (``leads.leads``). Each of its
+the combiner, finds the matches of the features' and the rules' patterns in a document's text
+by trying each pattern only where one of its leads occurs (``leads.leads``), and walks the HTML
+splitter's tree (libxml2's nodes under lxml's root element) into blocks and their facts. Each of its
 functions does what a pure-Python reference does, with the same floating-point operations in the
 same order, so the two paths give the same keys, matches and scores to the bit
 (tests/test_compiled_path.py and bench/compiled_path.py check it on pages):
@@ -18,11 +19,16 @@ stage A's n-grams    ``features.Ngrams.dot``      ``_speedups.sparse_dot``
 model votes          ``Vote(...)`` per block       ``_speedups.model_votes``
 the votes' fields    ``combine.VoteFields.of``    ``_speedups.vote_fields``
 a pattern's matches  ``text_index.all_matches``   ``_speedups.lead_matches``
+the HTML walk        ``splitters.html._found``    ``_speedups.html_walk``
+votes in JSON Lines  ``output.jsonl._votes``      ``_speedups.json_votes``
 ===================  ==========================  ===========================
 
-(the fifth for the combiner: each vote's block, label, score, plugin weight and source; the last
+(the fifth for the combiner: each vote's block, label, score, plugin weight and source; the sixth
 for the features and the rule facts, through ``TextIndex.matches``, which the runner sets per
-document with ``text_index.use_matcher``.)
+document with ``text_index.use_matcher``; the seventh for the HTML splitter, through ``SPLIT_PATH``,
+which the runner sets around the split hook; the last for the JSON Lines writer, which takes the
+path as an argument: ``render(..., path=runner.hot_path)``, as ``pageparts classify`` writes, and
+gives the same text, its scores' digits found another way: docs/architecture.md says how.)
 
 A runner takes its ``HotPath`` from the settings (``hot_path(options.pure_python)``; the
 environment variable ``PAGEPARTS_PURE_PYTHON``, read by ``pageparts.settings``, sets it). Where
@@ -34,8 +40,12 @@ from __future__ import annotations
 
 import re
 import warnings
+from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
+from functools import partial
 from types import ModuleType
+from typing import Any
 
 import numpy as np
 
@@ -46,7 +56,7 @@ from .leads import leads
 from .model_format import Logistic, Trees
 from .text_index import all_matches
 
-EXTENSION_VERSION = 4
+EXTENSION_VERSION = 7
 """The ``VERSION`` of core/scoring/_speedups.pyx that this module was written for."""
 
 
@@ -123,6 +133,14 @@ class HotPath:
             return VoteFields.of(votes, weights)
         return VoteFields(*_EXTENSION.vote_fields(votes, weights, _LABEL_COLUMN, MODEL))
 
+    def json_votes(
+        self, pieces: dict[tuple[str, str, str], tuple[str, str]], vote_pieces: Callable, number: Callable
+    ) -> Callable[[list[Vote]], str]:
+        """The compiled ``output.jsonl._votes`` (the extension must be there), with that module's
+        cache of each vote's text around its score, the function that fills it and the one that
+        writes a score that is not a float in [0, 1]."""
+        return partial(_EXTENSION.json_votes, pieces, vote_pieces, number)
+
     def matches(self, pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
         """``pattern``'s matches in ``text``, as ``finditer`` finds them (``text_index.Matcher``);
         compiled, ``pattern`` is tried only where one of its leads occurs, if it has leads."""
@@ -134,6 +152,17 @@ class HotPath:
 
 PURE = HotPath(compiled=False)
 """The pure-Python reference path."""
+
+SPLIT_PATH: ContextVar[HotPath] = ContextVar("pageparts_split_path", default=PURE)
+"""The hot path of the split in progress: a runner sets it to its own around the split hook, which
+has no path argument; read by the HTML splitter (``compiled_walk``). Outside a runner's split,
+the pure path."""
+
+
+def compiled_walk() -> Callable[..., list[tuple[str, dict[str, Any], int]]] | None:
+    """The compiled copy of the HTML splitter's walk (``splitters.html._found``) when the split in
+    progress runs the compiled path (``SPLIT_PATH``), else None."""
+    return _EXTENSION.html_walk if SPLIT_PATH.get().compiled else None
 
 
 def hot_path(pure_python: bool = False) -> HotPath:

@@ -48,6 +48,7 @@ from ..document import Block
 from ..facts import HtmlFacts
 from ..hookspecs import hookimpl
 from ..input.charsets import BOMS_UTF16, decode_html
+from ..scoring.speedups import compiled_walk
 
 FORMAT = "html"
 
@@ -531,22 +532,48 @@ def _join(pieces: list[str], marks: dict[int, tuple[int, bool]]) -> tuple[str, i
 def _walk(root: Any, scriptless: bool = False) -> list[Block]:
     """Walk the tree once, without recursion, and cut it into blocks.
 
-    ``scriptless`` shows ``<noscript>`` content and ignores hiding inline styles.
+    ``scriptless`` shows ``<noscript>`` content and ignores hiding inline styles. The walk itself
+    is ``_found`` (the reference), or its compiled copy when the split in progress runs the
+    compiled path (``pageparts.scoring.speedups.compiled_walk``).
     """
-    # each block's text, facts and where the words inside its <main> begin, in page order
+    kinds = _SCRIPTLESS_KINDS if scriptless else _KINDS
+    words_cache = _ATTRIBUTE_WORDS
+    if len(words_cache) > _ATTRIBUTE_WORDS_MAX:
+        words_cache.clear()
+    walk = compiled_walk()
+    if walk is None:
+        found = _found(root, kinds, not scriptless, words_cache)
+    else:
+        helpers = (_WORD.findall, _is_hidden, _context, _ROOT_CONTEXT)
+        found = walk(root, kinds, not scriptless, words_cache, *helpers)
+    shared = _shared_words([values["path_words"] for _, values, _ in found])
+    blocks = []
+    new_facts = HtmlFacts._trusted
+    for text, values, main_start in found:
+        start = max(shared, main_start)
+        if start:
+            values["path_words"] = values["path_words"][start:].lstrip()
+        blocks.append(Block(index=len(blocks), text=text, features=new_facts(values)))
+    return blocks
+
+
+def _found(
+    root: Any, kinds: dict[str, int], styles: bool, words_cache: dict[str, str]
+) -> list[tuple[str, dict[str, Any], int]]:
+    """Each block's text, facts and where the words inside its ``<main>`` begin, in page order.
+
+    ``kinds`` is ``_KINDS`` or ``_SCRIPTLESS_KINDS``; ``styles=False`` ignores hiding inline
+    styles; ``words_cache`` maps attribute text to its words (see ``_path_words``).
+    """
     found: list[tuple[str, dict[str, Any], int]] = []
     stack: list[_Open] = []  # the open elements, without the skipped (invisible) ones
     tags: list[str] = []  # their tags
     words: list[str] = []  # path words of the outermost open elements, see _path_words
-    words_cache = _ATTRIBUTE_WORDS
-    if len(words_cache) > _ATTRIBUTE_WORDS_MAX:
-        words_cache.clear()
     # depth -> (the open parent at that depth, (tag, class) counts of its children or None
     # for an only child)
     groups: dict[int, tuple[Any, dict | None]] = {}
     path_start = 1 if root.tag == "html" else 0
     links_seen = 0
-    new_facts = HtmlFacts._trusted
 
     def flush(block: _Block) -> None:
         pieces = block.pieces
@@ -594,8 +621,6 @@ def _walk(root: Any, scriptless: bool = False) -> list[Block]:
                 block.marks[len(pieces)] = mark
             pieces.append(text)
 
-    kinds = _SCRIPTLESS_KINDS if scriptless else _KINDS
-    styles = not scriptless
     walker = etree.iterwalk(root, events=("start", "end", "comment", "pi"))
     for event, el in walker:
         if event == "start":
@@ -687,14 +712,7 @@ def _walk(root: Any, scriptless: bool = False) -> list[Block]:
         elif stack and el.tail:  # a comment or processing instruction: only its tail shows
             _, _, ctx, block, _ = stack[-1]
             add(block, ctx, el.tail)
-    shared = _shared_words([values["path_words"] for _, values, _ in found])
-    blocks = []
-    for text, values, main_start in found:
-        start = max(shared, main_start)
-        if start:
-            values["path_words"] = values["path_words"][start:].lstrip()
-        blocks.append(Block(index=len(blocks), text=text, features=new_facts(values)))
-    return blocks
+    return found
 
 
 def _main_words_start(tags: list[str], words: list[str], depth: int) -> int:
