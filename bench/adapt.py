@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 import statistics
 import sys
 import tempfile
@@ -44,6 +45,7 @@ from pageparts.labels.extraction_scores import word_prf
 from pageparts.labels.labelled import LabelledDocument
 from pageparts.scoring.combine import ADAPTED
 from pageparts.scoring.models import shipped_dir
+from pageparts.scoring.sites import url_parts
 from pageparts.settings import Options
 from pageparts.training.adapt import fit_adaptation, write_adapted_directory
 from pageparts.training.truth import label_page
@@ -94,6 +96,29 @@ def hand_sites(data: Path, runner: Runner) -> dict[str, list[LabelledDocument]]:
     return {site: _labelled(runner, data, [str(p) for p in paths]) for site, paths in chosen.items()}
 
 
+LOCALE = re.compile(r"[a-z]{2}(?:[-_][a-z]{2})?", re.IGNORECASE)
+
+
+def template_path(url: str) -> str:
+    """A page's template as its URL says it: the first path segment that is not a locale or country
+    code (``/us/en/cat/desks/`` and ``/us/en/cat/sofas/``: ``cat``; ``/en-US/docs/Web/...``: ``docs``;
+    ``/products/jimmy``: ``products``), or "" for the home page and a source that is no URL."""
+    parts = url_parts(url)
+    if parts is None:
+        return ""
+    segments = [s for s in parts[1].split("/") if s and not LOCALE.fullmatch(s)]
+    return segments[0] if segments else ""
+
+
+def template_groups(urls: list[str]) -> dict[str, list[int]]:
+    """The page indices per template (``template_path``), of the templates with three pages or more
+    (two to adapt on, one to score at the least)."""
+    groups: dict[str, list[int]] = defaultdict(list)
+    for i, url in enumerate(urls):
+        groups[template_path(url)].append(i)
+    return {t: found for t, found in sorted(groups.items()) if len(found) >= 3}
+
+
 def body_f1(runner: Runner, document: LabelledDocument, truth: str, url: str | None = None) -> float:
     classified = runner.classify_bytes(document.content(), document.source, url=url)
     return word_prf(classified.text(("body",)), truth).f1
@@ -135,6 +160,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--draws", type=int, default=5)
     parser.add_argument("--sites", nargs="*", help="only these sites")
     parser.add_argument("--hand-only", action="store_true", help="only the hand-labelled sites")
+    parser.add_argument(
+        "--same-template",
+        action="store_true",
+        help="draw and score within each URL template of a site (template_path) with 3 pages or more",
+    )
     args = parser.parse_args(argv)
     data = Path(args.data_dir)
     rules = Runner(Options(input_format="html"), models=None)
@@ -147,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="adapt-bench-"))
     print(f"site adaptation of the shipped models; {args.draws} draws of N pages, the rest scored")
     print(
-        f"{'site':<24} {'pages':>5} {'N':>2} {'score':<8} {'labels':>6} {'base':>6} {'adapted':>7} "
+        f"{'site':<30} {'pages':>5} {'N':>2} {'score':<8} {'labels':>6} {'base':>6} {'adapted':>7} "
         f"{'min':>6} {'max':>6} {'layer':>5}  adapt s (median, max)"
     )
     kept: dict[str, Path] = {}
@@ -155,35 +185,43 @@ def main(argv: list[str] | None = None) -> int:
         for site, rows in [*wcxb.items(), *hand.items()]:
             is_hand = site in hand
             documents = rows if is_hand else [r[0] for r in rows]
-            for n in args.pages:
-                ceilings, bases, adapted, times = [], [], [], []
-                layers = 0
-                for draw in range(args.draws):
-                    chosen = sorted(random.Random(f"{site}/{n}/{draw}").sample(range(len(documents)), n))
-                    out = work / f"{site}-{n}-{draw}"
-                    seconds, layered = adapt([documents[i] for i in chosen], out, site)
-                    times.append(seconds)
-                    layers += layered
-                    if n == max(args.pages) and draw == 0:
-                        kept[site] = out
-                    runner = Runner(Options(models=out))
-                    rest = [i for i in range(len(documents)) if i not in chosen]
-                    if is_hand:
-                        bases.append(macro_f1(base, [documents[i] for i in rest]))
-                        adapted.append(macro_f1(runner, [documents[i] for i in rest]))
-                    else:
-                        ceilings.append(statistics.mean(labels_f1(rows[i][0], rows[i][1]) for i in rest))
-                        bases.append(statistics.mean(body_f1(base, rows[i][0], rows[i][1]) for i in rest))
-                        adapted.append(statistics.mean(body_f1(runner, rows[i][0], rows[i][1]) for i in rest))
-                score = "macro F1" if is_hand else "body F1"
-                ceiling = f"{statistics.mean(ceilings):>6.3f}" if ceilings else f"{'-':>6}"
-                print(
-                    f"{site:<24} {len(documents):>5} {n:>2} {score:<8} {ceiling} "
-                    f"{statistics.mean(bases):>6.3f} {statistics.mean(adapted):>7.3f} "
-                    f"{min(adapted):>6.3f} {max(adapted):>6.3f} {layers:>3}/{args.draws}  "
-                    f"{statistics.median(times):.1f}, {max(times):.1f}",
-                    flush=True,
-                )
+            urls = [d.source for d in documents] if is_hand else [r[2] for r in rows]
+            groups = template_groups(urls) if args.same_template else {"": list(range(len(documents)))}
+            for template, pool in groups.items():
+                name = f"{site} /{template}/" if args.same_template else site
+                for n in args.pages:
+                    size = min(n, len(pool) - 1)
+                    ceilings, bases, adapted, times = [], [], [], []
+                    layers = 0
+                    for draw in range(args.draws):
+                        seed = f"{site}/{template}/{n}/{draw}" if args.same_template else f"{site}/{n}/{draw}"
+                        chosen = sorted(random.Random(seed).sample(pool, size))
+                        out = work / f"{site}-{template}-{n}-{draw}"
+                        seconds, layered = adapt([documents[i] for i in chosen], out, site)
+                        times.append(seconds)
+                        layers += layered
+                        if n == max(args.pages) and draw == 0 and site not in kept:
+                            kept[site] = out
+                        runner = Runner(Options(models=out))
+                        rest = [i for i in pool if i not in chosen]
+                        if is_hand:
+                            bases.append(macro_f1(base, [documents[i] for i in rest]))
+                            adapted.append(macro_f1(runner, [documents[i] for i in rest]))
+                        else:
+                            ceilings.append(statistics.mean(labels_f1(rows[i][0], rows[i][1]) for i in rest))
+                            bases.append(statistics.mean(body_f1(base, rows[i][0], rows[i][1]) for i in rest))
+                            adapted.append(
+                                statistics.mean(body_f1(runner, rows[i][0], rows[i][1]) for i in rest)
+                            )
+                    score = "macro F1" if is_hand else "body F1"
+                    ceiling = f"{statistics.mean(ceilings):>6.3f}" if ceilings else f"{'-':>6}"
+                    print(
+                        f"{name:<30} {len(pool):>5} {size:>2} {score:<8} {ceiling} "
+                        f"{statistics.mean(bases):>6.3f} {statistics.mean(adapted):>7.3f} "
+                        f"{min(adapted):>6.3f} {max(adapted):>6.3f} {layers:>3}/{args.draws}  "
+                        f"{statistics.median(times):.1f}, {max(times):.1f}",
+                        flush=True,
+                    )
     if wcxb:
         unchanged(data, wcxb, kept, work)
     return 0
