@@ -18,8 +18,10 @@ labels (what reproducing them exactly reaches: label-from-truth misses main cont
 holds for the most part); ``place``, the same when every block whose place in the template
 (``PLACE``) is found on two pages of the site (or template) or more takes the label most of that
 place's words have on all of them, held-back pages included, and every other block the base
-models' label (``place_f1``: the most a learner that labels a template by its places could reach;
-below ``labels`` where the main content holds a place on some pages and not on others); ``base``,
+models' label (``place_f1``: what learning the template's places from every page of it, the
+held-back ones included, gives; below ``labels`` where the main content holds a place on some
+pages and not on others, and even below ``base`` where the majority of a place is wrong on many
+pages); ``base``,
 the shipped models; ``adapted``, its worst and best draw;
 ``layer``, in how many draws the adaptation has an HTML layer, a logistic one or a memory (else
 leaving one page out found the base models better, and HTML pages are classified as the base
@@ -145,8 +147,8 @@ def place_f1(
 ) -> dict[int, float]:
     """Per page of ``pool``: its body F1 when every block whose place (``PLACE``) is found on two
     pages of ``pool`` or more takes the label most of that place's words have there (body or not),
-    held-back pages included, and every other block the base models' label: what a learner that
-    labels a template by place could reach at best; short of ``labels_f1`` where the main content
+    held-back pages included, and every other block the base models' label: what learning the
+    template's places from all its pages gives; short of ``labels_f1`` where the main content
     takes a place on some pages of the template and not on others."""
     pages = []
     for i in pool:
