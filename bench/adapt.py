@@ -1,6 +1,7 @@
 """Site adaptation (``pageparts adapt``): how much a few labelled pages of a site help its other pages.
 
     python bench/adapt.py [DATA_DIR] [--pages 5 2] [--draws 5] [--sites SITE...] [--hand-only]
+        [--same-template]
 
 For every WCXB development site with six pages or more (``metadata.json`` gives the domain) the
 pages are labelled from WCXB's main content as ``scripts/build_models.py`` labels them
@@ -14,10 +15,25 @@ with the adaptation. Printed per site and N, each the mean over draws of the mea
 held-back pages: body word F1 (WCXB's metric, the ``body`` blocks against ``main_content``) or
 word macro F1 over the labels that occur (hand labels); ``labels``, the F1 of the pages' own
 labels (what reproducing them exactly reaches: label-from-truth misses main content that no block
-holds for the most part); ``base``, the shipped models; ``adapted``, its worst and best draw;
-``layer``, in how many draws the adaptation has an HTML layer (else leaving one page out found the
-base models better, and HTML pages are classified as the base classifies them); and the adapt
-time (median and largest).
+holds for the most part); ``place``, the same when every block whose place in the template
+(``PLACE``) is found on two pages of the site (or template) or more takes the label most of that
+place's words have on all of them, held-back pages included, and every other block the base
+models' label (``place_f1``: what learning the template's places from every page of it, the
+held-back ones included, gives; below ``labels`` where the main content holds a place on some
+pages and not on others, and even below ``base`` where the majority of a place is wrong on many
+pages); ``base``,
+the shipped models; ``adapted``, its worst and best draw;
+``layer``, in how many draws the adaptation has an HTML layer, a logistic one or a memory (else
+leaving one page out found the base models better, and HTML pages are classified as the base
+classifies them); and the adapt time (median and largest).
+
+``--same-template``: sites mix templates (ikea.com's collection pages under ``/cat/`` and a product
+page under ``/p/``), and a draw of pages of one template scored on another says little about
+learning a template. With it, each site's pages are grouped by ``template_path`` (the first URL
+path segment that is not a locale), and each template with three pages or more is measured on
+its own: N pages drawn from it (at most all but one), its other pages scored. The site-wide
+figures (without the option) are the issue's; the per-template ones are what a user adapting on
+pages of one template, with a ``--site host/path/`` pattern, would see.
 
 Then every site's adaptation (the first draw of the largest N) goes into one sites directory,
 and every WCXB page of the seven sites, plus 100 pages of other sites, is classified through it
@@ -30,6 +46,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 import statistics
 import sys
 import tempfile
@@ -42,8 +59,11 @@ from pageparts.host.runner import Runner
 from pageparts.labels.evaluation import WordScores
 from pageparts.labels.extraction_scores import word_prf
 from pageparts.labels.labelled import LabelledDocument
+from pageparts.scoring.adaptation import block_keys
 from pageparts.scoring.combine import ADAPTED
+from pageparts.scoring.features import model_kind
 from pageparts.scoring.models import shipped_dir
+from pageparts.scoring.sites import url_parts
 from pageparts.settings import Options
 from pageparts.training.adapt import fit_adaptation, write_adapted_directory
 from pageparts.training.truth import label_page
@@ -94,9 +114,69 @@ def hand_sites(data: Path, runner: Runner) -> dict[str, list[LabelledDocument]]:
     return {site: _labelled(runner, data, [str(p) for p in paths]) for site, paths in chosen.items()}
 
 
+LOCALE = re.compile(r"[a-z]{2}(?:[-_][a-z]{2})?", re.IGNORECASE)
+
+
+def template_path(url: str) -> str:
+    """A page's template as its URL says it: the first path segment that is not a locale or country
+    code (``/us/en/cat/desks/`` and ``/us/en/cat/sofas/``: ``cat``; ``/en-US/docs/Web/...``: ``docs``;
+    ``/products/jimmy``: ``products``), or "" for the home page and a source that is no URL."""
+    parts = url_parts(url)
+    if parts is None:
+        return ""
+    segments = [s for s in parts[1].split("/") if s and not LOCALE.fullmatch(s)]
+    return segments[0] if segments else ""
+
+
+def template_groups(urls: list[str]) -> dict[str, list[int]]:
+    """The page indices per template (``template_path``), of the templates with three pages or more
+    (two to adapt on, one to score at the least)."""
+    groups: dict[str, list[int]] = defaultdict(list)
+    for i, url in enumerate(urls):
+        groups[template_path(url)].append(i)
+    return {t: found for t, found in sorted(groups.items()) if len(found) >= 3}
+
+
 def body_f1(runner: Runner, document: LabelledDocument, truth: str, url: str | None = None) -> float:
     classified = runner.classify_bytes(document.content(), document.source, url=url)
     return word_prf(classified.text(("body",)), truth).f1
+
+
+def place_f1(
+    runner: Runner, rows: list[tuple[LabelledDocument, str, str]], pool: list[int]
+) -> dict[int, float]:
+    """Per page of ``pool``: its body F1 when every block whose place (``PLACE``) is found on two
+    pages of ``pool`` or more takes the label most of that place's words have there (body or not),
+    held-back pages included, and every other block the base models' label: what learning the
+    template's places from all its pages gives; short of ``labels_f1`` where the main content
+    takes a place on some pages of the template and not on others."""
+    pages = []
+    for i in pool:
+        document, _, url = rows[i]
+        classified = runner.classify_bytes(document.content(), document.source, url=url)
+        places = (
+            [row[0] for row in block_keys(classified, "html")] if model_kind(classified) == "html" else []
+        )
+        if len(places) != len(document.blocks):
+            places = [f"{i}/{j}" for j in range(len(document.blocks))]  # not comparable: its own
+        pages.append((places, [b.label == "body" for b in classified.blocks]))
+    words: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
+    found: dict[str, set[int]] = defaultdict(set)
+    for i, (places, _) in zip(pool, pages, strict=True):
+        for place, block in zip(places, rows[i][0].blocks, strict=True):
+            words[place][block.label == "body"] += len(block.text.split())
+            found[place].add(i)
+    scores = {}
+    for i, (places, base) in zip(pool, pages, strict=True):
+        document, truth, _ = rows[i]
+        body = [
+            words[p][1] > words[p][0] if len(found[p]) >= 2 and words[p][0] != words[p][1] else b
+            for p, b in zip(places, base, strict=True)
+        ]
+        scores[i] = word_prf(
+            "\n\n".join(b.text for b, x in zip(document.blocks, body, strict=True) if x), truth
+        ).f1
+    return scores
 
 
 def labels_f1(document: LabelledDocument, truth: str) -> float:
@@ -135,6 +215,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--draws", type=int, default=5)
     parser.add_argument("--sites", nargs="*", help="only these sites")
     parser.add_argument("--hand-only", action="store_true", help="only the hand-labelled sites")
+    parser.add_argument(
+        "--same-template",
+        action="store_true",
+        help="draw and score within each URL template of a site (template_path) with 3 pages or more",
+    )
     args = parser.parse_args(argv)
     data = Path(args.data_dir)
     rules = Runner(Options(input_format="html"), models=None)
@@ -147,43 +232,58 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="adapt-bench-"))
     print(f"site adaptation of the shipped models; {args.draws} draws of N pages, the rest scored")
     print(
-        f"{'site':<24} {'pages':>5} {'N':>2} {'score':<8} {'labels':>6} {'base':>6} {'adapted':>7} "
-        f"{'min':>6} {'max':>6} {'layer':>5}  adapt s (median, max)"
+        f"{'site':<30} {'pages':>5} {'N':>2} {'score':<8} {'labels':>6} {'place':>6} {'base':>6} "
+        f"{'adapted':>7} {'min':>6} {'max':>6} {'layer':>5}  adapt s (median, max)"
     )
     kept: dict[str, Path] = {}
     with threadpool_limits(1):
         for site, rows in [*wcxb.items(), *hand.items()]:
             is_hand = site in hand
             documents = rows if is_hand else [r[0] for r in rows]
-            for n in args.pages:
-                ceilings, bases, adapted, times = [], [], [], []
-                layers = 0
-                for draw in range(args.draws):
-                    chosen = sorted(random.Random(f"{site}/{n}/{draw}").sample(range(len(documents)), n))
-                    out = work / f"{site}-{n}-{draw}"
-                    seconds, layered = adapt([documents[i] for i in chosen], out, site)
-                    times.append(seconds)
-                    layers += layered
-                    if n == max(args.pages) and draw == 0:
-                        kept[site] = out
-                    runner = Runner(Options(models=out))
-                    rest = [i for i in range(len(documents)) if i not in chosen]
-                    if is_hand:
-                        bases.append(macro_f1(base, [documents[i] for i in rest]))
-                        adapted.append(macro_f1(runner, [documents[i] for i in rest]))
-                    else:
-                        ceilings.append(statistics.mean(labels_f1(rows[i][0], rows[i][1]) for i in rest))
-                        bases.append(statistics.mean(body_f1(base, rows[i][0], rows[i][1]) for i in rest))
-                        adapted.append(statistics.mean(body_f1(runner, rows[i][0], rows[i][1]) for i in rest))
-                score = "macro F1" if is_hand else "body F1"
-                ceiling = f"{statistics.mean(ceilings):>6.3f}" if ceilings else f"{'-':>6}"
-                print(
-                    f"{site:<24} {len(documents):>5} {n:>2} {score:<8} {ceiling} "
-                    f"{statistics.mean(bases):>6.3f} {statistics.mean(adapted):>7.3f} "
-                    f"{min(adapted):>6.3f} {max(adapted):>6.3f} {layers:>3}/{args.draws}  "
-                    f"{statistics.median(times):.1f}, {max(times):.1f}",
-                    flush=True,
+            urls = [d.source for d in documents] if is_hand else [r[2] for r in rows]
+            groups = template_groups(urls) if args.same_template else {"": list(range(len(documents)))}
+            for template, pool in groups.items():
+                name = (
+                    (f"{site} /{template}/" if template else f"{site} (no URL)")
+                    if args.same_template
+                    else site
                 )
+                for n in args.pages:
+                    size = min(n, len(pool) - 1)
+                    ceilings, placed, bases, adapted, times = [], [], [], [], []
+                    by_place = {} if is_hand else place_f1(base, rows, pool)
+                    layers = 0
+                    for draw in range(args.draws):
+                        seed = f"{site}/{template}/{n}/{draw}" if args.same_template else f"{site}/{n}/{draw}"
+                        chosen = sorted(random.Random(seed).sample(pool, size))
+                        out = work / f"{site}-{template}-{n}-{draw}"
+                        seconds, layered = adapt([documents[i] for i in chosen], out, site)
+                        times.append(seconds)
+                        layers += layered
+                        if n == max(args.pages) and draw == 0 and site not in kept:
+                            kept[site] = out
+                        runner = Runner(Options(models=out))
+                        rest = [i for i in pool if i not in chosen]
+                        if is_hand:
+                            bases.append(macro_f1(base, [documents[i] for i in rest]))
+                            adapted.append(macro_f1(runner, [documents[i] for i in rest]))
+                        else:
+                            ceilings.append(statistics.mean(labels_f1(rows[i][0], rows[i][1]) for i in rest))
+                            placed.append(statistics.mean(by_place[i] for i in rest))
+                            bases.append(statistics.mean(body_f1(base, rows[i][0], rows[i][1]) for i in rest))
+                            adapted.append(
+                                statistics.mean(body_f1(runner, rows[i][0], rows[i][1]) for i in rest)
+                            )
+                    score = "macro F1" if is_hand else "body F1"
+                    ceiling = f"{statistics.mean(ceilings):>6.3f}" if ceilings else f"{'-':>6}"
+                    ceiling += f" {statistics.mean(placed):>6.3f}" if placed else f" {'-':>6}"
+                    print(
+                        f"{name:<30} {len(pool):>5} {size:>2} {score:<8} {ceiling} "
+                        f"{statistics.mean(bases):>6.3f} {statistics.mean(adapted):>7.3f} "
+                        f"{min(adapted):>6.3f} {max(adapted):>6.3f} {layers:>3}/{args.draws}  "
+                        f"{statistics.median(times):.1f}, {max(times):.1f}",
+                        flush=True,
+                    )
     if wcxb:
         unchanged(data, wcxb, kept, work)
     return 0

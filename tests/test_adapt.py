@@ -8,6 +8,7 @@ the notes as ``other`` and the story still ``body``.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 import shutil
@@ -16,9 +17,10 @@ import warnings
 import numpy as np
 import pytest
 from pageparts.cli import app
+from pageparts.document import LABELS
 from pageparts.host.runner import Runner
 from pageparts.labels.labelled import LabelledBlock, LabelledDocument, write_labelled
-from pageparts.scoring.adaptation import ADAPTATION_FILE
+from pageparts.scoring.adaptation import ADAPTATION_FILE, KindLayer, Memory, block_keys, hashed, memory_keys
 from pageparts.scoring.combine import ADAPTED
 from pageparts.scoring.models import (
     MANIFEST,
@@ -30,7 +32,7 @@ from pageparts.scoring.models import (
 )
 from pageparts.scoring.sites import SitesError, site_stores, specificity, store_for
 from pageparts.settings import Options, Overrides, SettingsError, resolve_options
-from pageparts.training.adapt import fit_adaptation, write_adapted_directory
+from pageparts.training.adapt import _memory, fit_adaptation, prepare, write_adapted_directory
 from typer.testing import CliRunner
 
 WORDS = [
@@ -431,3 +433,100 @@ def test_the_table_says_a_url_is_the_pages_own(tmp_path):
     result = CliRunner().invoke(app, ["classify", str(page), "--format", "table", "--jobs", "1"])
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[0] == f"== {page}  https://{SITE}/item/4 (the page's own)"
+
+
+# -- the memory: what two pages or more agree on, kept outright --------------------------------
+
+
+def _adapt(tmp_path, documents, name: str = "shop"):
+    out = tmp_path / name
+    fits, _ = fit_adaptation(documents, shipped_dir(), Options())
+    write_adapted_directory(out, shipped_dir(), fits, documents, SITE, "test")
+    return out, fits
+
+
+def test_two_pages_that_agree_teach_the_template(tmp_path):
+    out, fits = _adapt(tmp_path, [labelled_page(n) for n in (1, 2)])
+    assert fits["html"].memorised > 0
+    runner = Runner(Options(models=out))
+    for number in (4, 5, 6):
+        page = labelled_page(number)
+        after = runner.classify_bytes(page.content(), page.source)
+        assert [b.label for b in after.blocks] == [b.label for b in page.blocks]
+    stored = json.loads((out / ADAPTATION_FILE).read_text())
+    assert stored["format"] == 2 and stored["kinds"]["html"]["memory"]["keys"]
+
+
+def relabelled(number: int, notes: str) -> LabelledDocument:
+    """Page ``number`` with its shop notes labelled ``notes``."""
+    page = labelled_page(number)
+    blocks = [
+        LabelledBlock(b.text, notes) if b.label == "other" and len(b.text.split()) > 20 else b
+        for b in page.blocks
+    ]
+    return LabelledDocument(blocks, page.source, "html", page.html, domain=SITE)
+
+
+def test_where_the_pages_disagree_the_memory_leaves_the_block_alone(tmp_path):
+    documents = [relabelled(1, "other"), relabelled(2, "related-links"), relabelled(3, "body")]
+    pages, _ = prepare(documents, ModelStore(shipped_dir()), Options())
+    memory = _memory(pages["html"])
+    notes = [
+        row
+        for row, block in zip(pages["html"][0].keys, documents[0].blocks, strict=True)
+        if block.label == "other" and len(block.text.split()) > 20
+    ]
+    assert len(notes) == 3
+    # the notes' place with their text is on one page each; their place alone is on all three,
+    # and no label has 90 % of its words: memorised as "the pages disagree"
+    assert all(memory_keys(row)[0] not in memory.masks for row in notes)
+    assert all(memory.masks[memory_keys(row)[1]] == 0 for row in notes)
+    assert memory.allowed(notes).all()
+    story = [i for i, b in enumerate(documents[0].blocks) if b.label == "body"]
+    allowed = memory.allowed([pages["html"][0].keys[i] for i in story])
+    assert (allowed == np.eye(len(LABELS), dtype=bool)[LABELS.index("body")]).all()
+
+
+def test_an_adaptation_of_format_1_is_still_read(adapted, tmp_path):
+    copy = tmp_path / "shop"
+    shutil.copytree(adapted, copy)
+    stored = json.loads((copy / ADAPTATION_FILE).read_text())
+    stored["format"] = 1
+    for layer in stored["kinds"].values():
+        layer.pop("memory", None)
+    (copy / ADAPTATION_FILE).write_text(json.dumps(stored))
+    manifest = json.loads((copy / MANIFEST).read_text())
+    manifest["adaptation"]["sha256"] = hashlib.sha256((copy / ADAPTATION_FILE).read_bytes()).hexdigest()
+    (copy / MANIFEST).write_text(json.dumps(manifest))
+    layer = ModelStore(copy).adaptation("html")
+    assert layer is not None and layer.memory is None
+    page = labelled_page(4)
+    document = Runner(Options(models=copy)).classify_bytes(page.content(), page.source)
+    assert document.combined.method == ADAPTED and not document.warnings
+
+
+def test_the_memory_overrules_the_layer_and_the_base():
+    page = labelled_page(4)
+    runner = Runner(Options())
+    document = runner.classify_bytes(page.content(), page.source)
+    keys = hashed(block_keys(document, "html"))
+    notes = [i for i, b in enumerate(page.blocks) if b.label == "other" and len(b.text.split()) > 20]
+    base = np.full((len(keys), len(LABELS)), 0.02)
+    base[:, LABELS.index("body")] = 0.9
+    related = 1 << LABELS.index("related-links")
+    layer = KindLayer(
+        {},
+        np.zeros((0, len(LABELS))),
+        np.zeros((4 * len(LABELS), len(LABELS))),
+        np.zeros(len(LABELS)),
+        frozenset(),
+        Memory({memory_keys(keys[notes[0]])[1]: related}),
+    )
+    adapted = layer.apply(document, base, np.zeros((len(keys), 2 * len(LABELS))))
+    for i in range(len(keys)):
+        if i in notes:
+            assert adapted[i].argmax() == LABELS.index("related-links") and adapted[i].sum() == pytest.approx(
+                1
+            )
+        else:
+            assert (adapted[i] == base[i]).all()  # neither moved nor memorised: the base's, exactly

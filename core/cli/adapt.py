@@ -111,6 +111,7 @@ def _summary(fits: dict[str, KindFit], base: Path, site: str, pages: int, out: P
         lines.append(
             f"  {kind}: {counted(fit.blocks, 'block')}, {counted(fit.keys, 'template key')}, penalty {chosen}"
             + (f" (word accuracy on each page left out, by penalty: {scores})" if scores else "")
+            + (f"; memorised: {fit.memorised} places and places with their text" if fit.memorised else "")
         )
     lines.append(
         f"wrote {out}; use it with: pageparts classify --models {out} ..., or in a --sites directory"

@@ -18,6 +18,14 @@ In HTML the layer moves only the blocks whose place in the template (the nearest
 and tags of their element: ``PLACE``) was seen on the pages it learnt from; every other
 block keeps the base combiner's probabilities. A page of another template (a listing page of a
 site adapted on its product pages) is thus left mostly as the base models have it.
+
+On top of the logistic layer, an HTML layer holds a *memory* of the template (``memory_keys``): a
+block's place with its text, and its place alone, each as the labels that the pages it learnt from
+agree on there (``Memory``). Where a block's first memorised key holds labels, its best label is
+kept among them (the layer's probabilities of the other labels are set to zero); where the pages
+disagreed (no label shared by ``PURITY`` of the key's words), the block is left as the layer has
+it. A logistic layer is kept near the base by its penalty, and a few pages rarely outweigh it; the
+memory says what the pages say outright, and only where two pages or more say it the same way.
 """
 
 from __future__ import annotations
@@ -36,8 +44,10 @@ from .combine import LOG_ODDS_FLOOR, learned_features
 from .features import model_kind
 
 ADAPTATION_FILE = "adaptation.json"
-FORMAT = 1
-"""The version of ``adaptation.json``'s layout."""
+FORMAT = 2
+"""The version of ``adaptation.json``'s layout (2: with the HTML layer's memory; format 1, without
+it, is read too: its layers hold no memory)."""
+READ_FORMATS = (1, 2)
 
 PATH_SUFFIXES = (1, 2, 3, 4)
 """How many of the last class/id words of a block's element path make a key."""
@@ -101,6 +111,49 @@ def log_base(probabilities: np.ndarray) -> np.ndarray:
     return np.log(np.clip(probabilities, LOG_ODDS_FLOOR, 1.0))
 
 
+def memory_keys(keys: Sequence[int]) -> tuple[int, int] | None:
+    """A block's memorised keys (by its hashed HTML keys), most specific first: its place with its
+    text, its place; None for a block without them (text input)."""
+    if len(keys) < 2:
+        return None
+    return zlib.crc32(f"{keys[0]}/{keys[1]}".encode()), keys[0]
+
+
+PURITY = 0.9
+"""The share of a memorised key's words whose labels must agree (accept one label) for the key to
+hold that label."""
+
+
+@dataclass(frozen=True)
+class Memory:
+    """Hashed memorised key -> a bit mask over ``LABELS`` of the labels the pages agree on there
+    (0: the pages disagreed, and the key leaves its blocks as they are)."""
+
+    masks: dict[int, int]
+
+    def allowed(self, keys: Sequence[Sequence[int]]) -> np.ndarray:
+        """(blocks, 6) bool: the labels each block may take (every label where nothing is memorised)."""
+        allowed = np.ones((len(keys), len(LABELS)), bool)
+        bits = 1 << np.arange(len(LABELS))
+        for i, row in enumerate(keys):
+            found = memory_keys(row)
+            for key in found or ():
+                if key in self.masks:
+                    if self.masks[key]:
+                        allowed[i] = (self.masks[key] & bits) > 0
+                    break
+        return allowed
+
+    def to_json(self) -> dict:
+        return {"keys": list(self.masks), "masks": list(self.masks.values())}
+
+    @classmethod
+    def from_json(cls, stored: dict | None) -> Memory | None:
+        if not stored:
+            return None
+        return cls({int(k): int(m) for k, m in zip(stored["keys"], stored["masks"], strict=True)})
+
+
 def moved(places: frozenset[int] | None, keys: Sequence[Sequence[int]]) -> np.ndarray:
     """Per block (by its hashed keys): whether a layer that moves ``places`` moves it (all when None)."""
     if places is None:
@@ -119,6 +172,7 @@ class KindLayer:
     intercept: np.ndarray
     places: frozenset[int] | None = None
     """The hashed places (first keys) of the blocks the layer moves; None: every block."""
+    memory: Memory | None = None
 
     def logits(self, base: np.ndarray, matrix: np.ndarray, keys: list[list[int]]) -> np.ndarray:
         """(blocks, 6) logits over ``LABELS`` from the base probabilities, vote matrix and keys."""
@@ -127,13 +181,18 @@ class KindLayer:
         if rows:
             block, found = np.asarray(rows).T
             np.add.at(moves, block, self.key_weights[found])
-        return log_base(base) + moves * moved(self.places, keys)[:, None]
+        logits = log_base(base) + moves * moved(self.places, keys)[:, None]
+        if self.memory is not None:
+            logits = np.where(self.memory.allowed(keys), logits, -np.inf)
+        return logits
 
     def apply(self, document: Document, base: np.ndarray, matrix: np.ndarray) -> np.ndarray:
         """The adapted (blocks, 6) probabilities of ``document`` from the base combiner's; the
         blocks the layer does not move keep them exactly."""
         keys = hashed(block_keys(document, model_kind(document)))
         rows = moved(self.places, keys)
+        if self.memory is not None:
+            rows |= ~self.memory.allowed(keys).all(axis=1)
         logits = self.logits(base, matrix, keys)[rows]
         logits -= logits.max(axis=1, keepdims=True)
         odds = np.exp(logits)
@@ -148,6 +207,7 @@ class KindLayer:
             "dense": np.round(self.dense, 5).tolist(),
             "intercept": np.round(self.intercept, 5).tolist(),
             "places": None if self.places is None else sorted(self.places),
+            "memory": None if self.memory is None else self.memory.to_json(),
         }
 
     @classmethod
@@ -159,6 +219,7 @@ class KindLayer:
             np.asarray(stored["dense"], float).reshape(-1, len(LABELS)),
             np.asarray(stored["intercept"], float),
             None if stored.get("places") is None else frozenset(map(int, stored["places"])),
+            Memory.from_json(stored.get("memory")),
         )
 
 
@@ -170,7 +231,7 @@ def read_adaptation(path: Path) -> dict[str, KindLayer]:
     """The layers per input kind of the file ``path``; AdaptationError if it is not one."""
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
-        if data.get("format") != FORMAT or list(data.get("labels", ())) != list(LABELS):
+        if data.get("format") not in READ_FORMATS or list(data.get("labels", ())) != list(LABELS):
             raise AdaptationError(
                 f"{path.name} is an adaptation of format {data.get('format')!r} for labels "
                 f"{data.get('labels')!r}; this pageparts reads format {FORMAT}: adapt again"

@@ -34,11 +34,14 @@ from ..host.runner import Runner
 from ..labels.labelled import LabelledBlock, LabelledDocument
 from ..scoring.adaptation import (
     ADAPTATION_FILE,
+    PURITY,
     KindLayer,
+    Memory,
     block_keys,
     dense_inputs,
     hashed,
     log_base,
+    memory_keys,
     moved,
     write_adaptation,
 )
@@ -138,6 +141,8 @@ class KindFit:
     keys: int
     left_out_accuracy: dict[float, float]
     """Penalty -> word accuracy (predicted label accepted) on each page left out, pooled."""
+    memorised: int = 0
+    """Keys in the layer's memory (0: none, or leaving one page out found it worse than the base)."""
 
 
 def fit_kind(pages: Sequence[AdaptPage], placed: bool) -> KindFit:
@@ -163,7 +168,49 @@ def fit_kind(pages: Sequence[AdaptPage], placed: bool) -> KindFit:
         penalty = max(p for p in PENALTIES if math.isfinite(p))
     layer = _fit(pages, penalty, placed) if math.isfinite(penalty) else None
     keys = len(layer.keys) if layer is not None else 0
-    return KindFit(layer, penalty, len(pages), sum(len(p.weight) for p in pages), keys, scores)
+    memory = _memory(pages) if placed and _memory_helps(pages) else None
+    if memory is not None and memory.masks:
+        layer = replace(layer if layer is not None else _fit(pages, math.inf, placed), memory=memory)
+    memorised = len(memory.masks) if memory is not None else 0
+    return KindFit(layer, penalty, len(pages), sum(len(p.weight) for p in pages), keys, scores, memorised)
+
+
+def _memory(pages: Sequence[AdaptPage]) -> Memory:
+    """The memory of ``pages`` (``pageparts.scoring.adaptation.Memory``): per memorised key found on
+    two pages or more, the labels accepted by PURITY of its words (none: the pages disagree)."""
+    totals: dict[int, float] = {}
+    accepted: dict[int, np.ndarray] = {}
+    found: dict[int, set[int]] = {}
+    for number, page in enumerate(pages):
+        for row, accept, weight in zip(page.keys, page.accept, page.weight, strict=True):
+            if not weight:
+                continue
+            for key in memory_keys(row) or ():
+                totals[key] = totals.get(key, 0.0) + weight
+                accepted[key] = accepted.get(key, 0.0) + weight * accept
+                found.setdefault(key, set()).add(number)
+    bits = 1 << np.arange(len(LABELS))
+    return Memory(
+        {
+            key: int(bits[accepted[key] >= PURITY * total].sum())
+            for key, total in totals.items()
+            if len(found[key]) >= 2
+        }
+    )
+
+
+def _memory_helps(pages: Sequence[AdaptPage]) -> bool:
+    """Whether the memory of the other pages leaves every page left out no worse than the base by
+    more than WORST_LOSS of its words (with fewer than three pages there is nothing to leave out:
+    a page's memory needs two)."""
+    for out in range(len(pages) if len(pages) >= 3 else 0):
+        others = _without(pages, out)
+        layer = replace(_fit(others, math.inf, True), memory=_memory(others))
+        right, total = _accuracy(layer, pages[out])
+        base, _ = _accuracy(_fit(others, math.inf, True), pages[out])
+        if right < base - WORST_LOSS * total:
+            return False
+    return True
 
 
 WORST_LOSS = 0.02
@@ -289,6 +336,7 @@ def write_adapted_directory(
                     "pages": fit.pages,
                     "blocks": fit.blocks,
                     "keys": fit.keys,
+                    "memorised": fit.memorised,
                     "penalty": fit.penalty if math.isfinite(fit.penalty) else None,
                     "left_out_word_accuracy": {
                         f"{p:g}" if math.isfinite(p) else "none": round(a, 4)
