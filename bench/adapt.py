@@ -1,7 +1,7 @@
 """Site adaptation (``pageparts adapt``): how much a few labelled pages of a site help its other pages.
 
     python bench/adapt.py [DATA_DIR] [--pages 5 2] [--draws 5] [--sites SITE...] [--hand-only]
-        [--same-template]
+        [--same-template] [--base DIR]
 
 For every WCXB development site with six pages or more (``metadata.json`` gives the domain) the
 pages are labelled from WCXB's main content as ``scripts/build_models.py`` labels them
@@ -39,6 +39,11 @@ Then every site's adaptation (the first draw of the largest N) goes into one sit
 and every WCXB page of the seven sites, plus 100 pages of other sites, is classified through it
 by its URL: a page of another site must come out identical (JSON) to the base models' output, and
 a page of an adapted site must be classified by its site's adaptation (``Runner.models_for``).
+
+``--base DIR``: adapt the models in DIR instead of the shipped ones (and score the base with
+them). The shipped models learnt from the hand-labelled pages of these sites; a base trained
+without the sites' pages (``pageparts train`` on labelled files without them) measures what
+adapting gives on a site the base never saw, as a user's site would be.
 """
 
 from __future__ import annotations
@@ -196,13 +201,13 @@ def macro_f1(runner: Runner, documents: list[LabelledDocument]) -> float:
     return sum(r["f1"] for r in rows) / max(len(rows), 1)
 
 
-def adapt(documents: list[LabelledDocument], out: Path, site: str) -> tuple[float, bool]:
-    """Adapt the shipped models on ``documents`` into ``out``; the CPU seconds it took, and whether
-    it has an HTML layer (else leaving a page out found the base models better)."""
+def adapt(documents: list[LabelledDocument], base: Path, out: Path, site: str) -> tuple[float, bool]:
+    """Adapt the models in ``base`` on ``documents`` into ``out``; the CPU seconds it took, and
+    whether it has an HTML layer (else leaving a page out found the base models better)."""
     started = time.process_time()
-    fits, _ = fit_adaptation(documents, shipped_dir(), Options())
+    fits, _ = fit_adaptation(documents, base, Options())
     seconds = time.process_time() - started
-    write_adapted_directory(out, shipped_dir(), fits, documents, site, "bench/adapt.py")
+    write_adapted_directory(out, base, fits, documents, site, "bench/adapt.py")
     return seconds, "html" in fits and fits["html"].layer is not None
 
 
@@ -220,17 +225,20 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="draw and score within each URL template of a site (template_path) with 3 pages or more",
     )
+    parser.add_argument("--base", type=Path, help="the models to adapt (default: the shipped ones)")
     args = parser.parse_args(argv)
     data = Path(args.data_dir)
+    models = args.base.resolve() if args.base else shipped_dir()
     rules = Runner(Options(input_format="html"), models=None)
-    base = Runner(Options())
+    base = Runner(Options(models=models))
     wcxb = {} if args.hand_only else wcxb_sites(data, rules)
     hand = hand_sites(data, rules)
     if args.sites:
         wcxb = {k: v for k, v in wcxb.items() if k in args.sites}
         hand = {k: v for k, v in hand.items() if k in args.sites}
     work = Path(tempfile.mkdtemp(prefix="adapt-bench-"))
-    print(f"site adaptation of the shipped models; {args.draws} draws of N pages, the rest scored")
+    named = f"the models in {args.base}" if args.base else "the shipped models"
+    print(f"site adaptation of {named}; {args.draws} draws of N pages, the rest scored")
     print(
         f"{'site':<30} {'pages':>5} {'N':>2} {'score':<8} {'labels':>6} {'place':>6} {'base':>6} "
         f"{'adapted':>7} {'min':>6} {'max':>6} {'layer':>5}  adapt s (median, max)"
@@ -257,7 +265,7 @@ def main(argv: list[str] | None = None) -> int:
                         seed = f"{site}/{template}/{n}/{draw}" if args.same_template else f"{site}/{n}/{draw}"
                         chosen = sorted(random.Random(seed).sample(pool, size))
                         out = work / f"{site}-{template}-{n}-{draw}"
-                        seconds, layered = adapt([documents[i] for i in chosen], out, site)
+                        seconds, layered = adapt([documents[i] for i in chosen], models, out, site)
                         times.append(seconds)
                         layers += layered
                         if n == max(args.pages) and draw == 0 and site not in kept:
@@ -285,18 +293,18 @@ def main(argv: list[str] | None = None) -> int:
                         flush=True,
                     )
     if wcxb:
-        unchanged(data, wcxb, kept, work)
+        unchanged(data, wcxb, kept, work, models)
     return 0
 
 
-def unchanged(data: Path, wcxb: dict, kept: dict[str, Path], work: Path) -> None:
+def unchanged(data: Path, wcxb: dict, kept: dict[str, Path], work: Path, models: Path) -> None:
     """Every adaptation side by side: other sites' pages as the base classifies them, own ones adapted."""
     sites = work / "sites"
     sites.mkdir()
     for site, out in kept.items():
         (sites / site).symlink_to(out)
-    base = Runner(Options())
-    through = Runner(Options(sites=sites))
+    base = Runner(Options(models=models))
+    through = Runner(Options(models=models, sites=sites))
     others = [p for p in load_wcxb(data / "wcxb-dev") if p.domain not in wcxb][:100]
     same = different = routed = moved = 0
     for page in others:
