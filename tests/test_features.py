@@ -147,6 +147,21 @@ def test_hashed_ngrams_equal_scikit_learn_hashing_vectorizer():
     assert murmurhash3_32_many([word.encode() for word in words]).tolist() == expected_hashes
 
 
+def test_hashed_columns_survive_the_cache_filling_up(monkeypatch):
+    """When the remembered columns are cleared for new grams, the grams remembered before are
+    hashed again, not lost (a long run once failed with a KeyError here)."""
+    from pageparts.scoring import features
+
+    texts = ["otters juggle pebbles", "keepers feed the otters", "pebbles sink in the river"]
+    expected = features.hashed_ngrams(texts).csr()
+    monkeypatch.setattr(features, "_COLUMNS", {})
+    monkeypatch.setattr(features, "COLUMNS_MAX", 6)
+    features.hashed_ngrams(texts[:1])  # remembers its 5 grams; the rest no longer fit
+    found = features.hashed_ngrams(texts).csr()
+    assert np.array_equal(found.indices, expected.indices)
+    assert np.array_equal(found.indptr, expected.indptr)
+
+
 def test_the_plain_alternatives_find_what_the_named_groups_find():
     from pageparts.scoring import features
 

@@ -55,6 +55,8 @@ _TOKEN = re.compile(r"(?u)\b\w+\b")
 
 _COLUMNS: dict[str, int] = {}
 """Word or word pair -> its hashed column, worked out once per process (cleared when large)."""
+COLUMNS_MAX = 1_000_000
+"""The most words and word pairs ``_COLUMNS`` holds before it is cleared."""
 
 
 def _columns(grams: list[str]) -> np.ndarray:
@@ -62,8 +64,9 @@ def _columns(grams: list[str]) -> np.ndarray:
     columns = _COLUMNS
     missing = list(set(grams).difference(columns))
     if missing:
-        if len(columns) + len(missing) > 1_000_000:
+        if len(columns) + len(missing) > COLUMNS_MAX:
             columns.clear()
+            missing = list(set(grams))  # those remembered before are gone too
         h = murmurhash3_32_many([g.encode("utf-8") for g in missing]).astype(np.int64)
         # as scikit-learn: abs(h) % N_HASH, with abs(-2**31) taken as 2**31 - 1 - (N_HASH - 1)
         found = np.where(h == -(2**31), 2**31 - 1 - (N_HASH - 1), np.abs(h)) % N_HASH
