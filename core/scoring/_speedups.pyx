@@ -40,10 +40,11 @@ from lxml.includes.tree cimport (
 )
 
 import numpy as np
+from json.encoder import encode_basestring
 
 cetree.import_lxml__etree()
 
-VERSION = 7
+VERSION = 8
 """Raised whenever a function here changes; ``pageparts.scoring.speedups`` refuses an extension built from
 another version of this file (a stale build) and runs the pure-Python path."""
 
@@ -522,14 +523,13 @@ cdef str _formatted_score(double value):
         PyMem_Free(digits)
 
 
-def json_votes(dict pieces, object vote_pieces, object number, list votes):
+cdef str _votes_json(dict pieces, object vote_pieces, object number, list votes):
     """The votes of a block as the JSON Lines record writes them: ``output.jsonl._votes`` (the
     reference), with its cache of each (plugin, label, reason)'s text before and after the score
     (``pieces``), the function that makes one (``vote_pieces``) and the one that writes any score
     but a float in [0, 1] (``number``)."""
     cdef list parts = []
     cdef object score
-    cdef double value
     cdef tuple around
     for vote in votes:
         key = (vote.plugin, vote.label, vote.reason)
@@ -547,6 +547,42 @@ def json_votes(dict pieces, object vote_pieces, object number, list votes):
         parts.append(around[0])
         parts.append(text)
         parts.append(around[1])
+    return "".join(parts)
+
+
+cdef object _json_text(object encode, object value):
+    """``encode(value)`` (``json``'s encoder without ASCII escapes): a str by ``json``'s own C
+    function, as that encoder calls it."""
+    return encode_basestring(value) if type(value) is str else encode(value)
+
+
+def json_blocks(
+    object encode, object leaf, dict pieces, object vote_pieces, object number, list blocks
+):
+    """The blocks of a JSON Lines record, joined by ", ": ``output.jsonl._blocks`` (the reference)
+    with that module's encoder (``encode``), writer of an index that is not an int (``leaf``), and
+    the helpers of ``_votes_json``."""
+    cdef list parts = []
+    cdef object index, confidence
+    for block in blocks:
+        if parts:
+            parts.append(", ")
+        index = block.index
+        parts.append('{"index": ')
+        parts.append(repr(index) if type(index) is int else leaf(index))
+        parts.append(', "text": ')
+        parts.append(_json_text(encode, block.text))
+        parts.append(', "label": ')
+        parts.append(_json_text(encode, block.label))
+        parts.append(', "confidence": ')
+        confidence = block.confidence
+        if type(confidence) is float and 0.0 <= <double>confidence <= 1.0:
+            parts.append(_score_text(<double>confidence))
+        else:
+            parts.append(number(confidence))
+        parts.append(', "votes": [')
+        parts.append(_votes_json(pieces, vote_pieces, number, block.votes))
+        parts.append("]}")
     return "".join(parts)
 
 

@@ -20,7 +20,7 @@ model votes          ``Vote(...)`` per block       ``_speedups.model_votes``
 the votes' fields    ``combine.VoteFields.of``    ``_speedups.vote_fields``
 a pattern's matches  ``text_index.all_matches``   ``_speedups.lead_matches``
 the HTML walk        ``splitters.html._found``    ``_speedups.html_walk``
-votes in JSON Lines  ``output.jsonl._votes``      ``_speedups.json_votes``
+blocks in JSON Lines ``output.jsonl._blocks``     ``_speedups.json_blocks``
 ===================  ==========================  ===========================
 
 (the fifth for the combiner: each vote's block, label, score, plugin weight and source; the sixth
@@ -49,14 +49,14 @@ from typing import Any
 
 import numpy as np
 
-from ..document import MODEL, Vote
+from ..document import MODEL, Block, Vote
 from .combine import _LABEL_COLUMN, VoteFields
 from .features import N_HASH, Ngrams, _gram_keys
 from .leads import leads
 from .model_format import Logistic, Trees
 from .text_index import all_matches
 
-EXTENSION_VERSION = 7
+EXTENSION_VERSION = 8
 """The ``VERSION`` of core/scoring/_speedups.pyx that this module was written for."""
 
 
@@ -133,13 +133,18 @@ class HotPath:
             return VoteFields.of(votes, weights)
         return VoteFields(*_EXTENSION.vote_fields(votes, weights, _LABEL_COLUMN, MODEL))
 
-    def json_votes(
-        self, pieces: dict[tuple[str, str, str], tuple[str, str]], vote_pieces: Callable, number: Callable
-    ) -> Callable[[list[Vote]], str]:
-        """The compiled ``output.jsonl._votes`` (the extension must be there), with that module's
-        cache of each vote's text around its score, the function that fills it and the one that
-        writes a score that is not a float in [0, 1]."""
-        return partial(_EXTENSION.json_votes, pieces, vote_pieces, number)
+    def json_blocks(
+        self,
+        encode: Callable[[Any], str],
+        leaf: Callable[[Any], str],
+        pieces: dict[tuple[str, str, str], tuple[str, str]],
+        vote_pieces: Callable,
+        number: Callable,
+    ) -> Callable[[list[Block]], str]:
+        """The compiled ``output.jsonl._blocks`` (the extension must be there), with that module's
+        encoder, writer of an index, cache of each vote's text around its score, the function
+        that fills it and the one that writes a score that is not a float in [0, 1]."""
+        return partial(_EXTENSION.json_blocks, encode, leaf, pieces, vote_pieces, number)
 
     def matches(self, pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
         """``pattern``'s matches in ``text``, as ``finditer`` finds them (``text_index.Matcher``);
