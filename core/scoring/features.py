@@ -878,11 +878,19 @@ def _after_comments_heading(
     return after
 
 
+_COMMENT_META_CUE = re.compile(r"\d|says|wrote|reply|report|permalink")
+"""What every match of ``_COMMENT_META`` holds (a digit, or one of its words): found far faster
+(``re`` skips to the characters that can begin it), so the full pattern runs on few blocks."""
+
+
 def _comment_meta(lowered_texts: list[str], words: np.ndarray) -> np.ndarray:
     """1 for a short block (15 words or fewer) that reads like a commenter's name and time line."""
-    pairs = zip(lowered_texts, words.tolist(), strict=True)
-    found = (w <= 15 and _COMMENT_META.search(t) is not None for t, w in pairs)
-    return np.fromiter(found, dtype=np.float64, count=len(lowered_texts))
+    found = np.zeros(len(lowered_texts))
+    for i in np.flatnonzero(words <= 15).tolist():
+        text = lowered_texts[i]
+        if _COMMENT_META_CUE.search(text) is not None and _COMMENT_META.search(text) is not None:
+            found[i] = 1.0
+    return found
 
 
 _word_stems: dict[str, tuple[int, ...]] = {}
