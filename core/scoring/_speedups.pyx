@@ -44,7 +44,7 @@ from json.encoder import encode_basestring
 
 cetree.import_lxml__etree()
 
-VERSION = 8
+VERSION = 9
 """Raised whenever a function here changes; ``pageparts.scoring.speedups`` refuses an extension built from
 another version of this file (a stale build) and runs the pure-Python path."""
 
@@ -471,6 +471,104 @@ def lead_matches(object pattern, str text, const uint8_t[::1] table, list heads)
                 matches.append(m)
                 end = m.end()
     return matches
+
+
+# -- the features' character classes ----------------------------------------------------------
+
+cdef enum:
+    CHAR_CLASSES = 9  # features.CHAR_CLASSES
+
+
+def char_counts(
+    str joined,
+    object lowered,
+    object raised,
+    const int64_t[::1] starts,
+    const int64_t[::1] lengths,
+    const uint8_t[::1] punct,
+    const uint8_t[::1] space,
+    const uint8_t[::1] end,
+    const uint8_t[::1] closer,
+    const uint8_t[::1] separator,
+    const uint8_t[::1] non_word_ascii,
+):
+    """Each block's characters of each class (``features.CHAR_CLASSES``, in that order) as a
+    (classes, blocks) float64 array: ``features._char_counts`` (the reference). ``joined`` holds
+    the blocks at ``starts``, ``lengths`` long; a character is upper (lower) case where it differs
+    from its place in ``lowered`` (``raised``), the text lower- (upper-)cased, or, where they
+    are None, if it is an ASCII capital (small) letter. The tables hold the features'
+    classes of the code points below their size (``punct`` ... ``separator``; a larger code point
+    is read as their last entry) and which ASCII characters are not alphanumeric."""
+    cdef Py_ssize_t n = lengths.shape[0], size = punct.shape[0], total = PyUnicode_GET_LENGTH(joined)
+    cdef Py_ssize_t j, i, stop, k
+    cdef int kind = PyUnicode_KIND(joined), lower_kind = 0, raise_kind = 0
+    cdef void *chars = PyUnicode_DATA(joined)
+    cdef void *lower_chars = NULL
+    cdef void *raise_chars = NULL
+    cdef bint cased = lowered is not None, upper, word, before, after_space
+    cdef Py_UCS4 c, next_c
+    cdef Py_ssize_t capped, next_capped
+    cdef int64_t counted[CHAR_CLASSES]
+    if starts.shape[0] < n or space.shape[0] != size or end.shape[0] != size:
+        raise ValueError("the starts, lengths or tables differ in length")
+    if closer.shape[0] != size or separator.shape[0] != size or non_word_ascii.shape[0] != 128 or size < 1:
+        raise ValueError("the tables differ in length")
+    if cased:
+        if PyUnicode_GET_LENGTH(<str>lowered) != total or PyUnicode_GET_LENGTH(<str>raised) != total:
+            raise ValueError("the lower- or upper-cased text is not as long as the text")
+        lower_kind = PyUnicode_KIND(<str>lowered)
+        lower_chars = PyUnicode_DATA(<str>lowered)
+        raise_kind = PyUnicode_KIND(<str>raised)
+        raise_chars = PyUnicode_DATA(<str>raised)
+    for j in range(n):
+        if starts[j] < 0 or lengths[j] < 0 or starts[j] + lengths[j] > total:
+            raise ValueError("a block outside the text")
+    out = np.zeros((CHAR_CLASSES, n), dtype=np.float64)
+    cdef double[:, ::1] result = out
+    for j in range(n):
+        for k in range(CHAR_CLASSES):
+            counted[k] = 0
+        before = False  # the character before a block is a separator's line break, or none
+        i = starts[j]
+        stop = i + lengths[j]
+        while i < stop:
+            c = PyUnicode_READ(kind, chars, i)
+            capped = c if c < <Py_UCS4>size else size - 1
+            if cased:
+                upper = c != PyUnicode_READ(lower_kind, lower_chars, i)
+                counted[1] += c != PyUnicode_READ(raise_kind, raise_chars, i)
+            else:
+                upper = 65 <= c <= 90
+                counted[1] += 97 <= c <= 122
+            counted[0] += upper
+            counted[2] += 48 <= c <= 57
+            counted[3] += punct[capped]
+            word = not space[capped] and not punct[capped] and not (c < 128 and non_word_ascii[c])
+            if word and not before:
+                counted[4] += 1
+                counted[5] += upper
+            before = word
+            if end[capped]:  # a sentence ends: a space (or the end) next, or a closer and a space
+                if i + 1 >= total:
+                    counted[6] += 1
+                else:
+                    next_c = PyUnicode_READ(kind, chars, i + 1)
+                    next_capped = next_c if next_c < <Py_UCS4>size else size - 1
+                    if space[next_capped]:
+                        counted[6] += 1
+                    elif closer[next_capped]:
+                        if i + 2 >= total:
+                            after_space = True
+                        else:
+                            next_c = PyUnicode_READ(kind, chars, i + 2)
+                            after_space = space[next_c if next_c < <Py_UCS4>size else size - 1]
+                        counted[6] += after_space
+            counted[7] += c == 44 or c == 59
+            counted[8] += separator[capped]
+            i += 1
+        for k in range(CHAR_CLASSES):
+            result[k, j] = <double>counted[k]
+    return out
 
 
 # -- the JSON Lines record's votes -------------------------------------------------------------

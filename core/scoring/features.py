@@ -630,18 +630,26 @@ def feature_names(kind: str) -> tuple[str, ...]:
 
 
 def document_features(
-    document: Document, kind: str | None = None, gram_keys: GramKeys | None = None
+    document: Document,
+    kind: str | None = None,
+    gram_keys: GramKeys | None = None,
+    char_counts: CharCounts | None = None,
 ) -> DocumentFeatures:
     """The features of ``document`` for ``kind`` (by default ``model_kind(document)``), computed
     once per document and shared by the plugins (again if blocks were added since); ``gram_keys``
-    as for ``hashed_ngrams``."""
+    as for ``hashed_ngrams``, ``char_counts`` an implementation of ``_char_counts`` (by default
+    that one, the pure-Python reference)."""
     kind = kind or model_kind(document)
     if kind == "html" and not _has_structure(document):
         raise ValueError("html features need blocks from the HTML splitter")
-    return document.computed(("features", kind, len(document.blocks)), lambda d: compute(d, kind, gram_keys))
+    return document.computed(
+        ("features", kind, len(document.blocks)), lambda d: compute(d, kind, gram_keys, char_counts)
+    )
 
 
-def compute(document: Document, kind: str, gram_keys: GramKeys | None = None) -> DocumentFeatures:
+def compute(
+    document: Document, kind: str, gram_keys: GramKeys | None = None, char_counts: CharCounts | None = None
+) -> DocumentFeatures:
     """Compute (without caching them; the joined block texts are shared) the features of
     ``document`` for ``kind``."""
     names = feature_names(kind)
@@ -650,7 +658,7 @@ def compute(document: Document, kind: str, gram_keys: GramKeys | None = None) ->
     if n == 0:
         return DocumentFeatures(kind, names, np.zeros((0, len(names)), np.float32), hashed_ngrams([]))
     ngrams = hashed_ngrams(texts, gram_keys)
-    facts = _text_facts(texts, document, ngrams, text_index(document), gram_keys)
+    facts = _text_facts(texts, document, ngrams, text_index(document), gram_keys, char_counts or _char_counts)
     own = np.column_stack([np.asarray(column(facts), dtype=np.float32) for _, column in _TEXT_FEATURES])
     if kind == "html":
         own = np.hstack([own, _structure_features(document, facts.prose)])
@@ -712,6 +720,23 @@ def spans(sizes: np.ndarray, limit: int) -> list[tuple[int, int]]:
         done = int(ends[bounds[-1] - 1]) if bounds[-1] else 0
         bounds.append(max(int(np.searchsorted(ends, done + limit, side="right")), bounds[-1] + 1))
     return list(itertools.pairwise(bounds))
+
+
+CHAR_CLASSES = (
+    "upper",
+    "lower",
+    "digits",
+    "punct",
+    "words",
+    "title_words",
+    "sentence_ends",
+    "commas",
+    "separators",
+)
+"""The character classes ``_char_counts`` counts per block, in the order it gives them."""
+CharCounts = Callable[[TextIndex, int], dict[str, np.ndarray]]
+"""``_char_counts`` or an implementation giving the same counts (the compiled one:
+``HotPath.char_counts``)."""
 
 
 def _char_counts(index: TextIndex, n: int) -> dict[str, np.ndarray]:
@@ -785,12 +810,17 @@ _SEPARATOR = _code_table([ord(c) for c in "|•·›»/>"])
 
 
 def _text_facts(
-    texts: list[str], document: Document, ngrams: Ngrams, index: TextIndex, gram_keys: GramKeys | None
+    texts: list[str],
+    document: Document,
+    ngrams: Ngrams,
+    index: TextIndex,
+    gram_keys: GramKeys | None,
+    char_counts: CharCounts,
 ) -> _TextFacts:
     n = len(texts)
     lengths = index.lengths
     count = _pattern_counts(index.joined if index.lowered is None else index.lowered, index, n)
-    count.update(_char_counts(index, n))
+    count.update(char_counts(index, n))
     words = count["words"]
     last = [t[-1] if t else "" for t in texts]
     first = [t[0] if t else "" for t in texts]

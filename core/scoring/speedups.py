@@ -1,8 +1,9 @@
 """Which implementation classifying runs for its hot loops: the compiled extension or pure Python.
 
 ``pageparts.scoring._speedups`` (core/scoring/_speedups.pyx, compiled by Cython when pageparts is installed)
-hashes the blocks' word 1-2 grams, walks the boosted trees of a model over all blocks of a
-document, computes stage A's sparse dot product, makes the model votes, reads the votes for
+hashes the blocks' word 1-2 grams, counts each block's characters of the features' classes, walks
+the boosted trees of a model over all blocks of a document, computes stage A's sparse dot product,
+makes the model votes, reads the votes for
 the combiner, finds the matches of the features' and the rules' patterns in a document's text
 by trying each pattern only where one of its leads occurs (``leads.leads``), and walks the HTML
 splitter's tree (libxml2's nodes under lxml's root element) into blocks and their facts. Each of its
@@ -14,6 +15,7 @@ same order, so the two paths give the same keys, matches and scores to the bit
 step                 pure Python (the reference)  compiled
 ===================  ==========================  ===========================
 hashed 1-2 grams     ``features._gram_keys``      ``_speedups.gram_keys``
+character classes    ``features._char_counts``    ``_speedups.char_counts``
 trees' raw scores    ``model_format.Trees.raw``   ``_speedups.forest_raw``
 stage A's n-grams    ``features.Ngrams.dot``      ``_speedups.sparse_dot``
 model votes          ``Vote(...)`` per block       ``_speedups.model_votes``
@@ -23,9 +25,10 @@ the HTML walk        ``splitters.html._found``    ``_speedups.html_walk``
 blocks in JSON Lines ``output.jsonl._blocks``     ``_speedups.json_blocks``
 ===================  ==========================  ===========================
 
-(the fifth for the combiner: each vote's block, label, score, plugin weight and source; the sixth
+(the second for the features, which the models pass it to (``features.document_features``); the
+sixth for the combiner: each vote's block, label, score, plugin weight and source; the seventh
 for the features and the rule facts, through ``TextIndex.matches``, which the runner sets per
-document with ``text_index.use_matcher``; the seventh for the HTML splitter, through ``SPLIT_PATH``,
+document with ``text_index.use_matcher``; the eighth for the HTML splitter, through ``SPLIT_PATH``,
 which the runner sets around the split hook; the last for the JSON Lines writer, which takes the
 path as an argument: ``render(..., path=runner.hot_path)``, as ``pageparts classify`` writes, and
 gives the same text, its scores' digits found another way: docs/architecture.md says how.)
@@ -50,13 +53,14 @@ from typing import Any
 import numpy as np
 
 from ..document import MODEL, Block, Vote
+from . import features
 from .combine import _LABEL_COLUMN, VoteFields
-from .features import N_HASH, Ngrams, _gram_keys
+from .features import CHAR_CLASSES, N_HASH, Ngrams, _char_counts, _gram_keys
 from .leads import leads
 from .model_format import Logistic, Trees
-from .text_index import all_matches
+from .text_index import TextIndex, all_matches
 
-EXTENSION_VERSION = 8
+EXTENSION_VERSION = 9
 """The ``VERSION`` of core/scoring/_speedups.pyx that this module was written for."""
 
 
@@ -96,6 +100,27 @@ class HotPath:
         if not self.compiled:
             return _gram_keys(texts, start, stop)
         return _EXTENSION.gram_keys(texts, start, stop, N_HASH)
+
+    def char_counts(self, index: TextIndex, n: int) -> dict[str, np.ndarray]:
+        """Each block's characters of each class (``features._char_counts``; ``features.compute``
+        takes this method)."""
+        if not self.compiled:
+            return _char_counts(index, n)
+        joined, lowered = index.joined, index.lowered
+        raised = joined.upper()
+        if lowered is None or len(raised) != len(joined):  # case told by ASCII letters only
+            lowered = raised = None
+        tables = (features._PUNCT, features._SPACE, features._END, features._CLOSER, features._SEPARATOR)
+        counts = _EXTENSION.char_counts(
+            joined,
+            lowered,
+            raised,
+            _int64(index.starts),
+            _int64(index.lengths),
+            *(table.view(np.uint8) for table in tables),
+            features._NON_WORD_ASCII.view(np.uint8),
+        )
+        return dict(zip(CHAR_CLASSES, counts, strict=True))
 
     def probability(self, stage_b: Trees | Logistic, X: np.ndarray) -> np.ndarray:
         """``stage_b.probability(X)``; a forest's raw scores from the compiled walk when compiled."""
