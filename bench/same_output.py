@@ -102,7 +102,8 @@ def features(sources: list[Path], input_format: str) -> dict[str, np.ndarray]:
     from pageparts.settings import Options, with_environment
 
     path = speedups.hot_path(with_environment(Options(), os.environ).pure_python)
-    on_path = (path.gram_keys, path.char_counts) if hasattr(path, "char_counts") else (path.gram_keys,)
+    # the features take the whole path; before the compiled neighbours' n-grams, its hashing alone
+    on_path = (path,) if hasattr(path, "shared_in") else (path.gram_keys,)
     if hasattr(speedups, "SPLIT_PATH"):  # the HTML walk on the runs' path, as a runner splits
         speedups.SPLIT_PATH.set(path)
     split = make_registry().manager.hook.pageparts_split

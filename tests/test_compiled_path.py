@@ -240,6 +240,22 @@ def test_character_counts_are_the_same():
 
 
 @needs_extension
+def test_neighbours_shared_ngrams_are_the_same_bits():
+    rng = random.Random(9)
+    words = [f"w{i}" for i in range(12)] + ["the", "a", "é", "日本"]
+    cases = [[], ["x"], ["x", "x"], ["a b", "", "a b", "b c"] * 8, AWKWARD_TEXTS]
+    for _ in range(150):  # few distinct words: columns shared by many nearby rows
+        cases.append([" ".join(rng.choices(words, k=rng.randint(0, 9))) for _ in range(rng.randint(1, 40))])
+    for texts in cases:
+        ngrams = hashed_ngrams(texts)
+        for reach in (0, 1, 3, 10):
+            fast = features.shared_with_neighbours(ngrams, reach, COMPILED.shared_in)
+            pure = features.shared_with_neighbours(ngrams, reach)
+            for got, want in zip(fast, pure, strict=True):
+                assert got.dtype == np.float64 and np.array_equal(got, want), (reach, texts)
+
+
+@needs_extension
 def test_character_counts_refuse_blocks_outside_the_text():
     from pageparts.scoring import _speedups
 
@@ -260,7 +276,7 @@ PAGE_TEXTS = [text for text in AWKWARD_TEXTS if "\ud800" not in text and "\x00" 
 def test_features_are_the_same_on_awkward_texts():
     document = Document(source="awkward.txt", input_format="text", blocks=[])
     document.blocks.extend(Block(index=i, text=text) for i, text in enumerate(PAGE_TEXTS))
-    fast = compute(document, "text", COMPILED.gram_keys, COMPILED.char_counts)
+    fast = compute(document, "text", COMPILED)
     pure = compute(document, "text")
     assert np.array_equal(fast.dense, pure.dense, equal_nan=True)
     assert np.array_equal(fast.hashed.keys, pure.hashed.keys)

@@ -20,7 +20,7 @@ from cpython.unicode cimport (
     PyUnicode_READ,
 )
 from libc.stdint cimport INT32_MIN, int32_t, int64_t, uint8_t, uint32_t
-from libc.stdlib cimport free, malloc, qsort, realloc
+from libc.stdlib cimport calloc, free, malloc, qsort, realloc
 
 cimport lxml.includes.etreepublic as cetree
 from cpython.unicode cimport PyUnicode_DecodeUTF8
@@ -44,7 +44,7 @@ from json.encoder import encode_basestring
 
 cetree.import_lxml__etree()
 
-VERSION = 9
+VERSION = 10
 """Raised whenever a function here changes; ``pageparts.scoring.speedups`` refuses an extension built from
 another version of this file (a stale build) and runs the pure-Python path."""
 
@@ -471,6 +471,71 @@ def lead_matches(object pattern, str text, const uint8_t[::1] table, list heads)
                 matches.append(m)
                 end = m.end()
     return matches
+
+
+def shared_in(
+    const int64_t[::1] rows,
+    const int64_t[::1] columns,
+    const float[::1] weights,
+    const int64_t[::1] order,
+    Py_ssize_t reach,
+):
+    """``features._shared_in`` (the reference) of the entries ``rows`` and ``columns`` (in key
+    order) of rows of ``weights``, ``order`` being the entries sorted by column, then row (the
+    reference's ``argsort``): a (2, rows) float64 array, each row's dot products with the
+    ``reach`` rows after it, then with those before it, added in the reference's order."""
+    cdef Py_ssize_t m = rows.shape[0], n = weights.shape[0], k, j, t, e
+    cdef int64_t r
+    if columns.shape[0] != m or order.shape[0] != m:
+        raise ValueError("rows, columns and order differ in length")
+    if reach < 0:
+        raise ValueError("a negative reach")
+    for k in range(m):
+        if not (0 <= order[k] < m) or not (0 <= rows[k] < n):
+            raise ValueError("an entry's order or row out of range")
+    out = np.zeros((2, n), dtype=np.float64)
+    cdef double[:, ::1] result = out
+    # by_row, by_column: the entries in column order; after, before: each one's sums, then in key order
+    cdef int64_t *by_row = <int64_t *> malloc(max(m, 1) * sizeof(int64_t))
+    cdef int64_t *by_column = <int64_t *> malloc(max(m, 1) * sizeof(int64_t))
+    cdef double *after = <double *> calloc(max(m, 1), sizeof(double))
+    cdef double *before = <double *> calloc(max(m, 1), sizeof(double))
+    cdef double *keyed = <double *> malloc(max(2 * m, 1) * sizeof(double))
+    try:
+        if by_row == NULL or by_column == NULL or after == NULL or before == NULL or keyed == NULL:
+            raise MemoryError()
+        with nogil:
+            for k in range(m):
+                by_row[k] = rows[order[k]]
+                by_column[k] = columns[order[k]]
+            # an entry's column-mates within reach are the entries right after it (rows after)
+            # and right before it (rows before); the nearest first after, the farthest first before
+            for k in range(m):
+                for t in range(1, reach + 1):
+                    j = k + t
+                    if j >= m or by_column[j] != by_column[k] or by_row[j] - by_row[k] > reach:
+                        break
+                    after[k] = after[k] + <double> weights[by_row[j]]
+            for j in range(m):
+                for t in range(min(reach, m - 1), 0, -1):
+                    k = j - t
+                    if k >= 0 and by_column[k] == by_column[j] and by_row[j] - by_row[k] <= reach:
+                        before[j] = before[j] + <double> weights[by_row[k]]
+            for k in range(m):
+                keyed[2 * order[k]] = after[k]
+                keyed[2 * order[k] + 1] = before[k]
+            # each entry's share, times its row's weight, added to its row in key order
+            for e in range(m):
+                r = rows[e]
+                result[0, r] = result[0, r] + <double> weights[r] * keyed[2 * e]
+                result[1, r] = result[1, r] + <double> weights[r] * keyed[2 * e + 1]
+    finally:
+        free(by_row)
+        free(by_column)
+        free(after)
+        free(before)
+        free(keyed)
+    return out
 
 
 # -- the features' character classes ----------------------------------------------------------

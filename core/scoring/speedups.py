@@ -1,7 +1,8 @@
 """Which implementation classifying runs for its hot loops: the compiled extension or pure Python.
 
 ``pageparts.scoring._speedups`` (core/scoring/_speedups.pyx, compiled by Cython when pageparts is installed)
-hashes the blocks' word 1-2 grams, counts each block's characters of the features' classes, walks
+hashes the blocks' word 1-2 grams, counts each block's characters of the features' classes and
+the n-grams it shares with its neighbours, walks
 the boosted trees of a model over all blocks of a document, computes stage A's sparse dot product,
 makes the model votes, reads the votes for
 the combiner, finds the matches of the features' and the rules' patterns in a document's text
@@ -16,6 +17,7 @@ step                 pure Python (the reference)  compiled
 ===================  ==========================  ===========================
 hashed 1-2 grams     ``features._gram_keys``      ``_speedups.gram_keys``
 character classes    ``features._char_counts``    ``_speedups.char_counts``
+neighbours' n-grams  ``features._shared_in``      ``_speedups.shared_in``
 trees' raw scores    ``model_format.Trees.raw``   ``_speedups.forest_raw``
 stage A's n-grams    ``features.Ngrams.dot``      ``_speedups.sparse_dot``
 model votes          ``Vote(...)`` per block       ``_speedups.model_votes``
@@ -25,10 +27,11 @@ the HTML walk        ``splitters.html._found``    ``_speedups.html_walk``
 blocks in JSON Lines ``output.jsonl._blocks``     ``_speedups.json_blocks``
 ===================  ==========================  ===========================
 
-(the second for the features, which the models pass it to (``features.document_features``); the
-sixth for the combiner: each vote's block, label, score, plugin weight and source; the seventh
-for the features and the rule facts, through ``TextIndex.matches``, which the runner sets per
-document with ``text_index.use_matcher``; the eighth for the HTML splitter, through ``SPLIT_PATH``,
+(the first three for the features, which the models pass the path to as their ``Kernels``
+(``features.document_features``); the seventh for the combiner: each vote's block, label, score,
+plugin weight and source; the eighth for the features and the rule facts, through
+``TextIndex.matches``, which the runner sets per document with ``text_index.use_matcher``; the
+ninth for the HTML splitter, through ``SPLIT_PATH``,
 which the runner sets around the split hook; the last for the JSON Lines writer, which takes the
 path as an argument: ``render(..., path=runner.hot_path)``, as ``pageparts classify`` writes, and
 gives the same text, its scores' digits found another way: docs/architecture.md says how.)
@@ -55,12 +58,12 @@ import numpy as np
 from ..document import MODEL, Block, Vote
 from . import features
 from .combine import _LABEL_COLUMN, VoteFields
-from .features import CHAR_CLASSES, N_HASH, Ngrams, _char_counts, _gram_keys
+from .features import CHAR_CLASSES, N_HASH, Ngrams, _char_counts, _gram_keys, _shared_in
 from .leads import leads
 from .model_format import Logistic, Trees
 from .text_index import TextIndex, all_matches
 
-EXTENSION_VERSION = 9
+EXTENSION_VERSION = 10
 """The ``VERSION`` of core/scoring/_speedups.pyx that this module was written for."""
 
 
@@ -121,6 +124,16 @@ class HotPath:
             features._NON_WORD_ASCII.view(np.uint8),
         )
         return dict(zip(CHAR_CLASSES, counts, strict=True))
+
+    def shared_in(self, rows: np.ndarray, columns: np.ndarray, weights: np.ndarray, reach: int) -> np.ndarray:
+        """``features._shared_in``: each row's dot products with its neighbours (``features.compute``
+        takes this method)."""
+        if not self.compiled:
+            return _shared_in(rows, columns, weights, reach)
+        order = np.argsort(columns * len(weights) + rows)  # as the reference sorts the entries
+        return _EXTENSION.shared_in(
+            _int64(rows), _int64(columns), np.ascontiguousarray(weights, np.float32), _int64(order), reach
+        )
 
     def probability(self, stage_b: Trees | Logistic, X: np.ndarray) -> np.ndarray:
         """``stage_b.probability(X)``; a forest's raw scores from the compiled walk when compiled."""
