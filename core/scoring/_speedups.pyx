@@ -12,6 +12,8 @@ loops here do not, except the HTML splitter's walk, which indexes Python lists w
 cimport cython
 from cpython.object cimport PyObject_GenericSetAttr
 from cpython.unicode cimport (
+    PyUnicode_1BYTE_KIND,
+    PyUnicode_2BYTE_KIND,
     Py_UNICODE_ISALNUM,
     Py_UNICODE_ISDECIMAL,
     PyUnicode_DATA,
@@ -19,7 +21,7 @@ from cpython.unicode cimport (
     PyUnicode_KIND,
     PyUnicode_READ,
 )
-from libc.stdint cimport INT32_MIN, int32_t, int64_t, uint8_t, uint32_t
+from libc.stdint cimport INT32_MIN, int32_t, int64_t, uint8_t, uint16_t, uint32_t
 from libc.stdlib cimport calloc, free, malloc, qsort, realloc
 
 cimport lxml.includes.etreepublic as cetree
@@ -44,7 +46,7 @@ from json.encoder import encode_basestring
 
 cetree.import_lxml__etree()
 
-VERSION = 10
+VERSION = 11
 """Raised whenever a function here changes; ``pageparts.scoring.speedups`` refuses an extension built from
 another version of this file (a stale build) and runs the pure-Python path."""
 
@@ -392,23 +394,21 @@ cdef inline bint _is_word(Py_UCS4 c) noexcept:
     return Py_UNICODE_ISALNUM(c) or c == 95
 
 
+ctypedef fused char_t:
+    uint8_t
+    uint16_t
+    uint32_t
+
+
 def lead_matches(object pattern, str text, const uint8_t[::1] table, list heads):
     """``list(pattern.finditer(text))``, with ``pattern`` tried only where one of its leads
     (``leads.leads``) occurs: where ``table`` has bit ``k - 1`` set at the hash of the next ``k``
     characters (``leads.hash_chars``), or bit ``k + 2`` and no word character comes before, or where one of ``heads`` (classes: 1 a decimal digit, 2 a
     word character; then a literal; and whether a word boundary comes first) begins. A match ends
     where the next may begin, as in ``finditer``."""
-    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), p, q, end = 0, count = len(heads)
-    cdef int kind = PyUnicode_KIND(text)
-    cdef void *chars = PyUnicode_DATA(text)
+    cdef Py_ssize_t count = len(heads)
     cdef Head found[MOST_HEADS]
-    cdef Head *h
-    cdef Py_UCS4 c0, c1, c2, c
-    cdef uint32_t h1, h2, h3
-    cdef bint candidate, fits, digit = False
-    cdef uint8_t bits
     cdef int i, j
-    cdef list matches = []
     if table.shape[0] != TABLE_MASK + 1:
         raise ValueError(f"a lead table of {table.shape[0]} entries")
     if count > MOST_HEADS:
@@ -424,23 +424,51 @@ def lead_matches(object pattern, str text, const uint8_t[::1] table, list heads)
         for j in range(len(literal)):
             found[i].literal[j] = literal[j]
         found[i].boundary = boundary
-    match = pattern.match
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void *chars = PyUnicode_DATA(text)
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text)
+    # the scan compiled for each width of the text's characters (1, 2 or 4 bytes)
+    if kind == PyUnicode_1BYTE_KIND:
+        return _lead_scan(<const uint8_t *> chars, n, pattern.match, text, table, found, count)
+    if kind == PyUnicode_2BYTE_KIND:
+        return _lead_scan(<const uint16_t *> chars, n, pattern.match, text, table, found, count)
+    return _lead_scan(<const uint32_t *> chars, n, pattern.match, text, table, found, count)
+
+
+cdef list _lead_scan(
+    const char_t *chars,
+    Py_ssize_t n,
+    object match,
+    str text,
+    const uint8_t[::1] table,
+    Head *found,
+    Py_ssize_t count,
+):
+    """``lead_matches``' scan of ``text``, whose ``n`` characters are ``chars``."""
+    cdef Py_ssize_t p, q, end = 0
+    cdef Head *h
+    cdef Py_UCS4 c0, c1, c2, c
+    cdef uint32_t h1, h2, h3
+    cdef bint candidate, fits, digit = False
+    cdef uint8_t bits
+    cdef int i, j
+    cdef list matches = []
     for p in range(n):
         if p < end:
             continue
-        c0 = PyUnicode_READ(kind, chars, p)
+        c0 = chars[p]
         h1 = <uint32_t> c0
         bits = table[h1 & TABLE_MASK] & 0x09
         if p + 1 < n:
-            c1 = PyUnicode_READ(kind, chars, p + 1)
+            c1 = chars[p + 1]
             h2 = h1 * 31 + <uint32_t> c1
             bits |= table[h2 & TABLE_MASK] & 0x12
             if p + 2 < n:
-                c2 = PyUnicode_READ(kind, chars, p + 2)
+                c2 = chars[p + 2]
                 h3 = h2 * 31 + <uint32_t> c2
                 bits |= table[h3 & TABLE_MASK] & 0x24
         # bits 3-5: a lead that follows a \b and begins with a word character, so not after one
-        candidate = (bits & 0x07) or (bits and not (p > 0 and _is_word(PyUnicode_READ(kind, chars, p - 1))))
+        candidate = (bits & 0x07) or (bits and not (p > 0 and _is_word(chars[p - 1])))
         i = 0
         if not candidate and count and _is_word(c0):  # every head begins with a word character
             digit = Py_UNICODE_ISDECIMAL(c0)
@@ -451,11 +479,11 @@ def lead_matches(object pattern, str text, const uint8_t[::1] table, list heads)
             i += 1
             if (h.classes[0] == 1 and not digit) or p + h.n_classes + h.n_literal > n:
                 continue
-            if h.boundary and p > 0 and _is_word(PyUnicode_READ(kind, chars, p - 1)):
+            if h.boundary and p > 0 and _is_word(chars[p - 1]):
                 continue
             fits = True
             for j in range(1, h.n_classes):
-                c = PyUnicode_READ(kind, chars, p + j)
+                c = chars[p + j]
                 if not (Py_UNICODE_ISDECIMAL(c) if h.classes[j] == 1 else _is_word(c)):
                     fits = False
                     break
@@ -463,7 +491,7 @@ def lead_matches(object pattern, str text, const uint8_t[::1] table, list heads)
             for j in range(h.n_literal):
                 if not fits:
                     break
-                fits = PyUnicode_READ(kind, chars, q + j) == h.literal[j]
+                fits = chars[q + j] == h.literal[j]
             candidate = fits
         if candidate:
             m = match(text, p)
