@@ -92,7 +92,7 @@ def classify(sources: list[Path], input_format: str, combiner: str) -> tuple[lis
 
 def features(sources: list[Path], input_format: str) -> dict[str, np.ndarray]:
     """Dense features and n-gram matrices (data, indices, indptr) of every document, by name, with
-    the pages walked and the n-grams hashed on the path the runs take."""
+    the pages walked, the n-grams hashed and the characters counted on the path the runs take."""
     from pageparts.document import Document
     from pageparts.host.registry import make_registry
     from pageparts.input.charsets import to_utf8
@@ -102,7 +102,8 @@ def features(sources: list[Path], input_format: str) -> dict[str, np.ndarray]:
     from pageparts.settings import Options, with_environment
 
     path = speedups.hot_path(with_environment(Options(), os.environ).pure_python)
-    gram_keys = path.gram_keys
+    # the features take the whole path; before the compiled neighbours' n-grams, its hashing alone
+    on_path = (path,) if hasattr(path, "shared_in") else (path.gram_keys,)
     if hasattr(speedups, "SPLIT_PATH"):  # the HTML walk on the runs' path, as a runner splits
         speedups.SPLIT_PATH.set(path)
     split = make_registry().manager.hook.pageparts_split
@@ -110,7 +111,7 @@ def features(sources: list[Path], input_format: str) -> dict[str, np.ndarray]:
     for source in sources:
         blocks, meta = split(content=to_utf8(read_source(str(source))), input_format=input_format)
         document = Document(str(source), input_format, blocks, dict(meta))
-        found = compute(document, model_kind(document), gram_keys)
+        found = compute(document, model_kind(document), *on_path)
         name = f"{input_format}/{source.name}"
         arrays[f"{name}/dense"] = found.dense
         arrays[f"{name}/data"] = found.ngrams.data

@@ -189,6 +189,8 @@ def child_stages(paths: list[str]) -> dict:
     on_path = () if hot is None else (hot,)
     # the hashing of the runner's path, as the models pass it; none before the compiled hashing
     hashing = (hot.gram_keys,) if hasattr(hot, "gram_keys") else ()
+    # the whole path, as the models pass it, since the features take it (with the compiled counts)
+    hashing = (hot,) if hasattr(hot, "shared_in") else hashing
     # the pattern matching of the runner's path, set per document as the runner sets it; none before
     from pageparts.scoring import text_index
 

@@ -213,6 +213,61 @@ def test_gram_keys_refuse_a_range_beyond_the_texts_and_a_bad_width():
             _speedups.gram_keys(["a", "b"], 0, 2, n_hash)
 
 
+@needs_extension
+def test_character_counts_are_the_same():
+    from pageparts.scoring.text_index import TextIndex
+
+    rng = random.Random(8)
+    codes = [*range(32, 127), *range(0xA0, 0x250), *range(0x370, 0x400), *range(0x2000, 0x2060)]
+    codes += [*range(0x3040, 0x3060), *range(0x21F0, 0x2210), 0xDF, 0x149, 0x130, 0x1E9E, 0x3A3, 0x2160]
+    codes += [0x1F600, 0x1D400, 0x10FFFF, 9, 10, 13, 0]
+    alphabet = [chr(c) for c in codes] + list(".!?…\"')]”’ ,;|•/>") * 3 + [" "] * 30
+    cases = [[""], ["", ""], ["Hi, Bob. Go!", "", "ABC; x|y 42", "Yes."], ["Straße. ß", "İs."], ["x."]]
+    cases += [["a.”"], ["a.)", ""], ["end.\u201d "]]
+    cases.append(
+        [text for text in AWKWARD_TEXTS if "\ud800" not in text]
+    )  # the reference encodes no surrogate
+    for _ in range(300):
+        cases.append(
+            ["".join(rng.choices(alphabet, k=rng.randint(0, 60))) for _ in range(rng.randint(1, 12))]
+        )
+    for texts in cases:
+        index = TextIndex.of(texts)
+        fast, pure = COMPILED.char_counts(index, len(texts)), PURE.char_counts(index, len(texts))
+        assert list(fast) == list(pure) == list(features.CHAR_CLASSES)
+        for name in pure:
+            assert fast[name].dtype == np.float64 and np.array_equal(fast[name], pure[name]), (name, texts)
+
+
+@needs_extension
+def test_neighbours_shared_ngrams_are_the_same_bits():
+    rng = random.Random(9)
+    words = [f"w{i}" for i in range(12)] + ["the", "a", "é", "日本"]
+    cases = [[], ["x"], ["x", "x"], ["a b", "", "a b", "b c"] * 8, AWKWARD_TEXTS]
+    for _ in range(150):  # few distinct words: columns shared by many nearby rows
+        cases.append([" ".join(rng.choices(words, k=rng.randint(0, 9))) for _ in range(rng.randint(1, 40))])
+    for texts in cases:
+        ngrams = hashed_ngrams(texts)
+        for reach in (0, 1, 3, 10):
+            fast = features.shared_with_neighbours(ngrams, reach, COMPILED.shared_in)
+            pure = features.shared_with_neighbours(ngrams, reach)
+            for got, want in zip(fast, pure, strict=True):
+                assert got.dtype == np.float64 and np.array_equal(got, want), (reach, texts)
+
+
+@needs_extension
+def test_character_counts_refuse_blocks_outside_the_text():
+    from pageparts.scoring import _speedups
+
+    tables = [np.zeros(16, np.uint8)] * 5 + [np.zeros(128, np.uint8)]
+    for starts, lengths in (([0], [4]), ([-1], [1]), ([2], [-1])):
+        with pytest.raises(ValueError):
+            _speedups.char_counts("abc", None, "ABC", np.array(starts), np.array(lengths), *tables)
+    for lowered, raised in (("ab", "ABC"), ("abc", "ABCD")):
+        with pytest.raises(ValueError):
+            _speedups.char_counts("abc", lowered, raised, np.array([0]), np.array([3]), *tables)
+
+
 # the texts a page can hold (a lone surrogate cannot be decoded from bytes, NUL makes them binary)
 PAGE_TEXTS = [text for text in AWKWARD_TEXTS if "\ud800" not in text and "\x00" not in text]
 
@@ -221,7 +276,7 @@ PAGE_TEXTS = [text for text in AWKWARD_TEXTS if "\ud800" not in text and "\x00" 
 def test_features_are_the_same_on_awkward_texts():
     document = Document(source="awkward.txt", input_format="text", blocks=[])
     document.blocks.extend(Block(index=i, text=text) for i, text in enumerate(PAGE_TEXTS))
-    fast = compute(document, "text", COMPILED.gram_keys)
+    fast = compute(document, "text", COMPILED)
     pure = compute(document, "text")
     assert np.array_equal(fast.dense, pure.dense, equal_nan=True)
     assert np.array_equal(fast.hashed.keys, pure.hashed.keys)

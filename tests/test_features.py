@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import random
 
 import numpy as np
 import pytest
@@ -353,3 +354,19 @@ def test_one_hot_rows_hold_their_columns():
     assert matrix.dtype == np.float32
     assert matrix.tolist() == [[0, 0, 1, 0], [0, 0, 0, 0], [1, 0, 0, 1], [0, 1, 0, 0]]
     assert _one_hot([], 4).shape == (0, 4)
+
+
+def test_comment_meta_runs_its_pattern_only_where_its_cue_is_and_finds_the_same():
+    from pageparts.scoring.features import _COMMENT_META, _comment_meta
+
+    rng = random.Random(11)
+    pieces = ["jane", " ", "says", "wrote", ":", "reply", "report", "permalink", "\n", "3", "١٢", "٣"]
+    pieces += ["12:30", " pm", "a.m.", " ago", " yrs", "5 min", "utc", "re", "ply", "perma", "link", "."]
+    texts = ["reply", "reply\n", "report", "jane says:", "٣ hours ago", "10:45 am", ""]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 8))) for _ in range(4000)]
+    words = np.array([rng.choice([1, 15, 16, 40]) for _ in texts], dtype=np.float64)
+    expected = [
+        float(w <= 15 and _COMMENT_META.search(t) is not None) for t, w in zip(texts, words, strict=True)
+    ]
+    assert _comment_meta(texts, words).tolist() == expected
+    assert sum(expected) > 50

@@ -10,10 +10,15 @@ import pytest
 from pageparts.document import Block, Document, Vote
 from pageparts.host.runner import Result
 from pageparts.output.formats import write_jsonl
-from pageparts.output.jsonl import _number, _pieces, _vote_pieces, jsonl_record
+from pageparts.output.jsonl import _ENCODE, _blocks, _leaf, _number, _pieces, _vote_pieces, jsonl_record
 from pageparts.scoring.speedups import HotPath, compiled_available
 
-_VOTE_HELPERS = (_pieces, _vote_pieces, _number)
+_BLOCK_HELPERS = (_ENCODE, _leaf, _pieces, _vote_pieces, _number)
+
+
+class _Text(str):
+    """A str of another type: the writers encode it as ``json`` does."""
+
 
 TEXTS = [
     '"blocks": []',
@@ -52,7 +57,13 @@ def random_result(rng: random.Random) -> Result:
             )
             for _ in range(rng.randint(0, 5))
         ]
-        block = Block(i, rng.choice(TEXTS), label=rng.choice(["body", "other"]), votes=votes)
+        text = rng.choice(TEXTS)
+        block = Block(
+            rng.choice([i, i, True]),
+            _Text(text) if rng.random() < 0.1 else text,
+            label=rng.choice(["body", "other", _Text("body")]),
+            votes=votes,
+        )
         block.confidence = random_score(rng)
         blocks.append(block)
     document = Document(rng.choice(TEXTS), "html", blocks)
@@ -123,8 +134,6 @@ def test_the_compiled_writer_writes_the_same_records():
 
 @_compiled
 def test_the_compiled_writer_writes_scores_alike():
-    from pageparts.output.jsonl import _votes
-
     rng = random.Random(6)
     steps = [k / 10_000 for k in range(10_001)]
     halves = [(k + 0.5) / 10_000 for k in range(10_000)]
@@ -132,7 +141,12 @@ def test_the_compiled_writer_writes_scores_alike():
     odd = [0.0, -0.0, 1.0, 5e-324, 1e-9, 4.9999e-5, 5e-5, 0.99995, 0.999949999, 1e-4, float("nan"), 1.5]
     values = steps + halves + nearby + odd + [rng.random() for _ in range(100_000)]
     votes = [Vote("body", 0, "body", v, "html model: 0.5") for v in values]
-    compiled = HotPath(compiled=True).json_votes(*_VOTE_HELPERS)
-    for start in range(0, len(votes), 1000):
-        assert compiled(votes[start : start + 1000]) == _votes(votes[start : start + 1000])
-    assert compiled([]) == _votes([]) == ""
+    compiled = HotPath(compiled=True).json_blocks(*_BLOCK_HELPERS)
+    blocks = [
+        Block(i, "x", votes=votes[start : start + 1000]) for i, start in enumerate(range(0, len(votes), 1000))
+    ]
+    for i, value in enumerate(values[: len(blocks)]):
+        blocks[i].confidence = value
+    assert compiled(blocks) == _blocks(blocks)
+    assert compiled([Block(0, "x")]) == _blocks([Block(0, "x")])
+    assert compiled([]) == _blocks([]) == ""

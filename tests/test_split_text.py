@@ -1,6 +1,8 @@
+import random
+
 import pytest
 from pageparts.input.charsets import decode_text
-from pageparts.splitters.text import pageparts_split, split_text
+from pageparts.splitters.text import _BLANK_LINE, _SPACES, pageparts_split, split_text
 
 
 def test_blank_lines_separate_blocks_and_lines_inside_a_block_stay_together():
@@ -44,3 +46,25 @@ def test_the_hook_only_splits_text_and_numbers_blocks():
     blocks, meta = pageparts_split(b"a\n\nb\nc", "text")
     assert [(b.index, b.text, b.features["lines"]) for b in blocks] == [(0, "a", 1), (1, "b\nc", 2)]
     assert meta == {}
+
+
+def _split_line_by_line(text: str) -> list[str]:
+    """``split_text`` as it was written first, each line tidied on its own (the reference)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    chunks = _BLANK_LINE.split(text) if _BLANK_LINE.search(text) else text.split("\n")
+    blocks = []
+    for chunk in chunks:
+        lines = (_SPACES.sub(" ", line).strip() for line in chunk.split("\n"))
+        block = "\n".join(line for line in lines if line)
+        if block:
+            blocks.append(block)
+    return blocks
+
+
+def test_tidying_all_lines_at_once_gives_what_tidying_each_line_gives():
+    rng = random.Random(7)
+    alphabet = ["a", "B", "é", " ", "  ", "\t", "\f", "\v", "\u00a0", "\u2003", "\u3000", "\x85", "\u2028"]
+    alphabet += ["\n", "\n", "\r", "\r\n", "\n \n", "\n\u00a0\n", "\n\t\n\n"]
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+        assert split_text(text) == _split_line_by_line(text), repr(text)

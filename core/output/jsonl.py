@@ -6,14 +6,13 @@ text (their field names, plugin names, labels and reasons encoded once and remem
 rest of the record (source, url, url_from, id, warnings) is ``Result.to_dict``'s own, encoded by ``json``
 with an empty block list that the blocks' text then fills. Same characters as ``json.dumps``
 (tests/test_jsonl.py compares them on random results). On the compiled path (``jsonl_record``'s
-``path``), a block's votes are written by ``_speedups.json_votes``, the compiled twin of ``_votes``.
+``path``), the blocks are written by ``_speedups.json_blocks``, the compiled twin of ``_blocks``.
 """
 
 from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable
 from typing import Any
 
 from ..document import Block, Document, Vote
@@ -43,23 +42,31 @@ def jsonl_record(result: Result, path: HotPath = PURE) -> str:
     head = _ENCODE(without_blocks.to_dict())
     # a key is the only place this text can occur: a quote inside a JSON string is escaped
     at = head.index(_EMPTY_BLOCKS) + len(_EMPTY_BLOCKS) - 1
-    votes = path.json_votes(_pieces, _vote_pieces, _number) if path.compiled else _votes
-    return head[:at] + ", ".join([_block(block, votes) for block in document.blocks]) + head[at:]
+    if path.compiled:
+        blocks = path.json_blocks(_ENCODE, _leaf, _pieces, _vote_pieces, _number)(document.blocks)
+    else:
+        blocks = _blocks(document.blocks)
+    return head[:at] + blocks + head[at:]
 
 
 def _without_blocks(document: Document) -> Document:
     return Document(document.source, document.input_format, [], document.meta, document.warnings)
 
 
-def _block(block: Block, votes: Callable[[list[Vote]], str]) -> str:
+def _blocks(blocks: list[Block]) -> str:
+    """The blocks' JSON texts, joined by ", " (the reference of ``_speedups.json_blocks``)."""
+    return ", ".join([_block(block) for block in blocks])
+
+
+def _block(block: Block) -> str:
     return (
         f'{{"index": {_leaf(block.index)}, "text": {_ENCODE(block.text)}, "label": {_ENCODE(block.label)}, '
-        f'"confidence": {_number(block.confidence)}, "votes": [{votes(block.votes)}]}}'
+        f'"confidence": {_number(block.confidence)}, "votes": [{_votes(block.votes)}]}}'
     )
 
 
 def _votes(votes: list[Vote]) -> str:
-    """The votes' JSON texts, joined by ", " (the reference of ``_speedups.json_votes``)."""
+    """The votes' JSON texts, joined by ", " (the compiled writer's ``_votes_json`` does the same)."""
     texts = []
     for vote in votes:
         key = (vote.plugin, vote.label, vote.reason)

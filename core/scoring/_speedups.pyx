@@ -12,6 +12,8 @@ loops here do not, except the HTML splitter's walk, which indexes Python lists w
 cimport cython
 from cpython.object cimport PyObject_GenericSetAttr
 from cpython.unicode cimport (
+    PyUnicode_1BYTE_KIND,
+    PyUnicode_2BYTE_KIND,
     Py_UNICODE_ISALNUM,
     Py_UNICODE_ISDECIMAL,
     PyUnicode_DATA,
@@ -19,8 +21,8 @@ from cpython.unicode cimport (
     PyUnicode_KIND,
     PyUnicode_READ,
 )
-from libc.stdint cimport INT32_MIN, int32_t, int64_t, uint8_t, uint32_t
-from libc.stdlib cimport free, malloc, qsort, realloc
+from libc.stdint cimport INT32_MIN, int32_t, int64_t, uint8_t, uint16_t, uint32_t
+from libc.stdlib cimport calloc, free, malloc, qsort, realloc
 
 cimport lxml.includes.etreepublic as cetree
 from cpython.unicode cimport PyUnicode_DecodeUTF8
@@ -40,10 +42,11 @@ from lxml.includes.tree cimport (
 )
 
 import numpy as np
+from json.encoder import encode_basestring
 
 cetree.import_lxml__etree()
 
-VERSION = 7
+VERSION = 11
 """Raised whenever a function here changes; ``pageparts.scoring.speedups`` refuses an extension built from
 another version of this file (a stale build) and runs the pure-Python path."""
 
@@ -391,23 +394,21 @@ cdef inline bint _is_word(Py_UCS4 c) noexcept:
     return Py_UNICODE_ISALNUM(c) or c == 95
 
 
+ctypedef fused char_t:
+    uint8_t
+    uint16_t
+    uint32_t
+
+
 def lead_matches(object pattern, str text, const uint8_t[::1] table, list heads):
     """``list(pattern.finditer(text))``, with ``pattern`` tried only where one of its leads
     (``leads.leads``) occurs: where ``table`` has bit ``k - 1`` set at the hash of the next ``k``
     characters (``leads.hash_chars``), or bit ``k + 2`` and no word character comes before, or where one of ``heads`` (classes: 1 a decimal digit, 2 a
     word character; then a literal; and whether a word boundary comes first) begins. A match ends
     where the next may begin, as in ``finditer``."""
-    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), p, q, end = 0, count = len(heads)
-    cdef int kind = PyUnicode_KIND(text)
-    cdef void *chars = PyUnicode_DATA(text)
+    cdef Py_ssize_t count = len(heads)
     cdef Head found[MOST_HEADS]
-    cdef Head *h
-    cdef Py_UCS4 c0, c1, c2, c
-    cdef uint32_t h1, h2, h3
-    cdef bint candidate, fits, digit = False
-    cdef uint8_t bits
     cdef int i, j
-    cdef list matches = []
     if table.shape[0] != TABLE_MASK + 1:
         raise ValueError(f"a lead table of {table.shape[0]} entries")
     if count > MOST_HEADS:
@@ -423,23 +424,51 @@ def lead_matches(object pattern, str text, const uint8_t[::1] table, list heads)
         for j in range(len(literal)):
             found[i].literal[j] = literal[j]
         found[i].boundary = boundary
-    match = pattern.match
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void *chars = PyUnicode_DATA(text)
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text)
+    # the scan compiled for each width of the text's characters (1, 2 or 4 bytes)
+    if kind == PyUnicode_1BYTE_KIND:
+        return _lead_scan(<const uint8_t *> chars, n, pattern.match, text, table, found, count)
+    if kind == PyUnicode_2BYTE_KIND:
+        return _lead_scan(<const uint16_t *> chars, n, pattern.match, text, table, found, count)
+    return _lead_scan(<const uint32_t *> chars, n, pattern.match, text, table, found, count)
+
+
+cdef list _lead_scan(
+    const char_t *chars,
+    Py_ssize_t n,
+    object match,
+    str text,
+    const uint8_t[::1] table,
+    Head *found,
+    Py_ssize_t count,
+):
+    """``lead_matches``' scan of ``text``, whose ``n`` characters are ``chars``."""
+    cdef Py_ssize_t p, q, end = 0
+    cdef Head *h
+    cdef Py_UCS4 c0, c1, c2, c
+    cdef uint32_t h1, h2, h3
+    cdef bint candidate, fits, digit = False
+    cdef uint8_t bits
+    cdef int i, j
+    cdef list matches = []
     for p in range(n):
         if p < end:
             continue
-        c0 = PyUnicode_READ(kind, chars, p)
+        c0 = chars[p]
         h1 = <uint32_t> c0
         bits = table[h1 & TABLE_MASK] & 0x09
         if p + 1 < n:
-            c1 = PyUnicode_READ(kind, chars, p + 1)
+            c1 = chars[p + 1]
             h2 = h1 * 31 + <uint32_t> c1
             bits |= table[h2 & TABLE_MASK] & 0x12
             if p + 2 < n:
-                c2 = PyUnicode_READ(kind, chars, p + 2)
+                c2 = chars[p + 2]
                 h3 = h2 * 31 + <uint32_t> c2
                 bits |= table[h3 & TABLE_MASK] & 0x24
         # bits 3-5: a lead that follows a \b and begins with a word character, so not after one
-        candidate = (bits & 0x07) or (bits and not (p > 0 and _is_word(PyUnicode_READ(kind, chars, p - 1))))
+        candidate = (bits & 0x07) or (bits and not (p > 0 and _is_word(chars[p - 1])))
         i = 0
         if not candidate and count and _is_word(c0):  # every head begins with a word character
             digit = Py_UNICODE_ISDECIMAL(c0)
@@ -450,11 +479,11 @@ def lead_matches(object pattern, str text, const uint8_t[::1] table, list heads)
             i += 1
             if (h.classes[0] == 1 and not digit) or p + h.n_classes + h.n_literal > n:
                 continue
-            if h.boundary and p > 0 and _is_word(PyUnicode_READ(kind, chars, p - 1)):
+            if h.boundary and p > 0 and _is_word(chars[p - 1]):
                 continue
             fits = True
             for j in range(1, h.n_classes):
-                c = PyUnicode_READ(kind, chars, p + j)
+                c = chars[p + j]
                 if not (Py_UNICODE_ISDECIMAL(c) if h.classes[j] == 1 else _is_word(c)):
                     fits = False
                     break
@@ -462,7 +491,7 @@ def lead_matches(object pattern, str text, const uint8_t[::1] table, list heads)
             for j in range(h.n_literal):
                 if not fits:
                     break
-                fits = PyUnicode_READ(kind, chars, q + j) == h.literal[j]
+                fits = chars[q + j] == h.literal[j]
             candidate = fits
         if candidate:
             m = match(text, p)
@@ -470,6 +499,169 @@ def lead_matches(object pattern, str text, const uint8_t[::1] table, list heads)
                 matches.append(m)
                 end = m.end()
     return matches
+
+
+def shared_in(
+    const int64_t[::1] rows,
+    const int64_t[::1] columns,
+    const float[::1] weights,
+    const int64_t[::1] order,
+    Py_ssize_t reach,
+):
+    """``features._shared_in`` (the reference) of the entries ``rows`` and ``columns`` (in key
+    order) of rows of ``weights``, ``order`` being the entries sorted by column, then row (the
+    reference's ``argsort``): a (2, rows) float64 array, each row's dot products with the
+    ``reach`` rows after it, then with those before it, added in the reference's order."""
+    cdef Py_ssize_t m = rows.shape[0], n = weights.shape[0], k, j, t, e
+    cdef int64_t r
+    if columns.shape[0] != m or order.shape[0] != m:
+        raise ValueError("rows, columns and order differ in length")
+    if reach < 0:
+        raise ValueError("a negative reach")
+    for k in range(m):
+        if not (0 <= order[k] < m) or not (0 <= rows[k] < n):
+            raise ValueError("an entry's order or row out of range")
+    out = np.zeros((2, n), dtype=np.float64)
+    cdef double[:, ::1] result = out
+    # by_row, by_column: the entries in column order; after, before: each one's sums, then in key order
+    cdef int64_t *by_row = <int64_t *> malloc(max(m, 1) * sizeof(int64_t))
+    cdef int64_t *by_column = <int64_t *> malloc(max(m, 1) * sizeof(int64_t))
+    cdef double *after = <double *> calloc(max(m, 1), sizeof(double))
+    cdef double *before = <double *> calloc(max(m, 1), sizeof(double))
+    cdef double *keyed = <double *> malloc(max(2 * m, 1) * sizeof(double))
+    try:
+        if by_row == NULL or by_column == NULL or after == NULL or before == NULL or keyed == NULL:
+            raise MemoryError()
+        with nogil:
+            for k in range(m):
+                by_row[k] = rows[order[k]]
+                by_column[k] = columns[order[k]]
+            # an entry's column-mates within reach are the entries right after it (rows after)
+            # and right before it (rows before); the nearest first after, the farthest first before
+            for k in range(m):
+                for t in range(1, reach + 1):
+                    j = k + t
+                    if j >= m or by_column[j] != by_column[k] or by_row[j] - by_row[k] > reach:
+                        break
+                    after[k] = after[k] + <double> weights[by_row[j]]
+            for j in range(m):
+                for t in range(min(reach, m - 1), 0, -1):
+                    k = j - t
+                    if k >= 0 and by_column[k] == by_column[j] and by_row[j] - by_row[k] <= reach:
+                        before[j] = before[j] + <double> weights[by_row[k]]
+            for k in range(m):
+                keyed[2 * order[k]] = after[k]
+                keyed[2 * order[k] + 1] = before[k]
+            # each entry's share, times its row's weight, added to its row in key order
+            for e in range(m):
+                r = rows[e]
+                result[0, r] = result[0, r] + <double> weights[r] * keyed[2 * e]
+                result[1, r] = result[1, r] + <double> weights[r] * keyed[2 * e + 1]
+    finally:
+        free(by_row)
+        free(by_column)
+        free(after)
+        free(before)
+        free(keyed)
+    return out
+
+
+# -- the features' character classes ----------------------------------------------------------
+
+cdef enum:
+    CHAR_CLASSES = 9  # features.CHAR_CLASSES
+
+
+def char_counts(
+    str joined,
+    object lowered,
+    object raised,
+    const int64_t[::1] starts,
+    const int64_t[::1] lengths,
+    const uint8_t[::1] punct,
+    const uint8_t[::1] space,
+    const uint8_t[::1] end,
+    const uint8_t[::1] closer,
+    const uint8_t[::1] separator,
+    const uint8_t[::1] non_word_ascii,
+):
+    """Each block's characters of each class (``features.CHAR_CLASSES``, in that order) as a
+    (classes, blocks) float64 array: ``features._char_counts`` (the reference). ``joined`` holds
+    the blocks at ``starts``, ``lengths`` long; a character is upper (lower) case where it differs
+    from its place in ``lowered`` (``raised``), the text lower- (upper-)cased, or, where they
+    are None, if it is an ASCII capital (small) letter. The tables hold the features'
+    classes of the code points below their size (``punct`` ... ``separator``; a larger code point
+    is read as their last entry) and which ASCII characters are not alphanumeric."""
+    cdef Py_ssize_t n = lengths.shape[0], size = punct.shape[0], total = PyUnicode_GET_LENGTH(joined)
+    cdef Py_ssize_t j, i, stop, k
+    cdef int kind = PyUnicode_KIND(joined), lower_kind = 0, raise_kind = 0
+    cdef void *chars = PyUnicode_DATA(joined)
+    cdef void *lower_chars = NULL
+    cdef void *raise_chars = NULL
+    cdef bint cased = lowered is not None, upper, word, before, after_space
+    cdef Py_UCS4 c, next_c
+    cdef Py_ssize_t capped, next_capped
+    cdef int64_t counted[CHAR_CLASSES]
+    if starts.shape[0] < n or space.shape[0] != size or end.shape[0] != size:
+        raise ValueError("the starts, lengths or tables differ in length")
+    if closer.shape[0] != size or separator.shape[0] != size or non_word_ascii.shape[0] != 128 or size < 1:
+        raise ValueError("the tables differ in length")
+    if cased:
+        if PyUnicode_GET_LENGTH(<str>lowered) != total or PyUnicode_GET_LENGTH(<str>raised) != total:
+            raise ValueError("the lower- or upper-cased text is not as long as the text")
+        lower_kind = PyUnicode_KIND(<str>lowered)
+        lower_chars = PyUnicode_DATA(<str>lowered)
+        raise_kind = PyUnicode_KIND(<str>raised)
+        raise_chars = PyUnicode_DATA(<str>raised)
+    for j in range(n):
+        if starts[j] < 0 or lengths[j] < 0 or starts[j] + lengths[j] > total:
+            raise ValueError("a block outside the text")
+    out = np.zeros((CHAR_CLASSES, n), dtype=np.float64)
+    cdef double[:, ::1] result = out
+    for j in range(n):
+        for k in range(CHAR_CLASSES):
+            counted[k] = 0
+        before = False  # the character before a block is a separator's line break, or none
+        i = starts[j]
+        stop = i + lengths[j]
+        while i < stop:
+            c = PyUnicode_READ(kind, chars, i)
+            capped = c if c < <Py_UCS4>size else size - 1
+            if cased:
+                upper = c != PyUnicode_READ(lower_kind, lower_chars, i)
+                counted[1] += c != PyUnicode_READ(raise_kind, raise_chars, i)
+            else:
+                upper = 65 <= c <= 90
+                counted[1] += 97 <= c <= 122
+            counted[0] += upper
+            counted[2] += 48 <= c <= 57
+            counted[3] += punct[capped]
+            word = not space[capped] and not punct[capped] and not (c < 128 and non_word_ascii[c])
+            if word and not before:
+                counted[4] += 1
+                counted[5] += upper
+            before = word
+            if end[capped]:  # a sentence ends: a space (or the end) next, or a closer and a space
+                if i + 1 >= total:
+                    counted[6] += 1
+                else:
+                    next_c = PyUnicode_READ(kind, chars, i + 1)
+                    next_capped = next_c if next_c < <Py_UCS4>size else size - 1
+                    if space[next_capped]:
+                        counted[6] += 1
+                    elif closer[next_capped]:
+                        if i + 2 >= total:
+                            after_space = True
+                        else:
+                            next_c = PyUnicode_READ(kind, chars, i + 2)
+                            after_space = space[next_c if next_c < <Py_UCS4>size else size - 1]
+                        counted[6] += after_space
+            counted[7] += c == 44 or c == 59
+            counted[8] += separator[capped]
+            i += 1
+        for k in range(CHAR_CLASSES):
+            result[k, j] = <double>counted[k]
+    return out
 
 
 # -- the JSON Lines record's votes -------------------------------------------------------------
@@ -522,14 +714,13 @@ cdef str _formatted_score(double value):
         PyMem_Free(digits)
 
 
-def json_votes(dict pieces, object vote_pieces, object number, list votes):
+cdef str _votes_json(dict pieces, object vote_pieces, object number, list votes):
     """The votes of a block as the JSON Lines record writes them: ``output.jsonl._votes`` (the
     reference), with its cache of each (plugin, label, reason)'s text before and after the score
     (``pieces``), the function that makes one (``vote_pieces``) and the one that writes any score
     but a float in [0, 1] (``number``)."""
     cdef list parts = []
     cdef object score
-    cdef double value
     cdef tuple around
     for vote in votes:
         key = (vote.plugin, vote.label, vote.reason)
@@ -547,6 +738,42 @@ def json_votes(dict pieces, object vote_pieces, object number, list votes):
         parts.append(around[0])
         parts.append(text)
         parts.append(around[1])
+    return "".join(parts)
+
+
+cdef object _json_text(object encode, object value):
+    """``encode(value)`` (``json``'s encoder without ASCII escapes): a str by ``json``'s own C
+    function, as that encoder calls it."""
+    return encode_basestring(value) if type(value) is str else encode(value)
+
+
+def json_blocks(
+    object encode, object leaf, dict pieces, object vote_pieces, object number, list blocks
+):
+    """The blocks of a JSON Lines record, joined by ", ": ``output.jsonl._blocks`` (the reference)
+    with that module's encoder (``encode``), writer of an index that is not an int (``leaf``), and
+    the helpers of ``_votes_json``."""
+    cdef list parts = []
+    cdef object index, confidence
+    for block in blocks:
+        if parts:
+            parts.append(", ")
+        index = block.index
+        parts.append('{"index": ')
+        parts.append(repr(index) if type(index) is int else leaf(index))
+        parts.append(', "text": ')
+        parts.append(_json_text(encode, block.text))
+        parts.append(', "label": ')
+        parts.append(_json_text(encode, block.label))
+        parts.append(', "confidence": ')
+        confidence = block.confidence
+        if type(confidence) is float and 0.0 <= <double>confidence <= 1.0:
+            parts.append(_score_text(<double>confidence))
+        else:
+            parts.append(number(confidence))
+        parts.append(', "votes": [')
+        parts.append(_votes_json(pieces, vote_pieces, number, block.votes))
+        parts.append("]}")
     return "".join(parts)
 
 

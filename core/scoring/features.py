@@ -34,6 +34,7 @@ from collections import Counter
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Protocol
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -257,20 +258,28 @@ def found_in_prose(ngrams: Ngrams, prose: np.ndarray) -> np.ndarray:
     return found / np.maximum(np.diff(ngrams.indptr), 1)
 
 
-def shared_with_neighbours(ngrams: Ngrams, reach: int) -> tuple[np.ndarray, np.ndarray]:
+SharedIn = Callable[[np.ndarray, np.ndarray, np.ndarray, int], np.ndarray]
+"""``_shared_in`` or an implementation giving the same sums (the compiled one: ``HotPath.shared_in``)."""
+
+
+def shared_with_neighbours(
+    ngrams: Ngrams, reach: int, shared_in: SharedIn | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """For each row, the sum of its dot products with the ``reach`` rows after it, and the sum with
     the ``reach`` rows before it, each summed in the order scipy.sparse does for
     ``ngrams.multiply(band @ ngrams).sum(axis=1)`` (``band`` picking the rows after, or before).
 
     Worked out for about CHUNK entries at a time, each chunk's rows with the ``reach`` rows on
-    either side: the same sums, in the same order, without arrays as long as all the entries."""
+    either side: the same sums, in the same order, without arrays as long as all the entries.
+    ``shared_in`` works out a chunk (by default ``_shared_in``, the pure-Python reference)."""
+    shared_in = shared_in or _shared_in
     n = len(ngrams.weights)
     indptr = ngrams.indptr
     after, before = np.zeros(n), np.zeros(n)
     for first, stop in spans(np.diff(indptr), CHUNK):
         lo, hi = max(first - reach, 0), min(stop + reach, n)
         at = slice(indptr[lo], indptr[hi])
-        around = _shared_in(ngrams.rows[at] - lo, ngrams.columns[at], ngrams.weights[lo:hi], reach)
+        around = shared_in(ngrams.rows[at] - lo, ngrams.columns[at], ngrams.weights[lo:hi], reach)
         after[first:stop], before[first:stop] = around[:, first - lo : stop - lo]
     return after, before
 
@@ -632,28 +641,46 @@ def feature_names(kind: str) -> tuple[str, ...]:
     return own + tuple(around)
 
 
+class Kernels(Protocol):
+    """The implementation of the features' hot loops: ``REFERENCE`` (pure Python) or a runner's
+    ``speedups.HotPath``, which gives the same numbers."""
+
+    def gram_keys(self, texts: list[str], start: int, stop: int) -> np.ndarray:
+        """``_gram_keys``."""
+        ...
+
+    def char_counts(self, index: TextIndex, n: int) -> dict[str, np.ndarray]:
+        """``_char_counts``."""
+        ...
+
+    def shared_in(self, rows: np.ndarray, columns: np.ndarray, weights: np.ndarray, reach: int) -> np.ndarray:
+        """``_shared_in``."""
+        ...
+
+
 def document_features(
-    document: Document, kind: str | None = None, gram_keys: GramKeys | None = None
+    document: Document, kind: str | None = None, path: Kernels | None = None
 ) -> DocumentFeatures:
     """The features of ``document`` for ``kind`` (by default ``model_kind(document)``), computed
-    once per document and shared by the plugins (again if blocks were added since); ``gram_keys``
-    as for ``hashed_ngrams``."""
+    once per document and shared by the plugins (again if blocks were added since), by ``path``
+    (by default ``REFERENCE``)."""
     kind = kind or model_kind(document)
     if kind == "html" and not _has_structure(document):
         raise ValueError("html features need blocks from the HTML splitter")
-    return document.computed(("features", kind, len(document.blocks)), lambda d: compute(d, kind, gram_keys))
+    return document.computed(("features", kind, len(document.blocks)), lambda d: compute(d, kind, path))
 
 
-def compute(document: Document, kind: str, gram_keys: GramKeys | None = None) -> DocumentFeatures:
+def compute(document: Document, kind: str, path: Kernels | None = None) -> DocumentFeatures:
     """Compute (without caching them; the joined block texts are shared) the features of
-    ``document`` for ``kind``."""
+    ``document`` for ``kind``, by ``path`` (by default ``REFERENCE``)."""
     names = feature_names(kind)
     texts = [block.text for block in document.blocks]
     n = len(texts)
     if n == 0:
         return DocumentFeatures(kind, names, np.zeros((0, len(names)), np.float32), hashed_ngrams([]))
-    ngrams = hashed_ngrams(texts, gram_keys)
-    facts = _text_facts(texts, document, ngrams, text_index(document), gram_keys)
+    path = path or REFERENCE
+    ngrams = hashed_ngrams(texts, path.gram_keys)
+    facts = _text_facts(texts, document, ngrams, text_index(document), path)
     own = np.column_stack([np.asarray(column(facts), dtype=np.float32) for _, column in _TEXT_FEATURES])
     if kind == "html":
         own = np.hstack([own, _structure_features(document, facts.prose)])
@@ -715,6 +742,20 @@ def spans(sizes: np.ndarray, limit: int) -> list[tuple[int, int]]:
         done = int(ends[bounds[-1] - 1]) if bounds[-1] else 0
         bounds.append(max(int(np.searchsorted(ends, done + limit, side="right")), bounds[-1] + 1))
     return list(itertools.pairwise(bounds))
+
+
+CHAR_CLASSES = (
+    "upper",
+    "lower",
+    "digits",
+    "punct",
+    "words",
+    "title_words",
+    "sentence_ends",
+    "commas",
+    "separators",
+)
+"""The character classes ``_char_counts`` counts per block, in the order it gives them."""
 
 
 def _char_counts(index: TextIndex, n: int) -> dict[str, np.ndarray]:
@@ -788,12 +829,16 @@ _SEPARATOR = _code_table([ord(c) for c in "|•·›»/>"])
 
 
 def _text_facts(
-    texts: list[str], document: Document, ngrams: Ngrams, index: TextIndex, gram_keys: GramKeys | None
+    texts: list[str],
+    document: Document,
+    ngrams: Ngrams,
+    index: TextIndex,
+    path: Kernels,
 ) -> _TextFacts:
     n = len(texts)
     lengths = index.lengths
     count = _pattern_counts(index.joined if index.lowered is None else index.lowered, index, n)
-    count.update(_char_counts(index, n))
+    count.update(path.char_counts(index, n))
     words = count["words"]
     last = [t[-1] if t else "" for t in texts]
     first = [t[0] if t else "" for t in texts]
@@ -810,7 +855,7 @@ def _text_facts(
     title = str(document.meta.get("title", "") or "")
     in_title = np.zeros(n)
     if title.strip():
-        title_ngrams = hashed_ngrams([title], gram_keys)
+        title_ngrams = hashed_ngrams([title], path.gram_keys)
         in_title = cosine_with(ngrams, title_ngrams.columns, title_ngrams.weights[0])
     heading_levels = [facts.heading for facts in html_facts(document)]
     first_h1 = next((i for i, level in enumerate(heading_levels) if level == 1), None)
@@ -819,7 +864,7 @@ def _text_facts(
         start, stop = ngrams.indptr[first_h1], ngrams.indptr[first_h1 + 1]
         in_first_heading = cosine_with(ngrams, ngrams.columns[start:stop], ngrams.weights[first_h1])
 
-    shared_next, shared_prev = shared_with_neighbours(ngrams, 10)
+    shared_next, shared_prev = shared_with_neighbours(ngrams, 10, path.shared_in)
     return _TextFacts(
         n=n,
         lengths=lengths,
@@ -881,11 +926,19 @@ def _after_comments_heading(
     return after
 
 
+_COMMENT_META_CUE = re.compile(r"\d|says|wrote|reply|report|permalink")
+"""What every match of ``_COMMENT_META`` holds (a digit, or one of its words): found far faster
+(``re`` skips to the characters that can begin it), so the full pattern runs on few blocks."""
+
+
 def _comment_meta(lowered_texts: list[str], words: np.ndarray) -> np.ndarray:
     """1 for a short block (15 words or fewer) that reads like a commenter's name and time line."""
-    pairs = zip(lowered_texts, words.tolist(), strict=True)
-    found = (w <= 15 and _COMMENT_META.search(t) is not None for t, w in pairs)
-    return np.fromiter(found, dtype=np.float64, count=len(lowered_texts))
+    found = np.zeros(len(lowered_texts))
+    for i in np.flatnonzero(words <= 15).tolist():
+        text = lowered_texts[i]
+        if _COMMENT_META_CUE.search(text) is not None and _COMMENT_META.search(text) is not None:
+            found[i] = 1.0
+    return found
 
 
 _word_stems: dict[str, tuple[int, ...]] = {}
@@ -970,3 +1023,23 @@ def _structure_facts(document: Document, prose: np.ndarray) -> _StructureFacts:
         landmarks=landmarks,
         stems=stems,
     )
+
+
+class _Reference:
+    """The pure-Python ``Kernels``: the reference the compiled path is checked against."""
+
+    @staticmethod
+    def gram_keys(texts: list[str], start: int, stop: int) -> np.ndarray:
+        return _gram_keys(texts, start, stop)
+
+    @staticmethod
+    def char_counts(index: TextIndex, n: int) -> dict[str, np.ndarray]:
+        return _char_counts(index, n)
+
+    @staticmethod
+    def shared_in(rows: np.ndarray, columns: np.ndarray, weights: np.ndarray, reach: int) -> np.ndarray:
+        return _shared_in(rows, columns, weights, reach)
+
+
+REFERENCE: Kernels = _Reference()
+"""The features' hot loops in pure Python (``speedups.PURE`` does the same)."""

@@ -330,7 +330,7 @@ class ModelStore:
             return []
         if model.label != label or not document.blocks:
             return []
-        probabilities = predict(model, document_features(document, kind, path.gram_keys), path)
+        probabilities = predict(model, document_features(document, kind, path), path)
         return path.model_votes(plugin, label, kind, probabilities.tolist())
 
     def combiner(self, kind: str) -> dict | None:

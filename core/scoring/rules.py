@@ -157,4 +157,4 @@ def vote(plugin: str, block: int, label: str, candidates: list[tuple[float, str]
     if not candidates:
         return []
     score, reason = max(candidates)
-    return [Vote(plugin=plugin, block=block, label=label, score=score, reason=reason)]
+    return [Vote._trusted(plugin, block, label, score, reason)]

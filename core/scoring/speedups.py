@@ -1,8 +1,10 @@
 """Which implementation classifying runs for its hot loops: the compiled extension or pure Python.
 
 ``pageparts.scoring._speedups`` (core/scoring/_speedups.pyx, compiled by Cython when pageparts is installed)
-hashes the blocks' word 1-2 grams, walks the boosted trees of a model over all blocks of a
-document, computes stage A's sparse dot product, makes the model votes, reads the votes for
+hashes the blocks' word 1-2 grams, counts each block's characters of the features' classes and
+the n-grams it shares with its neighbours, walks
+the boosted trees of a model over all blocks of a document, computes stage A's sparse dot product,
+makes the model votes, reads the votes for
 the combiner, finds the matches of the features' and the rules' patterns in a document's text
 by trying each pattern only where one of its leads occurs (``leads.leads``), and walks the HTML
 splitter's tree (libxml2's nodes under lxml's root element) into blocks and their facts. Each of its
@@ -14,18 +16,22 @@ same order, so the two paths give the same keys, matches and scores to the bit
 step                 pure Python (the reference)  compiled
 ===================  ==========================  ===========================
 hashed 1-2 grams     ``features._gram_keys``      ``_speedups.gram_keys``
+character classes    ``features._char_counts``    ``_speedups.char_counts``
+neighbours' n-grams  ``features._shared_in``      ``_speedups.shared_in``
 trees' raw scores    ``model_format.Trees.raw``   ``_speedups.forest_raw``
 stage A's n-grams    ``features.Ngrams.dot``      ``_speedups.sparse_dot``
 model votes          ``Vote(...)`` per block       ``_speedups.model_votes``
 the votes' fields    ``combine.VoteFields.of``    ``_speedups.vote_fields``
 a pattern's matches  ``text_index.all_matches``   ``_speedups.lead_matches``
 the HTML walk        ``splitters.html._found``    ``_speedups.html_walk``
-votes in JSON Lines  ``output.jsonl._votes``      ``_speedups.json_votes``
+blocks in JSON Lines ``output.jsonl._blocks``     ``_speedups.json_blocks``
 ===================  ==========================  ===========================
 
-(the fifth for the combiner: each vote's block, label, score, plugin weight and source; the sixth
-for the features and the rule facts, through ``TextIndex.matches``, which the runner sets per
-document with ``text_index.use_matcher``; the seventh for the HTML splitter, through ``SPLIT_PATH``,
+(the first three for the features, which the models pass the path to as their ``Kernels``
+(``features.document_features``); the seventh for the combiner: each vote's block, label, score,
+plugin weight and source; the eighth for the features and the rule facts, through
+``TextIndex.matches``, which the runner sets per document with ``text_index.use_matcher``; the
+ninth for the HTML splitter, through ``SPLIT_PATH``,
 which the runner sets around the split hook; the last for the JSON Lines writer, which takes the
 path as an argument: ``render(..., path=runner.hot_path)``, as ``pageparts classify`` writes, and
 gives the same text, its scores' digits found another way: docs/architecture.md says how.)
@@ -49,14 +55,15 @@ from typing import Any
 
 import numpy as np
 
-from ..document import MODEL, Vote
+from ..document import MODEL, Block, Vote
+from . import features
 from .combine import _LABEL_COLUMN, VoteFields
-from .features import N_HASH, Ngrams, _gram_keys
+from .features import CHAR_CLASSES, N_HASH, Ngrams, _char_counts, _gram_keys, _shared_in
 from .leads import leads
 from .model_format import Logistic, Trees
-from .text_index import all_matches
+from .text_index import TextIndex, all_matches
 
-EXTENSION_VERSION = 7
+EXTENSION_VERSION = 11
 """The ``VERSION`` of core/scoring/_speedups.pyx that this module was written for."""
 
 
@@ -97,6 +104,37 @@ class HotPath:
             return _gram_keys(texts, start, stop)
         return _EXTENSION.gram_keys(texts, start, stop, N_HASH)
 
+    def char_counts(self, index: TextIndex, n: int) -> dict[str, np.ndarray]:
+        """Each block's characters of each class (``features._char_counts``; ``features.compute``
+        takes this method)."""
+        if not self.compiled:
+            return _char_counts(index, n)
+        joined, lowered = index.joined, index.lowered
+        raised = joined.upper()
+        if lowered is None or len(raised) != len(joined):  # case told by ASCII letters only
+            lowered = raised = None
+        tables = (features._PUNCT, features._SPACE, features._END, features._CLOSER, features._SEPARATOR)
+        counts = _EXTENSION.char_counts(
+            joined,
+            lowered,
+            raised,
+            _int64(index.starts),
+            _int64(index.lengths),
+            *(table.view(np.uint8) for table in tables),
+            features._NON_WORD_ASCII.view(np.uint8),
+        )
+        return dict(zip(CHAR_CLASSES, counts, strict=True))
+
+    def shared_in(self, rows: np.ndarray, columns: np.ndarray, weights: np.ndarray, reach: int) -> np.ndarray:
+        """``features._shared_in``: each row's dot products with its neighbours (``features.compute``
+        takes this method)."""
+        if not self.compiled:
+            return _shared_in(rows, columns, weights, reach)
+        order = np.argsort(columns * len(weights) + rows)  # as the reference sorts the entries
+        return _EXTENSION.shared_in(
+            _int64(rows), _int64(columns), np.ascontiguousarray(weights, np.float32), _int64(order), reach
+        )
+
     def probability(self, stage_b: Trees | Logistic, X: np.ndarray) -> np.ndarray:
         """``stage_b.probability(X)``; a forest's raw scores from the compiled walk when compiled."""
         if not self.compiled or not isinstance(stage_b, Trees):
@@ -133,13 +171,18 @@ class HotPath:
             return VoteFields.of(votes, weights)
         return VoteFields(*_EXTENSION.vote_fields(votes, weights, _LABEL_COLUMN, MODEL))
 
-    def json_votes(
-        self, pieces: dict[tuple[str, str, str], tuple[str, str]], vote_pieces: Callable, number: Callable
-    ) -> Callable[[list[Vote]], str]:
-        """The compiled ``output.jsonl._votes`` (the extension must be there), with that module's
-        cache of each vote's text around its score, the function that fills it and the one that
-        writes a score that is not a float in [0, 1]."""
-        return partial(_EXTENSION.json_votes, pieces, vote_pieces, number)
+    def json_blocks(
+        self,
+        encode: Callable[[Any], str],
+        leaf: Callable[[Any], str],
+        pieces: dict[tuple[str, str, str], tuple[str, str]],
+        vote_pieces: Callable,
+        number: Callable,
+    ) -> Callable[[list[Block]], str]:
+        """The compiled ``output.jsonl._blocks`` (the extension must be there), with that module's
+        encoder, writer of an index, cache of each vote's text around its score, the function
+        that fills it and the one that writes a score that is not a float in [0, 1]."""
+        return partial(_EXTENSION.json_blocks, encode, leaf, pieces, vote_pieces, number)
 
     def matches(self, pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
         """``pattern``'s matches in ``text``, as ``finditer`` finds them (``text_index.Matcher``);

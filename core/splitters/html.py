@@ -160,7 +160,7 @@ class TooDeep(ValueError):
 
 def _parse(text: str, data: bytes | None = None) -> Any:
     """Parse ``text`` (free of control characters), or ``data``, the same text in UTF-8."""
-    if not text.strip():
+    if not text or text.isspace():  # as ``not text.strip()``, without copying the page
         return None
     parser = _parser() if data is None else _utf8_parser()
     try:
@@ -798,7 +798,7 @@ def split_html(content: bytes | str) -> tuple[list[Block], dict[str, Any]]:
     if root is None:
         return [], page_meta(None)
     blocks = _walk(root)
-    if _word_count(blocks) < SCRIPTLESS_BELOW_WORDS:
+    if not _has_words(blocks, SCRIPTLESS_BELOW_WORDS):
         # Pages that show their content only through scripts (a forum thread kept in
         # <noscript>, a page hidden by an inline style until a script reveals it): read
         # them as a browser with scripting off would, if that shows many more words.
@@ -817,6 +817,16 @@ SCRIPTLESS_BELOW_WORDS = 50
 
 def _word_count(blocks: list[Block]) -> int:
     return sum(len(block.text.split()) for block in blocks)
+
+
+def _has_words(blocks: list[Block], least: int) -> bool:
+    """``_word_count(blocks) >= least``, counting only as far as it takes."""
+    count = 0
+    for block in blocks:
+        count += len(block.text.split())
+        if count >= least:
+            return True
+    return False
 
 
 @hookimpl

@@ -23,10 +23,14 @@ def split_text(text: str) -> list[str]:
     if "\x00" in text:
         raise ValueError("binary content (NUL bytes) is not plain text")
     chunks = _BLANK_LINE.split(text) if _BLANK_LINE.search(text) else text.split("\n")
+    # the runs of spaces replaced in one pass: they never reach across a line (or the NUL, which
+    # the text does not hold, put between the chunks), so each line is tidied as on its own
     blocks = []
-    for chunk in chunks:
-        lines = (_SPACES.sub(" ", line).strip() for line in chunk.split("\n"))
-        block = "\n".join(line for line in lines if line)
+    for chunk in _SPACES.sub(" ", "\x00".join(chunks)).split("\x00"):
+        if "\n" in chunk:
+            block = "\n".join(line for line in (line.strip() for line in chunk.split("\n")) if line)
+        else:
+            block = chunk.strip()
         if block:
             blocks.append(block)
     return blocks
@@ -38,5 +42,6 @@ def pageparts_split(content: bytes, input_format: str) -> tuple[list[Block], dic
         return None
     texts = split_text(decode_text(content))
     return [
-        Block(index=i, text=t, features=TextFacts(lines=t.count("\n") + 1)) for i, t in enumerate(texts)
+        Block(index=i, text=t, features=TextFacts._trusted({"lines": t.count("\n") + 1}))
+        for i, t in enumerate(texts)
     ], {}
