@@ -309,6 +309,36 @@ def test_model_votes_are_equal():
     ]
 
 
+@needs_extension
+def test_model_votes_share_reasons_only_where_they_are_the_formatted_ones():
+    """The compiled votes' reasons come from a table of the 101 two-decimal texts where that is
+    the rounding of ``f"{p:.2f}"``: every hundredth and every half-hundredth and their neighbours
+    a few steps of a float away, random scores, and what falls outside [0, 1]."""
+    import math
+    import random
+
+    probabilities = [-0.0, 0.0, 1.0, 5e-324, 1e-300, -1e-300, 1.0000000000000002, 1.5, -0.5, 2, 1]
+    probabilities += [math.nan, math.inf, -math.inf, True]
+    for k in range(201):
+        x = k / 200
+        for steps in range(-4, 5):
+            y = x
+            for _ in range(abs(steps)):
+                y = math.nextafter(y, math.inf if steps > 0 else -math.inf)
+            probabilities += [y, x + steps * 1e-7, x + steps * 3e-9]
+    rng = random.Random(20)
+    probabilities += [rng.random() for _ in range(20_000)] + [rng.random() ** 8 for _ in range(5_000)]
+    for prefix in ("html model: ", "text model: ", ""):
+        fast = COMPILED.model_votes("body", "body", prefix, probabilities)
+        pure = PURE.model_votes("body", "body", prefix, probabilities)
+        assert fast == pure
+        assert [v.reason for v in fast] == [v.reason for v in pure]
+        assert [repr(v.score) for v in fast] == [repr(v.score) for v in pure]
+        assert all(list(vars(a)) == list(vars(b)) for a, b in zip(fast, pure, strict=True))
+    again = COMPILED.model_votes("body", "body", "html", [0.25, 0.25])
+    assert again[0].reason is again[1].reason  # shared, so its hash is computed once
+
+
 # -- the switch and the warning -------------------------------------------------------------------
 
 

@@ -155,24 +155,53 @@ def sparse_dot(
     return out
 
 
+cdef dict _REASONS = {}
+"""``model_votes``' reasons by prefix: ``prefix`` and each of ``0.00``, ``0.01``, ... ``1.00``, made once
+and shared by every vote they fit (their hashes computed once, for the JSON Lines writer's cache)."""
+
+
+cdef list _reasons(str prefix):
+    cdef list table = _REASONS.get(prefix)
+    if table is None:
+        if len(_REASONS) >= 64:  # a few kinds of model; bounded all the same
+            _REASONS.clear()
+        table = [f"{prefix}{k // 100}.{k % 100:02d}" for k in range(101)]
+        _REASONS[prefix] = table
+    return table
+
+
 def model_votes(object vote_class, str plugin, str label, str prefix, list probabilities, str source):
     """``vote_class(plugin, i, label, p, prefix + f"{p:.2f}", source)`` for each probability ``p``
     of ``probabilities`` (Python floats), block ``i`` in turn: the votes ``ModelStore.votes``
     casts. The frozen dataclass's fields are set as its own ``__init__`` sets them
-    (``object.__setattr__``), without running that ``__init__``'s Python code."""
-    cdef Py_ssize_t i
-    cdef list votes = []
-    cdef object vote, p
+    (``object.__setattr__``), without running that ``__init__``'s Python code. The reason is
+    shared from a table of the 101 two-decimal texts where ``p`` is in [0, 1] and ``100 * p`` is
+    more than 1e-6 from a half, so that the nearest integer to it is ``f"{p:.2f}"``'s rounding
+    (the product is within 1e-13 of the exact one); else ``f"{p:.2f}"`` itself."""
+    cdef Py_ssize_t i, n = len(probabilities)
+    cdef list votes = [None] * n
+    cdef list table = _reasons(prefix)
+    cdef object vote, p, reason
+    cdef double x, hundred
     new = vote_class.__new__
-    for i, p in enumerate(probabilities):
+    for i in range(n):
+        p = probabilities[i]
+        reason = None
+        if type(p) is float:
+            x = <double> p
+            hundred = x * 100.0
+            if 0.0 <= x <= 1.0 and not signbit(x) and fabs(hundred - floor(hundred) - 0.5) > 1e-6:
+                reason = table[<Py_ssize_t> floor(hundred + 0.5)]
+        if reason is None:
+            reason = f"{prefix}{p:.2f}"
         vote = new(vote_class)
         PyObject_GenericSetAttr(vote, "plugin", plugin)
         PyObject_GenericSetAttr(vote, "block", i)
         PyObject_GenericSetAttr(vote, "label", label)
         PyObject_GenericSetAttr(vote, "score", p)
-        PyObject_GenericSetAttr(vote, "reason", f"{prefix}{p:.2f}")
+        PyObject_GenericSetAttr(vote, "reason", reason)
         PyObject_GenericSetAttr(vote, "source", source)
-        votes.append(vote)
+        votes[i] = vote
     return votes
 
 
