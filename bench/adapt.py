@@ -119,6 +119,16 @@ def hand_sites(data: Path, runner: Runner) -> dict[str, list[LabelledDocument]]:
     return {site: _labelled(runner, data, [str(p) for p in paths]) for site, paths in chosen.items()}
 
 
+def hand_url(data: Path, source: str) -> str:
+    """The URL of a hand-labelled page where WCXB's ground truth gives one (``wcxb-dev/ID``), else
+    its source."""
+    collection, _, page_id = source.partition("/")
+    truth = data / collection / "ground-truth" / f"{page_id}.json"
+    if collection == "wcxb-dev" and truth.is_file():
+        return json.loads(truth.read_text(encoding="utf-8")).get("url", "") or source
+    return source
+
+
 LOCALE = re.compile(r"[a-z]{2}(?:[-_][a-z]{2})?", re.IGNORECASE)
 
 
@@ -245,10 +255,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     kept: dict[str, Path] = {}
     with threadpool_limits(1):
-        for site, rows in [*wcxb.items(), *hand.items()]:
-            is_hand = site in hand
+        runs = [(site, rows, False) for site, rows in wcxb.items()]
+        runs += [(site, documents, True) for site, documents in hand.items()]
+        for site, rows, is_hand in runs:
             documents = rows if is_hand else [r[0] for r in rows]
-            urls = [d.source for d in documents] if is_hand else [r[2] for r in rows]
+            urls = [hand_url(data, d.source) for d in documents] if is_hand else [r[2] for r in rows]
             groups = template_groups(urls) if args.same_template else {"": list(range(len(documents)))}
             for template, pool in groups.items():
                 name = (
