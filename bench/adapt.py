@@ -21,9 +21,8 @@ place's words have on all of them, held-back pages included, and every other blo
 models' label (``place_f1``: what learning the template's places from every page of it, the
 held-back ones included, gives; below ``labels`` where the main content holds a place on some
 pages and not on others, and even below ``base`` where the majority of a place is wrong on many
-pages); ``base``,
-the shipped models; ``adapted``, its worst and best draw;
-``layer``, in how many draws the adaptation has an HTML layer, a logistic one or a memory (else
+pages); ``base``, the shipped models (or those of ``--base``); ``adapted``, its worst and best
+draw; ``layer``, in how many draws the adaptation has an HTML layer, a logistic one or a memory (else
 leaving one page out found the base models better, and HTML pages are classified as the base
 classifies them); and the adapt time (median and largest).
 
