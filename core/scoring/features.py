@@ -642,8 +642,8 @@ def feature_names(kind: str) -> tuple[str, ...]:
 
 
 class Kernels(Protocol):
-    """The implementation of the features' hot loops: ``REFERENCE`` (pure Python) or a runner's
-    ``speedups.HotPath``, which gives the same numbers."""
+    """The implementation of the features' hot loops: a runner's ``speedups.HotPath``, compiled or
+    the pure-Python reference (``speedups.PURE``), which give the same numbers."""
 
     def gram_keys(self, texts: list[str], start: int, stop: int) -> np.ndarray:
         """``_gram_keys``."""
@@ -663,7 +663,7 @@ def document_features(
 ) -> DocumentFeatures:
     """The features of ``document`` for ``kind`` (by default ``model_kind(document)``), computed
     once per document and shared by the plugins (again if blocks were added since), by ``path``
-    (by default ``REFERENCE``)."""
+    (by default ``speedups.PURE``)."""
     kind = kind or model_kind(document)
     if kind == "html" and not _has_structure(document):
         raise ValueError("html features need blocks from the HTML splitter")
@@ -672,13 +672,14 @@ def document_features(
 
 def compute(document: Document, kind: str, path: Kernels | None = None) -> DocumentFeatures:
     """Compute (without caching them; the joined block texts are shared) the features of
-    ``document`` for ``kind``, by ``path`` (by default ``REFERENCE``)."""
+    ``document`` for ``kind``, by ``path`` (by default ``speedups.PURE``)."""
     names = feature_names(kind)
     texts = [block.text for block in document.blocks]
     n = len(texts)
     if n == 0:
         return DocumentFeatures(kind, names, np.zeros((0, len(names)), np.float32), hashed_ngrams([]))
-    path = path or REFERENCE
+    if path is None:
+        from .speedups import PURE as path  # imported here: speedups imports this module
     ngrams = hashed_ngrams(texts, path.gram_keys)
     facts = _text_facts(texts, document, ngrams, text_index(document), path)
     own = np.column_stack([np.asarray(column(facts), dtype=np.float32) for _, column in _TEXT_FEATURES])
@@ -1023,23 +1024,3 @@ def _structure_facts(document: Document, prose: np.ndarray) -> _StructureFacts:
         landmarks=landmarks,
         stems=stems,
     )
-
-
-class _Reference:
-    """The pure-Python ``Kernels``: the reference the compiled path is checked against."""
-
-    @staticmethod
-    def gram_keys(texts: list[str], start: int, stop: int) -> np.ndarray:
-        return _gram_keys(texts, start, stop)
-
-    @staticmethod
-    def char_counts(index: TextIndex, n: int) -> dict[str, np.ndarray]:
-        return _char_counts(index, n)
-
-    @staticmethod
-    def shared_in(rows: np.ndarray, columns: np.ndarray, weights: np.ndarray, reach: int) -> np.ndarray:
-        return _shared_in(rows, columns, weights, reach)
-
-
-REFERENCE: Kernels = _Reference()
-"""The features' hot loops in pure Python (``speedups.PURE`` does the same)."""
