@@ -71,7 +71,7 @@ from pageparts.scoring.sites import url_parts
 from pageparts.settings import Options
 from pageparts.training.adapt import fit_adaptation, write_adapted_directory
 from pageparts.training.truth import label_page
-from pageparts.training.wcxb import Page, load_wcxb
+from pageparts.training.wcxb import load_wcxb
 from threadpoolctl import threadpool_limits
 
 REPO = Path(__file__).resolve().parent.parent
@@ -92,15 +92,18 @@ def wcxb_sites(data: Path, runner: Runner) -> dict[str, list[tuple[LabelledDocum
             (
                 label_page(p, runner, labels, rules=False),
                 p.truth.get("main_content", ""),
-                _url(data, p),
+                _url(data, p.file_id),
             )
             for p in found
         ]
     return sites
 
 
-def _url(data: Path, page: Page) -> str:
-    truth = data / "wcxb-dev" / "ground-truth" / f"{page.file_id}.json"
+def _url(data: Path, file_id: str) -> str:
+    """The URL WCXB's ground truth gives a development page ("" if none)."""
+    truth = data / "wcxb-dev" / "ground-truth" / f"{file_id}.json"
+    if not truth.is_file():
+        return ""
     return json.loads(truth.read_text(encoding="utf-8")).get("url", "")
 
 
@@ -122,10 +125,7 @@ def hand_url(data: Path, source: str) -> str:
     """The URL of a hand-labelled page where WCXB's ground truth gives one (``wcxb-dev/ID``), else
     its source."""
     collection, _, page_id = source.partition("/")
-    truth = data / collection / "ground-truth" / f"{page_id}.json"
-    if collection == "wcxb-dev" and truth.is_file():
-        return json.loads(truth.read_text(encoding="utf-8")).get("url", "") or source
-    return source
+    return (collection == "wcxb-dev" and _url(data, page_id)) or source
 
 
 LOCALE = re.compile(r"[a-z]{2}(?:[-_][a-z]{2})?", re.IGNORECASE)
@@ -318,7 +318,7 @@ def unchanged(data: Path, wcxb: dict, kept: dict[str, Path], work: Path, models:
     others = [p for p in load_wcxb(data / "wcxb-dev") if p.domain not in wcxb][:100]
     same = different = routed = moved = 0
     for page in others:
-        url = _url(data, page)
+        url = _url(data, page.file_id)
         content = page.html()
         a = base.classify_bytes(content, page.file_id).to_dict()
         b = through.classify_bytes(content, page.file_id, url=url).to_dict()
