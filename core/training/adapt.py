@@ -205,9 +205,9 @@ def _memory_helps(pages: Sequence[AdaptPage]) -> bool:
     a page's memory needs two)."""
     for out in range(len(pages) if len(pages) >= 3 else 0):
         others = _without(pages, out)
-        layer = replace(_fit(others, math.inf, True), memory=_memory(others))
-        right, total = _accuracy(layer, pages[out])
-        base, _ = _accuracy(_fit(others, math.inf, True), pages[out])
+        plain = _fit(others, math.inf, True)
+        right, total = _accuracy(replace(plain, memory=_memory(others)), pages[out])
+        base, _ = _accuracy(plain, pages[out])
         if right < base - WORST_LOSS * total:
             return False
     return True
