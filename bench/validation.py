@@ -10,9 +10,14 @@ by a blank line), and scored per word as docs/labels.md defines it; rows per sou
 For the readability-tests pages it also prints body word F1 (WCXB's per-document bag-of-words F1,
 macro over pages) against Readability's expected article text.
 
+Pooled per word, a few long pages decide a label. So it also prints a per-page view: for each
+label, the mean over pages of the page's word F1 (a page where the label is in neither the gold
+labels nor the output is left out; one where it is in only one of them scores 0), and the mean of
+those six means.
+
 ``--against DIR`` scores a second model directory on the same pages and prints the difference
-of the macro F1 with a 95% interval from a paired bootstrap over pages (``--resamples``), so two
-builds can be told apart.
+of the macro F1, pooled and per page, each with a 95% interval from a paired bootstrap over pages
+(``--resamples``), so two builds can be told apart.
 """
 
 from __future__ import annotations
@@ -96,6 +101,32 @@ def f1_row(name: str, pages: int, scores: WordScores) -> str:
     return f"  {name:<26}{pages:>6}{cells}{scores.macro_f1():>8.3f}"
 
 
+def page_f1(scores: WordScores) -> np.ndarray:
+    """One page's word F1 per label of ``LABELS``: NaN where the label is in neither its gold
+    labels nor its output."""
+    out = np.full(len(LABELS), np.nan)
+    for j, row in enumerate(scores.rows()[: len(LABELS)]):
+        counts = scores.counts[row["label"]]
+        if counts["gold"] or counts["predicted"]:
+            out[j] = row["f1"]
+    return out
+
+
+def page_means(per_page: np.ndarray) -> np.ndarray:
+    """Per label, the mean page F1 over the pages where it is (``per_page``: pages x labels, NaN
+    where it is not); NaN for a label on no page."""
+    present = ~np.isnan(per_page)
+    totals = np.where(present, per_page, 0.0).sum(axis=-2)
+    counts = present.sum(axis=-2)
+    return np.divide(totals, counts, out=np.full(totals.shape, np.nan), where=counts > 0)
+
+
+def page_row(name: str, per_page: Sequence[WordScores]) -> str:
+    means = page_means(np.array([page_f1(s) for s in per_page]))
+    cells = "".join(f"{m:>8.3f}" for m in means)
+    return f"  {name:<26}{len(per_page):>6}{cells}{np.nanmean(means):>8.3f}"
+
+
 def header() -> str:
     return (
         f"  {'source / input':<26}{'pages':>6}" + "".join(f"{label[:7]:>8}" for label in LABELS) + "   macro"
@@ -114,6 +145,8 @@ def table(pages: Sequence[Page], scores: dict[str, list[WordScores]]) -> str:
                 if collection in ("all", p.collection)
             ]
             lines.append(f1_row(f"{collection} / {input_format}", len(chosen), pooled(chosen)))
+    lines.append("  per page: the mean over pages of each label's word F1")
+    lines += [page_row(f"all / {input_format}", scores[input_format]) for input_format in FORMATS]
     return "\n".join(lines)
 
 
@@ -138,7 +171,7 @@ def readability_body(pages: Sequence[Page], data: Path, directory: Path | None =
 def bootstrap(
     a: Sequence[WordScores], b: Sequence[WordScores], resamples: int, seed: int = 0
 ) -> tuple[float, float]:
-    """A 95% interval of macro F1(b) - macro F1(a), resampling pages (paired)."""
+    """A 95% interval of macro F1(b) - macro F1(a), pooled per word, resampling pages (paired)."""
     rng = np.random.default_rng(seed)
     keys = ("precise", "predicted", "recalled", "gold")
 
@@ -155,6 +188,19 @@ def bootstrap(
     ma, mb = matrix(a), matrix(b)
     picks = rng.integers(0, len(a), size=(resamples, len(a)))
     differences = macro(mb[picks].sum(axis=1)) - macro(ma[picks].sum(axis=1))
+    low, high = np.percentile(differences, [2.5, 97.5])
+    return float(low), float(high)
+
+
+def page_bootstrap(
+    a: Sequence[WordScores], b: Sequence[WordScores], resamples: int, seed: int = 0
+) -> tuple[float, float]:
+    """A 95% interval of the per-page macro F1 of b minus a's, resampling pages (paired)."""
+    rng = np.random.default_rng(seed)
+    fa, fb = (np.array([page_f1(s) for s in per_page]) for per_page in (a, b))
+    picks = rng.integers(0, len(a), size=(resamples, len(a)))
+    with np.errstate(invalid="ignore"):
+        differences = np.nanmean(page_means(fb[picks]), axis=-1) - np.nanmean(page_means(fa[picks]), axis=-1)
     low, high = np.percentile(differences, [2.5, 97.5])
     return float(low), float(high)
 
@@ -190,9 +236,15 @@ def main(argv: list[str] | None = None) -> int:
             f"\n{args.against} minus {args.models or 'shipped'}: macro F1, all pages, 95% bootstrap interval"
         )
         for input_format in FORMATS:
-            a, b = (pooled(r[input_format]).macro_f1() for r in results)
-            low, high = bootstrap(results[0][input_format], results[1][input_format], args.resamples)
-            print(f"  {input_format}: {b - a:+.3f} [{low:+.3f}, {high:+.3f}]")
+            first, second = (r[input_format] for r in results)
+            a, b = (pooled(r).macro_f1() for r in (first, second))
+            low, high = bootstrap(first, second, args.resamples)
+            pa, pb = (np.nanmean(page_means(np.array([page_f1(s) for s in r]))) for r in (first, second))
+            page_low, page_high = page_bootstrap(first, second, args.resamples)
+            print(
+                f"  {input_format}: pooled {b - a:+.3f} [{low:+.3f}, {high:+.3f}],"
+                f" per page {pb - pa:+.3f} [{page_low:+.3f}, {page_high:+.3f}]"
+            )
     return 0
 
 
