@@ -536,6 +536,26 @@ def test_where_the_pages_disagree_the_memory_leaves_the_block_alone(tmp_path):
     assert (allowed == np.eye(len(LABELS), dtype=bool)[LABELS.index("body")]).all()
 
 
+def test_the_memory_keeps_the_label_the_pages_gave_among_those_they_accept(tmp_path):
+    def page(number: int) -> LabelledDocument:
+        document = labelled_page(number)
+        blocks = [
+            LabelledBlock(b.text, "other", frozenset({"other", "body"})) if b.label == "other" else b
+            for b in document.blocks
+        ]
+        return LabelledDocument(blocks, document.source, "html", document.html, domain=SITE)
+
+    documents = [page(n) for n in (1, 2)]
+    out, _ = _adapt(tmp_path, documents)
+    pages, _ = prepare(documents, ModelStore(shipped_dir()), Options())
+    memory = _memory(pages["html"])
+    other = 1 << LABELS.index("other")
+    notes = [r for r, b in zip(pages["html"][0].keys, page(1).blocks, strict=True) if b.label == "other"]
+    assert all(memory.masks[memory_keys(row)[1]] == other for row in notes)
+    after = Runner(Options(models=out)).classify_bytes(page(4).content(), page(4).source)
+    assert [b.label for b in after.blocks] == [b.label for b in page(4).blocks]  # not body, though accepted
+
+
 def test_an_adaptation_of_format_1_is_still_read(adapted, tmp_path):
     copy = tmp_path / "shop"
     shutil.copytree(adapted, copy)
