@@ -1,8 +1,9 @@
 """Site adaptation (``pageparts adapt``, ``--sites``): on a small site written for these tests.
 
 The site's pages share one template: a menu, a headline, the story's paragraphs, a box of "shop
-notes" (long sentences without links, which the base models take for body text but the site's
-editor labels ``other``), and a footer. Adapted on three pages, the other two must come out with
+notes" (a heading whose id is made from its text, as documentation sites make them, and long
+sentences without links, which the base models take for body text but the site's editor labels
+``other``), and a footer. Adapted on three pages, the other two must come out with
 the notes as ``other`` and the story still ``body``.
 """
 
@@ -13,6 +14,7 @@ import json
 import random
 import shutil
 import warnings
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -20,7 +22,16 @@ from pageparts.cli import app
 from pageparts.document import LABELS
 from pageparts.host.runner import Runner
 from pageparts.labels.labelled import LabelledBlock, LabelledDocument, write_labelled
-from pageparts.scoring.adaptation import ADAPTATION_FILE, KindLayer, Memory, block_keys, hashed, memory_keys
+from pageparts.scoring.adaptation import (
+    ADAPTATION_FILE,
+    FORMAT,
+    KindLayer,
+    Memory,
+    block_keys,
+    hashed,
+    memory_keys,
+    place,
+)
 from pageparts.scoring.combine import ADAPTED
 from pageparts.scoring.models import (
     MANIFEST,
@@ -86,7 +97,9 @@ def site_page(number: int) -> str:
     """Page ``number`` of the test site: one template, text drawn from WORDS."""
     rng = random.Random(number)
     story = "".join(f"<p>{_sentence(rng, 14)} {_sentence(rng, 12)}</p>" for _ in range(4))
-    notes = "".join(
+    heading = _sentence(rng, 2)[:-1]
+    notes = f'<h3 id="{heading.lower().replace(" ", "_")}">{heading}</h3>'
+    notes += "".join(
         f'<div class="note-line">{_sentence(rng, 16)} {_sentence(rng, 10)}</div>' for _ in range(3)
     )
     return (
@@ -454,7 +467,43 @@ def test_two_pages_that_agree_teach_the_template(tmp_path):
         after = runner.classify_bytes(page.content(), page.source)
         assert [b.label for b in after.blocks] == [b.label for b in page.blocks]
     stored = json.loads((out / ADAPTATION_FILE).read_text())
-    assert stored["format"] == 2 and stored["kinds"]["html"]["memory"]["keys"]
+    assert stored["format"] == FORMAT == 3 and stored["kinds"]["html"]["memory"]["keys"]
+
+
+def test_a_heading_whose_id_is_its_text_has_one_place_on_every_page():
+    runner = Runner(Options())
+    places = {}
+    for form in (2, 3):
+        found = []
+        for number in (1, 2, 4):
+            page = labelled_page(number)
+            document = runner.classify_bytes(page.content(), page.source)
+            [heading] = [
+                i for i, b in enumerate(document.blocks) if document.blocks[i].features["tag"] == "h3"
+            ]
+            found.append(block_keys(document, "html", form)[heading][0])
+        places[form] = found
+    assert len(set(places[2])) == 3  # format 2: the heading's id, made from its text, is in its place
+    assert set(places[3]) == {"at:item page shop notes|div/div/h3"}
+
+
+@pytest.mark.parametrize(
+    ("words", "text", "expected"),
+    [
+        (
+            ["content", "section", "heading", "instance", "properties"],
+            "Instance properties",
+            "content section heading",
+        ),
+        (["content", "section", "promise", "all"], "Promise.all()", "content section"),
+        (["content", "section", "heading", "see", "also"], "See", "content section heading see also"),
+        (["nav", "content"], "Structuring content with HTML", "nav content"),
+        (["price"], "Price", ""),
+        (["a", "b", "c", "d", "e", "f", "g", "close"], "close", "b c d e f g"),
+    ],
+)
+def test_a_place_leaves_out_the_last_words_only_when_they_spell_the_whole_text(words, text, expected):
+    assert place(words, ("div", "h2"), text) == f"at:{expected}|div/h2"
 
 
 def relabelled(number: int, notes: str) -> LabelledDocument:
@@ -487,6 +536,26 @@ def test_where_the_pages_disagree_the_memory_leaves_the_block_alone(tmp_path):
     assert (allowed == np.eye(len(LABELS), dtype=bool)[LABELS.index("body")]).all()
 
 
+def test_the_memory_keeps_the_label_the_pages_gave_among_those_they_accept(tmp_path):
+    def page(number: int) -> LabelledDocument:
+        document = labelled_page(number)
+        blocks = [
+            LabelledBlock(b.text, "other", frozenset({"other", "body"})) if b.label == "other" else b
+            for b in document.blocks
+        ]
+        return LabelledDocument(blocks, document.source, "html", document.html, domain=SITE)
+
+    documents = [page(n) for n in (1, 2)]
+    out, _ = _adapt(tmp_path, documents)
+    pages, _ = prepare(documents, ModelStore(shipped_dir()), Options())
+    memory = _memory(pages["html"])
+    other = 1 << LABELS.index("other")
+    notes = [r for r, b in zip(pages["html"][0].keys, page(1).blocks, strict=True) if b.label == "other"]
+    assert all(memory.masks[memory_keys(row)[1]] == other for row in notes)
+    after = Runner(Options(models=out)).classify_bytes(page(4).content(), page(4).source)
+    assert [b.label for b in after.blocks] == [b.label for b in page(4).blocks]  # not body, though accepted
+
+
 def test_an_adaptation_of_format_1_is_still_read(adapted, tmp_path):
     copy = tmp_path / "shop"
     shutil.copytree(adapted, copy)
@@ -503,6 +572,38 @@ def test_an_adaptation_of_format_1_is_still_read(adapted, tmp_path):
     page = labelled_page(4)
     document = Runner(Options(models=copy)).classify_bytes(page.content(), page.source)
     assert document.combined.method == ADAPTED and not document.warnings
+
+
+def test_an_adaptation_of_format_2_makes_its_places_with_the_headings_ids(adapted, tmp_path):
+    copy = tmp_path / "shop"
+    shutil.copytree(adapted, copy)
+    stored = json.loads((copy / ADAPTATION_FILE).read_text())
+    stored["format"] = 2
+    (copy / ADAPTATION_FILE).write_text(json.dumps(stored))
+    manifest = json.loads((copy / MANIFEST).read_text())
+    manifest["adaptation"]["sha256"] = hashlib.sha256((copy / ADAPTATION_FILE).read_bytes()).hexdigest()
+    (copy / MANIFEST).write_text(json.dumps(manifest))
+    assert ModelStore(copy).adaptation("html").form == 2
+    page = labelled_page(4)
+    runner = Runner(Options())
+    document = runner.classify_bytes(page.content(), page.source)
+    heading = [b.features["tag"] for b in document.blocks].index("h3")
+    notes = LABELS.index("other")
+    for form in (2, 3):
+        keys = hashed(block_keys(document, "html", form))
+        layer = KindLayer(
+            {},
+            np.zeros((0, len(LABELS))),
+            np.zeros((4 * len(LABELS), len(LABELS))),
+            np.zeros(len(LABELS)),
+            frozenset(),
+            Memory({memory_keys(keys[heading])[1]: 1 << notes}),
+        )
+        base = np.full((len(keys), len(LABELS)), 0.02)
+        base[:, LABELS.index("body")] = 0.9
+        for made in (2, 3):  # a layer finds its memory only by places made as its format makes them
+            moved = replace(layer, form=made).apply(document, base, np.zeros((len(keys), 2 * len(LABELS))))
+            assert (moved[heading].argmax() == notes) == (made == form)
 
 
 def test_the_memory_overrules_the_layer_and_the_base():

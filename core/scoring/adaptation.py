@@ -31,6 +31,7 @@ memory says what the pages say outright, and only where two pages or more say it
 from __future__ import annotations
 
 import json
+import re
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -44,18 +45,19 @@ from .combine import LOG_ODDS_FLOOR, learned_features
 from .features import model_kind
 
 ADAPTATION_FILE = "adaptation.json"
-FORMAT = 2
-"""The version of ``adaptation.json``'s layout (2: with the HTML layer's memory; format 1, without
-it, is read too: its layers hold no memory)."""
-READ_FORMATS = (1, 2)
+FORMAT = 3
+"""The version of ``adaptation.json``'s layout: 3, a block's place leaves out the class/id words
+its own text gives (``place``); 2, its place has them, with the HTML layer's memory; 1, without a
+memory. Formats 1 and 2 are read too, their places made as they were made then."""
+READ_FORMATS = (1, 2, 3)
 
 PATH_SUFFIXES = (1, 2, 3, 4)
 """How many of the last class/id words of a block's element path make a key."""
 
 
-def block_keys(document: Document, kind: str) -> list[list[str]]:
+def block_keys(document: Document, kind: str, form: int = FORMAT) -> list[list[str]]:
     """The template keys of every block of ``document``, as strings (see the module's docstring);
-    in HTML the first is the block's place in the template."""
+    in HTML the first is the block's place in the template (``place``, as format ``form`` makes it)."""
     n = len(document.blocks)
     all_facts = html_facts(document) if kind == "html" else []
     keys = []
@@ -65,7 +67,7 @@ def block_keys(document: Document, kind: str) -> list[list[str]]:
             facts = all_facts[i]
             words = [w for w in facts.path_words.split() if w.isalpha()]
             path = facts.path
-            row.append(f"{PLACE}{' '.join(words[-PLACE_WORDS:])}|{'/'.join(path[-PLACE_TAGS:])}")
+            row.append(place(words, path, block.text if form >= 3 else ""))
         row += [f"x:{' '.join(block.text.lower().split())}", f"pos:{10 * i // max(n, 1)}"]
         if i < 3 or i >= n - 3:
             row.append(f"end:{i if i < 3 else i - n}")
@@ -90,6 +92,22 @@ its last PLACE_TAGS tags (the whole path holds page-specific words, such as the 
 on ``<body>``)."""
 PLACE_WORDS = 6
 PLACE_TAGS = 3
+
+
+def place(words: Sequence[str], path: Sequence[str], text: str = "") -> str:
+    """A block's place key from its element's class/id words and tag path, less the last words
+    when they spell its whole ``text``: a heading's or a list item's id made from its text
+    (``<h2 id="instance_properties">Instance properties</h2>``) differs from page to page where
+    the element's place in the template does not."""
+    own = TEXT_WORD.findall(text.lower())
+    end = len(words)
+    if own and list(words[-len(own) :]) == own:
+        end -= len(own)
+    return f"{PLACE}{' '.join(words[max(end - PLACE_WORDS, 0) : end])}|{'/'.join(path[-PLACE_TAGS:])}"
+
+
+TEXT_WORD = re.compile(r"[^\W\d_]{2,}")
+"""A word of a block's text as ``place`` compares it with class/id words (letters only, two or more)."""
 
 
 def hashed(keys: Sequence[Sequence[str]]) -> list[list[int]]:
@@ -173,6 +191,8 @@ class KindLayer:
     places: frozenset[int] | None = None
     """The hashed places (first keys) of the blocks the layer moves; None: every block."""
     memory: Memory | None = None
+    form: int = FORMAT
+    """The format of the file it was read from, which says how its places are made (``block_keys``)."""
 
     def logits(self, base: np.ndarray, matrix: np.ndarray, keys: list[list[int]]) -> np.ndarray:
         """(blocks, 6) logits over ``LABELS`` from the base probabilities, vote matrix and keys."""
@@ -189,7 +209,7 @@ class KindLayer:
     def apply(self, document: Document, base: np.ndarray, matrix: np.ndarray) -> np.ndarray:
         """The adapted (blocks, 6) probabilities of ``document`` from the base combiner's; the
         blocks the layer does not move keep them exactly."""
-        keys = hashed(block_keys(document, model_kind(document)))
+        keys = hashed(block_keys(document, model_kind(document), self.form))
         rows = moved(self.places, keys)
         if self.memory is not None:
             rows |= ~self.memory.allowed(keys).all(axis=1)
@@ -211,7 +231,7 @@ class KindLayer:
         }
 
     @classmethod
-    def from_json(cls, stored: dict) -> KindLayer:
+    def from_json(cls, stored: dict, form: int = FORMAT) -> KindLayer:
         weights = np.asarray(stored["key_weights"], float).reshape(-1, len(LABELS))
         return cls(
             {int(k): i for i, k in enumerate(stored["keys"])},
@@ -220,6 +240,7 @@ class KindLayer:
             np.asarray(stored["intercept"], float),
             None if stored.get("places") is None else frozenset(map(int, stored["places"])),
             Memory.from_json(stored.get("memory")),
+            form,
         )
 
 
@@ -236,7 +257,7 @@ def read_adaptation(path: Path) -> dict[str, KindLayer]:
                 f"{path.name} is an adaptation of format {data.get('format')!r} for labels "
                 f"{data.get('labels')!r}; this pageparts reads format {FORMAT}: adapt again"
             )
-        return {kind: KindLayer.from_json(layer) for kind, layer in data["kinds"].items()}
+        return {kind: KindLayer.from_json(layer, data["format"]) for kind, layer in data["kinds"].items()}
     except (OSError, ValueError, KeyError, TypeError) as error:
         if isinstance(error, AdaptationError):
             raise

@@ -71,6 +71,8 @@ class AdaptPage:
     keys: list[list[int]]
     accept: np.ndarray
     """(blocks, 6) bool: the labels a block accepts."""
+    given: np.ndarray
+    """(blocks, 6) bool: the label a block was given (its ``label``; none for an unlabelled block)."""
     weight: np.ndarray
     """Per block: its words times its weight (0: left out)."""
 
@@ -112,10 +114,13 @@ def _page(runner: Runner, content: str, labelled: LabelledDocument, options: Opt
     votes = [v for b in document.blocks for v in b.votes]
     matrix = vote_matrix(len(texts), votes, options.combine.weights)
     accept = np.zeros((len(texts), len(LABELS)), bool)
+    given = np.zeros((len(texts), len(LABELS)), bool)
     weight = np.zeros(len(texts))
     for i, (text, block) in enumerate(zip(texts, carried, strict=True)):
         if block is None:
             continue
+        if block.label in LABELS:
+            given[i, LABELS.index(block.label)] = True
         for label in block.accept:
             if label in LABELS:
                 accept[i, LABELS.index(label)] = True
@@ -126,6 +131,7 @@ def _page(runner: Runner, content: str, labelled: LabelledDocument, options: Opt
         dense_inputs(matrix),
         hashed(block_keys(document, kind)),
         accept,
+        given,
         weight,
     )
 
@@ -177,26 +183,29 @@ def fit_kind(pages: Sequence[AdaptPage], placed: bool) -> KindFit:
 
 def _memory(pages: Sequence[AdaptPage]) -> Memory:
     """The memory of ``pages`` (``pageparts.scoring.adaptation.Memory``): per memorised key found on
-    two pages or more, the labels accepted by PURITY of its words (none: the pages disagree)."""
+    two pages or more, the label given to PURITY of its words, else the labels accepted by PURITY
+    of them (none: the pages disagree). A label the pages gave wins over the others they accept: a
+    price labelled ``other`` that may pass as fundraising stays ``other``."""
     totals: dict[int, float] = {}
     accepted: dict[int, np.ndarray] = {}
+    gave: dict[int, np.ndarray] = {}
     found: dict[int, set[int]] = {}
     for number, page in enumerate(pages):
-        for row, accept, weight in zip(page.keys, page.accept, page.weight, strict=True):
+        for row, accept, given, weight in zip(page.keys, page.accept, page.given, page.weight, strict=True):
             if not weight:
                 continue
             for key in memory_keys(row) or ():
                 totals[key] = totals.get(key, 0.0) + weight
                 accepted[key] = accepted.get(key, 0.0) + weight * accept
+                gave[key] = gave.get(key, 0.0) + weight * given
                 found.setdefault(key, set()).add(number)
     bits = 1 << np.arange(len(LABELS))
-    return Memory(
-        {
-            key: int(bits[accepted[key] >= PURITY * total].sum())
-            for key, total in totals.items()
-            if len(found[key]) >= 2
-        }
-    )
+    masks = {}
+    for key, total in totals.items():
+        if len(found[key]) >= 2:
+            agreed = gave[key] >= PURITY * total
+            masks[key] = int(bits[agreed if agreed.any() else accepted[key] >= PURITY * total].sum())
+    return Memory(masks)
 
 
 def _memory_helps(pages: Sequence[AdaptPage]) -> bool:
