@@ -44,7 +44,16 @@ def test_an_accepted_label_counts_as_right_and_a_wrong_one_does_not():
     # "Donate today" as navigation is accepted; the body words as other are not
     assert row(scores, "navigation")["precision"] == 1.0
     assert row(scores, "fundraising")["recall"] == 1.0  # its words got a label they accept
-    assert row(scores, "body")["recall"] == 0.0
+    # and no word was wrongly given fundraising: all right, though no block was labelled so
+    assert row(scores, "fundraising")["precision"] == row(scores, "fundraising")["f1"] == 1.0
+    assert row(scores, "body")["recall"] == row(scores, "body")["f1"] == 0.0
+    assert row(scores, "headline") == {
+        "label": "headline",
+        "precision": 0.0,
+        "recall": 0.0,
+        "f1": 0.0,
+        "words": 0,
+    }
     assert row(scores, "other")["precision"] == 0.0
     assert scores.confusion == {
         ("navigation", "navigation"): 2,

@@ -55,12 +55,15 @@ class WordScores:
                 self.counts[predicted]["precise"] += right
 
     def rows(self) -> list[dict]:
-        """Per label: precision, recall, F1 and gold words (the six labels, then any others)."""
+        """Per label: precision, recall, F1 and gold words (the six labels, then any others).
+
+        A label that has gold words but was given to none has precision 1: no word was wrongly
+        given it (its gold words may all be right, given a label their blocks also accept)."""
         extra = sorted(set(self.counts) - set(LABELS))
         out = []
         for label in (*LABELS, *extra):
             c = self.counts[label]
-            p = c["precise"] / c["predicted"] if c["predicted"] else 0.0
+            p = c["precise"] / c["predicted"] if c["predicted"] else float(c["gold"] > 0)
             r = c["recalled"] / c["gold"] if c["gold"] else 0.0
             f1 = 2 * p * r / (p + r) if p + r else 0.0
             out.append({"label": label, "precision": p, "recall": r, "f1": f1, "words": c["gold"]})
