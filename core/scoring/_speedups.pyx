@@ -46,7 +46,7 @@ from json.encoder import encode_basestring
 
 cetree.import_lxml__etree()
 
-VERSION = 11
+VERSION = 12
 """Raised whenever a function here changes; ``pageparts.scoring.speedups`` refuses an extension built from
 another version of this file (a stale build) and runs the pure-Python path."""
 
@@ -353,7 +353,7 @@ def gram_keys(list texts, Py_ssize_t start, Py_ssize_t stop, int64_t n_hash):
             inside = False
             for i in range(length):
                 c = PyUnicode_READ(kind, chars, i)
-                if Py_UNICODE_ISALNUM(c) or c == 95:
+                if _is_word(c):
                     if not inside:
                         if tokens:
                             data[used] = 32
@@ -419,8 +419,24 @@ cdef struct Head:
     bint boundary
 
 
+cdef uint8_t _ASCII_WORD[128]
+cdef Py_UCS4 _c
+for _c in range(128):  # the ASCII characters' answers of the test below, looked up, not worked out
+    _ASCII_WORD[_c] = Py_UNICODE_ISALNUM(_c) or _c == 95
+
+
 cdef inline bint _is_word(Py_UCS4 c) noexcept:
-    return Py_UNICODE_ISALNUM(c) or c == 95
+    """Whether ``re`` counts ``c`` as a word character (``\\w``): alphanumeric, or ``_``."""
+    if c < 128:
+        return _ASCII_WORD[c]
+    return Py_UNICODE_ISALNUM(c)
+
+
+cdef inline bint _is_decimal(Py_UCS4 c) noexcept:
+    """``Py_UNICODE_ISDECIMAL(c)`` (``\\d``), for ASCII without the call."""
+    if c < 128:
+        return 48 <= c <= 57
+    return Py_UNICODE_ISDECIMAL(c)
 
 
 ctypedef fused char_t:
@@ -500,7 +516,7 @@ cdef list _lead_scan(
         candidate = (bits & 0x07) or (bits and not (p > 0 and _is_word(chars[p - 1])))
         i = 0
         if not candidate and count and _is_word(c0):  # every head begins with a word character
-            digit = Py_UNICODE_ISDECIMAL(c0)
+            digit = _is_decimal(c0)
         else:
             i = count
         while not candidate and i < count:
@@ -513,7 +529,7 @@ cdef list _lead_scan(
             fits = True
             for j in range(1, h.n_classes):
                 c = chars[p + j]
-                if not (Py_UNICODE_ISDECIMAL(c) if h.classes[j] == 1 else _is_word(c)):
+                if not (_is_decimal(c) if h.classes[j] == 1 else _is_word(c)):
                     fits = False
                     break
             q = p + h.n_classes

@@ -63,7 +63,7 @@ from .leads import leads
 from .model_format import Logistic, Trees
 from .text_index import TextIndex, all_matches
 
-EXTENSION_VERSION = 11
+EXTENSION_VERSION = 12
 """The ``VERSION`` of core/scoring/_speedups.pyx that this module was written for."""
 
 
