@@ -16,12 +16,14 @@ from cpython.unicode cimport (
     PyUnicode_2BYTE_KIND,
     Py_UNICODE_ISALNUM,
     Py_UNICODE_ISDECIMAL,
+    Py_UNICODE_ISSPACE,
     PyUnicode_DATA,
     PyUnicode_GET_LENGTH,
     PyUnicode_KIND,
     PyUnicode_READ,
 )
-from libc.stdint cimport INT32_MIN, int32_t, int64_t, uint8_t, uint16_t, uint32_t
+from cpython.pyport cimport PY_SSIZE_T_MAX
+from libc.stdint cimport INT32_MIN, int32_t, int64_t, uint8_t, uint16_t, uint32_t, uint64_t
 from libc.stdlib cimport calloc, free, malloc, qsort, realloc
 
 cimport lxml.includes.etreepublic as cetree
@@ -46,7 +48,7 @@ from json.encoder import encode_basestring
 
 cetree.import_lxml__etree()
 
-VERSION = 12
+VERSION = 14
 """Raised whenever a function here changes; ``pageparts.scoring.speedups`` refuses an extension built from
 another version of this file (a stale build) and runs the pure-Python path."""
 
@@ -405,10 +407,12 @@ def gram_keys(list texts, Py_ssize_t start, Py_ssize_t stop, int64_t n_hash):
 
 
 cdef enum:
-    MOST_HEADS = 16
+    MOST_PATTERNS = 64  # leads.MOST_GROUP: a pattern's bit in a uint64 mask
+    MOST_HEADS = 64  # leads.MOST_GROUP_HEADS
     MOST_HEAD = 4  # leads.MOST_HEAD
     MOST_AFTER = 3  # leads.ENOUGH
     TABLE_MASK = 0xFFFF  # leads.TABLE_SIZE - 1
+    BITS = 6  # the bits of a lead table's entry
 
 
 cdef struct Head:
@@ -417,6 +421,7 @@ cdef struct Head:
     int n_classes
     int n_literal
     bint boundary
+    uint64_t pattern  # the bit of the pattern it is a lead of
 
 
 cdef uint8_t _ASCII_WORD[128]
@@ -445,23 +450,37 @@ ctypedef fused char_t:
     uint32_t
 
 
-def lead_matches(object pattern, str text, const uint8_t[::1] table, list heads):
-    """``list(pattern.finditer(text))``, with ``pattern`` tried only where one of its leads
-    (``leads.leads``) occurs: where ``table`` has bit ``k - 1`` set at the hash of the next ``k``
-    characters (``leads.hash_chars``), or bit ``k + 2`` and no word character comes before, or where one of ``heads`` (classes: 1 a decimal digit, 2 a
-    word character; then a literal; and whether a word boundary comes first) begins. A match ends
-    where the next may begin, as in ``finditer``."""
-    cdef Py_ssize_t count = len(heads)
+def lead_matches(
+    list patterns,
+    str text,
+    const uint8_t[::1] table,
+    const uint16_t[::1] rows,
+    const uint64_t[:, ::1] masks,
+    list heads,
+):
+    """``list(pattern.finditer(text))`` of each of ``patterns`` (a ``leads.Group``), in one scan of
+    ``text``, each pattern tried only where one of its leads (``leads.leads``) occurs: where
+    ``table`` (the patterns' lead tables or-ed) has bit ``k - 1`` set at the hash of the next ``k``
+    characters (``leads.hash_chars``), or bit ``k + 2`` and no word character comes before, for the
+    patterns whose bits are set in that column of the row of ``masks`` that ``rows`` gives for
+    that hash (``rows[h] - 1``); or where one of ``heads`` (classes: 1 a decimal digit, 2 a word
+    character; then a literal; whether a word boundary comes first; the pattern's index) begins.
+    A pattern's match ends where its next may begin, as in ``finditer``."""
+    cdef Py_ssize_t count = len(heads), n_patterns = len(patterns)
     cdef Head found[MOST_HEADS]
-    cdef int i, j
-    if table.shape[0] != TABLE_MASK + 1:
-        raise ValueError(f"a lead table of {table.shape[0]} entries")
+    cdef Py_ssize_t i, j
+    if table.shape[0] != TABLE_MASK + 1 or rows.shape[0] != TABLE_MASK + 1:
+        raise ValueError(f"lead tables of {table.shape[0]} and {rows.shape[0]} entries")
+    if masks.shape[1] != BITS:
+        raise ValueError(f"masks of {masks.shape[1]} columns")
+    if not 0 < n_patterns <= MOST_PATTERNS:
+        raise ValueError(f"{n_patterns} patterns")
     if count > MOST_HEADS:
         raise ValueError(f"{count} leads with a head")
     for i in range(count):
-        classes, literal, boundary = heads[i]
-        if not 0 < len(classes) <= MOST_HEAD or len(literal) > MOST_AFTER:
-            raise ValueError(f"a lead of {len(classes)} classes and {len(literal)} characters")
+        classes, literal, boundary, owner = heads[i]
+        if not 0 < len(classes) <= MOST_HEAD or len(literal) > MOST_AFTER or not 0 <= owner < n_patterns:
+            raise ValueError(f"a lead of {len(classes)} classes and {len(literal)} characters of pattern {owner}")
         found[i].n_classes = len(classes)
         for j in range(len(classes)):
             found[i].classes[j] = classes[j]
@@ -469,81 +488,194 @@ def lead_matches(object pattern, str text, const uint8_t[::1] table, list heads)
         for j in range(len(literal)):
             found[i].literal[j] = literal[j]
         found[i].boundary = boundary
+        found[i].pattern = (<uint64_t> 1) << owner
+    matchers = [pattern.match for pattern in patterns]
     cdef int kind = PyUnicode_KIND(text)
     cdef void *chars = PyUnicode_DATA(text)
     cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text)
     # the scan compiled for each width of the text's characters (1, 2 or 4 bytes)
     if kind == PyUnicode_1BYTE_KIND:
-        return _lead_scan(<const uint8_t *> chars, n, pattern.match, text, table, found, count)
+        return _lead_scan(<const uint8_t *> chars, n, matchers, text, table, rows, masks, found, count)
     if kind == PyUnicode_2BYTE_KIND:
-        return _lead_scan(<const uint16_t *> chars, n, pattern.match, text, table, found, count)
-    return _lead_scan(<const uint32_t *> chars, n, pattern.match, text, table, found, count)
+        return _lead_scan(<const uint16_t *> chars, n, matchers, text, table, rows, masks, found, count)
+    return _lead_scan(<const uint32_t *> chars, n, matchers, text, table, rows, masks, found, count)
+
+
+cdef inline uint64_t _hashed(
+    const uint16_t[::1] rows, const uint64_t[:, ::1] masks, uint32_t h, int k, bint after_word
+) except? 0:
+    """The patterns with a lead of ``k`` characters hashed to ``h`` (those after ``\\b`` only if
+    not ``after_word``)."""
+    cdef uint32_t row = rows[h & TABLE_MASK]
+    if row == 0 or row > masks.shape[0]:
+        raise ValueError("a lead table's hash without its row of masks")
+    if after_word:
+        return masks[row - 1, k - 1]
+    return masks[row - 1, k - 1] | masks[row - 1, k + 2]
 
 
 cdef list _lead_scan(
     const char_t *chars,
     Py_ssize_t n,
-    object match,
+    list matchers,
     str text,
     const uint8_t[::1] table,
+    const uint16_t[::1] rows,
+    const uint64_t[:, ::1] masks,
     Head *found,
     Py_ssize_t count,
 ):
     """``lead_matches``' scan of ``text``, whose ``n`` characters are ``chars``."""
-    cdef Py_ssize_t p, q, end = 0
+    cdef Py_ssize_t n_patterns = len(matchers)
+    cdef Py_ssize_t p, q
+    cdef Py_ssize_t ends[MOST_PATTERNS]
     cdef Head *h
     cdef Py_UCS4 c0, c1, c2, c
     cdef uint32_t h1, h2, h3
-    cdef bint candidate, fits, digit = False
-    cdef uint8_t bits
+    cdef bint fits, digit, after_word
+    cdef uint8_t b1, b2, b3
+    cdef uint64_t candidates, waiting
     cdef int i, j
-    cdef list matches = []
+    cdef list matches = [[] for _ in range(n_patterns)]
+    for i in range(n_patterns):
+        ends[i] = 0
     for p in range(n):
-        if p < end:
-            continue
         c0 = chars[p]
         h1 = <uint32_t> c0
-        bits = table[h1 & TABLE_MASK] & 0x09
+        b1 = table[h1 & TABLE_MASK] & 0x09
+        b2 = b3 = 0
         if p + 1 < n:
             c1 = chars[p + 1]
             h2 = h1 * 31 + <uint32_t> c1
-            bits |= table[h2 & TABLE_MASK] & 0x12
+            b2 = table[h2 & TABLE_MASK] & 0x12
             if p + 2 < n:
                 c2 = chars[p + 2]
                 h3 = h2 * 31 + <uint32_t> c2
-                bits |= table[h3 & TABLE_MASK] & 0x24
-        # bits 3-5: a lead that follows a \b and begins with a word character, so not after one
-        candidate = (bits & 0x07) or (bits and not (p > 0 and _is_word(chars[p - 1])))
-        i = 0
-        if not candidate and count and _is_word(c0):  # every head begins with a word character
+                b3 = table[h3 & TABLE_MASK] & 0x24
+        candidates = 0
+        if b1 or b2 or b3:
+            # bits 3-5: a lead that follows a \b and begins with a word character, so not after one
+            after_word = p > 0 and _is_word(chars[p - 1])
+            if b1:
+                candidates |= _hashed(rows, masks, h1, 1, after_word)
+            if b2:
+                candidates |= _hashed(rows, masks, h2, 2, after_word)
+            if b3:
+                candidates |= _hashed(rows, masks, h3, 3, after_word)
+        if count and _is_word(c0):  # every head begins with a word character
             digit = _is_decimal(c0)
-        else:
-            i = count
-        while not candidate and i < count:
-            h = &found[i]
+            for i in range(count):
+                h = &found[i]
+                if candidates & h.pattern or (h.classes[0] == 1 and not digit):
+                    continue
+                if p + h.n_classes + h.n_literal > n or (h.boundary and p > 0 and _is_word(chars[p - 1])):
+                    continue
+                fits = True
+                for j in range(1, h.n_classes):
+                    c = chars[p + j]
+                    if not (_is_decimal(c) if h.classes[j] == 1 else _is_word(c)):
+                        fits = False
+                        break
+                q = p + h.n_classes
+                for j in range(h.n_literal):
+                    if not fits:
+                        break
+                    fits = chars[q + j] == h.literal[j]
+                if fits:
+                    candidates |= h.pattern
+        # each candidate pattern, in order, unless its last match has not ended yet
+        waiting = candidates
+        i = 0
+        while waiting:
+            if waiting & 1 and p >= ends[i]:
+                m = matchers[i](text, p)
+                if m is not None:
+                    (<list> matches[i]).append(m)
+                    ends[i] = m.end()
+            waiting >>= 1
             i += 1
-            if (h.classes[0] == 1 and not digit) or p + h.n_classes + h.n_literal > n:
-                continue
-            if h.boundary and p > 0 and _is_word(chars[p - 1]):
-                continue
-            fits = True
-            for j in range(1, h.n_classes):
-                c = chars[p + j]
-                if not (_is_decimal(c) if h.classes[j] == 1 else _is_word(c)):
-                    fits = False
-                    break
-            q = p + h.n_classes
-            for j in range(h.n_literal):
-                if not fits:
-                    break
-                fits = chars[q + j] == h.literal[j]
-            candidate = fits
-        if candidate:
-            m = match(text, p)
-            if m is not None:
-                matches.append(m)
-                end = m.end()
     return matches
+
+
+def word_f1(list texts, dict index, const int64_t[::1] want, Py_ssize_t longest):
+    """For each of ``texts``, its word F1 against the wanted words (``extraction_scores.f1_matcher``,
+    the reference): 0.0 for a text of more than ``longest`` words (``str.split``) or without a wanted
+    word among its lower-cased ``\\w+`` words; else ``counts_prf``'s F1 of its words' counts
+    against the wanted ones. ``index`` gives each wanted word's place in ``want``, its count."""
+    cdef Py_ssize_t m = want.shape[0], total = 0, shortest = PY_SSIZE_T_MAX, longest_word = 0
+    cdef Py_ssize_t i, j, n, words, tokens, start, overlap, used
+    cdef int kind
+    cdef void *chars
+    cdef Py_UCS4 c
+    cdef bint inside
+    cdef double precision, recall
+    cdef str text, lowered
+    if len(index) != m or m == 0:
+        raise ValueError(f"{len(index)} words for {m} counts")
+    for word, j in index.items():
+        if not 0 <= j < m or want[j] <= 0:
+            raise ValueError(f"the word {word!r} at {j} of {m}, or not wanted")
+        shortest, longest_word = min(shortest, len(word)), max(longest_word, len(word))
+    for j in range(m):
+        total += want[j]
+    cdef int64_t *got = <int64_t *> calloc(m, sizeof(int64_t))
+    cdef Py_ssize_t *seen = <Py_ssize_t *> malloc(m * sizeof(Py_ssize_t))
+    if got == NULL or seen == NULL:
+        free(got)
+        free(seen)
+        raise MemoryError()
+    out = []
+    try:
+        for text in texts:
+            kind, chars, n = PyUnicode_KIND(text), PyUnicode_DATA(text), PyUnicode_GET_LENGTH(text)
+            words = 0
+            inside = False
+            for i in range(n):  # the words of str.split(), up to one too many
+                if Py_UNICODE_ISSPACE(PyUnicode_READ(kind, chars, i)):
+                    inside = False
+                elif not inside:
+                    inside = True
+                    words += 1
+                    if words > longest:
+                        break
+            if words > longest:
+                out.append(0.0)
+                continue
+            lowered = text.lower()
+            kind, chars, n = PyUnicode_KIND(lowered), PyUnicode_DATA(lowered), PyUnicode_GET_LENGTH(lowered)
+            tokens = used = 0
+            i = 0
+            while i < n:  # the \w+ runs of the lower-cased text, the wanted ones counted
+                if not _is_word(PyUnicode_READ(kind, chars, i)):
+                    i += 1
+                    continue
+                start = i
+                while i < n and _is_word(PyUnicode_READ(kind, chars, i)):
+                    i += 1
+                tokens += 1
+                if shortest <= i - start <= longest_word:
+                    found = index.get(lowered[start:i])
+                    if found is not None:
+                        j = found
+                        if got[j] == 0:
+                            seen[used] = j
+                            used += 1
+                        got[j] += 1
+            overlap = 0
+            for i in range(used):
+                j = seen[i]
+                overlap += min(got[j], want[j])
+                got[j] = 0
+            if overlap == 0:
+                out.append(0.0)
+                continue
+            precision = <double> overlap / <double> tokens
+            recall = <double> overlap / <double> total
+            out.append(2 * precision * recall / (precision + recall))
+        return out
+    finally:
+        free(got)
+        free(seen)
 
 
 def shared_in(
