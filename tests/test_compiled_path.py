@@ -241,6 +241,24 @@ def test_character_counts_are_the_same():
 
 
 @needs_extension
+def test_neighbours_values_are_the_same_bits():
+    """``features.window`` both ways: pages of 0 to 40 blocks (shorter and longer than the spans),
+    no column to many, values of every size, NaN, infinities, -0.0, float64 input."""
+    rng = np.random.default_rng(15)
+    odd = np.array([np.nan, np.inf, -np.inf, -0.0, 0.0, 1e38, -1e38, 1e-45, 3.0, 0.1], np.float32)
+    for n in [*range(0, 41), 100, 300]:
+        for k in (0, 1, 3, 17):
+            values = (rng.standard_normal((n, k)) * 10.0 ** rng.integers(-8, 9, (n, k))).astype(np.float32)
+            if n and k and rng.random() < 0.5:
+                values[rng.random((n, k)) < 0.2] = rng.choice(odd)
+            for given in (values, values.astype(np.float64) * (1 + 1e-9), np.asfortranarray(values)):
+                with np.errstate(invalid="ignore"):  # inf - inf in the reference's sums
+                    fast, pure = COMPILED.window(given), PURE.window(given)
+                assert fast.dtype == pure.dtype == np.float32 and fast.shape == pure.shape
+                assert np.array_equal(fast.view(np.uint32), pure.view(np.uint32)), (n, k)
+
+
+@needs_extension
 def test_neighbours_shared_ngrams_are_the_same_bits():
     rng = random.Random(9)
     words = [f"w{i}" for i in range(12)] + ["the", "a", "é", "日本"]

@@ -48,7 +48,7 @@ from json.encoder import encode_basestring
 
 cetree.import_lxml__etree()
 
-VERSION = 14
+VERSION = 15
 """Raised whenever a function here changes; ``pageparts.scoring.speedups`` refuses an extension built from
 another version of this file (a stale build) and runs the pure-Python path."""
 
@@ -131,6 +131,53 @@ def forest_raw(
     finally:
         free(table)
     return out
+
+
+def window(const float[:, ::1] values, const int64_t[::1] offsets, const int64_t[::1] spans):
+    """``features.window`` (the reference) of ``values`` (blocks, columns): each column's values at
+    each of ``offsets`` (0 past the ends), then its means over each of ``spans``, worked out as the
+    reference works them out: float64 running sums over the values padded with zeros, the
+    difference of two of them divided by the rows present, rounded to float32."""
+    cdef Py_ssize_t n = values.shape[0], k = values.shape[1], n_offsets = offsets.shape[0]
+    cdef Py_ssize_t n_spans = spans.shape[0], reach = 0, i, j, s, o, span, padded
+    cdef double present
+    for i in range(n_offsets):
+        reach = max(reach, abs(offsets[i]))
+    for i in range(n_spans):
+        if spans[i] < 0:
+            raise ValueError(f"a span of {spans[i]}")
+        reach = max(reach, spans[i])
+    out = np.empty((n, k * (n_offsets + n_spans)), dtype=np.float32)
+    cdef float[:, ::1] result = out
+    padded = n + 2 * reach
+    cdef double *cumulative = <double *> malloc((padded + 1) * sizeof(double))
+    if cumulative == NULL:
+        raise MemoryError()
+    try:
+        with nogil:
+            for s in range(n_offsets):
+                o = offsets[s]
+                for i in range(n):
+                    for j in range(k):
+                        result[i, s * k + j] = values[i + o, j] if 0 <= i + o < n else 0.0
+            for j in range(k):
+                # the column's running sums over the padded values (zeros, values, zeros), from 0.0
+                cumulative[0] = 0.0
+                for i in range(padded):
+                    cumulative[i + 1] = cumulative[i] + (
+                        <double> values[i - reach, j] if reach <= i < reach + n else 0.0
+                    )
+                for s in range(n_spans):
+                    span = spans[s]
+                    for i in range(n):
+                        # the rows from i - span to i + span that exist, a whole number
+                        present = <double> (min(i + span, n - 1) - max(i - span, 0) + 1)
+                        result[i, (n_offsets + s) * k + j] = <float> (
+                            (cumulative[i + reach + span + 1] - cumulative[i + reach - span]) / present
+                        )
+        return out
+    finally:
+        free(cumulative)
 
 
 def sparse_dot(

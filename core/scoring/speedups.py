@@ -13,30 +13,33 @@ functions does what a pure-Python reference does, with the same floating-point o
 same order, so the two paths give the same keys, matches and scores to the bit
 (tests/test_compiled_path.py and bench/compiled_path.py check it on pages):
 
-===================  ==========================  ===========================
-step                 pure Python (the reference)  compiled
-===================  ==========================  ===========================
-hashed 1-2 grams     ``features._gram_keys``      ``_speedups.gram_keys``
-character classes    ``features._char_counts``    ``_speedups.char_counts``
-neighbours' n-grams  ``features._shared_in``      ``_speedups.shared_in``
-trees' raw scores    ``model_format.Trees.raw``   ``_speedups.forest_raw``
-stage A's n-grams    ``features.Ngrams.dot``      ``_speedups.sparse_dot``
-model votes          ``Vote(...)`` per block       ``_speedups.model_votes``
-the votes' fields    ``combine.VoteFields.of``    ``_speedups.vote_fields``
-a pattern's matches  ``text_index.all_matches``   ``_speedups.lead_matches``
-the HTML walk        ``splitters.html._found``    ``_speedups.html_walk``
-blocks in JSON Lines ``output.jsonl._blocks``     ``_speedups.json_blocks``
-===================  ==========================  ===========================
+===================  ==================================  ===========================
+step                 pure Python (the reference)         compiled
+===================  ==================================  ===========================
+hashed 1-2 grams     ``features._gram_keys``             ``_speedups.gram_keys``
+character classes    ``features._char_counts``           ``_speedups.char_counts``
+neighbours' n-grams  ``features._shared_in``             ``_speedups.shared_in``
+neighbours' values   ``features.window``                 ``_speedups.window``
+trees' raw scores    ``model_format.Trees.raw``          ``_speedups.forest_raw``
+stage A's n-grams    ``features.Ngrams.dot``             ``_speedups.sparse_dot``
+model votes          ``Vote(...)`` per block              ``_speedups.model_votes``
+the votes' fields    ``combine.VoteFields.of``           ``_speedups.vote_fields``
+a pattern's matches  ``text_index.all_matches``          ``_speedups.lead_matches``
+title match          ``extraction_scores.f1_matcher``    ``_speedups.word_f1``
+the HTML walk        ``splitters.html._found``           ``_speedups.html_walk``
+blocks in JSON Lines ``output.jsonl._blocks``            ``_speedups.json_blocks``
+===================  ==================================  ===========================
 
 (the first three for the features, which the models pass the path to as their ``Kernels``
-(``features.document_features``); the seventh for the combiner: each vote's block, label, score,
-plugin weight and source; the eighth for the features and the rule facts, through
-``TextIndex.matches``, which the runner sets per document with ``text_index.use_matcher`` (a
-``OneScan`` from ``HotPath.matcher()``); the
-ninth for the HTML splitter, through ``SPLIT_PATH``,
-which the runner sets around the split hook; the last for the JSON Lines writer, which takes the
-path as an argument: ``render(..., path=runner.hot_path)``, as ``pageparts classify`` writes, and
-gives the same text, its scores' digits found another way: docs/architecture.md says how.)
+(``features.document_features``); the fourth for the features and the models; the eighth for
+the combiner: each vote's block, label, score, plugin weight and source; the ninth for the
+features and the rule facts, through ``TextIndex.matches``, and the tenth for the headline
+plugin: the rule plugins' hook carries no path, so the runner gives each document its path
+(``use_path``: a ``OneScan`` from ``HotPath.matcher()`` for ``text_index.use_matcher``, and
+``document_path``); the HTML walk for the HTML splitter, through ``SPLIT_PATH``, which the
+runner sets around the split hook; the last for the JSON Lines writer, which takes the path as
+an argument: ``render(..., path=runner.hot_path)``, as ``pageparts classify`` writes, and gives
+the same text, its scores' digits found another way: docs/architecture.md says how.)
 
 A runner takes its ``HotPath`` from the settings (``hot_path(options.pure_python)``; the
 environment variable ``PAGEPARTS_PURE_PYTHON``, read by ``pageparts.settings``, sets it). Where
@@ -67,7 +70,7 @@ from .leads import MOST_GROUP, Group, group, leads
 from .model_format import Logistic, Trees
 from .text_index import Matcher, TextIndex, all_matches, use_matcher
 
-EXTENSION_VERSION = 14
+EXTENSION_VERSION = 15
 """The ``VERSION`` of core/scoring/_speedups.pyx that this module was written for."""
 
 
@@ -137,6 +140,17 @@ class HotPath:
         order = np.argsort(columns * len(weights) + rows)  # as the reference sorts the entries
         return _EXTENSION.shared_in(
             _int64(rows), _int64(columns), np.ascontiguousarray(weights, np.float32), _int64(order), reach
+        )
+
+    def window(self, values: np.ndarray) -> np.ndarray:
+        """``features.window``: each column's neighbours' values and means (``features.compute`` and
+        ``models.predict`` take this method)."""
+        if not self.compiled:
+            return features.window(values)
+        return _EXTENSION.window(
+            np.ascontiguousarray(values, np.float32),
+            np.asarray(features.OFFSETS, np.int64),
+            np.asarray(features.SPANS, np.int64),
         )
 
     def probability(self, stage_b: Trees | Logistic, X: np.ndarray) -> np.ndarray:
