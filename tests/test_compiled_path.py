@@ -18,7 +18,7 @@ import warnings
 
 import numpy as np
 import pytest
-from pageparts.document import Block, Document
+from pageparts.document import MODEL, Block, Document, Vote
 from pageparts.host.runner import Runner
 from pageparts.labels.extraction_scores import words
 from pageparts.plugins import body, fundraising, headline, navigation, related_links
@@ -314,6 +314,38 @@ def test_both_paths_label_awkward_texts_alike():
         fast.classify_bytes(page, "awkward.html", input_format="html"),
         pure.classify_bytes(page, "awkward.html", input_format="html"),
     )
+
+
+@needs_extension
+def test_votes_sorted_alike():
+    """Votes in any order, many tied (the same block, plugin and label: they keep their order),
+    plugins and labels that are prefixes of each other or beyond ASCII; each block's own list."""
+    rng = random.Random(16)
+    names = ["a", "ab", "b", "B", "body", "body2", "é", "e\u0301", "😀", "", "z" * 40]
+    for _ in range(300):
+        n = rng.randint(1, 30)
+        votes = [
+            Vote(
+                rng.choice(names),
+                rng.randrange(n),
+                rng.choice(names),
+                rng.random(),
+                "why",
+                rng.choice(["rule", MODEL]),
+            )
+            for _ in range(rng.randint(0, 200))
+        ]
+        fast_blocks, pure_blocks = [Block(i, "x") for i in range(n)], [Block(i, "x") for i in range(n)]
+        for block in fast_blocks + pure_blocks:
+            block.votes = [votes[0]] if votes else []  # replaced, not added to
+        fast, pure = COMPILED.sorted_votes(votes, fast_blocks), PURE.sorted_votes(votes, pure_blocks)
+        assert len(fast) == len(pure) and all(a is b for a, b in zip(fast, pure, strict=True))
+        for a, b in zip(fast_blocks, pure_blocks, strict=True):
+            assert type(a.votes) is list and [id(v) for v in a.votes] == [id(v) for v in b.votes]
+    with pytest.raises(IndexError):
+        COMPILED.sorted_votes([Vote("p", -1, "body", 0.5, "why", MODEL)], [Block(0, "x")])
+    with pytest.raises(TypeError):
+        COMPILED.sorted_votes([Vote("p", 0, 3, 0.5, "why", MODEL)], [Block(0, "x")])  # type: ignore[arg-type]
 
 
 @needs_extension

@@ -17,6 +17,7 @@ from cpython.unicode cimport (
     Py_UNICODE_ISALNUM,
     Py_UNICODE_ISDECIMAL,
     Py_UNICODE_ISSPACE,
+    PyUnicode_Compare,
     PyUnicode_DATA,
     PyUnicode_GET_LENGTH,
     PyUnicode_KIND,
@@ -48,7 +49,7 @@ from json.encoder import encode_basestring
 
 cetree.import_lxml__etree()
 
-VERSION = 15
+VERSION = 16
 """Raised whenever a function here changes; ``pageparts.scoring.speedups`` refuses an extension built from
 another version of this file (a stale build) and runs the pure-Python path."""
 
@@ -252,6 +253,71 @@ def model_votes(object vote_class, str plugin, str label, str prefix, list proba
         PyObject_GenericSetAttr(vote, "source", source)
         votes[i] = vote
     return votes
+
+
+def sorted_votes(list votes, list blocks):
+    """``votes`` sorted by block, plugin and label, ties in their order (``sorted`` with that key,
+    which is stable), and each of ``blocks`` given its votes in that order as a new list
+    (``combine.sorted_votes``, the reference); a vote's block must be an index of ``blocks``, its
+    plugin and label str."""
+    cdef Py_ssize_t m = len(votes), n = len(blocks), i, j, b, at
+    cdef Py_ssize_t *place = <Py_ssize_t *> malloc((m + 1) * sizeof(Py_ssize_t))
+    cdef Py_ssize_t *starts = <Py_ssize_t *> calloc(n + 1, sizeof(Py_ssize_t))
+    cdef Py_ssize_t *order = <Py_ssize_t *> malloc((m + 1) * sizeof(Py_ssize_t))
+    cdef list plugins = [], labels = []
+    if place == NULL or starts == NULL or order == NULL:
+        free(place)
+        free(starts)
+        free(order)
+        raise MemoryError()
+    try:
+        for i in range(m):
+            vote = votes[i]
+            b = vote.block
+            if not 0 <= b < n:
+                raise IndexError(f"a vote for block {b} of {n}")
+            place[i] = b
+            starts[b + 1] += 1
+            plugin, label = vote.plugin, vote.label
+            if type(plugin) is not str or type(label) is not str:
+                raise TypeError("a vote's plugin and label must be str")
+            plugins.append(plugin)
+            labels.append(label)
+        for b in range(n):
+            starts[b + 1] += starts[b]
+        for i in range(m):  # by block, in the votes' order (a counting sort is stable)
+            b = place[i]
+            order[starts[b]] = i
+            starts[b] += 1
+        for b in range(n - 1, -1, -1):  # back to each block's first place
+            starts[b + 1] = starts[b]
+        starts[0] = 0
+        for b in range(n):  # each block's few votes by plugin, then label (an insertion sort: stable)
+            for i in range(starts[b] + 1, starts[b + 1]):
+                at = order[i]
+                j = i
+                while j > starts[b] and _vote_after(plugins, labels, order[j - 1], at):
+                    order[j] = order[j - 1]
+                    j -= 1
+                order[j] = at
+        ordered = [votes[order[i]] for i in range(m)]
+        for b in range(n):
+            blocks[b].votes = ordered[starts[b] : starts[b + 1]]
+        return ordered
+    finally:
+        free(place)
+        free(starts)
+        free(order)
+
+
+cdef inline bint _vote_after(list plugins, list labels, Py_ssize_t a, Py_ssize_t b) except -1:
+    """Whether vote ``a``'s (plugin, label) comes after vote ``b``'s, as tuples of str compare."""
+    cdef object x = plugins[a], y = plugins[b]
+    cdef int c = 0 if x is y else PyUnicode_Compare(x, y)  # a plugin's votes share its name
+    if c == 0:
+        x, y = labels[a], labels[b]
+        c = 0 if x is y else PyUnicode_Compare(x, y)
+    return c > 0
 
 
 def vote_fields(list votes, dict weights, dict label_column, str model):

@@ -23,6 +23,7 @@ neighbours' values   ``features.window``                 ``_speedups.window``
 trees' raw scores    ``model_format.Trees.raw``          ``_speedups.forest_raw``
 stage A's n-grams    ``features.Ngrams.dot``             ``_speedups.sparse_dot``
 model votes          ``Vote(...)`` per block              ``_speedups.model_votes``
+votes by block       ``combine.sorted_votes``            ``_speedups.sorted_votes``
 the votes' fields    ``combine.VoteFields.of``           ``_speedups.vote_fields``
 a pattern's matches  ``text_index.all_matches``          ``_speedups.lead_matches``
 title match          ``extraction_scores.f1_matcher``    ``_speedups.word_f1``
@@ -31,15 +32,16 @@ blocks in JSON Lines ``output.jsonl._blocks``            ``_speedups.json_blocks
 ===================  ==================================  ===========================
 
 (the first three for the features, which the models pass the path to as their ``Kernels``
-(``features.document_features``); the fourth for the features and the models; the eighth for
-the combiner: each vote's block, label, score, plugin weight and source; the ninth for the
-features and the rule facts, through ``TextIndex.matches``, and the tenth for the headline
-plugin: the rule plugins' hook carries no path, so the runner gives each document its path
-(``use_path``: a ``OneScan`` from ``HotPath.matcher()`` for ``text_index.use_matcher``, and
-``document_path``); the HTML walk for the HTML splitter, through ``SPLIT_PATH``, which the
-runner sets around the split hook; the last for the JSON Lines writer, which takes the path as
-an argument: ``render(..., path=runner.hot_path)``, as ``pageparts classify`` writes, and gives
-the same text, its scores' digits found another way: docs/architecture.md says how.)
+(``features.document_features``); the fourth for the features and the models; the eighth and
+ninth for the combiner: the votes in order, each one's block, label, score, plugin weight and
+source; the tenth for the features and the rule facts, through ``TextIndex.matches``, and the
+eleventh for the headline plugin: the rule plugins' hook carries no path, so the runner gives
+each document its path (``use_path``: a ``OneScan`` from ``HotPath.matcher()`` for
+``text_index.use_matcher``, and ``document_path``); the HTML walk for the HTML splitter, through
+``SPLIT_PATH``, which the runner sets around the split hook; the last for the JSON Lines writer,
+which takes the path as an argument: ``render(..., path=runner.hot_path)``, as ``pageparts
+classify`` writes, and gives the same text, its scores' digits found another way:
+docs/architecture.md says how.)
 
 A runner takes its ``HotPath`` from the settings (``hot_path(options.pure_python)``; the
 environment variable ``PAGEPARTS_PURE_PYTHON``, read by ``pageparts.settings``, sets it). Where
@@ -64,13 +66,13 @@ import numpy as np
 from ..document import MODEL, Block, Document, Vote
 from ..labels.extraction_scores import f1_matcher
 from . import features
-from .combine import _LABEL_COLUMN, VoteFields
+from .combine import _LABEL_COLUMN, VoteFields, sorted_votes
 from .features import CHAR_CLASSES, N_HASH, Ngrams, _char_counts, _gram_keys, _shared_in
 from .leads import MOST_GROUP, Group, group, leads
 from .model_format import Logistic, Trees
 from .text_index import Matcher, TextIndex, all_matches, use_matcher
 
-EXTENSION_VERSION = 15
+EXTENSION_VERSION = 16
 """The ``VERSION`` of core/scoring/_speedups.pyx that this module was written for."""
 
 
@@ -182,6 +184,13 @@ class HotPath:
                 for i, p in enumerate(probabilities)
             ]
         return _EXTENSION.model_votes(Vote, plugin, label, f"{kind} model: ", probabilities, MODEL)
+
+    def sorted_votes(self, votes: list[Vote], blocks: list[Block]) -> list[Vote]:
+        """``votes`` sorted by block, plugin and label, each block given its own
+        (``combine.sorted_votes``)."""
+        if not self.compiled:
+            return sorted_votes(votes, blocks)
+        return _EXTENSION.sorted_votes(votes, blocks)
 
     def vote_fields(self, votes: list[Vote], weights: dict[str, float]) -> VoteFields:
         """What the combiner reads of each vote (``VoteFields.of``)."""
