@@ -813,6 +813,36 @@ def test_title_match_alike():
     assert shared > 300
 
 
+@needs_extension
+def test_rule_word_counts_alike():
+    """The rule facts' words both ways: every kind of whitespace ``str.split`` and ``re`` know, NUL
+    (a separator too, where ``str.split`` keeps it), wide characters."""
+    rng = random.Random(17)
+    pieces = [
+        "a",
+        "Bé",
+        "漢字",
+        "😀",
+        "_",
+        "-",
+        " ",
+        "\t",
+        "\n",
+        "\r",
+        "\x0b",
+        "\x0c",
+        "\x1c",
+        "\x1f",
+        "\x85",
+    ]
+    pieces += ["\xa0", "\u1680", "\u2000", "\u2028", "\u200b", "\u3000", "\ufeff", "\x00", "\x00\x00", "  "]
+    texts = ["", " ", "\x00", *pieces]
+    texts += ["".join(rng.choices(pieces, k=rng.randint(0, 40))) for _ in range(2000)]
+    fast, pure = COMPILED.word_counts(texts), PURE.word_counts(texts)
+    assert fast.dtype == pure.dtype == np.int64 and fast.tolist() == pure.tolist()
+    assert COMPILED.word_counts([]).tolist() == []
+
+
 def test_runner_gives_each_document_its_path(monkeypatch):
     """The rule plugins' hook carries no path: the runner gives it to each document (``use_path``)."""
     seen = []

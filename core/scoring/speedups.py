@@ -27,6 +27,7 @@ votes by block       ``combine.sorted_votes``            ``_speedups.sorted_vote
 the votes' fields    ``combine.VoteFields.of``           ``_speedups.vote_fields``
 a pattern's matches  ``text_index.all_matches``          ``_speedups.lead_matches``
 title match          ``extraction_scores.f1_matcher``    ``_speedups.word_f1``
+rule facts' words    ``rules.word_counts``               ``_speedups.word_counts``
 the HTML walk        ``splitters.html._found``           ``_speedups.html_walk``
 blocks in JSON Lines ``output.jsonl._blocks``            ``_speedups.json_blocks``
 ===================  ==================================  ===========================
@@ -34,14 +35,14 @@ blocks in JSON Lines ``output.jsonl._blocks``            ``_speedups.json_blocks
 (the first three for the features, which the models pass the path to as their ``Kernels``
 (``features.document_features``); the fourth for the features and the models; the eighth and
 ninth for the combiner: the votes in order, each one's block, label, score, plugin weight and
-source; the tenth for the features and the rule facts, through ``TextIndex.matches``, and the
-eleventh for the headline plugin: the rule plugins' hook carries no path, so the runner gives
-each document its path (``use_path``: a ``OneScan`` from ``HotPath.matcher()`` for
-``text_index.use_matcher``, and ``document_path``); the HTML walk for the HTML splitter, through
-``SPLIT_PATH``, which the runner sets around the split hook; the last for the JSON Lines writer,
-which takes the path as an argument: ``render(..., path=runner.hot_path)``, as ``pageparts
-classify`` writes, and gives the same text, its scores' digits found another way:
-docs/architecture.md says how.)
+source; the tenth for the features and the rule facts, through ``TextIndex.matches``; the
+eleventh and twelfth for the headline plugin and the rule facts: the rule plugins' hook carries
+no path, so the runner gives each document its path (``use_path``: a ``OneScan`` from
+``HotPath.matcher()`` for ``text_index.use_matcher``, and ``document_path``); the HTML walk for
+the HTML splitter, through ``SPLIT_PATH``, which the runner sets around the split hook; the last
+for the JSON Lines writer, which takes the path as an argument: ``render(...,
+path=runner.hot_path)``, as ``pageparts classify`` writes, and gives the same text, its scores'
+digits found another way: docs/architecture.md says how.)
 
 A runner takes its ``HotPath`` from the settings (``hot_path(options.pure_python)``; the
 environment variable ``PAGEPARTS_PURE_PYTHON``, read by ``pageparts.settings``, sets it). Where
@@ -70,9 +71,10 @@ from .combine import _LABEL_COLUMN, VoteFields, sorted_votes
 from .features import CHAR_CLASSES, N_HASH, Ngrams, _char_counts, _gram_keys, _shared_in
 from .leads import MOST_GROUP, Group, group, leads
 from .model_format import Logistic, Trees
+from .rules import word_counts
 from .text_index import Matcher, TextIndex, all_matches, use_matcher
 
-EXTENSION_VERSION = 16
+EXTENSION_VERSION = 17
 """The ``VERSION`` of core/scoring/_speedups.pyx that this module was written for."""
 
 
@@ -210,6 +212,12 @@ class HotPath:
         encoder, writer of an index, cache of each vote's text around its score, the function
         that fills it and the one that writes a score that is not a float in [0, 1]."""
         return partial(_EXTENSION.json_blocks, encode, leaf, pieces, vote_pieces, number)
+
+    def word_counts(self, texts: list[str]) -> np.ndarray:
+        """Each text's words, as the rule facts count them (``rules.word_counts``)."""
+        if not self.compiled:
+            return word_counts(texts)
+        return _EXTENSION.word_counts(texts)
 
     def word_f1(self, wanted: list[str], longest: int, texts: list[str]) -> list[float]:
         """Each text's word F1 against the words ``wanted`` (``extraction_scores.f1_matcher``): the
