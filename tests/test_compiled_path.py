@@ -870,7 +870,8 @@ _ITEMS = {"ul": "li", "ol": "li", "menu": "li", "dl": "dt", "table": "tr", "tbod
 _HIDDEN_TAGS = ["script", "style", "noscript", "template", "svg", "iframe", "select", "object", "title"]
 _TEXTS = ["Grüße aus Köln", "naïve café", "東京の天気", "Привет, мир", "a &amp; b", "&lt;tag&gt;",
           "&nbsp;&nbsp;", "x&#8203;y", "€ 12,50", "  \n\t ", "", "Ελληνικά", "🙂 ok", "&copy; 2026",
-          "word", "two words", "1234", "under_score", "e\u0301t\u00e9"]  # fmt: skip
+          "word", "two words", "1234", "under_score", "e\u0301t\u00e9", "a&#133;b &#8232; c",
+          "full&#12288;width&#5760;", " &#160; ", "\u3000\u2029"]  # fmt: skip
 _ATTRIBUTES = ['class="menu item"', 'class="menu item"', 'class="story-body x9"', 'id="main-2"',
                'role="navigation"', 'role="main banner"', 'role="search"', 'hidden',
                'aria-hidden="true"', 'aria-hidden=" TRUE "', 'aria-hidden="false"',

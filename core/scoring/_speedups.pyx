@@ -21,7 +21,9 @@ from cpython.unicode cimport (
     PyUnicode_DATA,
     PyUnicode_GET_LENGTH,
     PyUnicode_KIND,
+    PyUnicode_New,
     PyUnicode_READ,
+    PyUnicode_WRITE,
 )
 from cpython.pyport cimport PY_SSIZE_T_MAX
 from libc.stdint cimport INT32_MIN, int32_t, int64_t, uint8_t, uint16_t, uint32_t, uint64_t
@@ -49,7 +51,7 @@ from json.encoder import encode_basestring
 
 cetree.import_lxml__etree()
 
-VERSION = 17
+VERSION = 18
 """Raised whenever a function here changes; ``pageparts.scoring.speedups`` refuses an extension built from
 another version of this file (a stale build) and runs the pure-Python path."""
 
@@ -1289,7 +1291,7 @@ cdef class _Walk:
         """``flush`` of ``splitters.html._found``: the block's text so far, and its facts, to ``found``."""
         cdef list pieces = block.pieces
         cdef dict marks = block.marks
-        cdef str text = " ".join("".join(pieces).split())
+        cdef str text = _collapsed(pieces)
         cdef Py_ssize_t link_chars = 0, emphasis_chars = 0, n, depth, i
         cdef set links
         block.pieces = []
@@ -1300,7 +1302,7 @@ cdef class _Walk:
         if marks:  # ``splitters.html._join``
             links = set()
             for i, (link, emphasis) in marks.items():
-                n = len(" ".join((<str>pieces[i]).split()))
+                n = _collapsed_length(<str>pieces[i])
                 if n:
                     if link:
                         link_chars += n
@@ -1340,6 +1342,74 @@ cdef class _Walk:
                 main_start,
             )
         )
+
+
+cdef str _collapsed(list pieces):
+    """``" ".join("".join(pieces).split())``: the pieces' words (runs of characters but
+    ``str.split``'s whitespace), one space between two, written once."""
+    cdef Py_ssize_t length = 0, words = 0, n, i, at = 0
+    cdef Py_UCS4 c, most = 0
+    cdef bint inside = False
+    cdef int kind, out_kind
+    cdef void *chars
+    cdef void *out_chars
+    cdef str piece
+    for piece in pieces:  # how many characters, the widest of them
+        kind, chars, n = PyUnicode_KIND(piece), PyUnicode_DATA(piece), PyUnicode_GET_LENGTH(piece)
+        for i in range(n):
+            c = PyUnicode_READ(kind, chars, i)
+            if Py_UNICODE_ISSPACE(c):
+                inside = False
+            else:
+                if not inside:
+                    inside = True
+                    words += 1
+                length += 1
+                most = max(most, c)
+    if words == 0:
+        return ""
+    if words > 1:
+        length += words - 1
+        most = max(most, 32)
+    text = PyUnicode_New(length, most)
+    out_kind, out_chars = PyUnicode_KIND(text), PyUnicode_DATA(text)
+    inside = False
+    words = 0
+    for piece in pieces:
+        kind, chars, n = PyUnicode_KIND(piece), PyUnicode_DATA(piece), PyUnicode_GET_LENGTH(piece)
+        for i in range(n):
+            c = PyUnicode_READ(kind, chars, i)
+            if Py_UNICODE_ISSPACE(c):
+                inside = False
+                continue
+            if not inside:
+                inside = True
+                if words:
+                    PyUnicode_WRITE(out_kind, out_chars, at, 32)
+                    at += 1
+                words += 1
+            PyUnicode_WRITE(out_kind, out_chars, at, c)
+            at += 1
+    return text
+
+
+cdef Py_ssize_t _collapsed_length(str text) except -1:
+    """``len(" ".join(text.split()))``."""
+    cdef Py_ssize_t length = 0, words = 0, i, n = PyUnicode_GET_LENGTH(text)
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void *chars = PyUnicode_DATA(text)
+    cdef bint inside = False
+    cdef Py_UCS4 c
+    for i in range(n):
+        c = PyUnicode_READ(kind, chars, i)
+        if Py_UNICODE_ISSPACE(c):
+            inside = False
+        else:
+            if not inside:
+                inside = True
+                words += 1
+            length += 1
+    return length + max(words - 1, 0)
 
 
 cdef inline void _add(_Block block, tuple ctx, str text) except *:
