@@ -195,6 +195,8 @@ def child_stages(paths: list[str]) -> dict:
     from pageparts.scoring import text_index
 
     use_matcher = getattr(text_index, "use_matcher", None) if hasattr(hot, "matches") else None
+    # since the title match is compiled, the runner gives each document its path (and its matcher)
+    use_path = getattr(sys.modules.get("pageparts.scoring.speedups"), "use_path", None)
     # the split's path, which the runner sets around each split (the compiled walk of the HTML
     # splitter), set here once for all of them; none before the compiled walk
     split_path = getattr(sys.modules.get("pageparts.scoring.speedups"), "SPLIT_PATH", None)
@@ -222,7 +224,9 @@ def child_stages(paths: list[str]) -> dict:
         )
         t3 = clock()
         document = Document(source=path, input_format=input_format, blocks=blocks, meta=dict(meta))
-        if use_matcher is not None:
+        if use_path is not None:
+            use_path(document, hot)
+        elif use_matcher is not None:
             use_matcher(document, hot.matches)
         document_features(document, model_kind(document), *hashing)
         t4 = clock()

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Callable
 
 import numpy as np
 from pageparts.document import Block, Document, Vote
 from pageparts.facts import html_facts
-from pageparts.labels.extraction_scores import counts_prf, words
+from pageparts.labels.extraction_scores import f1_matcher, words
 from pageparts.rule_plugin import rule_plugin
 from pageparts.scoring.rules import facts, path_words, word_count
+from pageparts.scoring.speedups import document_path
 
 NAME = "headline"
 LABEL = "headline"
@@ -40,19 +40,14 @@ def title_match(block: Block, title: str) -> float:
 
 def title_matcher(title: str) -> Callable[[Block], float]:
     """``title_match`` against ``title`` as a function of the block (the title's words counted once)."""
+    match = f1_matcher(*_title_words(title))
+    return lambda block: match(block.text)
+
+
+def _title_words(title: str) -> tuple[list[str], int]:
+    """The title's words, and the most words a block may have to match it: twice as many, and 2."""
     title_words = words(title)
-    longest = 2 * len(title_words) + 2
-    want = Counter(title_words)
-
-    def match(block: Block) -> float:
-        if not title_words or word_count(block) > longest:
-            return 0.0
-        found = words(block.text)
-        if want.keys().isdisjoint(found):  # no shared word: F1 0, without counting
-            return 0.0
-        return counts_prf(Counter(found), want).f1
-
-    return match
+    return title_words, 2 * len(title_words) + 2
 
 
 HEADING_BONUS, H1_BONUS, MIN_MATCH = 0.1, 0.2, 0.3
@@ -63,11 +58,13 @@ best candidate above ``MIN_MATCH`` is the headline (chosen on training-side WCXB
 def headline_index(document: Document) -> int | None:
     """The block most likely to be the headline: the best title match (headings preferred), else
     the first <h1>."""
-    title_match = title_matcher(str(document.meta.get("title", "")))
+    texts = [block.text for block in document.blocks]
+    # title_match of each block, on the document's hot path
+    matches = document_path(document).word_f1(*_title_words(str(document.meta.get("title", ""))), texts)
     best, best_score = None, MIN_MATCH
     headings = [facts.heading for facts in html_facts(document)]
-    for block, heading in zip(document.blocks, headings, strict=True):
-        score = title_match(block) + (HEADING_BONUS if heading else 0.0)
+    for block, match, heading in zip(document.blocks, matches, headings, strict=True):
+        score = match + (HEADING_BONUS if heading else 0.0)
         score += H1_BONUS if heading == 1 else 0.0
         if score > best_score:
             best, best_score = block.index, score

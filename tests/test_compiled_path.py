@@ -18,12 +18,13 @@ import warnings
 
 import numpy as np
 import pytest
-from pageparts.document import Block, Document
+from pageparts.document import MODEL, Block, Document, Vote
 from pageparts.host.runner import Runner
+from pageparts.labels.extraction_scores import words
 from pageparts.plugins import body, fundraising, headline, navigation, related_links
 from pageparts.scoring import features, rules, speedups
 from pageparts.scoring.features import N_HASH, compute, hashed_ngrams
-from pageparts.scoring.leads import hash_chars, leads
+from pageparts.scoring.leads import MOST_GROUP_HEADS, group, hash_chars, leads
 from pageparts.scoring.model_format import FormatError, Trees
 from pageparts.scoring.speedups import PURE, HotPath, hot_path
 from pageparts.scoring.text_index import SEP, text_index, use_matcher
@@ -240,6 +241,24 @@ def test_character_counts_are_the_same():
 
 
 @needs_extension
+def test_neighbours_values_are_the_same_bits():
+    """``features.window`` both ways: pages of 0 to 40 blocks (shorter and longer than the spans),
+    no column to many, values of every size, NaN, infinities, -0.0, float64 input."""
+    rng = np.random.default_rng(15)
+    odd = np.array([np.nan, np.inf, -np.inf, -0.0, 0.0, 1e38, -1e38, 1e-45, 3.0, 0.1], np.float32)
+    for n in [*range(0, 41), 100, 300]:
+        for k in (0, 1, 3, 17):
+            values = (rng.standard_normal((n, k)) * 10.0 ** rng.integers(-8, 9, (n, k))).astype(np.float32)
+            if n and k and rng.random() < 0.5:
+                values[rng.random((n, k)) < 0.2] = rng.choice(odd)
+            for given in (values, values.astype(np.float64) * (1 + 1e-9), np.asfortranarray(values)):
+                with np.errstate(invalid="ignore"):  # inf - inf in the reference's sums
+                    fast, pure = COMPILED.window(given), PURE.window(given)
+                assert fast.dtype == pure.dtype == np.float32 and fast.shape == pure.shape
+                assert np.array_equal(fast.view(np.uint32), pure.view(np.uint32)), (n, k)
+
+
+@needs_extension
 def test_neighbours_shared_ngrams_are_the_same_bits():
     rng = random.Random(9)
     words = [f"w{i}" for i in range(12)] + ["the", "a", "é", "日本"]
@@ -295,6 +314,38 @@ def test_both_paths_label_awkward_texts_alike():
         fast.classify_bytes(page, "awkward.html", input_format="html"),
         pure.classify_bytes(page, "awkward.html", input_format="html"),
     )
+
+
+@needs_extension
+def test_votes_sorted_alike():
+    """Votes in any order, many tied (the same block, plugin and label: they keep their order),
+    plugins and labels that are prefixes of each other or beyond ASCII; each block's own list."""
+    rng = random.Random(16)
+    names = ["a", "ab", "b", "B", "body", "body2", "é", "e\u0301", "😀", "", "z" * 40]
+    for _ in range(300):
+        n = rng.randint(1, 30)
+        votes = [
+            Vote(
+                rng.choice(names),
+                rng.randrange(n),
+                rng.choice(names),
+                rng.random(),
+                "why",
+                rng.choice(["rule", MODEL]),
+            )
+            for _ in range(rng.randint(0, 200))
+        ]
+        fast_blocks, pure_blocks = [Block(i, "x") for i in range(n)], [Block(i, "x") for i in range(n)]
+        for block in fast_blocks + pure_blocks:
+            block.votes = [votes[0]] if votes else []  # replaced, not added to
+        fast, pure = COMPILED.sorted_votes(votes, fast_blocks), PURE.sorted_votes(votes, pure_blocks)
+        assert len(fast) == len(pure) and all(a is b for a, b in zip(fast, pure, strict=True))
+        for a, b in zip(fast_blocks, pure_blocks, strict=True):
+            assert type(a.votes) is list and [id(v) for v in a.votes] == [id(v) for v in b.votes]
+    with pytest.raises(IndexError):
+        COMPILED.sorted_votes([Vote("p", -1, "body", 0.5, "why", MODEL)], [Block(0, "x")])
+    with pytest.raises(TypeError):
+        COMPILED.sorted_votes([Vote("p", 0, 3, 0.5, "why", MODEL)], [Block(0, "x")])  # type: ignore[arg-type]
 
 
 @needs_extension
@@ -629,10 +680,184 @@ def test_leads_of_plain_patterns():
 def test_lead_matches_refuses_bad_tables():
     from pageparts.scoring import _speedups
 
+    a = re.compile("a")
+    table, rows = np.zeros(1 << 16, np.uint8), np.zeros(1 << 16, np.uint16)
+    masks = np.zeros((1, 6), np.uint64)
     with pytest.raises(ValueError):
-        _speedups.lead_matches(re.compile("a"), "a", np.zeros(10, np.uint8), [])
+        _speedups.lead_matches([a], "a", np.zeros(10, np.uint8), rows, masks, [])
     with pytest.raises(ValueError):
-        _speedups.lead_matches(re.compile("a"), "a", np.zeros(1 << 16, np.uint8), [((1,) * 5, "", False)])
+        _speedups.lead_matches([a], "a", table, rows, np.zeros((1, 5), np.uint64), [])
+    with pytest.raises(ValueError):
+        _speedups.lead_matches([], "a", table, rows, masks, [])
+    with pytest.raises(ValueError):
+        _speedups.lead_matches([a] * 65, "a", table, rows, masks, [])
+    with pytest.raises(ValueError):
+        _speedups.lead_matches([a], "a", table, rows, masks, [((1,) * 5, "", False, 0)])
+    with pytest.raises(ValueError):
+        _speedups.lead_matches([a], "a", table, rows, masks, [((1,), "", False, 1)])
+    table[hash_chars("a")] = 1  # a hash without its row of masks
+    with pytest.raises(ValueError):
+        _speedups.lead_matches([a], "a", table, rows, masks, [])
+
+
+def _group_matches_agree(patterns: list[re.Pattern[str]], text: str) -> None:
+    found = group(tuple(patterns))
+    assert found is not None
+    for pattern, fast in zip(patterns, speedups._group_matches(found, text), strict=True):
+        assert [(m.span(), m.group(0)) for m in fast] == [
+            (m.span(), m.group(0)) for m in pattern.finditer(text)
+        ], (pattern.pattern, text)
+
+
+@needs_extension
+def test_shipped_patterns_match_alike_in_one_scan():
+    rng = random.Random(12)
+    shipped = list(dict.fromkeys(p for p in _shipped_patterns() if leads(p) is not None))
+    assert len(shipped) >= 10
+    texts = [*AWKWARD_TEXTS, SEP.join(AWKWARD_TEXTS)]
+    texts += [
+        "".join(rng.choice([" ", ""]) + rng.choice(PIECES) for _ in range(rng.randint(0, 300)))
+        for _ in range(150)
+    ]
+    for text in texts:
+        for chosen in (shipped, rng.sample(shipped, rng.randint(1, len(shipped)))):
+            _group_matches_agree(chosen, text)
+            _group_matches_agree(chosen, text.lower())
+
+
+@needs_extension
+def test_random_patterns_match_alike_in_one_scan():
+    """Patterns scanned together, each with its own leads, heads and ends: each finds its own matches."""
+    rng = random.Random(6)
+    alphabet = ["a", "b", "c", "1", "2", " ", "-", ".", "\x00", "\n", "é", "٣", "_", "]"]
+    texts = ["".join(rng.choices(alphabet, k=rng.randint(0, 80))) for _ in range(30)]
+    with_leads: list[re.Pattern[str]] = []
+    while len(with_leads) < 400:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                pattern = re.compile(_random_pattern(rng))
+        except re.error:
+            continue
+        if leads(pattern) is not None:
+            with_leads.append(pattern)
+    for _ in range(200):
+        chosen = rng.sample(with_leads, rng.randint(2, 64))
+        while len(chosen) > 1 and sum(len(leads(p).heads) for p in chosen) > MOST_GROUP_HEADS:
+            chosen.pop()
+        for text in rng.sample(texts, 3):
+            _group_matches_agree(chosen, text)
+    assert group(tuple(with_leads[:65])) is None  # more than 64 patterns: no group
+
+
+@needs_extension
+def test_one_scan_matches_whatever_is_asked():
+    """A document's matcher gives each pattern's matches, whichever patterns came before, asked in
+    any order, twice, on two texts, with leads or without."""
+    rng = random.Random(13)
+    shipped = list(dict.fromkeys(p for p in _shipped_patterns() if leads(p) is not None))
+    whole = [re.compile(r"\s+in\b"), re.compile(r"[a-z]+ly")]  # no leads: finditer
+    assert all(leads(p) is None for p in whole)
+    for _ in range(60):  # documents, each with its own matcher, one after another
+        matcher = COMPILED.matcher()
+        assert isinstance(matcher, speedups.OneScan)
+        text = "".join(rng.choice([" ", ""]) + rng.choice(PIECES) for _ in range(rng.randint(0, 200)))
+        asked = rng.sample(shipped + whole, rng.randint(1, 8))
+        asked += rng.choices(asked, k=rng.randint(0, 2))  # a pattern asked again
+        for pattern in asked:
+            for each in (text, text.lower()):
+                assert [(m.span(), m.group(0)) for m in matcher(pattern, each)] == [
+                    (m.span(), m.group(0)) for m in pattern.finditer(each)
+                ], (pattern.pattern, each)
+    assert PURE.matcher() == PURE.matches
+
+
+# -- the headline's title match ---------------------------------------------------------------------
+
+_TITLE_WORDS = [
+    "River",
+    "river",
+    "RIVER",
+    "the",
+    "a",
+    "ÉTÉ",
+    "été",
+    "İstanbul",
+    "straße",
+    "STRASSE",
+    "x1",
+    "_id",
+]
+_TITLE_WORDS += ["漢字", "٣٤", "ǅ", "ﬁle", "a_b", "😀", "-", "/", " ", "\x85", "\xa0", "\u2028", "\x00", "\t"]
+
+
+@needs_extension
+def test_title_match_alike():
+    """The word F1 of texts against a title's words (the headline's title match), both paths: case
+    mappings that change the length, words beyond ASCII, spaces that only ``str.split`` knows,
+    repeated words, texts just within and past the word limit."""
+    rng = random.Random(14)
+    shared = 0
+    for _ in range(400):
+        title = "".join(rng.choice(_TITLE_WORDS + [" "] * 6) for _ in range(rng.randint(0, 14)))
+        wanted = words(title)
+        longest = rng.choice([0, 1, 3, 2 * len(wanted) + 2, 100])
+        texts = [
+            "".join(rng.choice(_TITLE_WORDS + [" "] * 4) for _ in range(rng.randint(0, 30))) for _ in range(8)
+        ]
+        texts += [title, title.upper(), " ".join(wanted * 2), ""]
+        fast, pure = COMPILED.word_f1(wanted, longest, texts), PURE.word_f1(wanted, longest, texts)
+        assert fast == pure, (title, texts)
+        assert all(type(f) is float for f in fast)
+        shared += sum(0 < f < 1 for f in fast)
+    assert shared > 300
+
+
+@needs_extension
+def test_rule_word_counts_alike():
+    """The rule facts' words both ways: every kind of whitespace ``str.split`` and ``re`` know, NUL
+    (a separator too, where ``str.split`` keeps it), wide characters."""
+    rng = random.Random(17)
+    pieces = [
+        "a",
+        "Bé",
+        "漢字",
+        "😀",
+        "_",
+        "-",
+        " ",
+        "\t",
+        "\n",
+        "\r",
+        "\x0b",
+        "\x0c",
+        "\x1c",
+        "\x1f",
+        "\x85",
+    ]
+    pieces += ["\xa0", "\u1680", "\u2000", "\u2028", "\u200b", "\u3000", "\ufeff", "\x00", "\x00\x00", "  "]
+    texts = ["", " ", "\x00", *pieces]
+    texts += ["".join(rng.choices(pieces, k=rng.randint(0, 40))) for _ in range(2000)]
+    fast, pure = COMPILED.word_counts(texts), PURE.word_counts(texts)
+    assert fast.dtype == pure.dtype == np.int64 and fast.tolist() == pure.tolist()
+    assert COMPILED.word_counts([]).tolist() == []
+
+
+def test_runner_gives_each_document_its_path(monkeypatch):
+    """The rule plugins' hook carries no path: the runner gives it to each document (``use_path``)."""
+    seen = []
+    original = HotPath.word_f1
+
+    def spy(self: HotPath, *args: object) -> list[float]:
+        seen.append(self)
+        return original(self, *args)
+
+    monkeypatch.setattr(HotPath, "word_f1", spy)
+    page = b"<title>Hello there</title><h1>Hello there</h1><p>Some words of text here.</p>"
+    for runner in (Runner(Options()), Runner(Options(pure_python=True))):
+        runner.classify_bytes(page, "a.html", input_format="html")
+        assert seen[-1] == runner.hot_path
+    assert speedups.document_path(Document(source="b.txt", input_format="text", blocks=[])) == PURE
 
 
 # -- the HTML splitter's walk -----------------------------------------------------------------------
@@ -645,7 +870,8 @@ _ITEMS = {"ul": "li", "ol": "li", "menu": "li", "dl": "dt", "table": "tr", "tbod
 _HIDDEN_TAGS = ["script", "style", "noscript", "template", "svg", "iframe", "select", "object", "title"]
 _TEXTS = ["Grüße aus Köln", "naïve café", "東京の天気", "Привет, мир", "a &amp; b", "&lt;tag&gt;",
           "&nbsp;&nbsp;", "x&#8203;y", "€ 12,50", "  \n\t ", "", "Ελληνικά", "🙂 ok", "&copy; 2026",
-          "word", "two words", "1234", "under_score", "e\u0301t\u00e9"]  # fmt: skip
+          "word", "two words", "1234", "under_score", "e\u0301t\u00e9", "a&#133;b &#8232; c",
+          "full&#12288;width&#5760;", " &#160; ", "\u3000\u2029"]  # fmt: skip
 _ATTRIBUTES = ['class="menu item"', 'class="menu item"', 'class="story-body x9"', 'id="main-2"',
                'role="navigation"', 'role="main banner"', 'role="search"', 'hidden',
                'aria-hidden="true"', 'aria-hidden=" TRUE "', 'aria-hidden="false"',

@@ -1,8 +1,9 @@
 import random
+import re
 
 import pytest
 from pageparts.input.charsets import decode_text
-from pageparts.splitters.text import _BLANK_LINE, _SPACES, pageparts_split, split_text
+from pageparts.splitters.text import _BLANK_LINE, pageparts_split, split_text
 
 
 def test_blank_lines_separate_blocks_and_lines_inside_a_block_stay_together():
@@ -48,13 +49,17 @@ def test_the_hook_only_splits_text_and_numbers_blocks():
     assert meta == {}
 
 
+_RUN_OF_SPACES = re.compile(r"[ \t\f\v\u00a0]+")
+
+
 def _split_line_by_line(text: str) -> list[str]:
-    """``split_text`` as it was written first, each line tidied on its own (the reference)."""
+    """``split_text`` as it was written first, each line tidied on its own, every run of spaces
+    replaced (the reference)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     chunks = _BLANK_LINE.split(text) if _BLANK_LINE.search(text) else text.split("\n")
     blocks = []
     for chunk in chunks:
-        lines = (_SPACES.sub(" ", line).strip() for line in chunk.split("\n"))
+        lines = (_RUN_OF_SPACES.sub(" ", line).strip() for line in chunk.split("\n"))
         block = "\n".join(line for line in lines if line)
         if block:
             blocks.append(block)

@@ -20,8 +20,7 @@ from ..scoring.combine import combine
 from ..scoring.features import model_kind
 from ..scoring.models import ModelStore
 from ..scoring.sites import site_stores, store_for, url_parts
-from ..scoring.speedups import SPLIT_PATH, hot_path
-from ..scoring.text_index import use_matcher
+from ..scoring.speedups import SPLIT_PATH, hot_path, use_path
 from ..settings import INPUT_FORMATS, Options
 from .budget import PluginTimeout, budget_for, time_limit
 from .collector import collect_less
@@ -160,7 +159,7 @@ class Runner:
             raise InputError("binary content, not HTML or text")
         content = with_charset(to_utf8(content), charset)
         document = self.split(content, self._input_format(content, input_format), source)
-        use_matcher(document, self.hot_path.matches)
+        use_path(document, self.hot_path)
         if not document.blocks:
             document.warnings.append(NO_TEXT if content.strip() else EMPTY)
         models = self.models_for(url or page_url(document, url) or source)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 _WORD = re.compile(r"\w+")
@@ -29,6 +30,23 @@ def word_prf(predicted: str, truth: str) -> PRF:
     Two empty texts score 1.0; an empty prediction for a non-empty truth scores 0.
     """
     return counts_prf(Counter(words(predicted)), Counter(words(truth)))
+
+
+def f1_matcher(wanted: list[str], longest: int) -> Callable[[str], float]:
+    """The word F1 of a text against the words ``wanted`` (``counts_prf``), as a function of the
+    text (the wanted words counted once): 0 for a text of more than ``longest`` words
+    (``str.split``), or with none of the wanted words."""
+    want = Counter(wanted)
+
+    def match(text: str) -> float:
+        if not wanted or len(text.split()) > longest:
+            return 0.0
+        found = words(text)
+        if want.keys().isdisjoint(found):  # no shared word: F1 0, without counting
+            return 0.0
+        return counts_prf(Counter(found), want).f1
+
+    return match
 
 
 def counts_prf(got: Counter[str], want: Counter[str]) -> PRF:

@@ -16,12 +16,17 @@ from cpython.unicode cimport (
     PyUnicode_2BYTE_KIND,
     Py_UNICODE_ISALNUM,
     Py_UNICODE_ISDECIMAL,
+    Py_UNICODE_ISSPACE,
+    PyUnicode_Compare,
     PyUnicode_DATA,
     PyUnicode_GET_LENGTH,
     PyUnicode_KIND,
+    PyUnicode_New,
     PyUnicode_READ,
+    PyUnicode_WRITE,
 )
-from libc.stdint cimport INT32_MIN, int32_t, int64_t, uint8_t, uint16_t, uint32_t
+from cpython.pyport cimport PY_SSIZE_T_MAX
+from libc.stdint cimport INT32_MIN, int32_t, int64_t, uint8_t, uint16_t, uint32_t, uint64_t
 from libc.stdlib cimport calloc, free, malloc, qsort, realloc
 
 cimport lxml.includes.etreepublic as cetree
@@ -46,7 +51,7 @@ from json.encoder import encode_basestring
 
 cetree.import_lxml__etree()
 
-VERSION = 11
+VERSION = 18
 """Raised whenever a function here changes; ``pageparts.scoring.speedups`` refuses an extension built from
 another version of this file (a stale build) and runs the pure-Python path."""
 
@@ -131,6 +136,53 @@ def forest_raw(
     return out
 
 
+def window(const float[:, ::1] values, const int64_t[::1] offsets, const int64_t[::1] spans):
+    """``features.window`` (the reference) of ``values`` (blocks, columns): each column's values at
+    each of ``offsets`` (0 past the ends), then its means over each of ``spans``, worked out as the
+    reference works them out: float64 running sums over the values padded with zeros, the
+    difference of two of them divided by the rows present, rounded to float32."""
+    cdef Py_ssize_t n = values.shape[0], k = values.shape[1], n_offsets = offsets.shape[0]
+    cdef Py_ssize_t n_spans = spans.shape[0], reach = 0, i, j, s, o, span, padded
+    cdef double present
+    for i in range(n_offsets):
+        reach = max(reach, abs(offsets[i]))
+    for i in range(n_spans):
+        if spans[i] < 0:
+            raise ValueError(f"a span of {spans[i]}")
+        reach = max(reach, spans[i])
+    out = np.empty((n, k * (n_offsets + n_spans)), dtype=np.float32)
+    cdef float[:, ::1] result = out
+    padded = n + 2 * reach
+    cdef double *cumulative = <double *> malloc((padded + 1) * sizeof(double))
+    if cumulative == NULL:
+        raise MemoryError()
+    try:
+        with nogil:
+            for s in range(n_offsets):
+                o = offsets[s]
+                for i in range(n):
+                    for j in range(k):
+                        result[i, s * k + j] = values[i + o, j] if 0 <= i + o < n else 0.0
+            for j in range(k):
+                # the column's running sums over the padded values (zeros, values, zeros), from 0.0
+                cumulative[0] = 0.0
+                for i in range(padded):
+                    cumulative[i + 1] = cumulative[i] + (
+                        <double> values[i - reach, j] if reach <= i < reach + n else 0.0
+                    )
+                for s in range(n_spans):
+                    span = spans[s]
+                    for i in range(n):
+                        # the rows from i - span to i + span that exist, a whole number
+                        present = <double> (min(i + span, n - 1) - max(i - span, 0) + 1)
+                        result[i, (n_offsets + s) * k + j] = <float> (
+                            (cumulative[i + reach + span + 1] - cumulative[i + reach - span]) / present
+                        )
+        return out
+    finally:
+        free(cumulative)
+
+
 def sparse_dot(
     const int64_t[::1] indptr,
     const int64_t[::1] columns,
@@ -203,6 +255,71 @@ def model_votes(object vote_class, str plugin, str label, str prefix, list proba
         PyObject_GenericSetAttr(vote, "source", source)
         votes[i] = vote
     return votes
+
+
+def sorted_votes(list votes, list blocks):
+    """``votes`` sorted by block, plugin and label, ties in their order (``sorted`` with that key,
+    which is stable), and each of ``blocks`` given its votes in that order as a new list
+    (``combine.sorted_votes``, the reference); a vote's block must be an index of ``blocks``, its
+    plugin and label str."""
+    cdef Py_ssize_t m = len(votes), n = len(blocks), i, j, b, at
+    cdef Py_ssize_t *place = <Py_ssize_t *> malloc((m + 1) * sizeof(Py_ssize_t))
+    cdef Py_ssize_t *starts = <Py_ssize_t *> calloc(n + 1, sizeof(Py_ssize_t))
+    cdef Py_ssize_t *order = <Py_ssize_t *> malloc((m + 1) * sizeof(Py_ssize_t))
+    cdef list plugins = [], labels = []
+    if place == NULL or starts == NULL or order == NULL:
+        free(place)
+        free(starts)
+        free(order)
+        raise MemoryError()
+    try:
+        for i in range(m):
+            vote = votes[i]
+            b = vote.block
+            if not 0 <= b < n:
+                raise IndexError(f"a vote for block {b} of {n}")
+            place[i] = b
+            starts[b + 1] += 1
+            plugin, label = vote.plugin, vote.label
+            if type(plugin) is not str or type(label) is not str:
+                raise TypeError("a vote's plugin and label must be str")
+            plugins.append(plugin)
+            labels.append(label)
+        for b in range(n):
+            starts[b + 1] += starts[b]
+        for i in range(m):  # by block, in the votes' order (a counting sort is stable)
+            b = place[i]
+            order[starts[b]] = i
+            starts[b] += 1
+        for b in range(n - 1, -1, -1):  # back to each block's first place
+            starts[b + 1] = starts[b]
+        starts[0] = 0
+        for b in range(n):  # each block's few votes by plugin, then label (an insertion sort: stable)
+            for i in range(starts[b] + 1, starts[b + 1]):
+                at = order[i]
+                j = i
+                while j > starts[b] and _vote_after(plugins, labels, order[j - 1], at):
+                    order[j] = order[j - 1]
+                    j -= 1
+                order[j] = at
+        ordered = [votes[order[i]] for i in range(m)]
+        for b in range(n):
+            blocks[b].votes = ordered[starts[b] : starts[b + 1]]
+        return ordered
+    finally:
+        free(place)
+        free(starts)
+        free(order)
+
+
+cdef inline bint _vote_after(list plugins, list labels, Py_ssize_t a, Py_ssize_t b) except -1:
+    """Whether vote ``a``'s (plugin, label) comes after vote ``b``'s, as tuples of str compare."""
+    cdef object x = plugins[a], y = plugins[b]
+    cdef int c = 0 if x is y else PyUnicode_Compare(x, y)  # a plugin's votes share its name
+    if c == 0:
+        x, y = labels[a], labels[b]
+        c = 0 if x is y else PyUnicode_Compare(x, y)
+    return c > 0
 
 
 def vote_fields(list votes, dict weights, dict label_column, str model):
@@ -353,7 +470,7 @@ def gram_keys(list texts, Py_ssize_t start, Py_ssize_t stop, int64_t n_hash):
             inside = False
             for i in range(length):
                 c = PyUnicode_READ(kind, chars, i)
-                if Py_UNICODE_ISALNUM(c) or c == 95:
+                if _is_word(c):
                     if not inside:
                         if tokens:
                             data[used] = 32
@@ -405,10 +522,12 @@ def gram_keys(list texts, Py_ssize_t start, Py_ssize_t stop, int64_t n_hash):
 
 
 cdef enum:
-    MOST_HEADS = 16
+    MOST_PATTERNS = 64  # leads.MOST_GROUP: a pattern's bit in a uint64 mask
+    MOST_HEADS = 64  # leads.MOST_GROUP_HEADS
     MOST_HEAD = 4  # leads.MOST_HEAD
     MOST_AFTER = 3  # leads.ENOUGH
     TABLE_MASK = 0xFFFF  # leads.TABLE_SIZE - 1
+    BITS = 6  # the bits of a lead table's entry
 
 
 cdef struct Head:
@@ -417,10 +536,27 @@ cdef struct Head:
     int n_classes
     int n_literal
     bint boundary
+    uint64_t pattern  # the bit of the pattern it is a lead of
+
+
+cdef uint8_t _ASCII_WORD[128]
+cdef Py_UCS4 _c
+for _c in range(128):  # the ASCII characters' answers of the test below, looked up, not worked out
+    _ASCII_WORD[_c] = Py_UNICODE_ISALNUM(_c) or _c == 95
 
 
 cdef inline bint _is_word(Py_UCS4 c) noexcept:
-    return Py_UNICODE_ISALNUM(c) or c == 95
+    """Whether ``re`` counts ``c`` as a word character (``\\w``): alphanumeric, or ``_``."""
+    if c < 128:
+        return _ASCII_WORD[c]
+    return Py_UNICODE_ISALNUM(c)
+
+
+cdef inline bint _is_decimal(Py_UCS4 c) noexcept:
+    """``Py_UNICODE_ISDECIMAL(c)`` (``\\d``), for ASCII without the call."""
+    if c < 128:
+        return 48 <= c <= 57
+    return Py_UNICODE_ISDECIMAL(c)
 
 
 ctypedef fused char_t:
@@ -429,23 +565,37 @@ ctypedef fused char_t:
     uint32_t
 
 
-def lead_matches(object pattern, str text, const uint8_t[::1] table, list heads):
-    """``list(pattern.finditer(text))``, with ``pattern`` tried only where one of its leads
-    (``leads.leads``) occurs: where ``table`` has bit ``k - 1`` set at the hash of the next ``k``
-    characters (``leads.hash_chars``), or bit ``k + 2`` and no word character comes before, or where one of ``heads`` (classes: 1 a decimal digit, 2 a
-    word character; then a literal; and whether a word boundary comes first) begins. A match ends
-    where the next may begin, as in ``finditer``."""
-    cdef Py_ssize_t count = len(heads)
+def lead_matches(
+    list patterns,
+    str text,
+    const uint8_t[::1] table,
+    const uint16_t[::1] rows,
+    const uint64_t[:, ::1] masks,
+    list heads,
+):
+    """``list(pattern.finditer(text))`` of each of ``patterns`` (a ``leads.Group``), in one scan of
+    ``text``, each pattern tried only where one of its leads (``leads.leads``) occurs: where
+    ``table`` (the patterns' lead tables or-ed) has bit ``k - 1`` set at the hash of the next ``k``
+    characters (``leads.hash_chars``), or bit ``k + 2`` and no word character comes before, for the
+    patterns whose bits are set in that column of the row of ``masks`` that ``rows`` gives for
+    that hash (``rows[h] - 1``); or where one of ``heads`` (classes: 1 a decimal digit, 2 a word
+    character; then a literal; whether a word boundary comes first; the pattern's index) begins.
+    A pattern's match ends where its next may begin, as in ``finditer``."""
+    cdef Py_ssize_t count = len(heads), n_patterns = len(patterns)
     cdef Head found[MOST_HEADS]
-    cdef int i, j
-    if table.shape[0] != TABLE_MASK + 1:
-        raise ValueError(f"a lead table of {table.shape[0]} entries")
+    cdef Py_ssize_t i, j
+    if table.shape[0] != TABLE_MASK + 1 or rows.shape[0] != TABLE_MASK + 1:
+        raise ValueError(f"lead tables of {table.shape[0]} and {rows.shape[0]} entries")
+    if masks.shape[1] != BITS:
+        raise ValueError(f"masks of {masks.shape[1]} columns")
+    if not 0 < n_patterns <= MOST_PATTERNS:
+        raise ValueError(f"{n_patterns} patterns")
     if count > MOST_HEADS:
         raise ValueError(f"{count} leads with a head")
     for i in range(count):
-        classes, literal, boundary = heads[i]
-        if not 0 < len(classes) <= MOST_HEAD or len(literal) > MOST_AFTER:
-            raise ValueError(f"a lead of {len(classes)} classes and {len(literal)} characters")
+        classes, literal, boundary, owner = heads[i]
+        if not 0 < len(classes) <= MOST_HEAD or len(literal) > MOST_AFTER or not 0 <= owner < n_patterns:
+            raise ValueError(f"a lead of {len(classes)} classes and {len(literal)} characters of pattern {owner}")
         found[i].n_classes = len(classes)
         for j in range(len(classes)):
             found[i].classes[j] = classes[j]
@@ -453,81 +603,221 @@ def lead_matches(object pattern, str text, const uint8_t[::1] table, list heads)
         for j in range(len(literal)):
             found[i].literal[j] = literal[j]
         found[i].boundary = boundary
+        found[i].pattern = (<uint64_t> 1) << owner
+    matchers = [pattern.match for pattern in patterns]
     cdef int kind = PyUnicode_KIND(text)
     cdef void *chars = PyUnicode_DATA(text)
     cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text)
     # the scan compiled for each width of the text's characters (1, 2 or 4 bytes)
     if kind == PyUnicode_1BYTE_KIND:
-        return _lead_scan(<const uint8_t *> chars, n, pattern.match, text, table, found, count)
+        return _lead_scan(<const uint8_t *> chars, n, matchers, text, table, rows, masks, found, count)
     if kind == PyUnicode_2BYTE_KIND:
-        return _lead_scan(<const uint16_t *> chars, n, pattern.match, text, table, found, count)
-    return _lead_scan(<const uint32_t *> chars, n, pattern.match, text, table, found, count)
+        return _lead_scan(<const uint16_t *> chars, n, matchers, text, table, rows, masks, found, count)
+    return _lead_scan(<const uint32_t *> chars, n, matchers, text, table, rows, masks, found, count)
+
+
+cdef inline uint64_t _hashed(
+    const uint16_t[::1] rows, const uint64_t[:, ::1] masks, uint32_t h, int k, bint after_word
+) except? 0:
+    """The patterns with a lead of ``k`` characters hashed to ``h`` (those after ``\\b`` only if
+    not ``after_word``)."""
+    cdef uint32_t row = rows[h & TABLE_MASK]
+    if row == 0 or row > masks.shape[0]:
+        raise ValueError("a lead table's hash without its row of masks")
+    if after_word:
+        return masks[row - 1, k - 1]
+    return masks[row - 1, k - 1] | masks[row - 1, k + 2]
 
 
 cdef list _lead_scan(
     const char_t *chars,
     Py_ssize_t n,
-    object match,
+    list matchers,
     str text,
     const uint8_t[::1] table,
+    const uint16_t[::1] rows,
+    const uint64_t[:, ::1] masks,
     Head *found,
     Py_ssize_t count,
 ):
     """``lead_matches``' scan of ``text``, whose ``n`` characters are ``chars``."""
-    cdef Py_ssize_t p, q, end = 0
+    cdef Py_ssize_t n_patterns = len(matchers)
+    cdef Py_ssize_t p, q
+    cdef Py_ssize_t ends[MOST_PATTERNS]
     cdef Head *h
     cdef Py_UCS4 c0, c1, c2, c
     cdef uint32_t h1, h2, h3
-    cdef bint candidate, fits, digit = False
-    cdef uint8_t bits
+    cdef bint fits, digit, after_word
+    cdef uint8_t b1, b2, b3
+    cdef uint64_t candidates, waiting
     cdef int i, j
-    cdef list matches = []
+    cdef list matches = [[] for _ in range(n_patterns)]
+    for i in range(n_patterns):
+        ends[i] = 0
     for p in range(n):
-        if p < end:
-            continue
         c0 = chars[p]
         h1 = <uint32_t> c0
-        bits = table[h1 & TABLE_MASK] & 0x09
+        b1 = table[h1 & TABLE_MASK] & 0x09
+        b2 = b3 = 0
         if p + 1 < n:
             c1 = chars[p + 1]
             h2 = h1 * 31 + <uint32_t> c1
-            bits |= table[h2 & TABLE_MASK] & 0x12
+            b2 = table[h2 & TABLE_MASK] & 0x12
             if p + 2 < n:
                 c2 = chars[p + 2]
                 h3 = h2 * 31 + <uint32_t> c2
-                bits |= table[h3 & TABLE_MASK] & 0x24
-        # bits 3-5: a lead that follows a \b and begins with a word character, so not after one
-        candidate = (bits & 0x07) or (bits and not (p > 0 and _is_word(chars[p - 1])))
+                b3 = table[h3 & TABLE_MASK] & 0x24
+        candidates = 0
+        if b1 or b2 or b3:
+            # bits 3-5: a lead that follows a \b and begins with a word character, so not after one
+            after_word = p > 0 and _is_word(chars[p - 1])
+            if b1:
+                candidates |= _hashed(rows, masks, h1, 1, after_word)
+            if b2:
+                candidates |= _hashed(rows, masks, h2, 2, after_word)
+            if b3:
+                candidates |= _hashed(rows, masks, h3, 3, after_word)
+        if count and _is_word(c0):  # every head begins with a word character
+            digit = _is_decimal(c0)
+            for i in range(count):
+                h = &found[i]
+                if candidates & h.pattern or (h.classes[0] == 1 and not digit):
+                    continue
+                if p + h.n_classes + h.n_literal > n or (h.boundary and p > 0 and _is_word(chars[p - 1])):
+                    continue
+                fits = True
+                for j in range(1, h.n_classes):
+                    c = chars[p + j]
+                    if not (_is_decimal(c) if h.classes[j] == 1 else _is_word(c)):
+                        fits = False
+                        break
+                q = p + h.n_classes
+                for j in range(h.n_literal):
+                    if not fits:
+                        break
+                    fits = chars[q + j] == h.literal[j]
+                if fits:
+                    candidates |= h.pattern
+        # each candidate pattern, in order, unless its last match has not ended yet
+        waiting = candidates
         i = 0
-        if not candidate and count and _is_word(c0):  # every head begins with a word character
-            digit = Py_UNICODE_ISDECIMAL(c0)
-        else:
-            i = count
-        while not candidate and i < count:
-            h = &found[i]
+        while waiting:
+            if waiting & 1 and p >= ends[i]:
+                m = matchers[i](text, p)
+                if m is not None:
+                    (<list> matches[i]).append(m)
+                    ends[i] = m.end()
+            waiting >>= 1
             i += 1
-            if (h.classes[0] == 1 and not digit) or p + h.n_classes + h.n_literal > n:
-                continue
-            if h.boundary and p > 0 and _is_word(chars[p - 1]):
-                continue
-            fits = True
-            for j in range(1, h.n_classes):
-                c = chars[p + j]
-                if not (Py_UNICODE_ISDECIMAL(c) if h.classes[j] == 1 else _is_word(c)):
-                    fits = False
-                    break
-            q = p + h.n_classes
-            for j in range(h.n_literal):
-                if not fits:
-                    break
-                fits = chars[q + j] == h.literal[j]
-            candidate = fits
-        if candidate:
-            m = match(text, p)
-            if m is not None:
-                matches.append(m)
-                end = m.end()
     return matches
+
+
+def word_counts(list texts):
+    """Each text's words: its runs of characters that are neither whitespace (``str.split``'s,
+    ``re``'s ``\\s``) nor NUL (``rules.word_counts``, the reference), as int64."""
+    cdef Py_ssize_t m = len(texts), i, j, n, words
+    cdef int kind
+    cdef void *chars
+    cdef Py_UCS4 c
+    cdef bint inside
+    cdef str text
+    out = np.empty(m, dtype=np.int64)
+    cdef int64_t[::1] counts = out
+    for i in range(m):
+        text = texts[i]
+        kind, chars, n = PyUnicode_KIND(text), PyUnicode_DATA(text), PyUnicode_GET_LENGTH(text)
+        words = 0
+        inside = False
+        for j in range(n):
+            c = PyUnicode_READ(kind, chars, j)
+            if c == 0 or Py_UNICODE_ISSPACE(c):
+                inside = False
+            elif not inside:
+                inside = True
+                words += 1
+        counts[i] = words
+    return out
+
+
+def word_f1(list texts, dict index, const int64_t[::1] want, Py_ssize_t longest):
+    """For each of ``texts``, its word F1 against the wanted words (``extraction_scores.f1_matcher``,
+    the reference): 0.0 for a text of more than ``longest`` words (``str.split``) or without a wanted
+    word among its lower-cased ``\\w+`` words; else ``counts_prf``'s F1 of its words' counts
+    against the wanted ones. ``index`` gives each wanted word's place in ``want``, its count."""
+    cdef Py_ssize_t m = want.shape[0], total = 0, shortest = PY_SSIZE_T_MAX, longest_word = 0
+    cdef Py_ssize_t i, j, n, words, tokens, start, overlap, used
+    cdef int kind
+    cdef void *chars
+    cdef Py_UCS4 c
+    cdef bint inside
+    cdef double precision, recall
+    cdef str text, lowered
+    if len(index) != m or m == 0:
+        raise ValueError(f"{len(index)} words for {m} counts")
+    for word, j in index.items():
+        if not 0 <= j < m or want[j] <= 0:
+            raise ValueError(f"the word {word!r} at {j} of {m}, or not wanted")
+        shortest, longest_word = min(shortest, len(word)), max(longest_word, len(word))
+    for j in range(m):
+        total += want[j]
+    cdef int64_t *got = <int64_t *> calloc(m, sizeof(int64_t))
+    cdef Py_ssize_t *seen = <Py_ssize_t *> malloc(m * sizeof(Py_ssize_t))
+    if got == NULL or seen == NULL:
+        free(got)
+        free(seen)
+        raise MemoryError()
+    out = []
+    try:
+        for text in texts:
+            kind, chars, n = PyUnicode_KIND(text), PyUnicode_DATA(text), PyUnicode_GET_LENGTH(text)
+            words = 0
+            inside = False
+            for i in range(n):  # the words of str.split(), up to one too many
+                if Py_UNICODE_ISSPACE(PyUnicode_READ(kind, chars, i)):
+                    inside = False
+                elif not inside:
+                    inside = True
+                    words += 1
+                    if words > longest:
+                        break
+            if words > longest:
+                out.append(0.0)
+                continue
+            lowered = text.lower()
+            kind, chars, n = PyUnicode_KIND(lowered), PyUnicode_DATA(lowered), PyUnicode_GET_LENGTH(lowered)
+            tokens = used = 0
+            i = 0
+            while i < n:  # the \w+ runs of the lower-cased text, the wanted ones counted
+                if not _is_word(PyUnicode_READ(kind, chars, i)):
+                    i += 1
+                    continue
+                start = i
+                while i < n and _is_word(PyUnicode_READ(kind, chars, i)):
+                    i += 1
+                tokens += 1
+                if shortest <= i - start <= longest_word:
+                    found = index.get(lowered[start:i])
+                    if found is not None:
+                        j = found
+                        if got[j] == 0:
+                            seen[used] = j
+                            used += 1
+                        got[j] += 1
+            overlap = 0
+            for i in range(used):
+                j = seen[i]
+                overlap += min(got[j], want[j])
+                got[j] = 0
+            if overlap == 0:
+                out.append(0.0)
+                continue
+            precision = <double> overlap / <double> tokens
+            recall = <double> overlap / <double> total
+            out.append(2 * precision * recall / (precision + recall))
+        return out
+    finally:
+        free(got)
+        free(seen)
 
 
 def shared_in(
@@ -1001,7 +1291,7 @@ cdef class _Walk:
         """``flush`` of ``splitters.html._found``: the block's text so far, and its facts, to ``found``."""
         cdef list pieces = block.pieces
         cdef dict marks = block.marks
-        cdef str text = " ".join("".join(pieces).split())
+        cdef str text = _collapsed(pieces)
         cdef Py_ssize_t link_chars = 0, emphasis_chars = 0, n, depth, i
         cdef set links
         block.pieces = []
@@ -1012,7 +1302,7 @@ cdef class _Walk:
         if marks:  # ``splitters.html._join``
             links = set()
             for i, (link, emphasis) in marks.items():
-                n = len(" ".join((<str>pieces[i]).split()))
+                n = _collapsed_length(<str>pieces[i])
                 if n:
                     if link:
                         link_chars += n
@@ -1052,6 +1342,74 @@ cdef class _Walk:
                 main_start,
             )
         )
+
+
+cdef str _collapsed(list pieces):
+    """``" ".join("".join(pieces).split())``: the pieces' words (runs of characters but
+    ``str.split``'s whitespace), one space between two, written once."""
+    cdef Py_ssize_t length = 0, words = 0, n, i, at = 0
+    cdef Py_UCS4 c, most = 0
+    cdef bint inside = False
+    cdef int kind, out_kind
+    cdef void *chars
+    cdef void *out_chars
+    cdef str piece
+    for piece in pieces:  # how many characters, the widest of them
+        kind, chars, n = PyUnicode_KIND(piece), PyUnicode_DATA(piece), PyUnicode_GET_LENGTH(piece)
+        for i in range(n):
+            c = PyUnicode_READ(kind, chars, i)
+            if Py_UNICODE_ISSPACE(c):
+                inside = False
+            else:
+                if not inside:
+                    inside = True
+                    words += 1
+                length += 1
+                most = max(most, c)
+    if words == 0:
+        return ""
+    if words > 1:
+        length += words - 1
+        most = max(most, 32)
+    text = PyUnicode_New(length, most)
+    out_kind, out_chars = PyUnicode_KIND(text), PyUnicode_DATA(text)
+    inside = False
+    words = 0
+    for piece in pieces:
+        kind, chars, n = PyUnicode_KIND(piece), PyUnicode_DATA(piece), PyUnicode_GET_LENGTH(piece)
+        for i in range(n):
+            c = PyUnicode_READ(kind, chars, i)
+            if Py_UNICODE_ISSPACE(c):
+                inside = False
+                continue
+            if not inside:
+                inside = True
+                if words:
+                    PyUnicode_WRITE(out_kind, out_chars, at, 32)
+                    at += 1
+                words += 1
+            PyUnicode_WRITE(out_kind, out_chars, at, c)
+            at += 1
+    return text
+
+
+cdef Py_ssize_t _collapsed_length(str text) except -1:
+    """``len(" ".join(text.split()))``."""
+    cdef Py_ssize_t length = 0, words = 0, i, n = PyUnicode_GET_LENGTH(text)
+    cdef int kind = PyUnicode_KIND(text)
+    cdef void *chars = PyUnicode_DATA(text)
+    cdef bint inside = False
+    cdef Py_UCS4 c
+    for i in range(n):
+        c = PyUnicode_READ(kind, chars, i)
+        if Py_UNICODE_ISSPACE(c):
+            inside = False
+        else:
+            if not inside:
+                inside = True
+                words += 1
+            length += 1
+    return length + max(words - 1, 0)
 
 
 cdef inline void _add(_Block block, tuple ctx, str text) except *:

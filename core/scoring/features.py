@@ -657,6 +657,10 @@ class Kernels(Protocol):
         """``_shared_in``."""
         ...
 
+    def window(self, values: np.ndarray) -> np.ndarray:
+        """``window``."""
+        ...
+
 
 def document_features(
     document: Document, kind: str | None = None, path: Kernels | None = None
@@ -687,7 +691,7 @@ def compute(document: Document, kind: str, path: Kernels | None = None) -> Docum
         own = np.hstack([own, _structure_features(document, facts.prose)])
     column = {name: i for i, name in enumerate(_TEXT_NAMES + (_STRUCT_NAMES if kind == "html" else ()))}
     windowed = _WINDOW_TEXT + (_WINDOW_HTML if kind == "html" else ())
-    around = window(own[:, [column[name] for name in windowed]])
+    around = path.window(own[:, [column[name] for name in windowed]])
     dense = np.hstack([own, around]).astype(np.float32)
     return DocumentFeatures(kind, names, dense, ngrams)
 

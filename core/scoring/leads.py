@@ -24,6 +24,11 @@ ENOUGH = 3
 """A lead's literal is cut after this many characters: the table looks at no more."""
 MOST_HEADS = 16
 """Leads with a head a pattern may have (the compiled scan checks each at every position)."""
+MOST_GROUP = 64
+"""Patterns a ``Group`` may hold (the compiled scan gives each a bit of a 64-bit mask)."""
+MOST_GROUP_HEADS = 64
+"""Leads with a head a ``Group``'s patterns may have together."""
+_BITS = 6
 _MOST_HEAD = 4
 _MOST_SET = 8
 _MOST_OPTIONAL = 3
@@ -60,6 +65,22 @@ class Leads(NamedTuple):
     """The leads with a head: its classes, the literal after it, whether ``\\b`` comes first."""
 
 
+class Group(NamedTuple):
+    """The leads of several patterns together, in the form the compiled scan takes them: one scan of
+    a text finds the matches of all of them (``_speedups.lead_matches``)."""
+
+    patterns: tuple[re.Pattern[str], ...]
+    table: np.ndarray
+    """uint8, ``TABLE_SIZE``: the patterns' ``Leads.table`` or-ed (where to look further)."""
+    rows: np.ndarray
+    """uint16, ``TABLE_SIZE``: at each hash set in ``table``, 1 + its row of ``masks``; 0 elsewhere."""
+    masks: np.ndarray
+    """uint64, (rows, 6): bit ``i`` set in column ``b`` when pattern ``i``'s table has bit ``b`` at
+    the row's hash."""
+    heads: list[tuple[tuple[int, ...], str, bool, int]]
+    """Each pattern's leads with a head, with the pattern's index."""
+
+
 def hash_chars(chars: str) -> int:
     """The table index of one to three characters (what the compiled scan computes)."""
     h = 0
@@ -89,6 +110,32 @@ def leads(pattern: re.Pattern[str]) -> Leads | None:
         if len(heads) <= MOST_HEADS:
             return Leads(table, heads)
     return None
+
+
+@lru_cache(maxsize=32)
+def group(patterns: tuple[re.Pattern[str], ...]) -> Group | None:
+    """The leads of ``patterns`` together, or None when one of them has none or they are too many
+    (more than ``MOST_GROUP`` patterns or ``MOST_GROUP_HEADS`` leads with a head)."""
+    each = [found for found in map(leads, patterns) if found is not None]
+    if not 0 < len(each) == len(patterns) <= MOST_GROUP:
+        return None
+    heads = [(*head, i) for i, found in enumerate(each) for head in found.heads]
+    if len(heads) > MOST_GROUP_HEADS:
+        return None
+    table = np.zeros(TABLE_SIZE, np.uint8)
+    for found in each:
+        table |= found.table
+    hashes = np.flatnonzero(table)
+    if len(hashes) >= 1 << 16:  # a row number must fit 16 bits
+        return None
+    rows = np.zeros(TABLE_SIZE, np.uint16)
+    rows[hashes] = np.arange(1, len(hashes) + 1)
+    masks = np.zeros((len(hashes), _BITS), np.uint64)
+    for i, found in enumerate(each):
+        bits = found.table[hashes]
+        for b in range(_BITS):
+            masks[(bits >> b) & 1 == 1, b] |= np.uint64(1 << i)
+    return Group(patterns, table, rows, masks, heads)
 
 
 def _leads_of(source: str, optional: int) -> set[Lead]:

@@ -409,7 +409,7 @@ def predict(model: Model, features: DocumentFeatures, path: HotPath = PURE) -> n
     if model.kind != features.kind or model.n_dense != features.dense.shape[1]:
         raise ModelError(f"{model.file} expects {model.kind} features of another shape")
     column = stage_a(model, features, path).reshape(-1, 1).astype(np.float32)
-    around = window(column)
+    around = path.window(column)
     second = model.stage_b
     # the stage-B input copies the features: made PREDICT_ROWS rows at a time, a long page's
     # copy does not double the memory it takes

@@ -28,6 +28,14 @@ def word_count(block: Block) -> int:
     return len(block.text.split())
 
 
+def word_counts(texts: list[str]) -> np.ndarray:
+    """Each text's words: its runs of characters that are neither whitespace nor NUL, as ``_WORD``
+    finds them in the document's joined text (``str.split``'s where there is no NUL), as int64."""
+    return np.fromiter(
+        (len(t.split()) if "\x00" not in t else len(_WORD.findall(t)) for t in texts), np.int64, len(texts)
+    )
+
+
 def path_words(block: Block) -> set[str]:
     return set(HtmlFacts.of(block.features).path_words.split())
 
@@ -124,10 +132,9 @@ def _compute(document: Document) -> Facts:
     texts = [b.text for b in blocks]
     f = html_facts(document)
     index = text_index(document)
-    # runs of characters that are neither whitespace nor NUL, as _WORD finds them in ``joined``
-    words = np.fromiter(
-        (len(t.split()) if "\x00" not in t else len(_WORD.findall(t)) for t in texts), np.int64, n
-    )
+    from .speedups import document_path  # imported here: speedups imports this module
+
+    words = document_path(document).word_counts(texts)
     sentences = np.bincount(index.match_owners(_SENTENCE_END), minlength=n) if n else np.zeros(0, np.int64)
     return Facts(
         texts=texts,

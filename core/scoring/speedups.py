@@ -6,35 +6,43 @@ the n-grams it shares with its neighbours, walks
 the boosted trees of a model over all blocks of a document, computes stage A's sparse dot product,
 makes the model votes, reads the votes for
 the combiner, finds the matches of the features' and the rules' patterns in a document's text
-by trying each pattern only where one of its leads occurs (``leads.leads``), and walks the HTML
+by trying each pattern only where one of its leads occurs (``leads.leads``; the patterns asked of
+a text, in one scan of it: ``OneScan``), and walks the HTML
 splitter's tree (libxml2's nodes under lxml's root element) into blocks and their facts. Each of its
 functions does what a pure-Python reference does, with the same floating-point operations in the
 same order, so the two paths give the same keys, matches and scores to the bit
 (tests/test_compiled_path.py and bench/compiled_path.py check it on pages):
 
-===================  ==========================  ===========================
-step                 pure Python (the reference)  compiled
-===================  ==========================  ===========================
-hashed 1-2 grams     ``features._gram_keys``      ``_speedups.gram_keys``
-character classes    ``features._char_counts``    ``_speedups.char_counts``
-neighbours' n-grams  ``features._shared_in``      ``_speedups.shared_in``
-trees' raw scores    ``model_format.Trees.raw``   ``_speedups.forest_raw``
-stage A's n-grams    ``features.Ngrams.dot``      ``_speedups.sparse_dot``
-model votes          ``Vote(...)`` per block       ``_speedups.model_votes``
-the votes' fields    ``combine.VoteFields.of``    ``_speedups.vote_fields``
-a pattern's matches  ``text_index.all_matches``   ``_speedups.lead_matches``
-the HTML walk        ``splitters.html._found``    ``_speedups.html_walk``
-blocks in JSON Lines ``output.jsonl._blocks``     ``_speedups.json_blocks``
-===================  ==========================  ===========================
+===================  ==================================  ===========================
+step                 pure Python (the reference)         compiled
+===================  ==================================  ===========================
+hashed 1-2 grams     ``features._gram_keys``             ``_speedups.gram_keys``
+character classes    ``features._char_counts``           ``_speedups.char_counts``
+neighbours' n-grams  ``features._shared_in``             ``_speedups.shared_in``
+neighbours' values   ``features.window``                 ``_speedups.window``
+trees' raw scores    ``model_format.Trees.raw``          ``_speedups.forest_raw``
+stage A's n-grams    ``features.Ngrams.dot``             ``_speedups.sparse_dot``
+model votes          ``Vote(...)`` per block              ``_speedups.model_votes``
+votes by block       ``combine.sorted_votes``            ``_speedups.sorted_votes``
+the votes' fields    ``combine.VoteFields.of``           ``_speedups.vote_fields``
+a pattern's matches  ``text_index.all_matches``          ``_speedups.lead_matches``
+title match          ``extraction_scores.f1_matcher``    ``_speedups.word_f1``
+rule facts' words    ``rules.word_counts``               ``_speedups.word_counts``
+the HTML walk        ``splitters.html._found``           ``_speedups.html_walk``
+blocks in JSON Lines ``output.jsonl._blocks``            ``_speedups.json_blocks``
+===================  ==================================  ===========================
 
 (the first three for the features, which the models pass the path to as their ``Kernels``
-(``features.document_features``); the seventh for the combiner: each vote's block, label, score,
-plugin weight and source; the eighth for the features and the rule facts, through
-``TextIndex.matches``, which the runner sets per document with ``text_index.use_matcher``; the
-ninth for the HTML splitter, through ``SPLIT_PATH``,
-which the runner sets around the split hook; the last for the JSON Lines writer, which takes the
-path as an argument: ``render(..., path=runner.hot_path)``, as ``pageparts classify`` writes, and
-gives the same text, its scores' digits found another way: docs/architecture.md says how.)
+(``features.document_features``); the fourth for the features and the models; the eighth and
+ninth for the combiner: the votes in order, each one's block, label, score, plugin weight and
+source; the tenth for the features and the rule facts, through ``TextIndex.matches``; the
+eleventh and twelfth for the headline plugin and the rule facts: the rule plugins' hook carries
+no path, so the runner gives each document its path (``use_path``: a ``OneScan`` from
+``HotPath.matcher()`` for ``text_index.use_matcher``, and ``document_path``); the HTML walk for
+the HTML splitter, through ``SPLIT_PATH``, which the runner sets around the split hook; the last
+for the JSON Lines writer, which takes the path as an argument: ``render(...,
+path=runner.hot_path)``, as ``pageparts classify`` writes, and gives the same text, its scores'
+digits found another way: docs/architecture.md says how.)
 
 A runner takes its ``HotPath`` from the settings (``hot_path(options.pure_python)``; the
 environment variable ``PAGEPARTS_PURE_PYTHON``, read by ``pageparts.settings``, sets it). Where
@@ -46,6 +54,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from collections import Counter
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -55,15 +64,17 @@ from typing import Any
 
 import numpy as np
 
-from ..document import MODEL, Block, Vote
+from ..document import MODEL, Block, Document, Vote
+from ..labels.extraction_scores import f1_matcher
 from . import features
-from .combine import _LABEL_COLUMN, VoteFields
+from .combine import _LABEL_COLUMN, VoteFields, sorted_votes
 from .features import CHAR_CLASSES, N_HASH, Ngrams, _char_counts, _gram_keys, _shared_in
-from .leads import leads
+from .leads import MOST_GROUP, Group, group, leads
 from .model_format import Logistic, Trees
-from .text_index import TextIndex, all_matches
+from .rules import word_counts
+from .text_index import Matcher, TextIndex, all_matches, use_matcher
 
-EXTENSION_VERSION = 11
+EXTENSION_VERSION = 18
 """The ``VERSION`` of core/scoring/_speedups.pyx that this module was written for."""
 
 
@@ -135,6 +146,17 @@ class HotPath:
             _int64(rows), _int64(columns), np.ascontiguousarray(weights, np.float32), _int64(order), reach
         )
 
+    def window(self, values: np.ndarray) -> np.ndarray:
+        """``features.window``: each column's neighbours' values and means (``features.compute`` and
+        ``models.predict`` take this method)."""
+        if not self.compiled:
+            return features.window(values)
+        return _EXTENSION.window(
+            np.ascontiguousarray(values, np.float32),
+            np.asarray(features.OFFSETS, np.int64),
+            np.asarray(features.SPANS, np.int64),
+        )
+
     def probability(self, stage_b: Trees | Logistic, X: np.ndarray) -> np.ndarray:
         """``stage_b.probability(X)``; a forest's raw scores from the compiled walk when compiled."""
         if not self.compiled or not isinstance(stage_b, Trees):
@@ -165,6 +187,13 @@ class HotPath:
             ]
         return _EXTENSION.model_votes(Vote, plugin, label, f"{kind} model: ", probabilities, MODEL)
 
+    def sorted_votes(self, votes: list[Vote], blocks: list[Block]) -> list[Vote]:
+        """``votes`` sorted by block, plugin and label, each block given its own
+        (``combine.sorted_votes``)."""
+        if not self.compiled:
+            return sorted_votes(votes, blocks)
+        return _EXTENSION.sorted_votes(votes, blocks)
+
     def vote_fields(self, votes: list[Vote], weights: dict[str, float]) -> VoteFields:
         """What the combiner reads of each vote (``VoteFields.of``)."""
         if not self.compiled:
@@ -184,17 +213,91 @@ class HotPath:
         that fills it and the one that writes a score that is not a float in [0, 1]."""
         return partial(_EXTENSION.json_blocks, encode, leaf, pieces, vote_pieces, number)
 
+    def word_counts(self, texts: list[str]) -> np.ndarray:
+        """Each text's words, as the rule facts count them (``rules.word_counts``)."""
+        if not self.compiled:
+            return word_counts(texts)
+        return _EXTENSION.word_counts(texts)
+
+    def word_f1(self, wanted: list[str], longest: int, texts: list[str]) -> list[float]:
+        """Each text's word F1 against the words ``wanted`` (``extraction_scores.f1_matcher``): the
+        headline plugin's title match of each block."""
+        if not self.compiled or not wanted:
+            match = f1_matcher(wanted, longest)
+            return [match(text) for text in texts]
+        want = Counter(wanted)
+        index = {word: i for i, word in enumerate(want)}
+        return _EXTENSION.word_f1(texts, index, np.fromiter(want.values(), np.int64, len(want)), longest)
+
     def matches(self, pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
         """``pattern``'s matches in ``text``, as ``finditer`` finds them (``text_index.Matcher``);
         compiled, ``pattern`` is tried only where one of its leads occurs, if it has leads."""
-        found = leads(pattern) if self.compiled else None
+        found = group((pattern,)) if self.compiled else None
         if found is None:
             return all_matches(pattern, text)
-        return _EXTENSION.lead_matches(pattern, text, found.table, found.heads)
+        return _group_matches(found, text)[0]
+
+    def matcher(self) -> Matcher:
+        """The matcher of one document (``text_index.use_matcher``): ``matches``, or compiled, a
+        ``OneScan``, which finds several patterns' matches in one scan of a text."""
+        return OneScan() if self.compiled else self.matches
+
+
+_COMPANIONS: dict[re.Pattern[str], tuple[re.Pattern[str], ...]] = {}
+"""For each pattern with leads, the patterns asked of the same text as it in the last document that
+asked it, in the order asked (``OneScan``); emptied when it holds ``MOST_COMPANIONS``."""
+MOST_COMPANIONS = 1024
+_Waiting = dict[re.Pattern[str], list[re.Match[str]]]
+
+
+class OneScan:
+    """The compiled path's matcher for one document (``HotPath.matcher``): the first pattern asked of
+    one of its texts has that text scanned once for it and for the patterns asked of the same text
+    as it in the last document that asked it (``leads.group``, ``_speedups.lead_matches``); their
+    matches wait until asked. A pattern not found that way is scanned alone; one without leads
+    runs through ``finditer``. The matches are those of ``HotPath.matches``, whichever patterns
+    are scanned together."""
+
+    def __init__(self) -> None:
+        self._texts: dict[int, tuple[str, list[re.Pattern[str]], _Waiting]] = {}
+        """By ``id`` of each text scanned: the text, the patterns asked of it, the matches not yet asked."""
+
+    def __call__(self, pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
+        if leads(pattern) is None:
+            return all_matches(pattern, text)
+        seen = self._texts.get(id(text))
+        if seen is None or seen[0] is not text:
+            together = tuple(dict.fromkeys((pattern, *_COMPANIONS.get(pattern, ()))))[:MOST_GROUP]
+            found = group(together) or group((pattern,))
+            ready = dict(zip(found.patterns, _group_matches(found, text), strict=True)) if found else {}
+            seen = self._texts[id(text)] = (text, [], ready)
+        _, asked, ready = seen
+        asked.append(pattern)
+        if len(_COMPANIONS) >= MOST_COMPANIONS:
+            _COMPANIONS.clear()
+        _COMPANIONS.update(dict.fromkeys(asked, tuple(asked)))
+        matches = ready.pop(pattern, None)
+        return HotPath(compiled=True).matches(pattern, text) if matches is None else matches
 
 
 PURE = HotPath(compiled=False)
 """The pure-Python reference path."""
+
+_PATH = ("hot path",)
+
+
+def use_path(document: Document, path: HotPath) -> None:
+    """Have the rule plugins of ``document``, whose hook carries no path, run on ``path``: its
+    matcher for the text index (``text_index.use_matcher``), and ``document_path``. The runner
+    calls it after the split, before anything reads the index."""
+    document.computed(_PATH, lambda _: path)
+    use_matcher(document, path.matcher())
+
+
+def document_path(document: Document) -> HotPath:
+    """The hot path ``use_path`` gave ``document``; the pure path if none (training, tests)."""
+    return document.computed(_PATH, lambda _: PURE)
+
 
 SPLIT_PATH: ContextVar[HotPath] = ContextVar("pageparts_split_path", default=PURE)
 """The hot path of the split in progress: a runner sets it to its own around the split hook, which
@@ -245,6 +348,12 @@ def forest_raw(trees: Trees, X: np.ndarray) -> np.ndarray:
         trees.value,
         float(trees.baseline[0]),
     )
+
+
+def _group_matches(found: Group, text: str) -> list[list[re.Match[str]]]:
+    """Each of ``found``'s patterns' matches in ``text``, by one compiled scan."""
+    patterns = list(found.patterns)
+    return _EXTENSION.lead_matches(patterns, text, found.table, found.rows, found.masks, found.heads)
 
 
 def _int64(array: np.ndarray) -> np.ndarray:

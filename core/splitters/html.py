@@ -133,7 +133,8 @@ _C1_UTF8 = re.compile(b"\xc2[\x80-\x9f]")
 
 def _parser() -> etree.HTMLParser:
     # Comments are kept (and skipped by the walk) because React's streaming markers are comments.
-    return etree.HTMLParser(recover=True, huge_tree=True, remove_pis=True, no_network=True)
+    # The id attributes are not put in a table (nothing here looks an element up by its id).
+    return etree.HTMLParser(recover=True, huge_tree=True, remove_pis=True, no_network=True, collect_ids=False)
 
 
 def parse(text: str) -> Any:
@@ -176,7 +177,9 @@ def _parse(text: str, data: bytes | None = None) -> Any:
 
 
 def _utf8_parser() -> etree.HTMLParser:
-    return etree.HTMLParser(recover=True, huge_tree=True, remove_pis=True, no_network=True, encoding="utf-8")
+    return etree.HTMLParser(
+        recover=True, huge_tree=True, remove_pis=True, no_network=True, collect_ids=False, encoding="utf-8"
+    )
 
 
 # -- repairing pages the parser cannot read whole ----------------------------------------------

@@ -14,7 +14,9 @@ from ..hookspecs import hookimpl
 from ..input.charsets import decode_text
 
 _BLANK_LINE = re.compile(r"\n[ \t\f\v]*\n")
-_SPACES = re.compile(r"[ \t\f\v\u00a0]+")
+_SPACES = re.compile(r"[\t\f\v\u00a0][ \t\f\v\u00a0]*| [ \t\f\v\u00a0]+")
+"""A run of spaces, tabs and the like, but a lone space (which is left as it is): each becomes a space."""
+_ODD_SPACES = ("\t", "\f", "\v", "\u00a0")
 
 
 def split_text(text: str) -> list[str]:
@@ -25,8 +27,11 @@ def split_text(text: str) -> list[str]:
     chunks = _BLANK_LINE.split(text) if _BLANK_LINE.search(text) else text.split("\n")
     # the runs of spaces replaced in one pass: they never reach across a line (or the NUL, which
     # the text does not hold, put between the chunks), so each line is tidied as on its own
+    joined = "\x00".join(chunks)
+    if "  " in joined or any(space in joined for space in _ODD_SPACES):  # else there is nothing to tidy
+        joined = _SPACES.sub(" ", joined)
     blocks = []
-    for chunk in _SPACES.sub(" ", "\x00".join(chunks)).split("\x00"):
+    for chunk in joined.split("\x00"):
         if "\n" in chunk:
             block = "\n".join(line for line in (line.strip() for line in chunk.split("\n")) if line)
         else:
