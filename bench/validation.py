@@ -181,7 +181,7 @@ def bootstrap(
     def macro(counts: np.ndarray) -> np.ndarray:  # counts: resamples x labels x 4
         precise, predicted, recalled, gold = np.moveaxis(counts, -1, 0)
         p = np.divide(precise, predicted, out=(gold > 0).astype(float), where=predicted > 0)
-        r = np.divide(recalled, gold, out=np.zeros_like(recalled), where=gold > 0)
+        r = np.divide(recalled, gold, out=(predicted > 0).astype(float), where=gold > 0)
         f1 = np.divide(2 * p * r, p + r, out=np.zeros_like(p), where=(p + r) > 0)
         return f1.mean(axis=-1)
 

@@ -47,6 +47,8 @@ def test_an_accepted_label_counts_as_right_and_a_wrong_one_does_not():
     # and no word was wrongly given fundraising: all right, though no block was labelled so
     assert row(scores, "fundraising")["precision"] == row(scores, "fundraising")["f1"] == 1.0
     assert row(scores, "body")["recall"] == row(scores, "body")["f1"] == 0.0
+    assert row(scores, "other")["recall"] == 1.0  # no gold words of it to miss: all its F1 is precision
+    assert row(scores, "other")["f1"] == 0.0
     assert row(scores, "headline") == {
         "label": "headline",
         "precision": 0.0,
@@ -60,6 +62,14 @@ def test_an_accepted_label_counts_as_right_and_a_wrong_one_does_not():
         ("fundraising", "navigation"): 2,
         ("body", "other"): 7,
     }
+
+
+def test_a_label_given_only_where_it_is_accepted_scores_one():
+    scores = WordScores()
+    appeal = GOLD[1:2]  # fundraising, navigation accepted
+    scores.add(classified("navigation", texts=[appeal[0].text]), appeal)
+    assert row(scores, "navigation")["f1"] == row(scores, "fundraising")["f1"] == 1.0
+    assert row(scores, "body")["f1"] == 0.0  # in neither the gold labels nor the output
 
 
 def test_scoring_does_not_depend_on_how_the_page_was_split():

@@ -58,13 +58,15 @@ class WordScores:
         """Per label: precision, recall, F1 and gold words (the six labels, then any others).
 
         A label that has gold words but was given to none has precision 1: no word was wrongly
-        given it (its gold words may all be right, given a label their blocks also accept)."""
+        given it (its gold words may all be right, given a label their blocks also accept). So a
+        label given to words but with no gold words has recall 1: no gold word of it was missed
+        (the words given it may all be right, where their blocks accept it)."""
         extra = sorted(set(self.counts) - set(LABELS))
         out = []
         for label in (*LABELS, *extra):
             c = self.counts[label]
             p = c["precise"] / c["predicted"] if c["predicted"] else float(c["gold"] > 0)
-            r = c["recalled"] / c["gold"] if c["gold"] else 0.0
+            r = c["recalled"] / c["gold"] if c["gold"] else float(c["predicted"] > 0)
             f1 = 2 * p * r / (p + r) if p + r else 0.0
             out.append({"label": label, "precision": p, "recall": r, "f1": f1, "words": c["gold"]})
         return out
