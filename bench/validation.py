@@ -11,9 +11,8 @@ For the readability-tests pages it also prints body word F1 (WCXB's per-document
 macro over pages) against Readability's expected article text.
 
 Pooled per word, a few long pages decide a label. So it also prints a per-page view: for each
-label, the mean over pages of the page's word F1 (a page where the label is in neither the gold
-labels nor the output is left out; one where it is in only one of them scores 0), and the mean of
-those six means.
+label, the mean over pages of the page's word F1 (``WordScores.rows``; a page where the label is
+in neither the gold labels nor the output is left out), and the mean of those six means.
 
 ``--against DIR`` scores a second model directory on the same pages and prints the difference
 of the macro F1, pooled and per page, each with a 95% interval from a paired bootstrap over pages

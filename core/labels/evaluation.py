@@ -58,7 +58,7 @@ class WordScores:
         """Per label: precision, recall, F1 and gold words (the six labels, then any others).
 
         A label that has gold words but was given to none has precision 1: no word was wrongly
-        given it (its gold words may all be right, given a label their blocks also accept). So a
+        given it (its gold words may all be right, given a label their blocks also accept). Likewise a
         label given to words but with no gold words has recall 1: no gold word of it was missed
         (the words given it may all be right, where their blocks accept it)."""
         extra = sorted(set(self.counts) - set(LABELS))
