@@ -19,6 +19,7 @@ import warnings
 import numpy as np
 import pytest
 from pageparts.document import MODEL, Block, Document, Vote
+from pageparts.facts import html_facts, path_word_sets
 from pageparts.host.runner import Runner
 from pageparts.labels.extraction_scores import words
 from pageparts.plugins import body, fundraising, headline, navigation, related_links
@@ -969,6 +970,55 @@ def test_both_walks_split_generated_pages_alike():
     for i in range(100):
         page = generated_page(i)
         assert _walked(page, COMPILED, False) == _walked(page, PURE, False)
+
+
+def _same_rows(document: Document) -> int:
+    """Assert both paths' ``structure_rows`` of ``document`` are equal (values, dtypes, shapes)."""
+    facts, paths = html_facts(document), path_word_sets(document)
+    compiled, pure = COMPILED.structure_rows(facts, paths), PURE.structure_rows(facts, paths)
+    for name, a, b in zip(pure._fields, compiled, pure, strict=True):
+        assert a.dtype == b.dtype and a.shape == b.shape, name
+        assert np.array_equal(a, b, equal_nan=True), name
+    return len(facts)
+
+
+@needs_extension
+def test_structure_rows_are_the_same_on_generated_markup():
+    blocks = 0
+    for i in range(300):
+        root = html_splitter.read_page(generated_markup(i))[0]
+        if root is not None:
+            document = Document("page.html", "html", html_splitter._walk(root, i % 2 == 1))
+            blocks += _same_rows(document)
+    assert blocks > 3000
+
+
+@needs_extension
+def test_structure_rows_are_the_same_on_other_facts():
+    """A third-party splitter's dict facts (converted by ``HtmlFacts.of``), odd values and paths."""
+    rng = random.Random(9)
+    tags = [*features._TAGS[:6], "blink", ""]
+    landmarks = [*features._LANDMARKS, "sidebar"]
+    words = ["nav", "menu", "comment", "xfooterx", "Ünïcode", "post-body", "a", "12", "content"]
+    blocks = []
+    for i in range(400):
+        facts: dict = {"link_density": rng.choice([0.0, 0.25, 1 / 3, float("nan"), 1e300, -0.0])}
+        for name in ("links", "link_chars", "heading", "list_size", "group_size", "text_chars", "depth"):
+            if rng.random() < 0.8:
+                facts[name] = rng.choice([0, 1, 7, 2**53 + 1, True])
+        for name in ("in_list", "in_table"):
+            if rng.random() < 0.8:
+                facts[name] = rng.random() < 0.5
+        if rng.random() < 0.8:
+            facts["emphasis_chars"] = rng.randint(0, 50)
+        facts["tag"] = rng.choice(tags)
+        path_tags = [*features._ANCESTORS[:5], "span", "x"]
+        facts["path"] = [rng.choice(path_tags) for _ in range(rng.randint(0, 8))]
+        facts["landmark"] = rng.choice(landmarks)
+        facts["path_words"] = "  ".join(rng.choice(words) for _ in range(rng.randint(0, 6)))
+        blocks.append(Block(i, f"text {i}", facts if rng.random() < 0.9 else {"link_density": 0.5}))
+    assert _same_rows(Document("page.html", "html", blocks)) == 400
+    assert _same_rows(Document("empty.html", "html", [])) == 0
 
 
 def test_the_split_runs_the_runners_path(monkeypatch):

@@ -11,6 +11,7 @@ loops here do not, except the HTML splitter's walk, which indexes Python lists w
 
 cimport cython
 from cpython.object cimport PyObject_GenericSetAttr
+from cpython.ref cimport PyObject
 from cpython.unicode cimport (
     PyUnicode_1BYTE_KIND,
     PyUnicode_2BYTE_KIND,
@@ -51,7 +52,7 @@ from json.encoder import encode_basestring
 
 cetree.import_lxml__etree()
 
-VERSION = 18
+VERSION = 19
 """Raised whenever a function here changes; ``pageparts.scoring.speedups`` refuses an extension built from
 another version of this file (a stale build) and runs the pure-Python path."""
 
@@ -737,6 +738,98 @@ def word_counts(list texts):
                 words += 1
         counts[i] = words
     return out
+
+
+cdef extern from "Python.h":
+    object PyObject_GenericGetDict(object obj, void *context)
+    PyObject *PyDict_GetItemWithError(object mapping, object key) except? NULL
+
+
+cdef inline Py_ssize_t _one_hot_column(object index, Py_ssize_t width) except -1:
+    """``index`` as a column below ``width`` (an int from the features' own tables)."""
+    cdef Py_ssize_t k = index
+    if not 0 <= k < width:
+        raise IndexError(f"column {k} outside a one-hot group of {width}")
+    return k
+
+
+def structure_rows(
+    list facts,
+    dict paths,
+    object facts_type,
+    tuple names,
+    dict tag_index,
+    Py_ssize_t n_tags,
+    dict ancestor_index,
+    Py_ssize_t n_ancestors,
+    dict landmark_index,
+    Py_ssize_t n_landmarks,
+    dict word_stems,
+    object stem_hits,
+    Py_ssize_t n_stems,
+):
+    """``features.structure_rows`` (the reference), in one pass over ``facts`` and one over
+    ``paths``: each field of ``names`` of every block as float64 (as ``np.fromiter`` converts it),
+    the one-hot tags, ancestors and landmarks (an unknown landmark in the last column), each
+    block's distinct path, and each path's word count and stems (``word_stems``'s cached hits,
+    ``stem_hits(word)`` for a word not in it). An instance of ``facts_type`` is read from its
+    instance dictionary, where its dataclass fields are; anything else by ``getattr``."""
+    cdef Py_ssize_t n = len(facts), n_fields = len(names), n_paths = len(paths)
+    cdef Py_ssize_t i, j, k, m, spaces
+    cdef PyObject *found
+    cdef object x, fields, value, hits, word
+    cdef str text
+    cdef int kind
+    cdef void *chars
+    columns_out = np.empty((n_fields, n), dtype=np.float64)
+    tags_out = np.zeros((n, n_tags), dtype=np.float32)
+    ancestors_out = np.zeros((n, n_ancestors), dtype=np.float32)
+    landmarks_out = np.zeros((n, n_landmarks), dtype=np.float32)
+    which_out = np.empty(n, dtype=np.intp)
+    path_words_out = np.empty(n_paths, dtype=np.float64)
+    path_stems_out = np.zeros((n_paths, n_stems), dtype=np.float32)
+    cdef double[:, ::1] columns = columns_out
+    cdef float[:, ::1] tags = tags_out, ancestors = ancestors_out, landmarks = landmarks_out
+    cdef float[:, ::1] path_stems = path_stems_out
+    cdef Py_ssize_t[::1] which = which_out
+    cdef double[::1] path_words = path_words_out
+    cdef dict distinct = {}, seen = {}  # seen: the page's words' stems (the paths share most words)
+    for i, text in enumerate(paths):
+        distinct[text] = i
+    for i in range(n):
+        x = facts[i]
+        fields = PyObject_GenericGetDict(x, NULL) if type(x) is facts_type else None
+        for j in range(n_fields):
+            found = PyDict_GetItemWithError(fields, names[j]) if fields is not None else NULL
+            value = <object> found if found != NULL else getattr(x, names[j])
+            columns[j, i] = <double> value
+        value = tag_index.get(x.tag)
+        if value is not None:
+            tags[i, _one_hot_column(value, n_tags)] = 1
+        for word in x.path:
+            value = ancestor_index.get(word)
+            if value is not None:
+                ancestors[i, _one_hot_column(value, n_ancestors)] = 1
+        landmarks[i, _one_hot_column(landmark_index.get(x.landmark, n_landmarks - 1), n_landmarks)] = 1
+        which[i] = distinct[x.path_words]
+    for i, (text, words) in enumerate(paths.items()):
+        m = PyUnicode_GET_LENGTH(text)
+        kind, chars = PyUnicode_KIND(text), PyUnicode_DATA(text)
+        spaces = 0
+        for k in range(m):
+            if PyUnicode_READ(kind, chars, k) == 32:
+                spaces += 1
+        path_words[i] = spaces + 1 if m else 0
+        for word in words:
+            hits = seen.get(word)
+            if hits is None:
+                hits = word_stems.get(word)
+                if hits is None:
+                    hits = stem_hits(word)
+                seen[word] = hits
+            for value in hits:
+                path_stems[i, _one_hot_column(value, n_stems)] = 1
+    return columns_out, tags_out, ancestors_out, landmarks_out, which_out, path_words_out, path_stems_out
 
 
 def word_f1(list texts, dict index, const int64_t[::1] want, Py_ssize_t longest):

@@ -65,6 +65,7 @@ from typing import Any
 import numpy as np
 
 from ..document import MODEL, Block, Document, Vote
+from ..facts import HtmlFacts
 from ..labels.extraction_scores import f1_matcher
 from . import features
 from .combine import _LABEL_COLUMN, VoteFields, sorted_votes
@@ -74,7 +75,7 @@ from .model_format import Logistic, Trees
 from .rules import word_counts
 from .text_index import Matcher, TextIndex, all_matches, use_matcher
 
-EXTENSION_VERSION = 18
+EXTENSION_VERSION = 19
 """The ``VERSION`` of core/scoring/_speedups.pyx that this module was written for."""
 
 
@@ -155,6 +156,31 @@ class HotPath:
             np.ascontiguousarray(values, np.float32),
             np.asarray(features.OFFSETS, np.int64),
             np.asarray(features.SPANS, np.int64),
+        )
+
+    def structure_rows(
+        self, facts: list[HtmlFacts], paths: dict[str, frozenset[str]]
+    ) -> features.StructureRows:
+        """What the structure features read of the blocks' facts, in one pass
+        (``features.structure_rows``; ``features.compute`` takes this method)."""
+        if not self.compiled:
+            return features.structure_rows(facts, paths)
+        return features.StructureRows(
+            *_EXTENSION.structure_rows(
+                facts,
+                paths,
+                HtmlFacts,
+                features.FACT_COLUMNS,
+                features._TAG_INDEX,
+                len(features._TAGS),
+                features._ANCESTOR_INDEX,
+                len(features._ANCESTORS),
+                features._LANDMARK_INDEX,
+                len(features._LANDMARKS),
+                features._word_stems,
+                features._word_stem_hits,
+                len(features._STEMS),
+            )
         )
 
     def probability(self, stage_b: Trees | Logistic, X: np.ndarray) -> np.ndarray:
