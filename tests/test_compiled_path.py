@@ -260,6 +260,31 @@ def test_neighbours_values_are_the_same_bits():
 
 
 @needs_extension
+def test_cosines_with_one_row_are_the_same_bits():
+    """``features.cosine_with`` both ways: random texts' n-grams against one of their rows, a made-up
+    row (none, some or all of its columns shared, odd weights) and unsorted columns."""
+    rng = random.Random(21)
+    vocabulary = [*WORDS[:12], "the", "a", "é", "ß"]
+    for i in range(300):
+        texts = [" ".join(rng.choices(vocabulary, k=rng.randint(0, 30))) for _ in range(rng.randint(0, 40))]
+        ngrams = hashed_ngrams(texts)
+        rows = [ngrams.columns[ngrams.indptr[r] : ngrams.indptr[r + 1]] for r in range(len(texts))]
+        picked = rng.sample(range(N_HASH), 5) + [int(c) for c in ngrams.columns[:3]]
+        made = np.unique(np.array(picked, np.int64))
+        odd = np.float32(rng.choice([1.0, 0.3, 1e-30, 3e38]))
+        cases = [(row, ngrams.weights[r]) for r, row in enumerate(rows[:3])]
+        cases += [(made, odd), (np.zeros(0, np.int64), np.float32(0.5))]
+        cases += [(np.append(made, 2**40), np.float32(0.25))]  # beyond the bitmap: binary search
+        cases += [(made[::-1].copy(), np.float32(0.7))]  # unsorted: the reference's answer, whatever it is
+        for columns, weight in cases:
+            with np.errstate(over="ignore"):  # 3e38 added up
+                fast = COMPILED.cosine_with(ngrams, columns, weight)
+                pure = PURE.cosine_with(ngrams, columns, weight)
+            assert fast.dtype == pure.dtype == np.float32 and fast.shape == pure.shape
+            assert np.array_equal(fast.view(np.uint32), pure.view(np.uint32)), (i, columns, weight)
+
+
+@needs_extension
 def test_neighbours_shared_ngrams_are_the_same_bits():
     rng = random.Random(9)
     words = [f"w{i}" for i in range(12)] + ["the", "a", "é", "日本"]

@@ -52,7 +52,7 @@ from json.encoder import encode_basestring
 
 cetree.import_lxml__etree()
 
-VERSION = 19
+VERSION = 20
 """Raised whenever a function here changes; ``pageparts.scoring.speedups`` refuses an extension built from
 another version of this file (a stale build) and runs the pure-Python path."""
 
@@ -979,6 +979,68 @@ def shared_in(
 
 
 # -- the features' character classes ----------------------------------------------------------
+
+def cosine_with(
+    const int64_t[::1] rows,
+    const int64_t[::1] entries,
+    const float[::1] weights,
+    const int64_t[::1] columns,
+    float weight,
+):
+    """``features.cosine_with`` (the reference): for each row (``weights``' length), the number of
+    its entries (``rows``, ``entries``: each entry's row and column) whose column is among
+    ``columns`` (sorted, distinct; looked up in a bitmap of them, or by binary search beyond
+    2^24), then ``weights[row] * weight`` in
+    float32, added that many times to a float32 0, one at a time."""
+    cdef Py_ssize_t n = weights.shape[0], m = entries.shape[0], c = columns.shape[0]
+    cdef Py_ssize_t e, lo, hi, mid, r, k
+    cdef int64_t column
+    cdef float term, total
+    if rows.shape[0] != m:
+        raise ValueError("rows and entries differ in length")
+    out = np.zeros(n, dtype=np.float32)
+    cdef float[::1] result = out
+    cdef int64_t top = columns[c - 1] if c else -1
+    cdef uint64_t *bits = NULL  # the columns as a bitmap, where they are few and within 2^24
+    cdef int64_t *shared = <int64_t *> calloc(max(n, 1), sizeof(int64_t))
+    if shared == NULL:
+        raise MemoryError()
+    try:
+        if c and columns[0] >= 0 and top < (1 << 24):
+            bits = <uint64_t *> calloc(top // 64 + 1, sizeof(uint64_t))
+            if bits == NULL:
+                raise MemoryError()
+            for k in range(c):
+                bits[columns[k] >> 6] |= (<uint64_t> 1) << (columns[k] & 63)
+        for e in range(m):
+            r = rows[e]
+            if not 0 <= r < n:
+                raise ValueError(f"an entry of row {r}, outside the {n} rows")
+            column = entries[e]
+            if bits != NULL:
+                if 0 <= column <= top and bits[column >> 6] >> (column & 63) & 1:
+                    shared[r] += 1
+                continue
+            lo, hi = 0, c
+            while lo < hi:
+                mid = (lo + hi) // 2
+                if columns[mid] < column:
+                    lo = mid + 1
+                else:
+                    hi = mid
+            if lo < c and columns[lo] == column:
+                shared[r] += 1
+        for r in range(n):
+            term = weights[r] * weight
+            total = 0
+            for k in range(shared[r]):
+                total = total + term
+            result[r] = total
+    finally:
+        free(shared)
+        free(bits)
+    return out
+
 
 cdef enum:
     CHAR_CLASSES = 9  # features.CHAR_CLASSES

@@ -665,6 +665,10 @@ class Kernels(Protocol):
         """``structure_rows``."""
         ...
 
+    def cosine_with(self, ngrams: Ngrams, columns: np.ndarray, weight: np.float32) -> np.ndarray:
+        """``cosine_with``."""
+        ...
+
 
 def document_features(
     document: Document, kind: str | None = None, path: Kernels | None = None
@@ -865,13 +869,13 @@ def _text_facts(
     in_title = np.zeros(n)
     if title.strip():
         title_ngrams = hashed_ngrams([title], path.gram_keys)
-        in_title = cosine_with(ngrams, title_ngrams.columns, title_ngrams.weights[0])
+        in_title = path.cosine_with(ngrams, title_ngrams.columns, title_ngrams.weights[0])
     heading_levels = [facts.heading for facts in html_facts(document)]
     first_h1 = next((i for i, level in enumerate(heading_levels) if level == 1), None)
     in_first_heading = np.zeros(n)
     if first_h1 is not None:
         start, stop = ngrams.indptr[first_h1], ngrams.indptr[first_h1 + 1]
-        in_first_heading = cosine_with(ngrams, ngrams.columns[start:stop], ngrams.weights[first_h1])
+        in_first_heading = path.cosine_with(ngrams, ngrams.columns[start:stop], ngrams.weights[first_h1])
 
     shared_next, shared_prev = shared_with_neighbours(ngrams, 10, path.shared_in)
     return _TextFacts(

@@ -75,7 +75,7 @@ from .model_format import Logistic, Trees
 from .rules import word_counts
 from .text_index import Matcher, TextIndex, all_matches, use_matcher
 
-EXTENSION_VERSION = 19
+EXTENSION_VERSION = 20
 """The ``VERSION`` of core/scoring/_speedups.pyx that this module was written for."""
 
 
@@ -181,6 +181,20 @@ class HotPath:
                 features._word_stem_hits,
                 len(features._STEMS),
             )
+        )
+
+    def cosine_with(self, ngrams: Ngrams, columns: np.ndarray, weight: np.float32) -> np.ndarray:
+        """``features.cosine_with``: every row's float32 cosine with one row, given by its sorted
+        ``columns`` and their ``weight`` (``features.compute`` takes this method)."""
+        columns = _int64(columns)
+        if not self.compiled or (columns.size > 1 and not (columns[1:] > columns[:-1]).all()):
+            return features.cosine_with(ngrams, columns, weight)
+        return _EXTENSION.cosine_with(
+            _int64(ngrams.rows),
+            _int64(ngrams.columns),
+            np.ascontiguousarray(ngrams.weights, np.float32),
+            columns,
+            float(np.float32(weight)),
         )
 
     def probability(self, stage_b: Trees | Logistic, X: np.ndarray) -> np.ndarray:
