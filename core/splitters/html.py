@@ -137,13 +137,18 @@ def _parser() -> etree.HTMLParser:
     return etree.HTMLParser(recover=True, huge_tree=True, remove_pis=True, no_network=True, collect_ids=False)
 
 
-def parse(text: str) -> Any:
-    """Parse decoded HTML into an lxml root element (None for an empty document)."""
-    text = _XML_DECLARATION.sub("", text, count=1)
-    try:
-        data = text.encode("utf-8")
-    except UnicodeEncodeError:  # lone surrogates: clean and parse the text itself
-        return _parse(_CONTROL.sub("", text))
+def parse(text: str, utf8: bytes | None = None) -> Any:
+    """Parse decoded HTML into an lxml root element (None for an empty document); ``utf8``, if
+    given, is ``text`` in UTF-8 (the page's own bytes), which spares encoding the text again."""
+    stripped = _XML_DECLARATION.sub("", text, count=1)
+    if utf8 is not None and len(stripped) == len(text):  # no declaration removed: the same text
+        data = utf8
+    else:
+        try:
+            data = stripped.encode("utf-8")
+        except UnicodeEncodeError:  # lone surrogates: clean and parse the text itself
+            return _parse(_CONTROL.sub("", stripped))
+    text = stripped
     # libxml2 reads UTF-8 bytes faster than a str, and control characters are found (and
     # removed) far faster in the bytes: C0 and DEL are single bytes that never occur inside
     # a multi-byte sequence, and C1 characters are exactly the sequences \xc2\x80-\xc2\x9f.
@@ -279,12 +284,14 @@ def close_swallowing_title(text: str, root: Any) -> str | None:
     return f"{text[:cut]}</title>{text[cut:]}"
 
 
-def read_page(text: str) -> tuple[Any, list[str]]:
+def read_page(text: str, utf8: bytes | None = None) -> tuple[Any, list[str]]:
     """Parse decoded HTML, repairing what the parser cannot read whole; returns the root (None for an
-    empty page) and a warning per repair."""
+    empty page) and a warning per repair. ``utf8``, if given, is ``text`` in UTF-8."""
     warnings: list[str] = []
-    text = _without_early_end_tags(text)
-    root = _parse_flattening(text, warnings)
+    repaired_ends = _without_early_end_tags(text)
+    if repaired_ends is not text:
+        text, utf8 = repaired_ends, None
+    root = _parse_flattening(text, warnings, utf8)
     if root is not None:
         repaired = close_swallowing_title(text, root)
         if repaired is not None:
@@ -314,10 +321,10 @@ def _without_early_end_tags(text: str) -> str:
     return text[: first.start()] + _END_TAGS.sub("", text[first.start() :])
 
 
-def _parse_flattening(text: str, warnings: list[str]) -> Any:
-    """``parse(text)``; a page nested deeper than libxml2 reads is parsed again flattened."""
+def _parse_flattening(text: str, warnings: list[str], utf8: bytes | None = None) -> Any:
+    """``parse(text, utf8)``; a page nested deeper than libxml2 reads is parsed again flattened."""
     try:
-        return parse(text)
+        return parse(text, utf8)
     except TooDeep:
         pass
     try:
@@ -796,8 +803,15 @@ def absolute_http_url(value: str | None) -> str:
 
 def split_html(content: bytes | str) -> tuple[list[Block], dict[str, Any]]:
     """Split an HTML page (bytes, or text already decoded) into blocks and page facts."""
-    text = decode_html(content)[0] if isinstance(content, bytes) else content
-    root, warnings = read_page(text)
+    utf8 = None
+    if isinstance(content, bytes):
+        text, codec = decode_html(content)
+        # the bytes are the text's UTF-8 where they were read as UTF-8 whole: no BOM, nothing replaced
+        if codec == "utf-8" and not content.startswith(codecs.BOM_UTF8) and "\ufffd" not in text:
+            utf8 = content
+    else:
+        text = content
+    root, warnings = read_page(text, utf8)
     if root is None:
         return [], page_meta(None)
     blocks = _walk(root)
