@@ -113,6 +113,25 @@ def test_forest_refuses_the_wrong_width():
         speedups.forest_raw(forest, np.zeros((3, 5)))
 
 
+@needs_extension
+def test_forest_walk_refuses_nodes_it_did_not_pack():
+    from pageparts.scoring import _speedups
+
+    forest = random_forest(np.random.default_rng(2), 4)
+    X = np.zeros((3, 4))
+    arrays = (forest.feature, forest.threshold, forest.children, forest.is_leaf.view(np.uint8))
+    nodes = _speedups.forest_nodes(*arrays, forest.missing_right.view(np.uint8), forest.value)
+    assert np.array_equal(
+        _speedups.forest_raw(X, forest.roots, nodes, float(forest.baseline[0])), forest.raw(X)
+    )
+    with pytest.raises(ValueError, match="not a forest_nodes array"):
+        _speedups.forest_raw(X, forest.roots, nodes[:-1], 0.0)
+    with pytest.raises(ValueError, match="outside the"):
+        _speedups.forest_raw(X, forest.roots + len(forest.is_leaf), nodes, 0.0)
+    with pytest.raises(ValueError, match="differ in length"):
+        _speedups.forest_nodes(*arrays, forest.missing_right.view(np.uint8)[:-1], forest.value)
+
+
 def test_a_model_file_with_nodes_out_of_range_is_refused():
     forest = random_forest(np.random.default_rng(1), 3)
     arrays = dict(forest.arrays)

@@ -61,6 +61,7 @@ from dataclasses import dataclass
 from functools import partial
 from types import ModuleType
 from typing import Any
+from weakref import WeakKeyDictionary
 
 import numpy as np
 
@@ -75,7 +76,7 @@ from .model_format import Logistic, Trees
 from .rules import word_counts
 from .text_index import Matcher, TextIndex, all_matches, use_matcher
 
-EXTENSION_VERSION = 20
+EXTENSION_VERSION = 21
 """The ``VERSION`` of core/scoring/_speedups.pyx that this module was written for."""
 
 
@@ -371,23 +372,27 @@ def hot_path(pure_python: bool = False) -> HotPath:
     return HotPath(compiled=True)
 
 
+_NODES: WeakKeyDictionary[Trees, np.ndarray] = WeakKeyDictionary()
+"""Each forest's nodes as ``_speedups.forest_nodes`` packs them, made at its first walk."""
+
+
 def forest_raw(trees: Trees, X: np.ndarray) -> np.ndarray:
     """``trees.raw(X)`` by the compiled walk (the extension must be there)."""
     X = np.asarray(X)
     X = np.ascontiguousarray(X, dtype=np.float32 if X.dtype == np.float32 else np.float64)
     if X.ndim != 2 or X.shape[1] != trees.n_features:
         raise ValueError(f"X has shape {X.shape}, the trees expect {trees.n_features} features")
-    return _EXTENSION.forest_raw(
-        X,
-        trees.roots,
-        trees.feature,
-        trees.threshold,
-        trees.children,
-        trees.is_leaf.view(np.uint8),
-        trees.missing_right.view(np.uint8),
-        trees.value,
-        float(trees.baseline[0]),
-    )
+    nodes = _NODES.get(trees)
+    if nodes is None:
+        nodes = _NODES[trees] = _EXTENSION.forest_nodes(
+            trees.feature,
+            trees.threshold,
+            trees.children,
+            trees.is_leaf.view(np.uint8),
+            trees.missing_right.view(np.uint8),
+            trees.value,
+        )
+    return _EXTENSION.forest_raw(X, trees.roots, nodes, float(trees.baseline[0]))
 
 
 def _group_matches(found: Group, text: str) -> list[list[re.Match[str]]]:
