@@ -18,7 +18,7 @@ import warnings
 
 import numpy as np
 import pytest
-from pageparts.document import MODEL, Block, Document, Vote
+from pageparts.document import LABELS, MODEL, Block, Document, Vote
 from pageparts.facts import html_facts, path_word_sets
 from pageparts.host.runner import Runner
 from pageparts.labels.extraction_scores import words
@@ -391,6 +391,39 @@ def test_votes_sorted_alike():
         COMPILED.sorted_votes([Vote("p", -1, "body", 0.5, "why", MODEL)], [Block(0, "x")])
     with pytest.raises(TypeError):
         COMPILED.sorted_votes([Vote("p", 0, 3, 0.5, "why", MODEL)], [Block(0, "x")])  # type: ignore[arg-type]
+
+
+@needs_extension
+def test_vote_means_and_matrix_are_the_same_bits():
+    """The combiner's weighted means and vote matrix both ways: random votes of the six labels and
+    others, scores and weights of every kind (0, negative, above 1, NaN, infinite), model and rule
+    votes, ties in order."""
+    rng = random.Random(17)
+    labels = [*LABELS, "plugin-label", "é"]
+    odd = [0.0, -0.0, 1.0, 1.5, -2.0, float("nan"), float("inf"), 1e-300, 0.1, 0.7]
+    for _ in range(300):
+        n = rng.randint(1, 30)
+        votes = [
+            Vote(
+                rng.choice(["body", "navigation", "x"]),
+                rng.randrange(n),
+                rng.choice(labels),
+                rng.choice(odd) if rng.random() < 0.3 else rng.random(),
+                "why",
+                rng.choice(["rule", MODEL]),
+            )
+            for _ in range(rng.randint(0, 120))
+        ]
+        weights = {"body": rng.choice(odd), "navigation": 0.5}
+        fields = PURE.vote_fields(votes, weights)
+        with np.errstate(invalid="ignore", over="ignore"):  # inf * 0, inf - inf
+            for fast, pure in (
+                (COMPILED.vote_means(n, fields), PURE.vote_means(n, fields)),
+                ((None, COMPILED.vote_matrix(n, fields)), (None, PURE.vote_matrix(n, fields))),
+            ):
+                assert fast[0] == pure[0]
+                assert fast[1].dtype == pure[1].dtype and fast[1].shape == pure[1].shape
+                assert np.array_equal(fast[1].view(np.uint64), pure[1].view(np.uint64)), votes
 
 
 @needs_extension

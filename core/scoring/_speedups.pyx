@@ -52,7 +52,7 @@ from json.encoder import encode_basestring
 
 cetree.import_lxml__etree()
 
-VERSION = 21
+VERSION = 22
 """Raised whenever a function here changes; ``pageparts.scoring.speedups`` refuses an extension built from
 another version of this file (a stale build) and runs the pure-Python path."""
 
@@ -369,6 +369,74 @@ def vote_fields(list votes, dict weights, dict label_column, str model):
         weight[i] = weights.get(vote.plugin, 1.0)
         is_model[i] = vote.source == model
     return block_array, labels, column_array, score_array, weight_array, model_array.view(np.bool_)
+
+
+def vote_sums(
+    Py_ssize_t n,
+    list labels,
+    dict column,
+    const Py_ssize_t[::1] block,
+    const double[::1] weight,
+    const double[::1] score,
+):
+    """The sums of ``combine._mean_of`` (the reference): per block (``n``) and column of
+    ``column`` (each vote's label's), the weighted scores (``weight * score``) and the weights,
+    each added in vote order as ``np.add.at`` adds them."""
+    cdef Py_ssize_t m = len(labels), width = len(column), i, b, c
+    if not block.shape[0] == weight.shape[0] == score.shape[0] == m:
+        raise ValueError("the votes' fields differ in length")
+    weighted_out = np.zeros((n, width), dtype=np.float64)
+    totals_out = np.zeros((n, width), dtype=np.float64)
+    cdef double[:, ::1] weighted = weighted_out, totals = totals_out
+    cdef double product
+    for i in range(m):
+        b, c = block[i], column[labels[i]]
+        if not (0 <= b < n and 0 <= c < width):
+            raise IndexError(f"a vote for block {b}, column {c} of ({n}, {width})")
+        product = weight[i] * score[i]
+        weighted[b, c] = weighted[b, c] + product
+        totals[b, c] = totals[b, c] + weight[i]
+    return weighted_out, totals_out
+
+
+def vote_matrix_sums(
+    Py_ssize_t n,
+    Py_ssize_t width,
+    const Py_ssize_t[::1] block,
+    const Py_ssize_t[::1] column,
+    const double[::1] weight,
+    const double[::1] score,
+    const uint8_t[::1] is_model,
+):
+    """The sums of ``combine._matrix_of`` (the reference): each counted vote's (a column of 0 or
+    more, a weight not 0 or less) score, ``min(1.0, weight * score)`` as ``np.where`` takes it
+    (NaN: 1.0), added to its block's and column's model sum, and 1.0 to its count, in vote order,
+    for a model's vote; for a rule's, the block's and column's largest (``np.maximum``: the first
+    of two equal values, NaN kept)."""
+    cdef Py_ssize_t m = block.shape[0], i, b, c
+    cdef double weighted, value, held
+    if not column.shape[0] == weight.shape[0] == score.shape[0] == is_model.shape[0] == m:
+        raise ValueError("the votes' fields differ in length")
+    sums_out = np.zeros((n, width), dtype=np.float64)
+    counts_out = np.zeros((n, width), dtype=np.float64)
+    rules_out = np.zeros((n, width), dtype=np.float64)
+    cdef double[:, ::1] sums = sums_out, counts = counts_out, rules = rules_out
+    for i in range(m):
+        b, c = block[i], column[i]
+        if c < 0 or weight[i] <= 0:
+            continue
+        if not (0 <= b < n and c < width):
+            raise IndexError(f"a vote for block {b}, column {c} of ({n}, {width})")
+        weighted = weight[i] * score[i]
+        value = weighted if weighted < 1.0 else 1.0
+        if is_model[i]:
+            sums[b, c] = sums[b, c] + value
+            counts[b, c] = counts[b, c] + 1.0
+        else:
+            held = rules[b, c]
+            if not (held > value or held != held):  # np.maximum(held, value): value where equal
+                rules[b, c] = value
+    return sums_out, counts_out, rules_out
 
 
 cdef inline uint32_t _rotl(uint32_t x, int r) noexcept nogil:

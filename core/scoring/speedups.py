@@ -65,18 +65,18 @@ from weakref import WeakKeyDictionary
 
 import numpy as np
 
-from ..document import MODEL, Block, Document, Vote
+from ..document import LABELS, MODEL, Block, Document, Vote
 from ..facts import HtmlFacts
 from ..labels.extraction_scores import f1_matcher
 from . import features
-from .combine import _LABEL_COLUMN, VoteFields, sorted_votes
+from .combine import _LABEL_COLUMN, VoteFields, _matrix_of, _mean_of, sorted_votes
 from .features import CHAR_CLASSES, N_HASH, Ngrams, _char_counts, _gram_keys, _shared_in
 from .leads import MOST_GROUP, Group, group, leads
 from .model_format import Logistic, Trees
 from .rules import word_counts
 from .text_index import Matcher, TextIndex, all_matches, use_matcher
 
-EXTENSION_VERSION = 21
+EXTENSION_VERSION = 22
 """The ``VERSION`` of core/scoring/_speedups.pyx that this module was written for."""
 
 
@@ -241,6 +241,35 @@ class HotPath:
             return VoteFields.of(votes, weights)
         return VoteFields(*_EXTENSION.vote_fields(votes, weights, _LABEL_COLUMN, MODEL))
 
+    def vote_means(self, n: int, fields: VoteFields) -> tuple[list[str], np.ndarray]:
+        """The votes' labels, sorted, and each block's weighted mean score of each
+        (``combine._mean_of``)."""
+        if not self.compiled:
+            return _mean_of(n, fields)
+        labels = sorted(set(fields.label))
+        column = {label: i for i, label in enumerate(labels)}
+        weighted, totals = _EXTENSION.vote_sums(
+            n, fields.label, column, _intp(fields.block), _float64(fields.weight), _float64(fields.score)
+        )
+        return labels, np.divide(weighted, totals, out=np.zeros_like(weighted), where=totals > 0)
+
+    def vote_matrix(self, n: int, fields: VoteFields) -> np.ndarray:
+        """(blocks, 12): per label, the mean score of the model votes and the strongest score of the
+        rule votes (``combine._matrix_of``)."""
+        if not self.compiled:
+            return _matrix_of(n, fields)
+        sums, counts, rules = _EXTENSION.vote_matrix_sums(
+            n,
+            len(LABELS),
+            _intp(fields.block),
+            _intp(fields.column),
+            _float64(fields.weight),
+            _float64(fields.score),
+            np.ascontiguousarray(fields.is_model, np.bool_).view(np.uint8),
+        )
+        model_mean = np.divide(sums, counts, out=np.zeros_like(sums), where=counts > 0)
+        return np.hstack([model_mean, rules])
+
     def json_blocks(
         self,
         encode: Callable[[Any], str],
@@ -403,3 +432,11 @@ def _group_matches(found: Group, text: str) -> list[list[re.Match[str]]]:
 
 def _int64(array: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(array, dtype=np.int64)
+
+
+def _intp(array: np.ndarray) -> np.ndarray:
+    return np.ascontiguousarray(array, dtype=np.intp)
+
+
+def _float64(array: np.ndarray) -> np.ndarray:
+    return np.ascontiguousarray(array, dtype=np.float64)
