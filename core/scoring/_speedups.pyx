@@ -52,7 +52,7 @@ from json.encoder import encode_basestring
 
 cetree.import_lxml__etree()
 
-VERSION = 22
+VERSION = 23
 """Raised whenever a function here changes; ``pageparts.scoring.speedups`` refuses an extension built from
 another version of this file (a stale build) and runs the pure-Python path."""
 
@@ -489,6 +489,23 @@ cdef int _compare_int64(const void *a, const void *b) noexcept nogil:
     return (x > y) - (x < y)
 
 
+cdef void _sort_keys(int64_t *keys, Py_ssize_t count) noexcept nogil:
+    """Sort ``count`` distinct keys ascending: by insertion where they are few (a block's n-grams,
+    about 25), else by ``qsort``; distinct keys have one order, whichever sort finds it."""
+    cdef Py_ssize_t i, j
+    cdef int64_t key
+    if count > 64:
+        qsort(keys, count, sizeof(int64_t), _compare_int64)
+        return
+    for i in range(1, count):
+        key = keys[i]
+        j = i
+        while j > 0 and keys[j - 1] > key:
+            keys[j] = keys[j - 1]
+            j -= 1
+        keys[j] = key
+
+
 cdef inline Py_ssize_t _utf8(uint32_t c, uint8_t *out) noexcept nogil:
     """Write the UTF-8 bytes of ``c`` (not a surrogate) to ``out``; return how many."""
     if c < 0x80:
@@ -593,7 +610,7 @@ def gram_keys(list texts, Py_ssize_t start, Py_ssize_t stop, int64_t n_hash):
                     seen[column] = 1
                     keys[total + count] = column
                     count += 1
-            qsort(keys + total, count, sizeof(int64_t), _compare_int64)
+            _sort_keys(keys + total, count)
             base = row * n_hash
             for i in range(total, total + count):
                 seen[keys[i]] = 0
