@@ -557,14 +557,13 @@ def _walk(root: Any, scriptless: bool = False) -> list[Block]:
         helpers = (_WORD.findall, _is_hidden, _context, _ROOT_CONTEXT)
         found = walk(root, kinds, not scriptless, words_cache, *helpers)
     shared = _shared_words([values["path_words"] for _, values, _ in found])
-    blocks = []
     new_facts = HtmlFacts._trusted
-    for text, values, main_start in found:
+    for _, values, main_start in found:
         start = max(shared, main_start)
         if start:
             values["path_words"] = values["path_words"][start:].lstrip()
-        blocks.append(Block(index=len(blocks), text=text, features=new_facts(values)))
-    return blocks
+    # positional arguments: the dataclass's __init__ takes them faster than keywords
+    return [Block(i, text, new_facts(values)) for i, (text, values, _) in enumerate(found)]
 
 
 def _found(
