@@ -1098,6 +1098,38 @@ def test_structure_rows_are_the_same_on_other_facts():
     assert _same_rows(Document("empty.html", "html", [])) == 0
 
 
+@needs_extension
+def test_control_bytes_are_found_alike():
+    """``_speedups.control_free`` against what the splitter's ``parse`` removes (``_CONTROL_BYTES``
+    and the C1 sequences), on random bytes rich in controls, ``\\xc2`` and their neighbours, at
+    every offset of the eight-byte steps; and a page with controls parses alike on both paths."""
+    from pageparts.scoring import _speedups
+
+    rng = random.Random(22)
+    near = [0x00, 0x01, 0x08, 0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x0E, 0x1F, 0x20, 0x7E, 0x7F, 0x80, 0x85]
+    near += [0x9F, 0xA0, 0xC1, 0xC2, 0xC3, 0xE2, 0xFF]
+    for _ in range(20_000):
+        data = bytes(
+            rng.choice(near) if rng.random() < 0.1 else rng.randint(0x20, 0x7E)
+            for _ in range(rng.randint(0, 40))
+        )
+        removed = len(data.translate(None, html_splitter._CONTROL_BYTES)) != len(data)
+        assert _speedups.control_free(data) == (
+            not removed and html_splitter._C1_UTF8.search(data) is None
+        ), data
+    page = "<p>a\x01b\x7f c\x85d é\u00a0</p><p>\u0080x</p>".encode()
+    token = speedups.SPLIT_PATH.set(COMPILED)
+    try:
+        compiled = html_splitter.split_html(page)
+    finally:
+        speedups.SPLIT_PATH.reset(token)
+    assert (
+        [b.text for b in compiled[0]]
+        == [b.text for b in html_splitter.split_html(page)[0]]
+        == ["ab cd é", "x"]
+    )
+
+
 def test_the_split_runs_the_runners_path(monkeypatch):
     assert speedups.compiled_walk() is None  # outside a runner's split: the pure walk
     seen: list[bool] = []

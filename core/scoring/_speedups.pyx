@@ -33,7 +33,7 @@ from libc.stdlib cimport calloc, free, malloc, qsort, realloc
 cimport lxml.includes.etreepublic as cetree
 from cpython.unicode cimport PyUnicode_DecodeUTF8
 from libc.math cimport fabs, floor, signbit
-from libc.string cimport strcmp, strlen
+from libc.string cimport memcpy, strcmp, strlen
 from lxml.includes.tree cimport (
     XML_CDATA_SECTION_NODE,
     XML_COMMENT_NODE,
@@ -52,7 +52,7 @@ from json.encoder import encode_basestring
 
 cetree.import_lxml__etree()
 
-VERSION = 23
+VERSION = 24
 """Raised whenever a function here changes; ``pageparts.scoring.speedups`` refuses an extension built from
 another version of this file (a stale build) and runs the pure-Python path."""
 
@@ -1242,6 +1242,56 @@ def char_counts(
         for k in range(CHAR_CLASSES):
             result[k, j] = <double>counted[k]
     return out
+
+
+# -- the HTML parser's input ----------------------------------------------------------------------
+
+cdef uint8_t _CONTROL[256]  # the bytes the HTML splitter removes before parsing (``_CONTROL_BYTES``)
+for _c in range(256):
+    _CONTROL[_c] = _c < 0x09 or _c == 0x0B or 0x0E <= _c < 0x20 or _c == 0x7F
+
+
+cdef inline uint64_t _has_zero_byte(uint64_t x) noexcept nogil:
+    return (x - <uint64_t>0x0101010101010101) & ~x & <uint64_t>0x8080808080808080
+
+
+def control_free(const uint8_t[::1] data):
+    """Whether the HTML splitter's ``parse`` would leave ``data`` (a page in UTF-8) as it is: no
+    byte of ``splitters.html._CONTROL_BYTES`` (C0 controls but tab, newline, form feed and
+    carriage return; DEL) and no C1 control (``\\xc2`` and a byte in ``\\x80``-``\\x9f``)."""
+    if data.shape[0] == 0:
+        return True
+    return _control_free(&data[0], data.shape[0])
+
+
+cdef bint _control_free(const uint8_t *data, Py_ssize_t n) noexcept nogil:
+    """``control_free``: eight bytes looked at at once, and those holding a byte below 0x20, DEL
+    or ``\\xc2`` byte by byte."""
+    cdef Py_ssize_t i = 0, j
+    cdef uint64_t word, ones = <uint64_t>0x0101010101010101
+    cdef uint8_t b
+    while i < n:
+        if i + 8 <= n:
+            memcpy(&word, data + i, 8)
+            # a byte below 0x20 (high bit clear, and borrowing when 0x20 is taken away), DEL, 0xc2
+            if not (
+                ((word - ones * 0x20) & ~word & ones * 0x80)
+                | _has_zero_byte(word ^ (ones * 0x7F))
+                | _has_zero_byte(word ^ (ones * 0xC2))
+            ):
+                i += 8
+                continue
+            j = i + 8
+        else:
+            j = n
+        while i < j:
+            b = data[i]
+            if _CONTROL[b]:
+                return False
+            if b == 0xC2 and i + 1 < n and 0x80 <= data[i + 1] <= 0x9F:
+                return False
+            i += 1
+    return True
 
 
 # -- the JSON Lines record's votes -------------------------------------------------------------

@@ -76,7 +76,7 @@ from .model_format import Logistic, Trees
 from .rules import word_counts
 from .text_index import Matcher, TextIndex, all_matches, use_matcher
 
-EXTENSION_VERSION = 23
+EXTENSION_VERSION = 24
 """The ``VERSION`` of core/scoring/_speedups.pyx that this module was written for."""
 
 
@@ -379,6 +379,12 @@ def compiled_walk() -> Callable[..., list[tuple[str, dict[str, Any], int]]] | No
     """The compiled copy of the HTML splitter's walk (``splitters.html._found``) when the split in
     progress runs the compiled path (``SPLIT_PATH``), else None."""
     return _EXTENSION.html_walk if SPLIT_PATH.get().compiled else None
+
+
+def compiled_control_free() -> Callable[[bytes], bool] | None:
+    """``_speedups.control_free`` (whether the HTML splitter's ``parse`` leaves a page's UTF-8
+    bytes as they are) when the split in progress runs the compiled path, else None."""
+    return _EXTENSION.control_free if SPLIT_PATH.get().compiled else None
 
 
 def hot_path(pure_python: bool = False) -> HotPath:

@@ -48,7 +48,7 @@ from ..document import Block
 from ..facts import HtmlFacts
 from ..hookspecs import hookimpl
 from ..input.charsets import BOMS_UTF16, decode_html
-from ..scoring.speedups import compiled_walk
+from ..scoring.speedups import compiled_control_free, compiled_walk
 
 FORMAT = "html"
 
@@ -152,6 +152,9 @@ def parse(text: str, utf8: bytes | None = None) -> Any:
     # libxml2 reads UTF-8 bytes faster than a str, and control characters are found (and
     # removed) far faster in the bytes: C0 and DEL are single bytes that never occur inside
     # a multi-byte sequence, and C1 characters are exactly the sequences \xc2\x80-\xc2\x9f.
+    control_free = compiled_control_free()  # on the compiled path: whether there are any
+    if control_free is not None and control_free(data):
+        return _parse(text, data)
     cleaned = data.translate(None, _CONTROL_BYTES)
     if _C1_UTF8.search(cleaned) is not None:
         cleaned = _C1_UTF8.sub(b"", cleaned)
