@@ -223,6 +223,30 @@ def test_gram_keys_of_random_texts_are_the_same():
 
 
 @needs_extension
+def test_gram_keys_of_long_blocks_are_sorted_alike():
+    """Blocks of hundreds of distinct n-grams (sorted by their bytes, not by insertion), with the
+    shipped width (two passes) and widths of one pass or three."""
+    from pageparts.scoring import _speedups
+
+    rng = random.Random(23)
+    words = [f"w{i}" for i in range(2_000)]
+    for i in range(100):
+        texts = [" ".join(rng.choices(words, k=rng.randint(0, 700))) for _ in range(rng.randint(1, 6))]
+        keys = COMPILED.gram_keys(texts, 0, len(texts))
+        if i < 5:  # the reference hashes in Python: slow on this many n-grams
+            assert np.array_equal(keys, PURE.gram_keys(texts, 0, len(texts)))
+        assert np.array_equal(np.unique(keys), keys)
+        rows, columns = np.divmod(keys, N_HASH)
+        for width in (2**8, 2**4):  # N_HASH's columns folded: |hash| % width
+            folded = np.unique(rows * width + columns % width)
+            assert np.array_equal(_speedups.gram_keys(texts, 0, len(texts), width), folded)
+        wide = _speedups.gram_keys(texts, 0, len(texts), 2**20)
+        assert np.array_equal(np.unique(wide), wide) and np.array_equal(
+            np.unique(wide // 2**20), np.unique(rows)
+        )
+
+
+@needs_extension
 def test_gram_keys_refuse_a_range_beyond_the_texts_and_a_bad_width():
     from pageparts.scoring import _speedups
 

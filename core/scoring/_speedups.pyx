@@ -52,7 +52,7 @@ from json.encoder import encode_basestring
 
 cetree.import_lxml__etree()
 
-VERSION = 24
+VERSION = 25
 """Raised whenever a function here changes; ``pageparts.scoring.speedups`` refuses an extension built from
 another version of this file (a stale build) and runs the pure-Python path."""
 
@@ -489,21 +489,45 @@ cdef int _compare_int64(const void *a, const void *b) noexcept nogil:
     return (x > y) - (x < y)
 
 
-cdef void _sort_keys(int64_t *keys, Py_ssize_t count) noexcept nogil:
-    """Sort ``count`` distinct keys ascending: by insertion where they are few (a block's n-grams,
-    about 25), else by ``qsort``; distinct keys have one order, whichever sort finds it."""
-    cdef Py_ssize_t i, j
+cdef void _sort_keys(int64_t *keys, int64_t *spare, Py_ssize_t count, int64_t top) noexcept nogil:
+    """Sort ``count`` distinct keys from 0 to ``top`` ascending: by insertion where they are few (a
+    block's n-grams, about 25), else by their bytes, lowest first (``spare`` holds ``count``);
+    distinct keys have one order, whichever sort finds it."""
+    cdef Py_ssize_t i, j, shift
+    cdef Py_ssize_t counts[256]
     cdef int64_t key
-    if count > 64:
-        qsort(keys, count, sizeof(int64_t), _compare_int64)
+    cdef int64_t *swap
+    if count <= 32:
+        for i in range(1, count):
+            key = keys[i]
+            j = i
+            while j > 0 and keys[j - 1] > key:
+                keys[j] = keys[j - 1]
+                j -= 1
+            keys[j] = key
         return
-    for i in range(1, count):
-        key = keys[i]
-        j = i
-        while j > 0 and keys[j - 1] > key:
-            keys[j] = keys[j - 1]
-            j -= 1
-        keys[j] = key
+    shift = 0
+    while shift < 64 and top >> shift:
+        for i in range(256):
+            counts[i] = 0
+        for i in range(count):
+            counts[(keys[i] >> shift) & 255] += 1
+        j = 0
+        for i in range(256):  # each byte's first place
+            key = counts[i]
+            counts[i] = j
+            j += key
+        for i in range(count):
+            key = keys[i]
+            spare[counts[(key >> shift) & 255]] = key
+            counts[(key >> shift) & 255] += 1
+        swap = keys
+        keys = spare
+        spare = swap
+        shift += 8
+    if shift % 16:  # an odd number of passes: the sorted keys are in the caller's spare
+        for i in range(count):
+            spare[i] = keys[i]
 
 
 cdef inline Py_ssize_t _utf8(uint32_t c, uint8_t *out) noexcept nogil:
@@ -546,6 +570,7 @@ def gram_keys(list texts, Py_ssize_t start, Py_ssize_t stop, int64_t n_hash):
     cdef uint8_t *data = NULL  # a text's tokens in UTF-8, one space between two
     cdef Py_ssize_t *bounds = NULL  # each token's first byte and the byte after it
     cdef int64_t *keys = NULL
+    cdef int64_t *spare = NULL  # room for a block's keys, for the sort
     cdef uint8_t *seen = NULL  # per column: already found in this row
     cdef int kind
     cdef void *chars
@@ -597,6 +622,7 @@ def gram_keys(list texts, Py_ssize_t start, Py_ssize_t stop, int64_t n_hash):
             if total + 2 * tokens > capacity:
                 capacity = max(2 * capacity, total + 2 * tokens)
                 keys = <int64_t *> _grown(keys, capacity * sizeof(int64_t))
+                spare = <int64_t *> _grown(spare, capacity * sizeof(int64_t))
             count = 0
             for i in range(2 * tokens - 1):  # the tokens, then the pairs
                 j = i if i < tokens else i - tokens
@@ -610,7 +636,7 @@ def gram_keys(list texts, Py_ssize_t start, Py_ssize_t stop, int64_t n_hash):
                     seen[column] = 1
                     keys[total + count] = column
                     count += 1
-            _sort_keys(keys + total, count)
+            _sort_keys(keys + total, spare, count, n_hash - 1)
             base = row * n_hash
             for i in range(total, total + count):
                 seen[keys[i]] = 0
@@ -626,6 +652,7 @@ def gram_keys(list texts, Py_ssize_t start, Py_ssize_t stop, int64_t n_hash):
         free(data)
         free(bounds)
         free(keys)
+        free(spare)
 
 
 cdef enum:
