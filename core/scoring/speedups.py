@@ -30,6 +30,11 @@ title match          ``extraction_scores.f1_matcher``    ``_speedups.word_f1``
 rule facts' words    ``rules.word_counts``               ``_speedups.word_counts``
 the HTML walk        ``splitters.html._found``           ``_speedups.html_walk``
 blocks in JSON Lines ``output.jsonl._blocks``            ``_speedups.json_blocks``
+structure facts      ``features.structure_rows``         ``_speedups.structure_rows``
+cosine with one row  ``features.cosine_with``            ``_speedups.cosine_with``
+weighted means       ``combine._mean_of``                ``_speedups.vote_sums``
+vote matrix          ``combine._matrix_of``              ``_speedups.vote_matrix_sums``
+control bytes        ``splitters.html.parse``'s removal  ``_speedups.control_free``
 ===================  ==================================  ===========================
 
 (the first three for the features, which the models pass the path to as their ``Kernels``
@@ -42,7 +47,9 @@ no path, so the runner gives each document its path (``use_path``: a ``OneScan``
 the HTML splitter, through ``SPLIT_PATH``, which the runner sets around the split hook; the last
 for the JSON Lines writer, which takes the path as an argument: ``render(...,
 path=runner.hot_path)``, as ``pageparts classify`` writes, and gives the same text, its scores'
-digits found another way: docs/architecture.md says how.)
+digits found another way: docs/architecture.md says how. Since round 9: the structure facts and
+the cosines for the features, the weighted means and the vote matrix for the combiner, and the
+control bytes for the HTML splitter's ``parse``, through ``SPLIT_PATH``.)
 
 A runner takes its ``HotPath`` from the settings (``hot_path(options.pure_python)``; the
 environment variable ``PAGEPARTS_PURE_PYTHON``, read by ``pageparts.settings``, sets it). Where
