@@ -80,13 +80,17 @@ def body_rules(document: Document, f: Facts) -> list[Vote]:
     sentence = (w >= 15) & (s >= 1) & (links < 0.2) & ~long_prose
     landmark = np.fromiter((x in _CONTENT_LANDMARKS for x in f.landmark), bool, len(w))
     in_content = landmark & (w >= 8) & (links < 0.5)
-    for i in np.flatnonzero(long_prose | sentence | in_content).tolist():
+    chosen = np.flatnonzero(long_prose | sentence | in_content)
+    # the chosen blocks' values as Python objects (a numpy scalar per index is slow to make and print)
+    columns = (long_prose, sentence, in_content, w, s, links)
+    for i, *values in zip(chosen.tolist(), *(c[chosen].tolist() for c in columns), strict=True):
+        is_long_prose, is_sentence, is_in_content, words, sentences, link_share = values
         fired = []
-        if long_prose[i]:
-            fired.append((0.8, f"{w[i]} words in {s[i]} sentences, {links[i]:.0%} links"))
-        elif sentence[i]:
-            fired.append((0.6, f"a {w[i]}-word sentence, {links[i]:.0%} links"))
-        if in_content[i]:
+        if is_long_prose:
+            fired.append((0.8, f"{words} words in {sentences} sentences, {link_share:.0%} links"))
+        elif is_sentence:
+            fired.append((0.6, f"a {words}-word sentence, {link_share:.0%} links"))
+        if is_in_content:
             fired.append((0.6, f"text inside <{f.landmark[i]}>"))
         votes += vote(NAME, i, LABEL, fired)
     return votes
@@ -94,7 +98,8 @@ def body_rules(document: Document, f: Facts) -> list[Vote]:
 
 def other_rules(document: Document, f: Facts) -> list[Vote]:
     """Explainable ``other`` votes: copyright/licence lines, captions and credits, bylines."""
-    w, s = f.words, f.sentences
+    # as Python objects: a numpy scalar per index is slow to make and compare
+    w, heading, links = f.words.tolist(), f.heading.tolist(), f.links.tolist()
     n = len(w)
     fired: dict[int, list[tuple[float, str]]] = {}
     copyright_hits = f.hits(_COPYRIGHT)
@@ -106,7 +111,7 @@ def other_rules(document: Document, f: Facts) -> list[Vote]:
         if credit_hits[i] and w[i] <= 60:
             caption[i] = True
             fired.setdefault(i, []).append((0.85, f"a photo caption or credit: {credit_hits[i][0]}"))
-    prose = (w >= 25) & (s >= 1)
+    prose = ((f.words >= 25) & (f.sentences >= 1)).tolist()
     for i in np.flatnonzero(caption).tolist():  # an image description right before its caption
         j = i - 1
         if j >= 0 and not caption[j] and 3 <= w[j] <= 30 and not f.texts[j].rstrip().endswith("."):
@@ -124,11 +129,7 @@ def other_rules(document: Document, f: Facts) -> list[Vote]:
         if _BY.match(text) and w[i] <= 8:
             fired.setdefault(i, []).append((0.8, "a byline: 'By' and a name"))
         elif (
-            after_prose
-            and not before_prose
-            and not f.heading[i]
-            and _NAME_ONLY.match(text)
-            and f.links[i] < 0.5
+            after_prose and not before_prose and not heading[i] and _NAME_ONLY.match(text) and links[i] < 0.5
         ):
             fired.setdefault(i, []).append((0.7, "a byline: a name alone, right before the text"))
     return [v for i in sorted(fired) for v in vote(NAME, i, OTHER, fired[i])]

@@ -77,16 +77,21 @@ def rule_votes(document: Document) -> list[Vote]:
     link_row = (w <= 12) & (links >= 0.8)
     chrome = np.fromiter((bool(p) for p in phrases), bool, len(w)) & (w <= 8)
     has_named = np.fromiter((bool(x) for x in named), bool, len(w)) & (w <= 20)
+    short_landmark = in_landmark & (w <= 20)
+    chosen = np.flatnonzero(link_row | short_landmark | has_named | chrome)
     votes = []
-    for i in np.flatnonzero(link_row | (in_landmark & (w <= 20)) | has_named | chrome).tolist():
+    # the chosen blocks' values as Python objects (a numpy scalar per index is slow to make and print)
+    columns = (link_row, short_landmark, has_named, chrome, links, w)
+    for i, *values in zip(chosen.tolist(), *(c[chosen].tolist() for c in columns), strict=True):
+        is_link_row, is_short_landmark, is_named, is_chrome, link_share, words = values
         fired: list[tuple[float, str]] = []
-        if link_row[i]:
-            fired.append((0.7, f"{links[i]:.0%} of its text is links, {w[i]} words"))
-        if in_landmark[i] and w[i] <= 20:
+        if is_link_row:
+            fired.append((0.7, f"{link_share:.0%} of its text is links, {words} words"))
+        if is_short_landmark:
             fired.append((0.75, f"short text inside <{f.landmark[i]}>"))
-        if has_named[i]:
+        if is_named:
             fired.append((0.65, f"inside an element named {', '.join(named[i][:3])}"))
-        if chrome[i]:
+        if is_chrome:
             fired.append((0.75, f"site-chrome wording: {', '.join(phrases[i][:3])}"))
         votes += vote(NAME, i, LABEL, fired)
     return votes

@@ -70,14 +70,14 @@ def teaser_list(f: Facts) -> dict[int, str]:
     three or more of them in a row, with the same stride, make a list of links to other
     documents. Returns block index -> reason.
     """
-    n = len(f.texts)
+    words = f.words.tolist()
     meta = [
         i
-        for i in range(n)
-        if f.words[i] <= 8
-        and "\n" not in f.texts[i]
-        and _META_LINE.match(f.texts[i]) is not None
-        and _SEPARATED.search(f.texts[i]) is not None
+        for i, (text, count) in enumerate(zip(f.texts, words, strict=True))
+        if count <= 8
+        and "\n" not in text
+        and _META_LINE.match(text) is not None
+        and _SEPARATED.search(text) is not None
     ]
     found: dict[int, str] = {}
     start = 0
@@ -90,7 +90,7 @@ def teaser_list(f: Facts) -> dict[int, str]:
         if len(run) >= 3:
             first = run[0] - (stride - 1)
             meta_lines = set(run)  # a set: a list would make this quadratic in a long run
-            teaser_words = [f.words[j] for j in range(max(first, 0), run[-1]) if j not in meta_lines]
+            teaser_words = [words[j] for j in range(max(first, 0), run[-1]) if j not in meta_lines]
             if first >= 0 and max(teaser_words) <= 80:
                 reason = f"teaser in a list of {len(run)}: title, summary and author/date line repeat"
                 found.update({j: reason for j in range(first, run[-1] + 1)})
@@ -102,10 +102,11 @@ def rule_votes(document: Document) -> list[Vote]:
     """Explainable related-links votes: section titles, named elements, linked titles in
     groups, and teaser lists (title, summary, author/date line, repeated)."""
     f = facts(document)
-    w = f.words
     titles = f.hits(_SECTION_TITLES)
     named = f.named(_CLASS_WORDS) if f.html else [[] for _ in f.texts]
-    linked = (f.links >= 0.6) & (w >= 5) & (w <= 25) & (f.group >= 3)
+    # as Python objects: a numpy scalar per index is slow to make and print
+    w, group = f.words.tolist(), f.group.tolist()
+    linked = ((f.links >= 0.6) & (f.words >= 5) & (f.words <= 25) & (f.group >= 3)).tolist()
     teasers = teaser_list(f)
     chosen = {i for i in range(len(w)) if (titles[i] and w[i] <= 6) or named[i] or linked[i]}
     votes = []
@@ -116,7 +117,7 @@ def rule_votes(document: Document) -> list[Vote]:
         if named[i]:
             fired.append((0.65, f"inside an element named {', '.join(named[i][:3])}"))
         if linked[i]:
-            fired.append((0.6, f"a linked {w[i]}-word title repeated in a group of {f.group[i]}"))
+            fired.append((0.6, f"a linked {w[i]}-word title repeated in a group of {group[i]}"))
         if i in teasers:
             fired.append((0.9, teasers[i]))
         votes += vote(NAME, i, LABEL, fired)

@@ -18,7 +18,8 @@ import warnings
 
 import numpy as np
 import pytest
-from pageparts.document import MODEL, Block, Document, Vote
+from pageparts.document import LABELS, MODEL, Block, Document, Vote
+from pageparts.facts import html_facts, path_word_sets
 from pageparts.host.runner import Runner
 from pageparts.labels.extraction_scores import words
 from pageparts.plugins import body, fundraising, headline, navigation, related_links
@@ -112,6 +113,25 @@ def test_forest_refuses_the_wrong_width():
         speedups.forest_raw(forest, np.zeros((3, 5)))
 
 
+@needs_extension
+def test_forest_walk_refuses_nodes_it_did_not_pack():
+    from pageparts.scoring import _speedups
+
+    forest = random_forest(np.random.default_rng(2), 4)
+    X = np.zeros((3, 4))
+    arrays = (forest.feature, forest.threshold, forest.children, forest.is_leaf.view(np.uint8))
+    nodes = _speedups.forest_nodes(*arrays, forest.missing_right.view(np.uint8), forest.value)
+    assert np.array_equal(
+        _speedups.forest_raw(X, forest.roots, nodes, float(forest.baseline[0])), forest.raw(X)
+    )
+    with pytest.raises(ValueError, match="not a forest_nodes array"):
+        _speedups.forest_raw(X, forest.roots, nodes[:-1], 0.0)
+    with pytest.raises(ValueError, match="outside the"):
+        _speedups.forest_raw(X, forest.roots + len(forest.is_leaf), nodes, 0.0)
+    with pytest.raises(ValueError, match="differ in length"):
+        _speedups.forest_nodes(*arrays, forest.missing_right.view(np.uint8)[:-1], forest.value)
+
+
 def test_a_model_file_with_nodes_out_of_range_is_refused():
     forest = random_forest(np.random.default_rng(1), 3)
     arrays = dict(forest.arrays)
@@ -203,6 +223,30 @@ def test_gram_keys_of_random_texts_are_the_same():
 
 
 @needs_extension
+def test_gram_keys_of_long_blocks_are_sorted_alike():
+    """Blocks of hundreds of distinct n-grams (sorted by their bytes, not by insertion), with the
+    shipped width (two passes) and widths of one pass or three."""
+    from pageparts.scoring import _speedups
+
+    rng = random.Random(23)
+    words = [f"w{i}" for i in range(2_000)]
+    for i in range(100):
+        texts = [" ".join(rng.choices(words, k=rng.randint(0, 700))) for _ in range(rng.randint(1, 6))]
+        keys = COMPILED.gram_keys(texts, 0, len(texts))
+        if i < 5:  # the reference hashes in Python: slow on this many n-grams
+            assert np.array_equal(keys, PURE.gram_keys(texts, 0, len(texts)))
+        assert np.array_equal(np.unique(keys), keys)
+        rows, columns = np.divmod(keys, N_HASH)
+        for width in (2**8, 2**4):  # N_HASH's columns folded: |hash| % width
+            folded = np.unique(rows * width + columns % width)
+            assert np.array_equal(_speedups.gram_keys(texts, 0, len(texts), width), folded)
+        wide = _speedups.gram_keys(texts, 0, len(texts), 2**20)
+        assert np.array_equal(np.unique(wide), wide) and np.array_equal(
+            np.unique(wide // 2**20), np.unique(rows)
+        )
+
+
+@needs_extension
 def test_gram_keys_refuse_a_range_beyond_the_texts_and_a_bad_width():
     from pageparts.scoring import _speedups
 
@@ -256,6 +300,31 @@ def test_neighbours_values_are_the_same_bits():
                     fast, pure = COMPILED.window(given), PURE.window(given)
                 assert fast.dtype == pure.dtype == np.float32 and fast.shape == pure.shape
                 assert np.array_equal(fast.view(np.uint32), pure.view(np.uint32)), (n, k)
+
+
+@needs_extension
+def test_cosines_with_one_row_are_the_same_bits():
+    """``features.cosine_with`` both ways: random texts' n-grams against one of their rows, a made-up
+    row (none, some or all of its columns shared, odd weights) and unsorted columns."""
+    rng = random.Random(21)
+    vocabulary = [*WORDS[:12], "the", "a", "é", "ß"]
+    for i in range(300):
+        texts = [" ".join(rng.choices(vocabulary, k=rng.randint(0, 30))) for _ in range(rng.randint(0, 40))]
+        ngrams = hashed_ngrams(texts)
+        rows = [ngrams.columns[ngrams.indptr[r] : ngrams.indptr[r + 1]] for r in range(len(texts))]
+        picked = rng.sample(range(N_HASH), 5) + [int(c) for c in ngrams.columns[:3]]
+        made = np.unique(np.array(picked, np.int64))
+        odd = np.float32(rng.choice([1.0, 0.3, 1e-30, 3e38]))
+        cases = [(row, ngrams.weights[r]) for r, row in enumerate(rows[:3])]
+        cases += [(made, odd), (np.zeros(0, np.int64), np.float32(0.5))]
+        cases += [(np.append(made, 2**40), np.float32(0.25))]  # beyond the bitmap: binary search
+        cases += [(made[::-1].copy(), np.float32(0.7))]  # unsorted: the reference's answer, whatever it is
+        for columns, weight in cases:
+            with np.errstate(over="ignore"):  # 3e38 added up
+                fast = COMPILED.cosine_with(ngrams, columns, weight)
+                pure = PURE.cosine_with(ngrams, columns, weight)
+            assert fast.dtype == pure.dtype == np.float32 and fast.shape == pure.shape
+            assert np.array_equal(fast.view(np.uint32), pure.view(np.uint32)), (i, columns, weight)
 
 
 @needs_extension
@@ -346,6 +415,39 @@ def test_votes_sorted_alike():
         COMPILED.sorted_votes([Vote("p", -1, "body", 0.5, "why", MODEL)], [Block(0, "x")])
     with pytest.raises(TypeError):
         COMPILED.sorted_votes([Vote("p", 0, 3, 0.5, "why", MODEL)], [Block(0, "x")])  # type: ignore[arg-type]
+
+
+@needs_extension
+def test_vote_means_and_matrix_are_the_same_bits():
+    """The combiner's weighted means and vote matrix both ways: random votes of the six labels and
+    others, scores and weights of every kind (0, negative, above 1, NaN, infinite), model and rule
+    votes, ties in order."""
+    rng = random.Random(17)
+    labels = [*LABELS, "plugin-label", "é"]
+    odd = [0.0, -0.0, 1.0, 1.5, -2.0, float("nan"), float("inf"), 1e-300, 0.1, 0.7]
+    for _ in range(300):
+        n = rng.randint(1, 30)
+        votes = [
+            Vote(
+                rng.choice(["body", "navigation", "x"]),
+                rng.randrange(n),
+                rng.choice(labels),
+                rng.choice(odd) if rng.random() < 0.3 else rng.random(),
+                "why",
+                rng.choice(["rule", MODEL]),
+            )
+            for _ in range(rng.randint(0, 120))
+        ]
+        weights = {"body": rng.choice(odd), "navigation": 0.5}
+        fields = PURE.vote_fields(votes, weights)
+        with np.errstate(invalid="ignore", over="ignore"):  # inf * 0, inf - inf
+            for fast, pure in (
+                (COMPILED.vote_means(n, fields), PURE.vote_means(n, fields)),
+                ((None, COMPILED.vote_matrix(n, fields)), (None, PURE.vote_matrix(n, fields))),
+            ):
+                assert fast[0] == pure[0]
+                assert fast[1].dtype == pure[1].dtype and fast[1].shape == pure[1].shape
+                assert np.array_equal(fast[1].view(np.uint64), pure[1].view(np.uint64)), votes
 
 
 @needs_extension
@@ -969,6 +1071,87 @@ def test_both_walks_split_generated_pages_alike():
     for i in range(100):
         page = generated_page(i)
         assert _walked(page, COMPILED, False) == _walked(page, PURE, False)
+
+
+def _same_rows(document: Document) -> int:
+    """Assert both paths' ``structure_rows`` of ``document`` are equal (values, dtypes, shapes)."""
+    facts, paths = html_facts(document), path_word_sets(document)
+    compiled, pure = COMPILED.structure_rows(facts, paths), PURE.structure_rows(facts, paths)
+    for name, a, b in zip(pure._fields, compiled, pure, strict=True):
+        assert a.dtype == b.dtype and a.shape == b.shape, name
+        assert np.array_equal(a, b, equal_nan=True), name
+    return len(facts)
+
+
+@needs_extension
+def test_structure_rows_are_the_same_on_generated_markup():
+    blocks = 0
+    for i in range(300):
+        root = html_splitter.read_page(generated_markup(i))[0]
+        if root is not None:
+            document = Document("page.html", "html", html_splitter._walk(root, i % 2 == 1))
+            blocks += _same_rows(document)
+    assert blocks > 3000
+
+
+@needs_extension
+def test_structure_rows_are_the_same_on_other_facts():
+    """A third-party splitter's dict facts (converted by ``HtmlFacts.of``), odd values and paths."""
+    rng = random.Random(9)
+    tags = [*features._TAGS[:6], "blink", ""]
+    landmarks = [*features._LANDMARKS, "sidebar"]
+    words = ["nav", "menu", "comment", "xfooterx", "Ünïcode", "post-body", "a", "12", "content"]
+    blocks = []
+    for i in range(400):
+        facts: dict = {"link_density": rng.choice([0.0, 0.25, 1 / 3, float("nan"), 1e300, -0.0])}
+        for name in ("links", "link_chars", "heading", "list_size", "group_size", "text_chars", "depth"):
+            if rng.random() < 0.8:
+                facts[name] = rng.choice([0, 1, 7, 2**53 + 1, True])
+        for name in ("in_list", "in_table"):
+            if rng.random() < 0.8:
+                facts[name] = rng.random() < 0.5
+        if rng.random() < 0.8:
+            facts["emphasis_chars"] = rng.randint(0, 50)
+        facts["tag"] = rng.choice(tags)
+        path_tags = [*features._ANCESTORS[:5], "span", "x"]
+        facts["path"] = [rng.choice(path_tags) for _ in range(rng.randint(0, 8))]
+        facts["landmark"] = rng.choice(landmarks)
+        facts["path_words"] = "  ".join(rng.choice(words) for _ in range(rng.randint(0, 6)))
+        blocks.append(Block(i, f"text {i}", facts if rng.random() < 0.9 else {"link_density": 0.5}))
+    assert _same_rows(Document("page.html", "html", blocks)) == 400
+    assert _same_rows(Document("empty.html", "html", [])) == 0
+
+
+@needs_extension
+def test_control_bytes_are_found_alike():
+    """``_speedups.control_free`` against what the splitter's ``parse`` removes (``_CONTROL_BYTES``
+    and the C1 sequences), on random bytes rich in controls, ``\\xc2`` and their neighbours, at
+    every offset of the eight-byte steps; and a page with controls parses alike on both paths."""
+    from pageparts.scoring import _speedups
+
+    rng = random.Random(22)
+    near = [0x00, 0x01, 0x08, 0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x0E, 0x1F, 0x20, 0x7E, 0x7F, 0x80, 0x85]
+    near += [0x9F, 0xA0, 0xC1, 0xC2, 0xC3, 0xE2, 0xFF]
+    for _ in range(20_000):
+        data = bytes(
+            rng.choice(near) if rng.random() < 0.1 else rng.randint(0x20, 0x7E)
+            for _ in range(rng.randint(0, 40))
+        )
+        removed = len(data.translate(None, html_splitter._CONTROL_BYTES)) != len(data)
+        assert _speedups.control_free(data) == (
+            not removed and html_splitter._C1_UTF8.search(data) is None
+        ), data
+    page = "<p>a\x01b\x7f c\x85d é\u00a0</p><p>\u0080x</p>".encode()
+    token = speedups.SPLIT_PATH.set(COMPILED)
+    try:
+        compiled = html_splitter.split_html(page)
+    finally:
+        speedups.SPLIT_PATH.reset(token)
+    assert (
+        [b.text for b in compiled[0]]
+        == [b.text for b in html_splitter.split_html(page)[0]]
+        == ["ab cd é", "x"]
+    )
 
 
 def test_the_split_runs_the_runners_path(monkeypatch):

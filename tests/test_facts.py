@@ -138,6 +138,7 @@ def test_a_plain_text_document_reads_no_html_facts():
 
 def test_the_words_of_each_distinct_path_are_split_once_per_document():
     from pageparts.facts import path_word_sets
+    from pageparts.scoring import speedups
     from pageparts.scoring.features import _STEMS, _structure_facts
 
     paths = ["site nav menu", "", "site nav menu", "post entry content entry", "site footer"]
@@ -148,9 +149,11 @@ def test_the_words_of_each_distinct_path_are_split_once_per_document():
     assert sets["post entry content entry"] == {"post", "entry", "content"}
     assert path_word_sets(document) is sets  # kept for the rules and the features
     assert facts(document).named({"nav", "footer", "entry"}) == [["nav"], [], ["nav"], ["entry"], ["footer"]]
-    structure = _structure_facts(document, np.zeros(len(blocks)))
-    assert structure.path_words.tolist() == [3, 0, 3, 4, 2]
     nav, footer, content = (_STEMS.index(s) for s in ("nav", "footer", "content"))
-    assert structure.stems[:, nav].tolist() == [1, 0, 1, 0, 0]
-    assert structure.stems[:, footer].tolist() == [0, 0, 0, 0, 1]
-    assert structure.stems[:, content].tolist() == [0, 0, 0, 1, 0]
+    compiled = [speedups.HotPath(compiled=True)] if speedups.compiled_available() else []
+    for path in (speedups.PURE, *compiled):
+        structure = _structure_facts(document, np.zeros(len(blocks)), path)
+        assert structure.path_words.tolist() == [3, 0, 3, 4, 2]
+        assert structure.stems[:, nav].tolist() == [1, 0, 1, 0, 0]
+        assert structure.stems[:, footer].tolist() == [0, 0, 0, 0, 1]
+        assert structure.stems[:, content].tolist() == [0, 0, 0, 1, 0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import inspect
 import random
 import sys
@@ -11,6 +12,7 @@ import pageparts
 import pytest
 from pageparts.input.charsets import decode_html
 from pageparts.splitters import html as html_splitter
+from pageparts.splitters.html import split_html
 
 FEATURE_KEYS = {
     "tag", "path", "path_words", "heading", "link_chars", "text_chars", "link_density", "links",
@@ -622,3 +624,27 @@ def test_content_after_an_early_end_of_the_document_is_kept():
 def test_a_page_that_ends_normally_is_parsed_as_it_is():
     blocks, _ = html_splitter.split_html(b"<html><body><p>Text.</p></body></html>\n<!-- served in 3 ms -->\n")
     assert [b.text for b in blocks] == ["Text."]
+
+
+def test_utf8_bytes_are_parsed_as_the_decoded_text():
+    """``split_html`` hands a UTF-8 page's own bytes to the parser (not the text encoded again):
+    the same blocks and facts as from the decoded text, whatever the bytes hold."""
+    body = "<html><body><p>Grüße aus Köln — ein Absatz mit genug Wörtern.</p><p>Zweiter Absatz.</p>"
+    pages = [
+        body.encode(),
+        b"<?xml version='1.0'?>" + body.encode(),  # a declaration the parser is not given
+        body.encode() + b"</body></html><div>after the end</div>",  # end tags moved
+        codecs.BOM_UTF8 + body.encode(),
+        body.encode() + b"<p>bad \xff byte</p>",  # not UTF-8: read otherwise
+        "<html><body><p>caf\xe9 \ufffd</p>".encode(),  # a replacement character of its own
+        "<p>plain text only</p>".encode("cp1252"),
+        b"<meta charset='iso-8859-1'><p>Gr\xfc\xdfe</p>",
+        b"<p>ctrl \x01\x7f and \xc2\x85 C1</p>",
+    ]
+    for page in pages:
+        from_bytes, meta = split_html(page)
+        from_text, text_meta = split_html(decode_html(page)[0])
+        assert [(b.text, dict(b.features)) for b in from_bytes] == [
+            (b.text, dict(b.features)) for b in from_text
+        ]
+        assert meta == text_meta

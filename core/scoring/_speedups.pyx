@@ -11,6 +11,7 @@ loops here do not, except the HTML splitter's walk, which indexes Python lists w
 
 cimport cython
 from cpython.object cimport PyObject_GenericSetAttr
+from cpython.ref cimport PyObject
 from cpython.unicode cimport (
     PyUnicode_1BYTE_KIND,
     PyUnicode_2BYTE_KIND,
@@ -32,7 +33,7 @@ from libc.stdlib cimport calloc, free, malloc, qsort, realloc
 cimport lxml.includes.etreepublic as cetree
 from cpython.unicode cimport PyUnicode_DecodeUTF8
 from libc.math cimport fabs, floor, signbit
-from libc.string cimport strcmp, strlen
+from libc.string cimport memcpy, strcmp, strlen
 from lxml.includes.tree cimport (
     XML_CDATA_SECTION_NODE,
     XML_COMMENT_NODE,
@@ -51,7 +52,7 @@ from json.encoder import encode_basestring
 
 cetree.import_lxml__etree()
 
-VERSION = 18
+VERSION = 25
 """Raised whenever a function here changes; ``pageparts.scoring.speedups`` refuses an extension built from
 another version of this file (a stale build) and runs the pure-Python path."""
 
@@ -73,66 +74,87 @@ cdef enum:
     ROWS = 8  # rows walked down a tree side by side, so that their steps overlap in the processor
 
 
-def forest_raw(
-    const real[:, ::1] X,
-    const int64_t[::1] roots,
+def forest_nodes(
     const int64_t[::1] feature,
     const double[::1] threshold,
     const int64_t[::1] children,
     const uint8_t[::1] is_leaf,
     const uint8_t[::1] missing_right,
     const double[::1] value,
+):
+    """A forest's nodes as one array of records (``Node``: a step of ``forest_raw`` reads one
+    record, not five arrays), made once per forest (``speedups.forest_raw`` keeps it): an 8-byte
+    aligned array of bytes."""
+    cdef Py_ssize_t nodes = is_leaf.shape[0], i
+    if not (
+        feature.shape[0] == threshold.shape[0] == missing_right.shape[0] == value.shape[0] == nodes
+        and children.shape[0] == 2 * nodes
+    ):
+        raise ValueError("the node arrays differ in length")
+    out = np.zeros(max(nodes, 1) * sizeof(Node) // sizeof(double), dtype=np.float64)
+    cdef double[::1] words = out
+    cdef Node *table = <Node *> &words[0]
+    for i in range(nodes):
+        table[i].threshold = threshold[i]
+        table[i].value = value[i]
+        table[i].child[0] = children[2 * i]
+        table[i].child[1] = children[2 * i + 1]
+        table[i].feature = feature[i]
+        table[i].leaf = is_leaf[i]
+        table[i].missing_right = missing_right[i]
+    return out[: nodes * sizeof(Node) // sizeof(double)].view(np.uint8)
+
+
+def forest_raw(
+    const real[:, ::1] X,
+    const int64_t[::1] roots,
+    const uint8_t[::1] nodes,
     double baseline,
 ):
     """The raw score of each row of ``X``: ``baseline`` plus each tree's leaf value, tree after
-    tree (``model_format.Trees.raw``). A row goes right where its value is greater than the
-    node's threshold, and where it is missing (NaN) as ``missing_right`` says."""
-    cdef Py_ssize_t n = X.shape[0], trees = roots.shape[0], nodes = is_leaf.shape[0]
+    tree (``model_format.Trees.raw``), the trees' ``nodes`` made by ``forest_nodes``. A row goes
+    right where its value is greater than the node's threshold, and where it is missing (NaN) as
+    ``missing_right`` says."""
+    cdef Py_ssize_t n = X.shape[0], trees = roots.shape[0], count_nodes = nodes.shape[0] // sizeof(Node)
     cdef Py_ssize_t i, t, k, first, count
     cdef int64_t at[ROWS]
     cdef const Node *step
+    cdef const Node *table
     cdef bint moved
     cdef double x
+    if nodes.shape[0] % sizeof(Node) or (count_nodes and (<size_t> &nodes[0]) % sizeof(double)):
+        raise ValueError("not a forest_nodes array")
+    for t in range(trees):
+        if not 0 <= roots[t] < count_nodes:
+            raise ValueError(f"a root {roots[t]} outside the {count_nodes} nodes")
     out = np.full(n, baseline, dtype=np.float64)
+    if not trees:
+        return out
+    table = <const Node *> &nodes[0]
     cdef double[::1] raw = out
-    # the nodes as one array of records: a step reads one record, not five arrays
-    cdef Node *table = <Node *> malloc(max(nodes, 1) * sizeof(Node))
-    if table == NULL:
-        raise MemoryError()
-    try:
-        with nogil:
-            for i in range(nodes):
-                table[i].threshold = threshold[i]
-                table[i].value = value[i]
-                table[i].child[0] = children[2 * i]
-                table[i].child[1] = children[2 * i + 1]
-                table[i].feature = feature[i]
-                table[i].leaf = is_leaf[i]
-                table[i].missing_right = missing_right[i]
-            # tree after tree, so that each row's leaf values are added in the trees' order
-            for t in range(trees):
-                first = 0
-                while first < n:
-                    count = min(ROWS, n - first)
+    with nogil:
+        # tree after tree, so that each row's leaf values are added in the trees' order
+        for t in range(trees):
+            first = 0
+            while first < n:
+                count = min(ROWS, n - first)
+                for k in range(count):
+                    at[k] = roots[t]
+                moved = True
+                while moved:
+                    moved = False
                     for k in range(count):
-                        at[k] = roots[t]
-                    moved = True
-                    while moved:
-                        moved = False
-                        for k in range(count):
-                            step = &table[at[k]]
-                            if not step.leaf:
-                                x = X[first + k, step.feature]
-                                if x != x:
-                                    at[k] = step.child[step.missing_right]
-                                else:
-                                    at[k] = step.child[x > step.threshold]
-                                moved = True
-                    for k in range(count):
-                        raw[first + k] = raw[first + k] + table[at[k]].value
-                    first += ROWS
-    finally:
-        free(table)
+                        step = &table[at[k]]
+                        if not step.leaf:
+                            x = X[first + k, step.feature]
+                            if x != x:
+                                at[k] = step.child[step.missing_right]
+                            else:
+                                at[k] = step.child[x > step.threshold]
+                            moved = True
+                for k in range(count):
+                    raw[first + k] = raw[first + k] + table[at[k]].value
+                first += ROWS
     return out
 
 
@@ -349,6 +371,74 @@ def vote_fields(list votes, dict weights, dict label_column, str model):
     return block_array, labels, column_array, score_array, weight_array, model_array.view(np.bool_)
 
 
+def vote_sums(
+    Py_ssize_t n,
+    list labels,
+    dict column,
+    const Py_ssize_t[::1] block,
+    const double[::1] weight,
+    const double[::1] score,
+):
+    """The sums of ``combine._mean_of`` (the reference): per block (``n``) and column of
+    ``column`` (each vote's label's), the weighted scores (``weight * score``) and the weights,
+    each added in vote order as ``np.add.at`` adds them."""
+    cdef Py_ssize_t m = len(labels), width = len(column), i, b, c
+    if not block.shape[0] == weight.shape[0] == score.shape[0] == m:
+        raise ValueError("the votes' fields differ in length")
+    weighted_out = np.zeros((n, width), dtype=np.float64)
+    totals_out = np.zeros((n, width), dtype=np.float64)
+    cdef double[:, ::1] weighted = weighted_out, totals = totals_out
+    cdef double product
+    for i in range(m):
+        b, c = block[i], column[labels[i]]
+        if not (0 <= b < n and 0 <= c < width):
+            raise IndexError(f"a vote for block {b}, column {c} of ({n}, {width})")
+        product = weight[i] * score[i]
+        weighted[b, c] = weighted[b, c] + product
+        totals[b, c] = totals[b, c] + weight[i]
+    return weighted_out, totals_out
+
+
+def vote_matrix_sums(
+    Py_ssize_t n,
+    Py_ssize_t width,
+    const Py_ssize_t[::1] block,
+    const Py_ssize_t[::1] column,
+    const double[::1] weight,
+    const double[::1] score,
+    const uint8_t[::1] is_model,
+):
+    """The sums of ``combine._matrix_of`` (the reference): each counted vote's (a column of 0 or
+    more, a weight not 0 or less) score, ``min(1.0, weight * score)`` as ``np.where`` takes it
+    (NaN: 1.0), added to its block's and column's model sum, and 1.0 to its count, in vote order,
+    for a model's vote; for a rule's, the block's and column's largest (``np.maximum``: the first
+    of two equal values, NaN kept)."""
+    cdef Py_ssize_t m = block.shape[0], i, b, c
+    cdef double weighted, value, held
+    if not column.shape[0] == weight.shape[0] == score.shape[0] == is_model.shape[0] == m:
+        raise ValueError("the votes' fields differ in length")
+    sums_out = np.zeros((n, width), dtype=np.float64)
+    counts_out = np.zeros((n, width), dtype=np.float64)
+    rules_out = np.zeros((n, width), dtype=np.float64)
+    cdef double[:, ::1] sums = sums_out, counts = counts_out, rules = rules_out
+    for i in range(m):
+        b, c = block[i], column[i]
+        if c < 0 or weight[i] <= 0:
+            continue
+        if not (0 <= b < n and c < width):
+            raise IndexError(f"a vote for block {b}, column {c} of ({n}, {width})")
+        weighted = weight[i] * score[i]
+        value = weighted if weighted < 1.0 else 1.0
+        if is_model[i]:
+            sums[b, c] = sums[b, c] + value
+            counts[b, c] = counts[b, c] + 1.0
+        else:
+            held = rules[b, c]
+            if not (held > value or held != held):  # np.maximum(held, value): value where equal
+                rules[b, c] = value
+    return sums_out, counts_out, rules_out
+
+
 cdef inline uint32_t _rotl(uint32_t x, int r) noexcept nogil:
     return (x << r) | (x >> (32 - r))
 
@@ -399,6 +489,47 @@ cdef int _compare_int64(const void *a, const void *b) noexcept nogil:
     return (x > y) - (x < y)
 
 
+cdef void _sort_keys(int64_t *keys, int64_t *spare, Py_ssize_t count, int64_t top) noexcept nogil:
+    """Sort ``count`` distinct keys from 0 to ``top`` ascending: by insertion where they are few (a
+    block's n-grams, about 25), else by their bytes, lowest first (``spare`` holds ``count``);
+    distinct keys have one order, whichever sort finds it."""
+    cdef Py_ssize_t i, j, shift
+    cdef Py_ssize_t counts[256]
+    cdef int64_t key
+    cdef int64_t *swap
+    if count <= 32:
+        for i in range(1, count):
+            key = keys[i]
+            j = i
+            while j > 0 and keys[j - 1] > key:
+                keys[j] = keys[j - 1]
+                j -= 1
+            keys[j] = key
+        return
+    shift = 0
+    while shift < 64 and top >> shift:
+        for i in range(256):
+            counts[i] = 0
+        for i in range(count):
+            counts[(keys[i] >> shift) & 255] += 1
+        j = 0
+        for i in range(256):  # each byte's first place
+            key = counts[i]
+            counts[i] = j
+            j += key
+        for i in range(count):
+            key = keys[i]
+            spare[counts[(key >> shift) & 255]] = key
+            counts[(key >> shift) & 255] += 1
+        swap = keys
+        keys = spare
+        spare = swap
+        shift += 8
+    if shift % 16:  # an odd number of passes: the sorted keys are in the caller's spare
+        for i in range(count):
+            spare[i] = keys[i]
+
+
 cdef inline Py_ssize_t _utf8(uint32_t c, uint8_t *out) noexcept nogil:
     """Write the UTF-8 bytes of ``c`` (not a surrogate) to ``out``; return how many."""
     if c < 0x80:
@@ -439,6 +570,7 @@ def gram_keys(list texts, Py_ssize_t start, Py_ssize_t stop, int64_t n_hash):
     cdef uint8_t *data = NULL  # a text's tokens in UTF-8, one space between two
     cdef Py_ssize_t *bounds = NULL  # each token's first byte and the byte after it
     cdef int64_t *keys = NULL
+    cdef int64_t *spare = NULL  # room for a block's keys, for the sort
     cdef uint8_t *seen = NULL  # per column: already found in this row
     cdef int kind
     cdef void *chars
@@ -490,6 +622,7 @@ def gram_keys(list texts, Py_ssize_t start, Py_ssize_t stop, int64_t n_hash):
             if total + 2 * tokens > capacity:
                 capacity = max(2 * capacity, total + 2 * tokens)
                 keys = <int64_t *> _grown(keys, capacity * sizeof(int64_t))
+                spare = <int64_t *> _grown(spare, capacity * sizeof(int64_t))
             count = 0
             for i in range(2 * tokens - 1):  # the tokens, then the pairs
                 j = i if i < tokens else i - tokens
@@ -503,7 +636,7 @@ def gram_keys(list texts, Py_ssize_t start, Py_ssize_t stop, int64_t n_hash):
                     seen[column] = 1
                     keys[total + count] = column
                     count += 1
-            qsort(keys + total, count, sizeof(int64_t), _compare_int64)
+            _sort_keys(keys + total, spare, count, n_hash - 1)
             base = row * n_hash
             for i in range(total, total + count):
                 seen[keys[i]] = 0
@@ -519,6 +652,7 @@ def gram_keys(list texts, Py_ssize_t start, Py_ssize_t stop, int64_t n_hash):
         free(data)
         free(bounds)
         free(keys)
+        free(spare)
 
 
 cdef enum:
@@ -739,6 +873,98 @@ def word_counts(list texts):
     return out
 
 
+cdef extern from "Python.h":
+    object PyObject_GenericGetDict(object obj, void *context)
+    PyObject *PyDict_GetItemWithError(object mapping, object key) except? NULL
+
+
+cdef inline Py_ssize_t _one_hot_column(object index, Py_ssize_t width) except -1:
+    """``index`` as a column below ``width`` (an int from the features' own tables)."""
+    cdef Py_ssize_t k = index
+    if not 0 <= k < width:
+        raise IndexError(f"column {k} outside a one-hot group of {width}")
+    return k
+
+
+def structure_rows(
+    list facts,
+    dict paths,
+    object facts_type,
+    tuple names,
+    dict tag_index,
+    Py_ssize_t n_tags,
+    dict ancestor_index,
+    Py_ssize_t n_ancestors,
+    dict landmark_index,
+    Py_ssize_t n_landmarks,
+    dict word_stems,
+    object stem_hits,
+    Py_ssize_t n_stems,
+):
+    """``features.structure_rows`` (the reference), in one pass over ``facts`` and one over
+    ``paths``: each field of ``names`` of every block as float64 (as ``np.fromiter`` converts it),
+    the one-hot tags, ancestors and landmarks (an unknown landmark in the last column), each
+    block's distinct path, and each path's word count and stems (``word_stems``'s cached hits,
+    ``stem_hits(word)`` for a word not in it). An instance of ``facts_type`` is read from its
+    instance dictionary, where its dataclass fields are; anything else by ``getattr``."""
+    cdef Py_ssize_t n = len(facts), n_fields = len(names), n_paths = len(paths)
+    cdef Py_ssize_t i, j, k, m, spaces
+    cdef PyObject *found
+    cdef object x, fields, value, hits, word
+    cdef str text
+    cdef int kind
+    cdef void *chars
+    columns_out = np.empty((n_fields, n), dtype=np.float64)
+    tags_out = np.zeros((n, n_tags), dtype=np.float32)
+    ancestors_out = np.zeros((n, n_ancestors), dtype=np.float32)
+    landmarks_out = np.zeros((n, n_landmarks), dtype=np.float32)
+    which_out = np.empty(n, dtype=np.intp)
+    path_words_out = np.empty(n_paths, dtype=np.float64)
+    path_stems_out = np.zeros((n_paths, n_stems), dtype=np.float32)
+    cdef double[:, ::1] columns = columns_out
+    cdef float[:, ::1] tags = tags_out, ancestors = ancestors_out, landmarks = landmarks_out
+    cdef float[:, ::1] path_stems = path_stems_out
+    cdef Py_ssize_t[::1] which = which_out
+    cdef double[::1] path_words = path_words_out
+    cdef dict distinct = {}, seen = {}  # seen: the page's words' stems (the paths share most words)
+    for i, text in enumerate(paths):
+        distinct[text] = i
+    for i in range(n):
+        x = facts[i]
+        fields = PyObject_GenericGetDict(x, NULL) if type(x) is facts_type else None
+        for j in range(n_fields):
+            found = PyDict_GetItemWithError(fields, names[j]) if fields is not None else NULL
+            value = <object> found if found != NULL else getattr(x, names[j])
+            columns[j, i] = <double> value
+        value = tag_index.get(x.tag)
+        if value is not None:
+            tags[i, _one_hot_column(value, n_tags)] = 1
+        for word in x.path:
+            value = ancestor_index.get(word)
+            if value is not None:
+                ancestors[i, _one_hot_column(value, n_ancestors)] = 1
+        landmarks[i, _one_hot_column(landmark_index.get(x.landmark, n_landmarks - 1), n_landmarks)] = 1
+        which[i] = distinct[x.path_words]
+    for i, (text, words) in enumerate(paths.items()):
+        m = PyUnicode_GET_LENGTH(text)
+        kind, chars = PyUnicode_KIND(text), PyUnicode_DATA(text)
+        spaces = 0
+        for k in range(m):
+            if PyUnicode_READ(kind, chars, k) == 32:
+                spaces += 1
+        path_words[i] = spaces + 1 if m else 0
+        for word in words:
+            hits = seen.get(word)
+            if hits is None:
+                hits = word_stems.get(word)
+                if hits is None:
+                    hits = stem_hits(word)
+                seen[word] = hits
+            for value in hits:
+                path_stems[i, _one_hot_column(value, n_stems)] = 1
+    return columns_out, tags_out, ancestors_out, landmarks_out, which_out, path_words_out, path_stems_out
+
+
 def word_f1(list texts, dict index, const int64_t[::1] want, Py_ssize_t longest):
     """For each of ``texts``, its word F1 against the wanted words (``extraction_scores.f1_matcher``,
     the reference): 0.0 for a text of more than ``longest`` words (``str.split``) or without a wanted
@@ -887,6 +1113,68 @@ def shared_in(
 
 # -- the features' character classes ----------------------------------------------------------
 
+def cosine_with(
+    const int64_t[::1] rows,
+    const int64_t[::1] entries,
+    const float[::1] weights,
+    const int64_t[::1] columns,
+    float weight,
+):
+    """``features.cosine_with`` (the reference): for each row (``weights``' length), the number of
+    its entries (``rows``, ``entries``: each entry's row and column) whose column is among
+    ``columns`` (sorted, distinct; looked up in a bitmap of them, or by binary search beyond
+    2^24), then ``weights[row] * weight`` in
+    float32, added that many times to a float32 0, one at a time."""
+    cdef Py_ssize_t n = weights.shape[0], m = entries.shape[0], c = columns.shape[0]
+    cdef Py_ssize_t e, lo, hi, mid, r, k
+    cdef int64_t column
+    cdef float term, total
+    if rows.shape[0] != m:
+        raise ValueError("rows and entries differ in length")
+    out = np.zeros(n, dtype=np.float32)
+    cdef float[::1] result = out
+    cdef int64_t top = columns[c - 1] if c else -1
+    cdef uint64_t *bits = NULL  # the columns as a bitmap, where they are few and within 2^24
+    cdef int64_t *shared = <int64_t *> calloc(max(n, 1), sizeof(int64_t))
+    if shared == NULL:
+        raise MemoryError()
+    try:
+        if c and columns[0] >= 0 and top < (1 << 24):
+            bits = <uint64_t *> calloc(top // 64 + 1, sizeof(uint64_t))
+            if bits == NULL:
+                raise MemoryError()
+            for k in range(c):
+                bits[columns[k] >> 6] |= (<uint64_t> 1) << (columns[k] & 63)
+        for e in range(m):
+            r = rows[e]
+            if not 0 <= r < n:
+                raise ValueError(f"an entry of row {r}, outside the {n} rows")
+            column = entries[e]
+            if bits != NULL:
+                if 0 <= column <= top and bits[column >> 6] >> (column & 63) & 1:
+                    shared[r] += 1
+                continue
+            lo, hi = 0, c
+            while lo < hi:
+                mid = (lo + hi) // 2
+                if columns[mid] < column:
+                    lo = mid + 1
+                else:
+                    hi = mid
+            if lo < c and columns[lo] == column:
+                shared[r] += 1
+        for r in range(n):
+            term = weights[r] * weight
+            total = 0
+            for k in range(shared[r]):
+                total = total + term
+            result[r] = total
+    finally:
+        free(shared)
+        free(bits)
+    return out
+
+
 cdef enum:
     CHAR_CLASSES = 9  # features.CHAR_CLASSES
 
@@ -981,6 +1269,56 @@ def char_counts(
         for k in range(CHAR_CLASSES):
             result[k, j] = <double>counted[k]
     return out
+
+
+# -- the HTML parser's input ----------------------------------------------------------------------
+
+cdef uint8_t _CONTROL[256]  # the bytes the HTML splitter removes before parsing (``_CONTROL_BYTES``)
+for _c in range(256):
+    _CONTROL[_c] = _c < 0x09 or _c == 0x0B or 0x0E <= _c < 0x20 or _c == 0x7F
+
+
+cdef inline uint64_t _has_zero_byte(uint64_t x) noexcept nogil:
+    return (x - <uint64_t>0x0101010101010101) & ~x & <uint64_t>0x8080808080808080
+
+
+def control_free(const uint8_t[::1] data):
+    """Whether the HTML splitter's ``parse`` would leave ``data`` (a page in UTF-8) as it is: no
+    byte of ``splitters.html._CONTROL_BYTES`` (C0 controls but tab, newline, form feed and
+    carriage return; DEL) and no C1 control (``\\xc2`` and a byte in ``\\x80``-``\\x9f``)."""
+    if data.shape[0] == 0:
+        return True
+    return _control_free(&data[0], data.shape[0])
+
+
+cdef bint _control_free(const uint8_t *data, Py_ssize_t n) noexcept nogil:
+    """``control_free``: eight bytes looked at at once, and those holding a byte below 0x20, DEL
+    or ``\\xc2`` byte by byte."""
+    cdef Py_ssize_t i = 0, j
+    cdef uint64_t word, ones = <uint64_t>0x0101010101010101
+    cdef uint8_t b
+    while i < n:
+        if i + 8 <= n:
+            memcpy(&word, data + i, 8)
+            # a byte below 0x20 (high bit clear, and borrowing when 0x20 is taken away), DEL, 0xc2
+            if not (
+                ((word - ones * 0x20) & ~word & ones * 0x80)
+                | _has_zero_byte(word ^ (ones * 0x7F))
+                | _has_zero_byte(word ^ (ones * 0xC2))
+            ):
+                i += 8
+                continue
+            j = i + 8
+        else:
+            j = n
+        while i < j:
+            b = data[i]
+            if _CONTROL[b]:
+                return False
+            if b == 0xC2 and i + 1 < n and 0x80 <= data[i + 1] <= 0x9F:
+                return False
+            i += 1
+    return True
 
 
 # -- the JSON Lines record's votes -------------------------------------------------------------

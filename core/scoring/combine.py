@@ -101,11 +101,11 @@ def combine(
     fields = (
         VoteFields.of(votes, options.weights) if path is None else path.vote_fields(votes, options.weights)
     )
-    labels, scores = _mean_of(len(blocks), fields)
+    labels, scores = _mean_of(len(blocks), fields) if path is None else path.vote_means(len(blocks), fields)
     method = "weighted mean"
     if options.learned and fitted is not None and fields.is_model.any():
         method = "learned"
-        matrix = _matrix_of(len(blocks), fields)
+        matrix = _matrix_of(len(blocks), fields) if path is None else path.vote_matrix(len(blocks), fields)
         learned = predict_learned(fitted, matrix)
         if adaptation is not None:
             method = ADAPTED

@@ -34,13 +34,13 @@ from collections import Counter
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from ..document import Document
-from ..facts import from_html_splitter, html_facts, path_word_sets
+from ..facts import HtmlFacts, from_html_splitter, html_facts, path_word_sets
 from .text_index import SEP, TextIndex, text_index
 
 FEATURE_VERSION = 4
@@ -661,6 +661,14 @@ class Kernels(Protocol):
         """``window``."""
         ...
 
+    def structure_rows(self, facts: list[HtmlFacts], paths: dict[str, frozenset[str]]) -> StructureRows:
+        """``structure_rows``."""
+        ...
+
+    def cosine_with(self, ngrams: Ngrams, columns: np.ndarray, weight: np.float32) -> np.ndarray:
+        """``cosine_with``."""
+        ...
+
 
 def document_features(
     document: Document, kind: str | None = None, path: Kernels | None = None
@@ -688,7 +696,7 @@ def compute(document: Document, kind: str, path: Kernels | None = None) -> Docum
     facts = _text_facts(texts, document, ngrams, text_index(document), path)
     own = np.column_stack([np.asarray(column(facts), dtype=np.float32) for _, column in _TEXT_FEATURES])
     if kind == "html":
-        own = np.hstack([own, _structure_features(document, facts.prose)])
+        own = np.hstack([own, _structure_features(document, facts.prose, path)])
     column = {name: i for i, name in enumerate(_TEXT_NAMES + (_STRUCT_NAMES if kind == "html" else ()))}
     windowed = _WINDOW_TEXT + (_WINDOW_HTML if kind == "html" else ())
     around = path.window(own[:, [column[name] for name in windowed]])
@@ -861,13 +869,13 @@ def _text_facts(
     in_title = np.zeros(n)
     if title.strip():
         title_ngrams = hashed_ngrams([title], path.gram_keys)
-        in_title = cosine_with(ngrams, title_ngrams.columns, title_ngrams.weights[0])
+        in_title = path.cosine_with(ngrams, title_ngrams.columns, title_ngrams.weights[0])
     heading_levels = [facts.heading for facts in html_facts(document)]
     first_h1 = next((i for i, level in enumerate(heading_levels) if level == 1), None)
     in_first_heading = np.zeros(n)
     if first_h1 is not None:
         start, stop = ngrams.indptr[first_h1], ngrams.indptr[first_h1 + 1]
-        in_first_heading = cosine_with(ngrams, ngrams.columns[start:stop], ngrams.weights[first_h1])
+        in_first_heading = path.cosine_with(ngrams, ngrams.columns[start:stop], ngrams.weights[first_h1])
 
     shared_next, shared_prev = shared_with_neighbours(ngrams, 10, path.shared_in)
     return _TextFacts(
@@ -949,6 +957,17 @@ def _comment_meta(lowered_texts: list[str], words: np.ndarray) -> np.ndarray:
 _word_stems: dict[str, tuple[int, ...]] = {}
 
 
+def _word_stem_hits(word: str) -> tuple[int, ...]:
+    """Indices of the generic stems found inside one class/id/role ``word``, cached per word (up to
+    100,000 words)."""
+    hits = _word_stems.get(word)
+    if hits is None:
+        hits = tuple({_STEM_INDEX[m.group(0)] for m in _STEM_PATTERN.finditer(word)})
+        if len(_word_stems) < 100_000:
+            _word_stems[word] = hits
+    return hits
+
+
 def _stems(words: frozenset[str]) -> frozenset[int]:
     """Indices of the generic stems found inside the class/id/role ``words`` of a path (not cached
     by path: on 200 WCXB pages 6 % of the paths recurred, and the cache's entries were a third of
@@ -957,9 +976,7 @@ def _stems(words: frozenset[str]) -> frozenset[int]:
     for word in words:
         hits = _word_stems.get(word)
         if hits is None:
-            hits = tuple({_STEM_INDEX[m.group(0)] for m in _STEM_PATTERN.finditer(word)})
-            if len(_word_stems) < 100_000:
-                _word_stems[word] = hits
+            hits = _word_stem_hits(word)
         if hits:
             found.update(hits)
     return frozenset(found)
@@ -967,6 +984,8 @@ def _stems(words: frozenset[str]) -> frozenset[int]:
 
 _ANCESTOR_INDEX = {t: i for i, t in enumerate(_ANCESTORS)}
 _TAG_COLUMN = {t: (i,) for i, t in enumerate(_TAGS)}
+_TAG_INDEX = {t: i for i, t in enumerate(_TAGS)}
+_LANDMARK_INDEX = {t: i for i, t in enumerate(_LANDMARKS)}
 
 
 def _one_hot(columns: list[Collection[int]], width: int) -> np.ndarray:
@@ -984,47 +1003,88 @@ def _ancestors(path: tuple[str, ...]) -> tuple[int, ...]:
     return tuple({_ANCESTOR_INDEX[t] for t in path if t in _ANCESTOR_INDEX})
 
 
-def _structure_features(document: Document, prose: np.ndarray) -> np.ndarray:
+def _structure_features(document: Document, prose: np.ndarray, path: Kernels) -> np.ndarray:
     """The (blocks, len(_STRUCT_NAMES)) float32 matrix of the structure features: the single ones,
-    then the one-hot groups; ``prose`` is the prose words of each block (``_TextFacts.prose``)."""
-    facts = _structure_facts(document, prose)
+    then the one-hot groups; ``prose`` is the prose words of each block (``_TextFacts.prose``),
+    ``path`` the kernels reading the blocks' facts."""
+    facts = _structure_facts(document, prose, path)
     single = np.column_stack([np.asarray(column(facts), dtype=np.float32) for _, column in _STRUCT_FEATURES])
     return np.hstack([single, *(group(facts) for _, _, group in _STRUCT_GROUPS)])
 
 
-def _structure_facts(document: Document, prose: np.ndarray) -> _StructureFacts:
-    blocks = document.blocks
-    n = len(blocks)
-    f = html_facts(document)
-    tags = _one_hot([_TAG_COLUMN.get(x.tag, ()) for x in f], len(_TAGS))
-    ancestors = _one_hot([_ancestors(x.path) for x in f], len(_ANCESTORS))
-    landmark_index = {t: i for i, t in enumerate(_LANDMARKS)}
-    landmarks = np.zeros((n, len(_LANDMARKS)), np.float32)
-    landmarks[np.arange(n), [landmark_index.get(x.landmark, len(_LANDMARKS) - 1) for x in f]] = 1
+FACT_COLUMNS = (
+    "link_density",
+    "links",
+    "link_chars",
+    "heading",
+    "in_list",
+    "list_size",
+    "group_size",
+    "in_table",
+    "emphasis_chars",
+    "text_chars",
+    "depth",
+)
+"""The ``HtmlFacts`` fields the structure features read as numbers, in ``StructureRows.columns``'s order."""
 
-    # one row per distinct path (blocks share their container's), then a row per block
-    paths = path_word_sets(document)
+
+class StructureRows(NamedTuple):
+    """What the structure features read of a document's ``HtmlFacts`` (``structure_rows``)."""
+
+    columns: np.ndarray
+    """(len(FACT_COLUMNS), blocks) float64: each field of ``FACT_COLUMNS`` of every block."""
+    tags: np.ndarray
+    """(blocks, len(_TAGS)) float32, one-hot: the block's tag."""
+    ancestors: np.ndarray
+    """(blocks, len(_ANCESTORS)) float32: 1 for each of ``_ANCESTORS`` on the block's path."""
+    landmarks: np.ndarray
+    """(blocks, len(_LANDMARKS)) float32, one-hot: the block's landmark (any other: the last)."""
+    which: np.ndarray
+    """(blocks,) intp: the block's distinct path (the order of ``path_word_sets``)."""
+    path_words: np.ndarray
+    """(paths,) float64: the words of each distinct path."""
+    path_stems: np.ndarray
+    """(paths, len(_STEMS)) float32: 1 for each stem found in a word of the path."""
+
+
+def structure_rows(facts: list[HtmlFacts], paths: dict[str, frozenset[str]]) -> StructureRows:
+    """The reference of ``Kernels.structure_rows``: ``facts``'s numbers and one-hot groups, ``paths``
+    the words of each distinct path (``facts.path_word_sets``)."""
+    n = len(facts)
+    columns = np.array([np.fromiter((getattr(x, f) for x in facts), np.float64, n) for f in FACT_COLUMNS])
+    tags = _one_hot([_TAG_COLUMN.get(x.tag, ()) for x in facts], len(_TAGS))
+    ancestors = _one_hot([_ancestors(x.path) for x in facts], len(_ANCESTORS))
+    landmarks = np.zeros((n, len(_LANDMARKS)), np.float32)
+    landmarks[np.arange(n), [_LANDMARK_INDEX.get(x.landmark, len(_LANDMARKS) - 1) for x in facts]] = 1
     distinct = {w: i for i, w in enumerate(paths)}
-    which = np.fromiter(map(distinct.__getitem__, (x.path_words for x in f)), np.intp, n)
-    word_counts = np.fromiter((w.count(" ") + 1 if w else 0 for w in paths), np.float64, len(paths))[which]
-    stems = _one_hot([_stems(words) for words in paths.values()], len(_STEMS))[which]
+    which = np.fromiter(map(distinct.__getitem__, (x.path_words for x in facts)), np.intp, n)
+    path_words = np.fromiter((w.count(" ") + 1 if w else 0 for w in paths), np.float64, len(paths))
+    path_stems = _one_hot([_stems(words) for words in paths.values()], len(_STEMS))
+    return StructureRows(columns, tags, ancestors, landmarks, which, path_words, path_stems)
+
+
+def _structure_facts(document: Document, prose: np.ndarray, path: Kernels) -> _StructureFacts:
+    # one row per distinct path (blocks share their container's), then a row per block
+    rows = path.structure_rows(html_facts(document), path_word_sets(document))
+    stems = rows.path_stems[rows.which]
     outside = np.where(stems[:, _STEM_INDEX["comment"]] > 0, 0.0, prose)
+    column = dict(zip(FACT_COLUMNS, rows.columns, strict=True))
     return _StructureFacts(
-        link_density=np.fromiter((x.link_density for x in f), np.float64, n),
-        links=np.fromiter((x.links for x in f), np.float64, n),
-        link_chars=np.fromiter((x.link_chars for x in f), np.float64, n),
-        heading=np.fromiter((x.heading for x in f), np.float64, n),
-        in_list=np.fromiter((x.in_list for x in f), np.float64, n),
-        list_size=np.fromiter((x.list_size for x in f), np.float64, n),
-        group=np.fromiter((x.group_size for x in f), np.float64, n),
-        in_table=np.fromiter((x.in_table for x in f), np.float64, n),
-        emphasis=np.fromiter((x.emphasis_chars for x in f), np.float64, n),
-        text_chars=np.fromiter((x.text_chars for x in f), np.float64, n),
-        depth=np.fromiter((x.depth for x in f), np.float64, n),
-        path_words=word_counts,
+        link_density=column["link_density"],
+        links=column["links"],
+        link_chars=column["link_chars"],
+        heading=column["heading"],
+        in_list=column["in_list"],
+        list_size=column["list_size"],
+        group=column["group_size"],
+        in_table=column["in_table"],
+        emphasis=column["emphasis_chars"],
+        text_chars=column["text_chars"],
+        depth=column["depth"],
+        path_words=rows.path_words[rows.which],
         prose_outside_comments_before=np.cumsum(outside) - outside,
-        tags=tags,
-        ancestors=ancestors,
-        landmarks=landmarks,
+        tags=rows.tags,
+        ancestors=rows.ancestors,
+        landmarks=rows.landmarks,
         stems=stems,
     )

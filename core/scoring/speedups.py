@@ -30,6 +30,11 @@ title match          ``extraction_scores.f1_matcher``    ``_speedups.word_f1``
 rule facts' words    ``rules.word_counts``               ``_speedups.word_counts``
 the HTML walk        ``splitters.html._found``           ``_speedups.html_walk``
 blocks in JSON Lines ``output.jsonl._blocks``            ``_speedups.json_blocks``
+structure facts      ``features.structure_rows``         ``_speedups.structure_rows``
+cosine with one row  ``features.cosine_with``            ``_speedups.cosine_with``
+weighted means       ``combine._mean_of``                ``_speedups.vote_sums``
+vote matrix          ``combine._matrix_of``              ``_speedups.vote_matrix_sums``
+control bytes        ``splitters.html.parse``'s removal  ``_speedups.control_free``
 ===================  ==================================  ===========================
 
 (the first three for the features, which the models pass the path to as their ``Kernels``
@@ -42,7 +47,9 @@ no path, so the runner gives each document its path (``use_path``: a ``OneScan``
 the HTML splitter, through ``SPLIT_PATH``, which the runner sets around the split hook; the last
 for the JSON Lines writer, which takes the path as an argument: ``render(...,
 path=runner.hot_path)``, as ``pageparts classify`` writes, and gives the same text, its scores'
-digits found another way: docs/architecture.md says how.)
+digits found another way: docs/architecture.md says how. Since round 9: the structure facts and
+the cosines for the features, the weighted means and the vote matrix for the combiner, and the
+control bytes for the HTML splitter's ``parse``, through ``SPLIT_PATH``.)
 
 A runner takes its ``HotPath`` from the settings (``hot_path(options.pure_python)``; the
 environment variable ``PAGEPARTS_PURE_PYTHON``, read by ``pageparts.settings``, sets it). Where
@@ -61,20 +68,22 @@ from dataclasses import dataclass
 from functools import partial
 from types import ModuleType
 from typing import Any
+from weakref import WeakKeyDictionary
 
 import numpy as np
 
-from ..document import MODEL, Block, Document, Vote
+from ..document import LABELS, MODEL, Block, Document, Vote
+from ..facts import HtmlFacts
 from ..labels.extraction_scores import f1_matcher
 from . import features
-from .combine import _LABEL_COLUMN, VoteFields, sorted_votes
+from .combine import _LABEL_COLUMN, VoteFields, _matrix_of, _mean_of, sorted_votes
 from .features import CHAR_CLASSES, N_HASH, Ngrams, _char_counts, _gram_keys, _shared_in
 from .leads import MOST_GROUP, Group, group, leads
 from .model_format import Logistic, Trees
 from .rules import word_counts
 from .text_index import Matcher, TextIndex, all_matches, use_matcher
 
-EXTENSION_VERSION = 18
+EXTENSION_VERSION = 25
 """The ``VERSION`` of core/scoring/_speedups.pyx that this module was written for."""
 
 
@@ -157,6 +166,45 @@ class HotPath:
             np.asarray(features.SPANS, np.int64),
         )
 
+    def structure_rows(
+        self, facts: list[HtmlFacts], paths: dict[str, frozenset[str]]
+    ) -> features.StructureRows:
+        """What the structure features read of the blocks' facts, in one pass
+        (``features.structure_rows``; ``features.compute`` takes this method)."""
+        if not self.compiled:
+            return features.structure_rows(facts, paths)
+        return features.StructureRows(
+            *_EXTENSION.structure_rows(
+                facts,
+                paths,
+                HtmlFacts,
+                features.FACT_COLUMNS,
+                features._TAG_INDEX,
+                len(features._TAGS),
+                features._ANCESTOR_INDEX,
+                len(features._ANCESTORS),
+                features._LANDMARK_INDEX,
+                len(features._LANDMARKS),
+                features._word_stems,
+                features._word_stem_hits,
+                len(features._STEMS),
+            )
+        )
+
+    def cosine_with(self, ngrams: Ngrams, columns: np.ndarray, weight: np.float32) -> np.ndarray:
+        """``features.cosine_with``: every row's float32 cosine with one row, given by its sorted
+        ``columns`` and their ``weight`` (``features.compute`` takes this method)."""
+        columns = _int64(columns)
+        if not self.compiled or (columns.size > 1 and not (columns[1:] > columns[:-1]).all()):
+            return features.cosine_with(ngrams, columns, weight)
+        return _EXTENSION.cosine_with(
+            _int64(ngrams.rows),
+            _int64(ngrams.columns),
+            np.ascontiguousarray(ngrams.weights, np.float32),
+            columns,
+            float(np.float32(weight)),
+        )
+
     def probability(self, stage_b: Trees | Logistic, X: np.ndarray) -> np.ndarray:
         """``stage_b.probability(X)``; a forest's raw scores from the compiled walk when compiled."""
         if not self.compiled or not isinstance(stage_b, Trees):
@@ -199,6 +247,35 @@ class HotPath:
         if not self.compiled:
             return VoteFields.of(votes, weights)
         return VoteFields(*_EXTENSION.vote_fields(votes, weights, _LABEL_COLUMN, MODEL))
+
+    def vote_means(self, n: int, fields: VoteFields) -> tuple[list[str], np.ndarray]:
+        """The votes' labels, sorted, and each block's weighted mean score of each
+        (``combine._mean_of``)."""
+        if not self.compiled:
+            return _mean_of(n, fields)
+        labels = sorted(set(fields.label))
+        column = {label: i for i, label in enumerate(labels)}
+        weighted, totals = _EXTENSION.vote_sums(
+            n, fields.label, column, _intp(fields.block), _float64(fields.weight), _float64(fields.score)
+        )
+        return labels, np.divide(weighted, totals, out=np.zeros_like(weighted), where=totals > 0)
+
+    def vote_matrix(self, n: int, fields: VoteFields) -> np.ndarray:
+        """(blocks, 12): per label, the mean score of the model votes and the strongest score of the
+        rule votes (``combine._matrix_of``)."""
+        if not self.compiled:
+            return _matrix_of(n, fields)
+        sums, counts, rules = _EXTENSION.vote_matrix_sums(
+            n,
+            len(LABELS),
+            _intp(fields.block),
+            _intp(fields.column),
+            _float64(fields.weight),
+            _float64(fields.score),
+            np.ascontiguousarray(fields.is_model, np.bool_).view(np.uint8),
+        )
+        model_mean = np.divide(sums, counts, out=np.zeros_like(sums), where=counts > 0)
+        return np.hstack([model_mean, rules])
 
     def json_blocks(
         self,
@@ -311,6 +388,12 @@ def compiled_walk() -> Callable[..., list[tuple[str, dict[str, Any], int]]] | No
     return _EXTENSION.html_walk if SPLIT_PATH.get().compiled else None
 
 
+def compiled_control_free() -> Callable[[bytes], bool] | None:
+    """``_speedups.control_free`` (whether the HTML splitter's ``parse`` leaves a page's UTF-8
+    bytes as they are) when the split in progress runs the compiled path, else None."""
+    return _EXTENSION.control_free if SPLIT_PATH.get().compiled else None
+
+
 def hot_path(pure_python: bool = False) -> HotPath:
     """The compiled path unless ``pure_python`` (``Options.pure_python``) or the extension is
     missing; a missing one is told once per process, as a warning."""
@@ -331,23 +414,27 @@ def hot_path(pure_python: bool = False) -> HotPath:
     return HotPath(compiled=True)
 
 
+_NODES: WeakKeyDictionary[Trees, np.ndarray] = WeakKeyDictionary()
+"""Each forest's nodes as ``_speedups.forest_nodes`` packs them, made at its first walk."""
+
+
 def forest_raw(trees: Trees, X: np.ndarray) -> np.ndarray:
     """``trees.raw(X)`` by the compiled walk (the extension must be there)."""
     X = np.asarray(X)
     X = np.ascontiguousarray(X, dtype=np.float32 if X.dtype == np.float32 else np.float64)
     if X.ndim != 2 or X.shape[1] != trees.n_features:
         raise ValueError(f"X has shape {X.shape}, the trees expect {trees.n_features} features")
-    return _EXTENSION.forest_raw(
-        X,
-        trees.roots,
-        trees.feature,
-        trees.threshold,
-        trees.children,
-        trees.is_leaf.view(np.uint8),
-        trees.missing_right.view(np.uint8),
-        trees.value,
-        float(trees.baseline[0]),
-    )
+    nodes = _NODES.get(trees)
+    if nodes is None:
+        nodes = _NODES[trees] = _EXTENSION.forest_nodes(
+            trees.feature,
+            trees.threshold,
+            trees.children,
+            trees.is_leaf.view(np.uint8),
+            trees.missing_right.view(np.uint8),
+            trees.value,
+        )
+    return _EXTENSION.forest_raw(X, trees.roots, nodes, float(trees.baseline[0]))
 
 
 def _group_matches(found: Group, text: str) -> list[list[re.Match[str]]]:
@@ -358,3 +445,11 @@ def _group_matches(found: Group, text: str) -> list[list[re.Match[str]]]:
 
 def _int64(array: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(array, dtype=np.int64)
+
+
+def _intp(array: np.ndarray) -> np.ndarray:
+    return np.ascontiguousarray(array, dtype=np.intp)
+
+
+def _float64(array: np.ndarray) -> np.ndarray:
+    return np.ascontiguousarray(array, dtype=np.float64)

@@ -48,7 +48,7 @@ from ..document import Block
 from ..facts import HtmlFacts
 from ..hookspecs import hookimpl
 from ..input.charsets import BOMS_UTF16, decode_html
-from ..scoring.speedups import compiled_walk
+from ..scoring.speedups import compiled_control_free, compiled_walk
 
 FORMAT = "html"
 
@@ -137,16 +137,24 @@ def _parser() -> etree.HTMLParser:
     return etree.HTMLParser(recover=True, huge_tree=True, remove_pis=True, no_network=True, collect_ids=False)
 
 
-def parse(text: str) -> Any:
-    """Parse decoded HTML into an lxml root element (None for an empty document)."""
-    text = _XML_DECLARATION.sub("", text, count=1)
-    try:
-        data = text.encode("utf-8")
-    except UnicodeEncodeError:  # lone surrogates: clean and parse the text itself
-        return _parse(_CONTROL.sub("", text))
+def parse(text: str, utf8: bytes | None = None) -> Any:
+    """Parse decoded HTML into an lxml root element (None for an empty document); ``utf8``, if
+    given, is ``text`` in UTF-8 (the page's own bytes), which spares encoding the text again."""
+    stripped = _XML_DECLARATION.sub("", text, count=1)
+    if utf8 is not None and len(stripped) == len(text):  # no declaration removed: the same text
+        data = utf8
+    else:
+        try:
+            data = stripped.encode("utf-8")
+        except UnicodeEncodeError:  # lone surrogates: clean and parse the text itself
+            return _parse(_CONTROL.sub("", stripped))
+    text = stripped
     # libxml2 reads UTF-8 bytes faster than a str, and control characters are found (and
     # removed) far faster in the bytes: C0 and DEL are single bytes that never occur inside
     # a multi-byte sequence, and C1 characters are exactly the sequences \xc2\x80-\xc2\x9f.
+    control_free = compiled_control_free()  # on the compiled path: whether there are any
+    if control_free is not None and control_free(data):
+        return _parse(text, data)
     cleaned = data.translate(None, _CONTROL_BYTES)
     if _C1_UTF8.search(cleaned) is not None:
         cleaned = _C1_UTF8.sub(b"", cleaned)
@@ -279,12 +287,14 @@ def close_swallowing_title(text: str, root: Any) -> str | None:
     return f"{text[:cut]}</title>{text[cut:]}"
 
 
-def read_page(text: str) -> tuple[Any, list[str]]:
+def read_page(text: str, utf8: bytes | None = None) -> tuple[Any, list[str]]:
     """Parse decoded HTML, repairing what the parser cannot read whole; returns the root (None for an
-    empty page) and a warning per repair."""
+    empty page) and a warning per repair. ``utf8``, if given, is ``text`` in UTF-8."""
     warnings: list[str] = []
-    text = _without_early_end_tags(text)
-    root = _parse_flattening(text, warnings)
+    repaired_ends = _without_early_end_tags(text)
+    if repaired_ends is not text:
+        text, utf8 = repaired_ends, None
+    root = _parse_flattening(text, warnings, utf8)
     if root is not None:
         repaired = close_swallowing_title(text, root)
         if repaired is not None:
@@ -314,10 +324,10 @@ def _without_early_end_tags(text: str) -> str:
     return text[: first.start()] + _END_TAGS.sub("", text[first.start() :])
 
 
-def _parse_flattening(text: str, warnings: list[str]) -> Any:
-    """``parse(text)``; a page nested deeper than libxml2 reads is parsed again flattened."""
+def _parse_flattening(text: str, warnings: list[str], utf8: bytes | None = None) -> Any:
+    """``parse(text, utf8)``; a page nested deeper than libxml2 reads is parsed again flattened."""
     try:
-        return parse(text)
+        return parse(text, utf8)
     except TooDeep:
         pass
     try:
@@ -550,14 +560,13 @@ def _walk(root: Any, scriptless: bool = False) -> list[Block]:
         helpers = (_WORD.findall, _is_hidden, _context, _ROOT_CONTEXT)
         found = walk(root, kinds, not scriptless, words_cache, *helpers)
     shared = _shared_words([values["path_words"] for _, values, _ in found])
-    blocks = []
     new_facts = HtmlFacts._trusted
-    for text, values, main_start in found:
+    for _, values, main_start in found:
         start = max(shared, main_start)
         if start:
             values["path_words"] = values["path_words"][start:].lstrip()
-        blocks.append(Block(index=len(blocks), text=text, features=new_facts(values)))
-    return blocks
+    # positional arguments: the dataclass's __init__ takes them faster than keywords
+    return [Block(i, text, new_facts(values)) for i, (text, values, _) in enumerate(found)]
 
 
 def _found(
@@ -796,8 +805,15 @@ def absolute_http_url(value: str | None) -> str:
 
 def split_html(content: bytes | str) -> tuple[list[Block], dict[str, Any]]:
     """Split an HTML page (bytes, or text already decoded) into blocks and page facts."""
-    text = decode_html(content)[0] if isinstance(content, bytes) else content
-    root, warnings = read_page(text)
+    utf8 = None
+    if isinstance(content, bytes):
+        text, codec = decode_html(content)
+        # the bytes are the text's UTF-8 where they were read as UTF-8 whole: no BOM, nothing replaced
+        if codec == "utf-8" and not content.startswith(codecs.BOM_UTF8) and "\ufffd" not in text:
+            utf8 = content
+    else:
+        text = content
+    root, warnings = read_page(text, utf8)
     if root is None:
         return [], page_meta(None)
     blocks = _walk(root)
