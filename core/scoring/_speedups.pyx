@@ -1693,17 +1693,7 @@ cdef str _collapsed(list pieces):
     cdef void *out_chars
     cdef str piece
     for piece in pieces:  # how many characters, the widest of them
-        kind, chars, n = PyUnicode_KIND(piece), PyUnicode_DATA(piece), PyUnicode_GET_LENGTH(piece)
-        for i in range(n):
-            c = PyUnicode_READ(kind, chars, i)
-            if Py_UNICODE_ISSPACE(c):
-                inside = False
-            else:
-                if not inside:
-                    inside = True
-                    words += 1
-                length += 1
-                most = max(most, c)
+        length += _words_in(piece, &inside, &words, &most)
     if words == 0:
         return ""
     if words > 1:
@@ -1731,22 +1721,33 @@ cdef str _collapsed(list pieces):
     return text
 
 
-cdef Py_ssize_t _collapsed_length(str text) except -1:
-    """``len(" ".join(text.split()))``."""
-    cdef Py_ssize_t length = 0, words = 0, i, n = PyUnicode_GET_LENGTH(text)
+cdef Py_ssize_t _words_in(str text, bint *inside, Py_ssize_t *words, Py_UCS4 *most) except -1:
+    """The characters of ``text`` but ``str.split``'s whitespace; adds the words that begin in it
+    to ``words`` (one that goes on from the text before, ``inside`` it, is not counted again) and
+    raises ``most`` to its widest such character."""
+    cdef Py_ssize_t length = 0, i, n = PyUnicode_GET_LENGTH(text)
     cdef int kind = PyUnicode_KIND(text)
     cdef void *chars = PyUnicode_DATA(text)
-    cdef bint inside = False
     cdef Py_UCS4 c
     for i in range(n):
         c = PyUnicode_READ(kind, chars, i)
         if Py_UNICODE_ISSPACE(c):
-            inside = False
+            inside[0] = False
         else:
-            if not inside:
-                inside = True
-                words += 1
+            if not inside[0]:
+                inside[0] = True
+                words[0] += 1
             length += 1
+            most[0] = max(most[0], c)
+    return length
+
+
+cdef Py_ssize_t _collapsed_length(str text) except -1:
+    """``len(" ".join(text.split()))``."""
+    cdef Py_ssize_t words = 0
+    cdef bint inside = False
+    cdef Py_UCS4 most = 0
+    cdef Py_ssize_t length = _words_in(text, &inside, &words, &most)
     return length + max(words - 1, 0)
 
 
