@@ -196,6 +196,9 @@ def test_corrections_survive_a_reload_with_their_undo(page, story):
     original = [b.label for b in story["document"].blocks]
     page.locator("#blocks > .b").nth(3).click()
     page.keyboard.press("2")
+    # the correction is shown (and so saved) before the reload: without the wait, a loaded
+    # machine reloaded first once (CI, 2026-12-05)
+    page.wait_for_function("document.querySelectorAll('#blocks > .b .chip')[3].textContent === 'fundraising'")
     page.reload()
     page.wait_for_selector("body[data-ready]")
     assert chips(page)[3] == "fundraising"
