@@ -92,20 +92,20 @@ def combine(
     it, or with ``options.learned`` off, or when no model voted, the weighted mean decides.
     ``adaptation``, a site adaptation's layer (``ModelStore.adaptation``), then moves the learned
     combiner's probabilities (``pageparts.scoring.adaptation``).
-    ``path`` reads the votes' fields (``pageparts.scoring.speedups``; None: the pure-Python reference).
+    ``path`` sorts and reads the votes (``pageparts.scoring.speedups``; None: the pure-Python reference).
     """
     blocks = document.blocks
     if not blocks:
         return
-    votes = sorted_votes(votes, blocks) if path is None else path.sorted_votes(votes, blocks)
-    fields = (
-        VoteFields.of(votes, options.weights) if path is None else path.vote_fields(votes, options.weights)
-    )
-    labels, scores = _mean_of(len(blocks), fields) if path is None else path.vote_means(len(blocks), fields)
+    if path is None:
+        from .speedups import PURE as path  # imported here: speedups imports this module
+    votes = path.sorted_votes(votes, blocks)
+    fields = path.vote_fields(votes, options.weights)
+    labels, scores = path.vote_means(len(blocks), fields)
     method = "weighted mean"
     if options.learned and fitted is not None and fields.is_model.any():
         method = "learned"
-        matrix = _matrix_of(len(blocks), fields) if path is None else path.vote_matrix(len(blocks), fields)
+        matrix = path.vote_matrix(len(blocks), fields)
         learned = predict_learned(fitted, matrix)
         if adaptation is not None:
             method = ADAPTED
