@@ -131,10 +131,19 @@ _CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x20), 0x7F])  # 
 _C1_UTF8 = re.compile(b"\xc2[\x80-\x9f]")
 
 
+_PARSER_OPTIONS = {
+    "recover": True,
+    "huge_tree": True,
+    "remove_pis": True,
+    "no_network": True,
+    "collect_ids": False,
+}
+"""Comments are kept (and skipped by the walk) because React's streaming markers are comments; the
+id attributes are not put in a table (nothing here looks an element up by its id)."""
+
+
 def _parser() -> etree.HTMLParser:
-    # Comments are kept (and skipped by the walk) because React's streaming markers are comments.
-    # The id attributes are not put in a table (nothing here looks an element up by its id).
-    return etree.HTMLParser(recover=True, huge_tree=True, remove_pis=True, no_network=True, collect_ids=False)
+    return etree.HTMLParser(**_PARSER_OPTIONS)
 
 
 def parse(text: str, utf8: bytes | None = None) -> Any:
@@ -185,9 +194,7 @@ def _parse(text: str, data: bytes | None = None) -> Any:
 
 
 def _utf8_parser() -> etree.HTMLParser:
-    return etree.HTMLParser(
-        recover=True, huge_tree=True, remove_pis=True, no_network=True, collect_ids=False, encoding="utf-8"
-    )
+    return etree.HTMLParser(**_PARSER_OPTIONS, encoding="utf-8")
 
 
 # -- repairing pages the parser cannot read whole ----------------------------------------------
