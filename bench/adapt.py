@@ -27,8 +27,8 @@ leaving one page out found the base models better, and HTML pages are classified
 classifies them); and the adapt time (median and largest). For hand labels, ``as given``: base
 and adapted macro F1 with each block that accepts the label it was given scored as if labelled
 so (``as_given``): plain macro F1 counts such a word as recalled for its own label and as a
-prediction of another, so a label whose few words all came out as an accepted other label (a
-"See also" heading that may pass as body) scores 0 and moves macro F1 by a sixth.
+prediction of another (a "See also" heading that may pass as body is right as related-links
+and as body), so the two differ where accepted labels are given.
 
 ``--same-template``: sites mix templates (ikea.com's collection pages under ``/cat/`` and a product
 page under ``/p/``), and a draw of pages of one template scored on another says little about
@@ -217,9 +217,7 @@ def macro_f1(runner: Runner, documents: list[LabelledDocument]) -> tuple[float, 
 def as_given(classified: Document, blocks: list[LabelledBlock]) -> list[LabelledBlock]:
     """``blocks``, each labelled with the label its classified block was given where it accepts it
     (when the page split into the labelled blocks). Plain macro F1 counts such a word as recalled
-    for its own label but as a prediction of another: a label whose words all came out as an
-    accepted other label scores 0 (no precision), and an accepted label with no words of its own
-    does too."""
+    for its own label but as a prediction of another."""
     if [b.text for b in classified.blocks] != [b.text for b in blocks]:
         return blocks
     return [
