@@ -12,7 +12,8 @@ macro over pages) against Readability's expected article text.
 
 Pooled per word, a few long pages decide a label. So it also prints a per-page view: for each
 label, the mean over pages of the page's word F1 (``WordScores.rows``; a page where the label is
-in neither the gold labels nor the output is left out), and the mean of those six means.
+in neither the gold labels nor the output is left out), and the mean of those six means. Then,
+per input format, where the words go: gold words by their label against the label they were given.
 
 ``--against DIR`` scores a second model directory on the same pages and prints the difference
 of the macro F1, pooled and per page, each with a 95% interval from a paired bootstrap over pages
@@ -30,7 +31,7 @@ from pathlib import Path
 import numpy as np
 from pageparts.document import LABELS
 from pageparts.host.runner import Options, Runner
-from pageparts.labels.evaluation import WordScores
+from pageparts.labels.evaluation import WordScores, format_confusion
 from pageparts.labels.extraction_scores import word_prf
 from pageparts.labels.labelled import LabelledDocument, load_labelled
 from pageparts.scoring.models import ModelStore
@@ -87,10 +88,12 @@ def score_pages(pages: Sequence[Page], input_format: str, store: ModelStore) -> 
 
 
 def pooled(per_page: Sequence[WordScores]) -> WordScores:
+    """The pages' word counts and confusion added up."""
     total = WordScores()
     for scores in per_page:
         for label, counts in scores.counts.items():
             total.counts[label].update(counts)
+        total.confusion.update(scores.confusion)
     return total
 
 
@@ -146,6 +149,9 @@ def table(pages: Sequence[Page], scores: dict[str, list[WordScores]]) -> str:
             lines.append(f1_row(f"{collection} / {input_format}", len(chosen), pooled(chosen)))
     lines.append("  per page: the mean over pages of each label's word F1")
     lines += [page_row(f"all / {input_format}", scores[input_format]) for input_format in FORMATS]
+    for input_format in FORMATS:
+        lines.append(f"  where the words go, {input_format}: gold label (rows), label given (columns)")
+        lines.append(format_confusion(pooled(scores[input_format])))
     return "\n".join(lines)
 
 

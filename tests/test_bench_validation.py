@@ -51,3 +51,16 @@ def test_the_page_bootstrap_of_a_build_against_itself_is_zero_and_sees_a_better_
     assert validation.page_bootstrap(worse, worse, 200) == (0.0, 0.0)
     low, high = validation.page_bootstrap(worse, better, 200)
     assert 0 < low <= high
+
+
+def test_pooled_pages_add_up_their_counts_and_where_their_words_went():
+    validation = load_script(SCRIPT, "bench_validation")
+    first = _scores([("give now please", "fundraising", "body"), ("words of a story", "body", "body")])
+    second = _scores([("one two", "fundraising", "fundraising"), ("home news sport", "navigation", "other")])
+    total = validation.pooled([first, second])
+    assert total.confusion["fundraising", "body"] == 3
+    assert total.confusion["fundraising", "fundraising"] == 2
+    assert total.confusion["navigation", "other"] == 3
+    assert total.counts["body"]["predicted"] == 7
+    table = validation.format_confusion(total)
+    assert table.splitlines()[1].split()[:3] == ["navigation", "0", "0"]
