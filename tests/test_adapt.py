@@ -291,7 +291,7 @@ def test_the_commands_adapt_and_classify_by_url(tmp_path):
     cli = CliRunner()
     result = cli.invoke(app, ["adapt", str(labels), "--out", str(tmp_path / "sites" / "shop")])
     assert result.exit_code == 0, result.output
-    assert f"to {SITE} on 3 pages" in result.stdout
+    assert f"to {SITE} on 3 pages" in result.stdout and "site-wide" not in result.stdout
     inputs = tmp_path / "pages.jsonl"
     records = [
         {"url": f"https://{SITE}/item/4", "html": site_page(4)},
@@ -664,10 +664,13 @@ def other_template_page(kind: str, number: int) -> LabelledDocument:
 
 def test_pages_of_two_templates_teach_a_third_the_sites_labels(tmp_path):
     documents = [labelled_page(1), labelled_page(2)] + [other_template_page("manual", n) for n in (1, 2)]
-    out, fits = _adapt(tmp_path, documents)
-    assert math.isfinite(fits["html"].wide_penalty)
+    labels, out = tmp_path / "labels.jsonl", tmp_path / "shop"
+    write_labelled(documents, labels)
+    result = CliRunner().invoke(app, ["adapt", str(labels), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "site-wide layer for the places the pages do not share" in result.stdout
     manifest = json.loads((out / MANIFEST).read_text())
-    assert manifest["adaptation"]["kinds"]["html"]["wide_penalty"] == fits["html"].wide_penalty
+    assert math.isfinite(manifest["adaptation"]["kinds"]["html"]["wide_penalty"])
     page = other_template_page("recipe", 1)  # a template none of the pages has: no place is known
     after, before = (
         Runner(Options(models=models)).classify_bytes(page.content(), page.source)
