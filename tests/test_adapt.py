@@ -4,13 +4,15 @@ The site's pages share one template: a menu, a headline, the story's paragraphs,
 notes" (a heading whose id is made from its text, as documentation sites make them, and long
 sentences without links, which the base models take for body text but the site's editor labels
 ``other``), and a footer. Adapted on three pages, the other two must come out with
-the notes as ``other`` and the story still ``body``.
+the notes as ``other`` and the story still ``body``. Pages of other templates of the site
+(``other_template_page``) have tips in ``<div>`` boxes that the editor labels ``other`` too.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import math
 import random
 import shutil
 import warnings
@@ -289,7 +291,7 @@ def test_the_commands_adapt_and_classify_by_url(tmp_path):
     cli = CliRunner()
     result = cli.invoke(app, ["adapt", str(labels), "--out", str(tmp_path / "sites" / "shop")])
     assert result.exit_code == 0, result.output
-    assert f"to {SITE} on 3 pages" in result.stdout
+    assert f"to {SITE} on 3 pages" in result.stdout and "site-wide" not in result.stdout
     inputs = tmp_path / "pages.jsonl"
     records = [
         {"url": f"https://{SITE}/item/4", "html": site_page(4)},
@@ -467,7 +469,7 @@ def test_two_pages_that_agree_teach_the_template(tmp_path):
         after = runner.classify_bytes(page.content(), page.source)
         assert [b.label for b in after.blocks] == [b.label for b in page.blocks]
     stored = json.loads((out / ADAPTATION_FILE).read_text())
-    assert stored["format"] == FORMAT == 3 and stored["kinds"]["html"]["memory"]["keys"]
+    assert stored["format"] == FORMAT == 4 and stored["kinds"]["html"]["memory"]["keys"]
 
 
 def test_a_heading_whose_id_is_its_text_has_one_place_on_every_page():
@@ -631,3 +633,99 @@ def test_the_memory_overrules_the_layer_and_the_base():
             )
         else:
             assert (adapted[i] == base[i]).all()  # neither moved nor memorised: the base's, exactly
+
+
+# -- the site-wide layer: what the site's pages say beyond one template --------------------------
+
+
+def other_template_page(kind: str, number: int) -> LabelledDocument:
+    """Page ``number`` of another template of the test site (``kind``: its class names and URL
+    path): paragraphs the editor labels body, and boxes of ``<div>`` tips labelled ``other``,
+    which the base models take for body text as they do the shop notes."""
+    rng = random.Random(f"{kind}/{number}")
+    text = "".join(f"<p>{_sentence(rng, 13)} {_sentence(rng, 11)}</p>" for _ in range(3))
+    tips = "".join(f"<div>{_sentence(rng, 15)} {_sentence(rng, 9)}</div>" for _ in range(2))
+    html = (
+        f"<!doctype html><html><head><title>{kind}</title></head><body>"
+        f'<ul class="links-{kind}"><li><a href="/x">Tools</a></li><li><a href="/y">Paint</a></li></ul>'
+        f'<div class="article-{kind}"><h1>{_sentence(rng, 4)}</h1>{text}</div>'
+        f'<div class="aside-{kind}">{tips}</div></body></html>'
+    )
+    document = Runner(Options(input_format="html"), models=None).split(html.encode(), "html")
+
+    def label(facts: dict) -> str:
+        if "links" in facts["path_words"]:
+            return "navigation"
+        return {"h1": "headline", "p": "body"}.get(facts["tag"], "other")
+
+    blocks = [LabelledBlock(b.text, label(b.features)) for b in document.blocks]
+    return LabelledDocument(blocks, f"https://{SITE}/{kind}/{number}", "html", html, domain=SITE)
+
+
+def test_pages_of_two_templates_teach_a_third_the_sites_labels(tmp_path):
+    documents = [labelled_page(1), labelled_page(2)] + [other_template_page("manual", n) for n in (1, 2)]
+    labels, out = tmp_path / "labels.jsonl", tmp_path / "shop"
+    write_labelled(documents, labels)
+    result = CliRunner().invoke(app, ["adapt", str(labels), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "site-wide layer for the places the pages do not share" in result.stdout
+    manifest = json.loads((out / MANIFEST).read_text())
+    assert math.isfinite(manifest["adaptation"]["kinds"]["html"]["wide_penalty"])
+    page = other_template_page("recipe", 1)  # a template none of the pages has: no place is known
+    after, before = (
+        Runner(Options(models=models)).classify_bytes(page.content(), page.source)
+        for models in (out, shipped_dir())
+    )
+    assert [b.label for b in after.blocks] == [b.label for b in page.blocks]
+    tips = [i for i, b in enumerate(page.blocks) if b.label == "other"]
+    assert tips and all(before.blocks[i].label == "body" for i in tips)
+    places = ModelStore(out).adaptation("html").places  # none of the page's: the site-wide layer moved it
+    assert not any(row[0] in places for row in hashed(block_keys(before, "html")))
+
+
+def test_pages_of_one_template_get_no_site_wide_layer(adapted):
+    # leaving one page out, every place of it is on the others: the site-wide layer moves nothing
+    assert ModelStore(adapted).adaptation("html").wide is None
+    manifest = json.loads((adapted / MANIFEST).read_text())
+    assert manifest["adaptation"]["kinds"]["html"]["wide_penalty"] is None
+
+
+def test_the_site_wide_layer_moves_no_block_longer_than_the_pages_gave_its_label():
+    page = labelled_page(4)
+    document = Runner(Options()).classify_bytes(page.content(), page.source)
+    n = len(document.blocks)
+    empty = (np.zeros((0, len(LABELS))), np.zeros((4 * len(LABELS), len(LABELS))))
+    push = np.zeros(len(LABELS))
+    push[LABELS.index("other")] = 20.0
+    longest = np.full(len(LABELS), 8)
+    wide = KindLayer({}, *empty, push, longest=longest)
+    layer = KindLayer({}, *empty, np.zeros(len(LABELS)), frozenset(), wide=wide)
+    base = np.full((n, len(LABELS)), 0.02)
+    base[:, LABELS.index("body")] = 0.9
+    adapted = layer.apply(document, base, np.zeros((n, 2 * len(LABELS))))
+    for block, row, given in zip(document.blocks, adapted, base, strict=True):
+        if len(block.text.split()) > 8:
+            assert row == pytest.approx(given)  # no block that long was given other there
+        else:
+            assert row.argmax() == LABELS.index("other")
+
+
+def test_an_adaptation_of_format_3_is_read_without_a_site_wide_layer(adapted, tmp_path):
+    copy = tmp_path / "shop"
+    shutil.copytree(adapted, copy)
+    stored = json.loads((copy / ADAPTATION_FILE).read_text())
+    stored["format"] = 3
+    for layer in stored["kinds"].values():
+        layer.pop("wide")
+        layer.pop("longest")
+    (copy / ADAPTATION_FILE).write_text(json.dumps(stored))
+    manifest = json.loads((copy / MANIFEST).read_text())
+    manifest["adaptation"]["sha256"] = hashlib.sha256((copy / ADAPTATION_FILE).read_bytes()).hexdigest()
+    (copy / MANIFEST).write_text(json.dumps(manifest))
+    layer = ModelStore(copy).adaptation("html")
+    assert layer.form == 3 and layer.wide is None
+    page = labelled_page(4)
+    assert (
+        Runner(Options(models=copy)).classify_bytes(page.content(), page.source).to_dict()
+        == Runner(Options(models=adapted)).classify_bytes(page.content(), page.source).to_dict()
+    )

@@ -112,6 +112,11 @@ def _summary(fits: dict[str, KindFit], base: Path, site: str, pages: int, out: P
             f"  {kind}: {counted(fit.blocks, 'block')}, {counted(fit.keys, 'template key')}, penalty {chosen}"
             + (f" (word accuracy on each page left out, by penalty: {scores})" if scores else "")
             + (f"; memorised: {fit.memorised} places and places with their text" if fit.memorised else "")
+            + (
+                f"; site-wide layer for the places the pages do not share, penalty {fit.wide_penalty:g}"
+                if math.isfinite(fit.wide_penalty)
+                else ""
+            )
         )
     lines.append(
         f"wrote {out}; use it with: pageparts classify --models {out} ..., or in a --sites directory"

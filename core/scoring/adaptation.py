@@ -16,8 +16,13 @@ ids) change from page to page. Keys are stored as CRC-32 hashes, so the file hol
 
 In HTML the layer moves only the blocks whose place in the template (the nearest class/id words
 and tags of their element: ``PLACE``) was seen on the pages it learnt from; every other
-block keeps the base combiner's probabilities. A page of another template (a listing page of a
-site adapted on its product pages) is thus left mostly as the base models have it.
+block keeps the base combiner's probabilities, unless the layer holds a *site-wide layer*
+(``KindLayer.wide``, format 4): a second logistic layer of the same form over the vote matrix and
+the keys that mean the same on every template of a site (``WIDE_KEYS``: tag, landmark, heading
+level, position), fitted on every block of the pages, which moves the blocks outside those places.
+It carries what a site's labels say beyond one template (apple.com's labeller takes everything in
+``<main>`` as body, where the base models read product cards as related links), and it moves no
+block to a label whose blocks on the pages were all shorter (``longest``).
 
 On top of the logistic layer, an HTML layer holds a *memory* of the template (``memory_keys``): a
 block's place with its text, and its place alone, each as the labels that the pages it learnt from
@@ -45,11 +50,12 @@ from .combine import LOG_ODDS_FLOOR, learned_features
 from .features import model_kind
 
 ADAPTATION_FILE = "adaptation.json"
-FORMAT = 3
-"""The version of ``adaptation.json``'s layout: 3, a block's place leaves out the class/id words
-its own text gives (``place``); 2, its place has them, with the HTML layer's memory; 1, without a
-memory. Formats 1 and 2 are read too, their places made as they were made then."""
-READ_FORMATS = (1, 2, 3)
+FORMAT = 4
+"""The version of ``adaptation.json``'s layout: 4, an HTML layer may hold a site-wide layer
+(``KindLayer.wide``); 3, a block's place leaves out the class/id words its own text gives
+(``place``); 2, its place has them, with the HTML layer's memory; 1, without a memory. Formats 1
+to 3 are read too (without a site-wide layer), their places made as they were made then."""
+READ_FORMATS = (1, 2, 3, 4)
 
 PATH_SUFFIXES = (1, 2, 3, 4)
 """How many of the last class/id words of a block's element path make a key."""
@@ -84,6 +90,12 @@ def block_keys(document: Document, kind: str, form: int = FORMAT) -> list[list[s
             ]
         keys.append(row)
     return keys
+
+
+WIDE_KEYS = ("t:", "lm:", "h:", "pos:", "end:")
+"""The keys a site-wide layer (``KindLayer.wide``) reads: the block's tag, landmark, heading level
+and position, which mean the same on every template of a site; class/id words, tag paths and
+texts name one template's parts."""
 
 
 PLACE = "at:"
@@ -193,15 +205,34 @@ class KindLayer:
     memory: Memory | None = None
     form: int = FORMAT
     """The format of the file it was read from, which says how its places are made (``block_keys``)."""
+    wide: KindLayer | None = None
+    """The site-wide layer that moves the blocks outside ``places`` (None: they keep the base's
+    scores): a layer over the keys of WIDE_KEYS alone, with ``longest``."""
+    longest: np.ndarray | None = None
+    """Of a site-wide layer: per label, the most words of a block given it on the pages it learnt
+    from. It moves no block to a label whose blocks there were all shorter."""
 
-    def logits(self, base: np.ndarray, matrix: np.ndarray, keys: list[list[int]]) -> np.ndarray:
-        """(blocks, 6) logits over ``LABELS`` from the base probabilities, vote matrix and keys."""
+    def moves(self, matrix: np.ndarray, keys: list[list[int]]) -> np.ndarray:
+        """(blocks, 6) what the layer adds to every block's base log-probabilities."""
         moves = dense_inputs(matrix) @ self.dense + self.intercept
         rows = [(i, self.keys[k]) for i, row in enumerate(keys) for k in row if k in self.keys]
         if rows:
             block, found = np.asarray(rows).T
             np.add.at(moves, block, self.key_weights[found])
-        logits = log_base(base) + moves * moved(self.places, keys)[:, None]
+        return moves
+
+    def logits(
+        self, base: np.ndarray, matrix: np.ndarray, keys: list[list[int]], words: np.ndarray
+    ) -> np.ndarray:
+        """(blocks, 6) logits over ``LABELS`` from the base probabilities, vote matrix, keys and
+        the blocks' words."""
+        inside = moved(self.places, keys)
+        logits = log_base(base) + np.where(inside[:, None], self.moves(matrix, keys), 0.0)
+        if self.wide is not None:
+            wide = logits + self.wide.moves(matrix, keys)
+            if self.wide.longest is not None:
+                inside |= words > self.wide.longest[wide.argmax(axis=1)]
+            logits = np.where(inside[:, None], logits, wide)
         if self.memory is not None:
             logits = np.where(self.memory.allowed(keys), logits, -np.inf)
         return logits
@@ -210,10 +241,11 @@ class KindLayer:
         """The adapted (blocks, 6) probabilities of ``document`` from the base combiner's; the
         blocks the layer does not move keep them exactly."""
         keys = hashed(block_keys(document, model_kind(document), self.form))
-        rows = moved(self.places, keys)
+        rows = moved(None if self.wide is not None else self.places, keys)
         if self.memory is not None:
             rows |= ~self.memory.allowed(keys).all(axis=1)
-        logits = self.logits(base, matrix, keys)[rows]
+        words = np.fromiter((len(b.text.split()) for b in document.blocks), int, len(document.blocks))
+        logits = self.logits(base, matrix, keys, words)[rows]
         logits -= logits.max(axis=1, keepdims=True)
         odds = np.exp(logits)
         adapted = base.copy()
@@ -228,6 +260,8 @@ class KindLayer:
             "intercept": np.round(self.intercept, 5).tolist(),
             "places": None if self.places is None else sorted(self.places),
             "memory": None if self.memory is None else self.memory.to_json(),
+            "wide": None if self.wide is None else self.wide.to_json(),
+            "longest": None if self.longest is None else self.longest.tolist(),
         }
 
     @classmethod
@@ -241,6 +275,8 @@ class KindLayer:
             None if stored.get("places") is None else frozenset(map(int, stored["places"])),
             Memory.from_json(stored.get("memory")),
             form,
+            None if stored.get("wide") is None else cls.from_json(stored["wide"], form),
+            None if stored.get("longest") is None else np.asarray(stored["longest"], int),
         )
 
 

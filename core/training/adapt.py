@@ -11,7 +11,11 @@ words times its weight. Only keys found on at least two of the pages are learnt 
 page is no template); in HTML, only the blocks whose place (``pageparts.scoring.adaptation.PLACE``) is
 found on two pages are moved, and learnt from. The regularisation is chosen by leaving one page
 out, among PENALTIES and none at all (an infinite penalty: the base combiner as it is), and
-never one that makes a left-out page much worse than the base (``fit_kind``).
+never one that makes a left-out page much worse than the base (``fit_kind``). The site-wide layer
+of the blocks outside those places (``pageparts.scoring.adaptation.KindLayer.wide``) is fitted on
+every block over the keys of ``WIDE_KEYS`` and chosen the same way, on top of the chosen layer:
+a left-out page's blocks at places no other page has are what it moves, as on a page of another
+template.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ import json
 import math
 import platform
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -35,6 +39,7 @@ from ..labels.labelled import LabelledBlock, LabelledDocument
 from ..scoring.adaptation import (
     ADAPTATION_FILE,
     PURITY,
+    WIDE_KEYS,
     KindLayer,
     Memory,
     block_keys,
@@ -75,6 +80,10 @@ class AdaptPage:
     """(blocks, 6) bool: the label a block was given (its ``label``; none for an unlabelled block)."""
     weight: np.ndarray
     """Per block: its words times its weight (0: left out)."""
+    words: np.ndarray
+    """Per block: its words."""
+    wide_keys: list[list[int]]
+    """The keys the site-wide layer reads (``WIDE_KEYS``)."""
 
 
 def prepare(
@@ -125,14 +134,17 @@ def _page(runner: Runner, content: str, labelled: LabelledDocument, options: Opt
             if label in LABELS:
                 accept[i, LABELS.index(label)] = True
         weight[i] = max(len(text.split()), 1) * block.weight if accept[i].any() else 0.0
+    keys = block_keys(document, kind)
     return AdaptPage(
         labelled.source,
         log_base(predict_learned(fitted, matrix)),
         dense_inputs(matrix),
-        hashed(block_keys(document, kind)),
+        hashed(keys),
         accept,
         given,
         weight,
+        np.fromiter((len(t.split()) for t in texts), int, len(texts)),
+        hashed([[k for k in row if k.startswith(WIDE_KEYS)] for row in keys]),
     )
 
 
@@ -149,36 +161,60 @@ class KindFit:
     """Penalty -> word accuracy (predicted label accepted) on each page left out, pooled."""
     memorised: int = 0
     """Keys in the layer's memory (0: none, or leaving one page out found it worse than the base)."""
+    wide_penalty: float = math.inf
+    """The penalty of the site-wide layer of the blocks outside the layer's places (infinite: none)."""
+    wide_left_out_accuracy: dict[float, float] = field(default_factory=dict)
+    """The same as ``left_out_accuracy`` for the site-wide layer's penalties."""
 
 
 def fit_kind(pages: Sequence[AdaptPage], placed: bool) -> KindFit:
     """The layer of one kind (``placed``: moving only blocks of learnt places). The penalty is
     chosen by leaving one page out (with two pages or more; else the strongest finite one): the
     best word accuracy over the left-out pages among the penalties that make no left-out page
-    worse than the base by more than WORST_LOSS."""
+    worse than the base by more than WORST_LOSS. In HTML the site-wide layer's penalty is chosen
+    next, the same way against the chosen layer alone."""
     scores: dict[float, float] = {}
+    wide = math.inf
+    wide_scores: dict[float, float] = {}
     if len(pages) >= 2:
-        per_page: dict[float, np.ndarray] = {}
-        for penalty in PENALTIES:
-            counts = np.asarray(
-                [
-                    _accuracy(_fit(_without(pages, out), penalty, placed), pages[out])
-                    for out in range(len(pages))
+        fits = {p: [_fit(_without(pages, out), p, placed) for out in range(len(pages))] for p in PENALTIES}
+        penalty = _choose(pages, fits, scores)
+        if placed:
+            wides = {
+                p: [
+                    replace(inner, wide=_fit_wide(_without(pages, out), p))
+                    for out, inner in enumerate(fits[penalty])
                 ]
-            )
-            scores[penalty] = counts[:, 0].sum() / max(counts[:, 1].sum(), 1e-9)
-            per_page[penalty] = counts[:, 0] / np.maximum(counts[:, 1], 1e-9)
-        safe = [p for p in PENALTIES if (per_page[p] >= per_page[math.inf] - WORST_LOSS).all()]
-        penalty = max(safe, key=lambda p: (round(scores[p], 6), p))
+                for p in PENALTIES
+            }
+            wide = _choose(pages, wides, wide_scores)
     else:
         penalty = max(p for p in PENALTIES if math.isfinite(p))
     layer = _fit(pages, penalty, placed) if math.isfinite(penalty) else None
+    if math.isfinite(wide):
+        layer = replace(layer or _fit(pages, math.inf, placed), wide=_fit_wide(pages, wide))
     keys = len(layer.keys) if layer is not None else 0
     memory = _memory(pages) if placed and _memory_helps(pages) else None
     if memory is not None and memory.masks:
         layer = replace(layer if layer is not None else _fit(pages, math.inf, placed), memory=memory)
     memorised = len(memory.masks) if memory is not None else 0
-    return KindFit(layer, penalty, len(pages), sum(len(p.weight) for p in pages), keys, scores, memorised)
+    blocks = sum(len(p.weight) for p in pages)
+    return KindFit(layer, penalty, len(pages), blocks, keys, scores, memorised, wide, wide_scores)
+
+
+def _choose(
+    pages: Sequence[AdaptPage], fits: dict[float, list[KindLayer]], scores: dict[float, float]
+) -> float:
+    """The penalty whose layers, each fitted without one page (``fits``), give the best word
+    accuracy over the pages left out, among those that make no left-out page worse than the layers
+    of an infinite penalty by more than WORST_LOSS; ``scores`` gets each penalty's accuracy."""
+    per_page: dict[float, np.ndarray] = {}
+    for penalty, layers in fits.items():
+        counts = np.asarray([_accuracy(layer, page) for layer, page in zip(layers, pages, strict=True)])
+        scores[penalty] = counts[:, 0].sum() / max(counts[:, 1].sum(), 1e-9)
+        per_page[penalty] = counts[:, 0] / np.maximum(counts[:, 1], 1e-9)
+    safe = [p for p in fits if (per_page[p] >= per_page[math.inf] - WORST_LOSS).all()]
+    return max(safe, key=lambda p: (round(scores[p], 6), p))
 
 
 def _memory(pages: Sequence[AdaptPage]) -> Memory:
@@ -253,6 +289,18 @@ def _key_matrix(pages: Sequence[AdaptPage], column: dict[int, int]) -> sparse.cs
     return sparse.csr_matrix((data, (rows, cols)), shape=(start, len(column)))
 
 
+def _fit_wide(pages: Sequence[AdaptPage], penalty: float) -> KindLayer | None:
+    """The site-wide layer (``KindLayer.wide``): fitted on every block of ``pages`` over the keys
+    of ``WIDE_KEYS`` alone, with the most words of a block given each label; None for an infinite
+    penalty."""
+    if not math.isfinite(penalty):
+        return None
+    layer = _fit([replace(p, keys=p.wide_keys) for p in pages], penalty, False)
+    words = np.concatenate([p.words for p in pages])
+    given = np.vstack([p.given for p in pages]) & (np.concatenate([p.weight for p in pages]) > 0)[:, None]
+    return replace(layer, longest=np.where(given, words[:, None], 0).max(axis=0))
+
+
 def _fit(pages: Sequence[AdaptPage], penalty: float, placed: bool) -> KindLayer:
     """The layer minimising the weighted accepted-label loss plus ``penalty`` / 2 times the
     squared weights, from zero weights (the base); no layer (zero weights) for an infinite one."""
@@ -306,7 +354,7 @@ def _accuracy(layer: KindLayer, page: AdaptPage) -> tuple[float, float]:
     """Words of ``page`` whose best label under ``layer`` is accepted, and all its counted words."""
     probabilities = np.exp(page.offset)
     matrix = page.dense[:, : 2 * len(LABELS)]
-    logits = layer.logits(probabilities, matrix, page.keys)
+    logits = layer.logits(probabilities, matrix, page.keys, page.words)
     best = logits.argmax(axis=1)
     right = page.accept[np.arange(len(best)), best]
     return float(page.weight @ right), float(page.weight.sum())
@@ -347,6 +395,11 @@ def write_adapted_directory(
                     "keys": fit.keys,
                     "memorised": fit.memorised,
                     "penalty": fit.penalty if math.isfinite(fit.penalty) else None,
+                    "wide_penalty": fit.wide_penalty if math.isfinite(fit.wide_penalty) else None,
+                    "wide_left_out_word_accuracy": {
+                        f"{p:g}" if math.isfinite(p) else "none": round(a, 4)
+                        for p, a in fit.wide_left_out_accuracy.items()
+                    },
                     "left_out_word_accuracy": {
                         f"{p:g}" if math.isfinite(p) else "none": round(a, 4)
                         for p, a in fit.left_out_accuracy.items()
