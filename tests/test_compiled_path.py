@@ -119,17 +119,64 @@ def test_forest_walk_refuses_nodes_it_did_not_pack():
 
     forest = random_forest(np.random.default_rng(2), 4)
     X = np.zeros((3, 4))
-    arrays = (forest.feature, forest.threshold, forest.children, forest.is_leaf.view(np.uint8))
-    nodes = _speedups.forest_nodes(*arrays, forest.missing_right.view(np.uint8), forest.value)
-    assert np.array_equal(
-        _speedups.forest_raw(X, forest.roots, nodes, float(forest.baseline[0])), forest.raw(X)
+    arrays = (forest.roots, forest.feature, forest.threshold, forest.children, forest.is_leaf.view(np.uint8))
+    roots, nodes, thresholds, values = _speedups.forest_nodes(
+        *arrays, forest.missing_right.view(np.uint8), forest.value
     )
+    baseline = float(forest.baseline[0])
+    assert np.array_equal(_speedups.forest_raw(X, roots, nodes, thresholds, values, baseline), forest.raw(X))
     with pytest.raises(ValueError, match="not a forest_nodes array"):
-        _speedups.forest_raw(X, forest.roots, nodes[:-1], 0.0)
+        _speedups.forest_raw(X, roots, nodes[:-1], thresholds, values, 0.0)
+    with pytest.raises(ValueError, match="not a forest_nodes array"):
+        _speedups.forest_raw(X, roots, nodes, thresholds[:-1], values, 0.0)
     with pytest.raises(ValueError, match="outside the"):
-        _speedups.forest_raw(X, forest.roots + len(forest.is_leaf), nodes, 0.0)
+        _speedups.forest_raw(X, roots + len(values), nodes, thresholds, values, 0.0)
     with pytest.raises(ValueError, match="differ in length"):
         _speedups.forest_nodes(*arrays, forest.missing_right.view(np.uint8)[:-1], forest.value)
+
+
+def one_split(threshold: float, n_features: int = 1, feature: int = 0) -> Trees:
+    """One tree of one split at ``threshold`` on ``feature``, its missing values going right."""
+    return Trees(
+        n_features,
+        roots=np.array([0], np.uint32),
+        feature=np.array([feature, 0, 0], np.int64),
+        threshold=np.array([threshold, 0.0, 0.0]),
+        left=np.array([1, 0, 0], np.uint32),
+        right=np.array([2, 0, 0], np.uint32),
+        missing_left=np.array([0, 1, 1], np.uint8),
+        is_leaf=np.array([0, 1, 1], np.uint8),
+        value=np.array([0.0, -1.0, 1.0]),
+        baseline=np.array([0.5]),
+    )
+
+
+@needs_extension
+def test_forest_float32_rows_meet_float64_thresholds_as_before():
+    """float32 rows are compared with float32 thresholds rounded down: the same sides as the
+    float64 comparison, at thresholds between two float32 values, on them, and past their range."""
+    for threshold in (0.1, 1 / 3, 1.0, -2.5, 1e-45, 3.5e38, 1e300, -1e300, np.inf, -np.inf, 0.0, -0.0):
+        forest = one_split(threshold)
+        f = np.float32(np.clip(threshold, -3.4e38, 3.4e38))
+        near = [np.nextafter(f, np.float32(-np.inf)), f, np.nextafter(f, np.float32(np.inf))]
+        X = np.array([*near, 0.0, np.inf, -np.inf, np.nan], np.float32).reshape(-1, 1)
+        assert np.array_equal(speedups.forest_raw(forest, X), forest.raw(X))
+        assert np.array_equal(speedups.forest_raw(forest, X.astype(np.float64)), forest.raw(X.astype(np.float64)))
+
+
+@needs_extension
+def test_forest_the_walk_cannot_pack_is_walked_by_the_reference():
+    from pageparts.scoring import _speedups
+
+    wide = one_split(0.25, n_features=20_000, feature=19_999)  # past the 16,383 features it packs
+    arrays = (wide.roots, wide.feature, wide.threshold, wide.children, wide.is_leaf.view(np.uint8))
+    assert _speedups.forest_nodes(*arrays, wide.missing_right.view(np.uint8), wide.value) is None
+    X = np.random.default_rng(5).normal(size=(10, 20_000)).astype(np.float32)
+    assert np.array_equal(speedups.forest_raw(wide, X), wide.raw(X))
+    forest = random_forest(np.random.default_rng(6), 4)
+    twice = np.concatenate([forest.roots, forest.roots[:1]])  # a tree twice: its nodes reached twice
+    arrays = (forest.feature, forest.threshold, forest.children, forest.is_leaf.view(np.uint8))
+    assert _speedups.forest_nodes(twice, *arrays, forest.missing_right.view(np.uint8), forest.value) is None
 
 
 def test_a_model_file_with_nodes_out_of_range_is_refused():

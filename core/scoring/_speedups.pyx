@@ -32,7 +32,7 @@ from libc.stdlib cimport calloc, free, malloc, qsort, realloc
 
 cimport lxml.includes.etreepublic as cetree
 from cpython.unicode cimport PyUnicode_DecodeUTF8
-from libc.math cimport fabs, floor, signbit
+from libc.math cimport INFINITY, fabs, floor, nextafterf, signbit
 from libc.string cimport memcpy, strcmp, strlen
 from lxml.includes.tree cimport (
     XML_CDATA_SECTION_NODE,
@@ -52,7 +52,7 @@ from json.encoder import encode_basestring
 
 cetree.import_lxml__etree()
 
-VERSION = 25
+VERSION = 26
 """Raised whenever a function here changes; ``pageparts.scoring.speedups`` refuses an extension built from
 another version of this file (a stale build) and runs the pure-Python path."""
 
@@ -62,19 +62,30 @@ ctypedef fused real:
 
 
 cdef struct Node:
-    double threshold
-    double value
-    int64_t child[2]
-    int64_t feature
-    uint8_t leaf
-    uint8_t missing_right
+    float threshold  # the largest float32 not above the split's threshold (for float32 rows)
+    uint16_t feature  # the split's feature, with the LEAF and MISSING_RIGHT bits
+    uint16_t left  # the left child, counted from the tree's first node; the right one follows it
 
 
 cdef enum:
     ROWS = 8  # rows walked down a tree side by side, so that their steps overlap in the processor
+    LEAF = 0x8000
+    MISSING_RIGHT = 0x4000
+    FEATURES = 0x3FFF  # the feature's bits (the most features a packed forest can split on, less one)
+    TREE_NODES = 0x10000  # the most nodes a packed tree can have
+
+
+cdef inline float _float_below(double threshold) noexcept nogil:
+    """The largest float32 not above ``threshold``: a float32 ``x`` is above it exactly where ``x``
+    (as float64) is above ``threshold``."""
+    cdef float below = <float> threshold
+    if <double> below > threshold:
+        below = nextafterf(below, -INFINITY)
+    return below
 
 
 def forest_nodes(
+    const int64_t[::1] roots,
     const int64_t[::1] feature,
     const double[::1] threshold,
     const int64_t[::1] children,
@@ -82,47 +93,91 @@ def forest_nodes(
     const uint8_t[::1] missing_right,
     const double[::1] value,
 ):
-    """A forest's nodes as one array of records (``Node``: a step of ``forest_raw`` reads one
-    record, not five arrays), made once per forest (``speedups.forest_raw`` keeps it): an 8-byte
-    aligned array of bytes."""
-    cdef Py_ssize_t nodes = is_leaf.shape[0], i
+    """A forest's nodes as ``forest_raw`` walks them, made once per forest (``speedups.forest_raw``
+    keeps them): each tree's nodes level by level from its root, so that a right child follows its
+    left one, as 8-byte records (``Node``), with their float64 thresholds and leaf values alongside
+    and the trees' new roots: ``(roots, nodes, thresholds, values)``. None where a tree has more
+    than 65,536 nodes, a split is on a feature past 16,383, or a node is reached twice."""
+    cdef Py_ssize_t nodes = is_leaf.shape[0], trees = roots.shape[0], t, i, head, tail = 0, old, new, child
     if not (
         feature.shape[0] == threshold.shape[0] == missing_right.shape[0] == value.shape[0] == nodes
         and children.shape[0] == 2 * nodes
     ):
         raise ValueError("the node arrays differ in length")
-    out = np.zeros(max(nodes, 1) * sizeof(Node) // sizeof(double), dtype=np.float64)
-    cdef double[::1] words = out
-    cdef Node *table = <Node *> &words[0]
-    for i in range(nodes):
-        table[i].threshold = threshold[i]
-        table[i].value = value[i]
-        table[i].child[0] = children[2 * i]
-        table[i].child[1] = children[2 * i + 1]
-        table[i].feature = feature[i]
-        table[i].leaf = is_leaf[i]
-        table[i].missing_right = missing_right[i]
-    return out[: nodes * sizeof(Node) // sizeof(double)].view(np.uint8)
+    for t in range(trees):
+        if not 0 <= roots[t] < nodes:
+            raise ValueError(f"a root {roots[t]} outside the {nodes} nodes")
+    order_out = np.empty(nodes, np.int64)  # the old node at each new place
+    new_of_out = np.full(nodes, -1, np.int64)
+    first_out = np.empty(nodes, np.int64)  # the new place of each new node's tree's root
+    roots_out = np.empty(trees, np.int64)
+    cdef int64_t[::1] order = order_out, new_of = new_of_out, first = first_out, new_roots = roots_out
+    for t in range(trees):
+        head = tail
+        if new_of[roots[t]] != -1:
+            return None
+        order[tail], new_of[roots[t]], new_roots[t] = roots[t], tail, tail
+        tail += 1
+        while head < tail:
+            old = order[head]
+            first[head] = new_roots[t]
+            head += 1
+            if is_leaf[old]:
+                continue
+            if not 0 <= feature[old] <= FEATURES or tail + 2 - new_roots[t] > TREE_NODES:
+                return None
+            for i in range(2):
+                child = children[2 * old + i]
+                if not 0 <= child < nodes or new_of[child] != -1:
+                    return None
+                order[tail], new_of[child] = child, tail
+                tail += 1
+    out = np.zeros(tail, dtype=np.uint64)
+    thresholds_out = np.empty(tail, np.float64)
+    values_out = np.empty(tail, np.float64)
+    cdef uint64_t[::1] words = out
+    cdef double[::1] thresholds = thresholds_out, values = values_out
+    cdef Node *table = <Node *> &words[0] if tail else NULL
+    for new in range(tail):
+        old = order[new]
+        values[new] = value[old]
+        if is_leaf[old]:
+            thresholds[new] = INFINITY
+            table[new].threshold, table[new].feature, table[new].left = INFINITY, LEAF, 0
+        else:
+            thresholds[new] = threshold[old]
+            table[new].threshold = _float_below(threshold[old])
+            table[new].feature = feature[old] | (MISSING_RIGHT if missing_right[old] else 0)
+            table[new].left = new_of[children[2 * old]] - first[new]
+    return roots_out, out.view(np.uint8), thresholds_out, values_out
 
 
 def forest_raw(
     const real[:, ::1] X,
     const int64_t[::1] roots,
     const uint8_t[::1] nodes,
+    const double[::1] thresholds,
+    const double[::1] values,
     double baseline,
 ):
     """The raw score of each row of ``X``: ``baseline`` plus each tree's leaf value, tree after
-    tree (``model_format.Trees.raw``), the trees' ``nodes`` made by ``forest_nodes``. A row goes
-    right where its value is greater than the node's threshold, and where it is missing (NaN) as
-    ``missing_right`` says."""
+    tree (``model_format.Trees.raw``), the trees as ``forest_nodes`` makes them. A row goes right
+    where its value is greater than the node's threshold, and where it is missing (NaN) as
+    ``missing_right`` says. Eight rows at a time go down every tree, their rows in the cache."""
     cdef Py_ssize_t n = X.shape[0], trees = roots.shape[0], count_nodes = nodes.shape[0] // sizeof(Node)
-    cdef Py_ssize_t i, t, k, first, count
+    cdef Py_ssize_t t, k, first, count, base
     cdef int64_t at[ROWS]
+    cdef double sums[ROWS]
     cdef const Node *step
     cdef const Node *table
     cdef bint moved
-    cdef double x
-    if nodes.shape[0] % sizeof(Node) or (count_nodes and (<size_t> &nodes[0]) % sizeof(double)):
+    cdef real x
+    cdef uint16_t split
+    if (
+        nodes.shape[0] % sizeof(Node)
+        or (count_nodes and (<size_t> &nodes[0]) % sizeof(uint64_t))
+        or not thresholds.shape[0] == values.shape[0] == count_nodes
+    ):
         raise ValueError("not a forest_nodes array")
     for t in range(trees):
         if not 0 <= roots[t] < count_nodes:
@@ -133,28 +188,36 @@ def forest_raw(
     table = <const Node *> &nodes[0]
     cdef double[::1] raw = out
     with nogil:
-        # tree after tree, so that each row's leaf values are added in the trees' order
-        for t in range(trees):
-            first = 0
-            while first < n:
-                count = min(ROWS, n - first)
+        first = 0
+        while first < n:
+            count = min(ROWS, n - first)
+            for k in range(count):
+                sums[k] = baseline
+            # tree after tree, so that each row's leaf values are added in the trees' order
+            for t in range(trees):
+                base = roots[t]
                 for k in range(count):
-                    at[k] = roots[t]
+                    at[k] = base
                 moved = True
                 while moved:
                     moved = False
                     for k in range(count):
                         step = &table[at[k]]
-                        if not step.leaf:
-                            x = X[first + k, step.feature]
+                        split = step.feature
+                        if not (split & LEAF):
+                            x = X[first + k, split & FEATURES]
                             if x != x:
-                                at[k] = step.child[step.missing_right]
+                                at[k] = base + step.left + ((split & MISSING_RIGHT) != 0)
+                            elif real is float:
+                                at[k] = base + step.left + (x > step.threshold)
                             else:
-                                at[k] = step.child[x > step.threshold]
+                                at[k] = base + step.left + (x > thresholds[at[k]])
                             moved = True
                 for k in range(count):
-                    raw[first + k] = raw[first + k] + table[at[k]].value
-                first += ROWS
+                    sums[k] = sums[k] + values[at[k]]
+            for k in range(count):
+                raw[first + k] = sums[k]
+            first += ROWS
     return out
 
 

@@ -83,7 +83,7 @@ from .model_format import Logistic, Trees
 from .rules import word_counts
 from .text_index import Matcher, TextIndex, all_matches, use_matcher
 
-EXTENSION_VERSION = 25
+EXTENSION_VERSION = 26
 """The ``VERSION`` of core/scoring/_speedups.pyx that this module was written for."""
 
 
@@ -414,27 +414,31 @@ def hot_path(pure_python: bool = False) -> HotPath:
     return HotPath(compiled=True)
 
 
-_NODES: WeakKeyDictionary[Trees, np.ndarray] = WeakKeyDictionary()
-"""Each forest's nodes as ``_speedups.forest_nodes`` packs them, made at its first walk."""
+_NODES: WeakKeyDictionary[Trees, tuple[np.ndarray, ...]] = WeakKeyDictionary()
+"""Each forest as ``_speedups.forest_nodes`` packs it (empty where it cannot), made at its first walk."""
 
 
 def forest_raw(trees: Trees, X: np.ndarray) -> np.ndarray:
-    """``trees.raw(X)`` by the compiled walk (the extension must be there)."""
+    """``trees.raw(X)`` by the compiled walk (the extension must be there), or by ``trees.raw``
+    itself for a forest the compiled walk cannot pack."""
     X = np.asarray(X)
     X = np.ascontiguousarray(X, dtype=np.float32 if X.dtype == np.float32 else np.float64)
     if X.ndim != 2 or X.shape[1] != trees.n_features:
         raise ValueError(f"X has shape {X.shape}, the trees expect {trees.n_features} features")
-    nodes = _NODES.get(trees)
-    if nodes is None:
-        nodes = _NODES[trees] = _EXTENSION.forest_nodes(
+    packed = _NODES.get(trees)
+    if packed is None:
+        packed = _NODES[trees] = _EXTENSION.forest_nodes(
+            trees.roots,
             trees.feature,
             trees.threshold,
             trees.children,
             trees.is_leaf.view(np.uint8),
             trees.missing_right.view(np.uint8),
             trees.value,
-        )
-    return _EXTENSION.forest_raw(X, trees.roots, nodes, float(trees.baseline[0]))
+        ) or ()
+    if not packed:
+        return trees.raw(X)
+    return _EXTENSION.forest_raw(X, *packed, float(trees.baseline[0]))
 
 
 def _group_matches(found: Group, text: str) -> list[list[re.Match[str]]]:
