@@ -1497,6 +1497,33 @@ def json_blocks(
     return "".join(parts)
 
 
+def html_blocks(object block_class, object facts_class, str label, list found):
+    """``splitters.html._blocks`` (the reference): ``block_class(i, text,
+    facts_class._trusted(values))`` for each ``(text, values, _)`` of ``found``, block ``i`` in
+    turn. The dataclasses' fields are set as their own code sets them (``object.__setattr__``),
+    without running it: the facts' ``__dict__`` is ``values`` itself, and each block's label is
+    ``label`` (the field's default), its confidence 0.0 and its votes a new empty list."""
+    cdef Py_ssize_t i, n = len(found)
+    cdef list blocks = [None] * n
+    cdef tuple item
+    cdef object block, facts
+    new_block = block_class.__new__
+    new_facts = facts_class.__new__
+    for i in range(n):
+        item = <tuple>found[i]
+        facts = new_facts(facts_class)
+        PyObject_GenericSetAttr(facts, "__dict__", item[1])
+        block = new_block(block_class)
+        PyObject_GenericSetAttr(block, "index", i)
+        PyObject_GenericSetAttr(block, "text", item[0])
+        PyObject_GenericSetAttr(block, "features", facts)
+        PyObject_GenericSetAttr(block, "label", label)
+        PyObject_GenericSetAttr(block, "confidence", 0.0)
+        PyObject_GenericSetAttr(block, "votes", [])
+        blocks[i] = block
+    return blocks
+
+
 # -- the HTML splitter's walk ------------------------------------------------------------------
 #
 # ``html_walk`` reads libxml2's nodes under an lxml element directly (the node structs as lxml

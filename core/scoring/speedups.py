@@ -29,6 +29,7 @@ a pattern's matches  ``text_index.all_matches``          ``_speedups.lead_matche
 title match          ``extraction_scores.f1_matcher``    ``_speedups.word_f1``
 rule facts' words    ``rules.word_counts``               ``_speedups.word_counts``
 the HTML walk        ``splitters.html._found``           ``_speedups.html_walk``
+the HTML blocks      ``splitters.html._blocks``          ``_speedups.html_blocks``
 blocks in JSON Lines ``output.jsonl._blocks``            ``_speedups.json_blocks``
 structure facts      ``features.structure_rows``         ``_speedups.structure_rows``
 cosine with one row  ``features.cosine_with``            ``_speedups.cosine_with``
@@ -43,7 +44,7 @@ ninth for the combiner: the votes in order, each one's block, label, score, plug
 source; the tenth for the features and the rule facts, through ``TextIndex.matches``; the
 eleventh and twelfth for the headline plugin and the rule facts: the rule plugins' hook carries
 no path, so the runner gives each document its path (``use_path``: a ``OneScan`` from
-``HotPath.matcher()`` for ``text_index.use_matcher``, and ``document_path``); the HTML walk for
+``HotPath.matcher()`` for ``text_index.use_matcher``, and ``document_path``); the HTML walk and its blocks for
 the HTML splitter, through ``SPLIT_PATH``, which the runner sets around the split hook; the last
 for the JSON Lines writer, which takes the path as an argument: ``render(...,
 path=runner.hot_path)``, as ``pageparts classify`` writes, and gives the same text, its scores'
@@ -386,6 +387,12 @@ def compiled_walk() -> Callable[..., list[tuple[str, dict[str, Any], int]]] | No
     """The compiled copy of the HTML splitter's walk (``splitters.html._found``) when the split in
     progress runs the compiled path (``SPLIT_PATH``), else None."""
     return _EXTENSION.html_walk if SPLIT_PATH.get().compiled else None
+
+
+def compiled_blocks() -> Callable[..., list[Block]] | None:
+    """The compiled maker of the HTML splitter's blocks (``splitters.html._blocks``) when the split
+    in progress runs the compiled path (``SPLIT_PATH``), else None."""
+    return _EXTENSION.html_blocks if SPLIT_PATH.get().compiled else None
 
 
 def compiled_control_free() -> Callable[[bytes], bool] | None:
