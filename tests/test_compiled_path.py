@@ -161,7 +161,9 @@ def test_forest_float32_rows_meet_float64_thresholds_as_before():
         near = [np.nextafter(f, np.float32(-np.inf)), f, np.nextafter(f, np.float32(np.inf))]
         X = np.array([*near, 0.0, np.inf, -np.inf, np.nan], np.float32).reshape(-1, 1)
         assert np.array_equal(speedups.forest_raw(forest, X), forest.raw(X))
-        assert np.array_equal(speedups.forest_raw(forest, X.astype(np.float64)), forest.raw(X.astype(np.float64)))
+        assert np.array_equal(
+            speedups.forest_raw(forest, X.astype(np.float64)), forest.raw(X.astype(np.float64))
+        )
 
 
 @needs_extension
@@ -537,6 +539,24 @@ def test_model_votes_share_reasons_only_where_they_are_the_formatted_ones():
         assert all(list(vars(a)) == list(vars(b)) for a, b in zip(fast, pure, strict=True))
     again = COMPILED.model_votes("body", "body", "html", [0.25, 0.25])
     assert again[0].reason is again[1].reason  # shared, so its hash is computed once
+
+
+@needs_extension
+def test_model_votes_of_a_class_with_its_own_new_are_made_by_it():
+    from pageparts.scoring import _speedups
+
+    made = []
+
+    class Counted(Vote):
+        def __new__(cls, *args, **kwargs):
+            made.append(cls)
+            return super().__new__(cls)
+
+    votes = _speedups.model_votes(Counted, "body", "body", "html model: ", [0.25, 0.5], MODEL)
+    assert made == [Counted, Counted] and [type(v) for v in votes] == [Counted, Counted]
+    assert [vars(v) for v in votes] == [
+        vars(v) for v in COMPILED.model_votes("body", "body", "html", [0.25, 0.5])
+    ]
 
 
 # -- the switch and the warning -------------------------------------------------------------------

@@ -10,7 +10,7 @@ loops here do not, except the HTML splitter's walk, which indexes Python lists w
 """
 
 cimport cython
-from cpython.object cimport PyObject_GenericSetAttr
+from cpython.object cimport PyObject_GenericSetAttr, PyTypeObject
 from cpython.ref cimport PyObject
 from cpython.unicode cimport (
     PyUnicode_1BYTE_KIND,
@@ -292,6 +292,13 @@ def sparse_dot(
     return out
 
 
+cdef extern from "Python.h":
+    PyTypeObject PyBaseObject_Type
+
+
+cdef tuple _NO_ARGUMENTS = ()
+
+
 cdef dict _REASONS = {}
 """``model_votes``' reasons by prefix: ``prefix`` and each of ``0.00``, ``0.01``, ... ``1.00``, made once
 and shared by every vote they fit (their hashes computed once, for the JSON Lines writer's cache)."""
@@ -307,11 +314,12 @@ cdef list _reasons(str prefix):
     return table
 
 
-def model_votes(object vote_class, str plugin, str label, str prefix, list probabilities, str source):
+def model_votes(type vote_class, str plugin, str label, str prefix, list probabilities, str source):
     """``vote_class(plugin, i, label, p, prefix + f"{p:.2f}", source)`` for each probability ``p``
     of ``probabilities`` (Python floats), block ``i`` in turn: the votes ``ModelStore.votes``
-    casts. The frozen dataclass's fields are set as its own ``__init__`` sets them
-    (``object.__setattr__``), without running that ``__init__``'s Python code. The reason is
+    casts. Each vote is made as ``object.__new__`` makes it (by its C function, where the class
+    does not change it), and the frozen dataclass's fields are set as its own ``__init__`` sets
+    them (``object.__setattr__``), without running that ``__init__``'s Python code. The reason is
     shared from a table of the 101 two-decimal texts where ``p`` is in [0, 1] and ``100 * p`` is
     more than 1e-6 from a half, so that the nearest integer to it is ``f"{p:.2f}"``'s rounding
     (the product is within 1e-13 of the exact one); else ``f"{p:.2f}"`` itself."""
@@ -320,6 +328,7 @@ def model_votes(object vote_class, str plugin, str label, str prefix, list proba
     cdef list table = _reasons(prefix)
     cdef object vote, p, reason
     cdef double x, hundred
+    cdef bint plain = (<PyTypeObject *> vote_class).tp_new == PyBaseObject_Type.tp_new
     new = vote_class.__new__
     for i in range(n):
         p = probabilities[i]
@@ -331,7 +340,10 @@ def model_votes(object vote_class, str plugin, str label, str prefix, list proba
                 reason = table[<Py_ssize_t> floor(hundred + 0.5)]
         if reason is None:
             reason = f"{prefix}{p:.2f}"
-        vote = new(vote_class)
+        if plain:
+            vote = PyBaseObject_Type.tp_new(vote_class, <PyObject *> _NO_ARGUMENTS, NULL)
+        else:
+            vote = new(vote_class)
         PyObject_GenericSetAttr(vote, "plugin", plugin)
         PyObject_GenericSetAttr(vote, "block", i)
         PyObject_GenericSetAttr(vote, "label", label)

@@ -434,15 +434,9 @@ def forest_raw(trees: Trees, X: np.ndarray) -> np.ndarray:
         raise ValueError(f"X has shape {X.shape}, the trees expect {trees.n_features} features")
     packed = _NODES.get(trees)
     if packed is None:
-        packed = _NODES[trees] = _EXTENSION.forest_nodes(
-            trees.roots,
-            trees.feature,
-            trees.threshold,
-            trees.children,
-            trees.is_leaf.view(np.uint8),
-            trees.missing_right.view(np.uint8),
-            trees.value,
-        ) or ()
+        arrays = (trees.roots, trees.feature, trees.threshold, trees.children)
+        flags = (trees.is_leaf.view(np.uint8), trees.missing_right.view(np.uint8))
+        packed = _NODES[trees] = _EXTENSION.forest_nodes(*arrays, *flags, trees.value) or ()
     if not packed:
         return trees.raw(X)
     return _EXTENSION.forest_raw(X, *packed, float(trees.baseline[0]))
