@@ -1189,6 +1189,42 @@ def test_structure_rows_are_the_same_on_other_facts():
     assert _same_rows(Document("empty.html", "html", [])) == 0
 
 
+def _same_word_sets(paths: list[str]) -> dict[str, frozenset[str]]:
+    """Assert both paths' ``word_sets`` of ``paths`` are equal, keys and each set in the same order."""
+    compiled, pure = COMPILED.word_sets(paths), PURE.word_sets(paths)
+    assert compiled == pure and list(compiled) == list(pure)
+    assert all(list(compiled[k]) == list(pure[k]) for k in pure)
+    return compiled
+
+
+@needs_extension
+def test_word_sets_are_the_same():
+    """Paths of shared and new words, every kind of ``str.split`` whitespace, one- to four-byte
+    characters, repeated paths, and more distinct words than the first table holds."""
+    rng = random.Random(11)
+    spaces = [" ", "  ", "\t", "\n", "\x1c", "\x85", "\xa0", "\u2003", "\u3000"]
+    words = ["nav", "menu", "a", "Ünïcode", "中文", "\U0001f600x", "post-body", "x\u200by", "_"]
+    words += [f"w{k}" for k in range(600)]
+    paths = [""]
+    for _ in range(400):
+        chosen = [rng.choice(words[: rng.choice([9, 40, len(words)])]) for _ in range(rng.randint(0, 60))]
+        paths.append(rng.choice(["", " "]) + "".join(w + rng.choice(spaces) for w in chosen))
+    paths += paths[::7]
+    compiled = _same_word_sets(paths)
+    made = {}
+    for found in compiled.values():  # each distinct word is one str
+        for word in found:
+            assert made.setdefault(word, word) is word
+    assert len(made) > 300
+    _same_word_sets([])
+    for page in range(20):
+        root = html_splitter.read_page(generated_markup(page))[0]
+        if root is not None:
+            _same_word_sets(
+                [x.path_words for x in html_facts(Document("p.html", "html", html_splitter._walk(root)))]
+            )
+
+
 @needs_extension
 def test_control_bytes_are_found_alike():
     """``_speedups.control_free`` against what the splitter's ``parse`` removes (``_CONTROL_BYTES``

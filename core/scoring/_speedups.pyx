@@ -12,6 +12,7 @@ loops here do not, except the HTML splitter's walk, which indexes Python lists w
 cimport cython
 from cpython.object cimport PyObject_GenericSetAttr, PyTypeObject
 from cpython.ref cimport PyObject
+from cpython.set cimport PyFrozenSet_New, PySet_Add
 from cpython.unicode cimport (
     PyUnicode_1BYTE_KIND,
     PyUnicode_2BYTE_KIND,
@@ -24,6 +25,7 @@ from cpython.unicode cimport (
     PyUnicode_KIND,
     PyUnicode_New,
     PyUnicode_READ,
+    PyUnicode_Substring,
     PyUnicode_WRITE,
 )
 from cpython.pyport cimport PY_SSIZE_T_MAX
@@ -52,7 +54,7 @@ from json.encoder import encode_basestring
 
 cetree.import_lxml__etree()
 
-VERSION = 26
+VERSION = 27
 """Raised whenever a function here changes; ``pageparts.scoring.speedups`` refuses an extension built from
 another version of this file (a stale build) and runs the pure-Python path."""
 
@@ -946,6 +948,97 @@ def word_counts(list texts):
                 words += 1
         counts[i] = words
     return out
+
+
+# -- the words of the blocks' paths ------------------------------------------------------------
+
+cdef uint64_t _FNV_BASIS = 14695981039346656037ULL
+cdef uint64_t _FNV_PRIME = 1099511628211ULL
+
+
+cdef struct _WordSlot:
+    uint64_t hash
+    Py_ssize_t word  # 1 + the word's place in the words made so far; 0: an empty slot
+
+
+cdef bint _same_chars(str word, int kind, const void *chars, Py_ssize_t start, Py_ssize_t end) noexcept:
+    """Whether ``word`` is the code points from ``start`` to ``end``."""
+    cdef int word_kind = PyUnicode_KIND(word)
+    cdef const void *word_chars = PyUnicode_DATA(word)
+    cdef Py_ssize_t i
+    if PyUnicode_GET_LENGTH(word) != end - start:
+        return False
+    for i in range(end - start):
+        if PyUnicode_READ(word_kind, word_chars, i) != PyUnicode_READ(kind, chars, start + i):
+            return False
+    return True
+
+
+def word_sets(list paths):
+    """``facts.word_sets`` (the reference): each distinct text of ``paths`` (str), in the order
+    they first occur, and its words (``str.split``) as a frozenset. A word met again, in that path
+    or a later one, is the str made the first time (its hash computed once), found in a table of
+    the words so far by its code points: the paths of a page share most of their words."""
+    cdef dict out = {}
+    cdef list words = []
+    cdef Py_ssize_t capacity = 256, count = 0, n, i, start, at, k
+    cdef uint64_t h
+    cdef Py_UCS4 c
+    cdef int kind
+    cdef const void *chars
+    cdef _WordSlot *table = <_WordSlot *> calloc(capacity, sizeof(_WordSlot))
+    cdef _WordSlot *grown
+    cdef str text, word
+    if table == NULL:
+        raise MemoryError()
+    try:
+        for text in paths:
+            if text in out:
+                continue
+            n, kind, chars = PyUnicode_GET_LENGTH(text), PyUnicode_KIND(text), PyUnicode_DATA(text)
+            found = PyFrozenSet_New(())
+            i = 0
+            while True:
+                while i < n and Py_UNICODE_ISSPACE(PyUnicode_READ(kind, chars, i)):
+                    i += 1
+                if i == n:
+                    break
+                start, h = i, _FNV_BASIS  # the word's FNV-1a hash, of its code points
+                while i < n:
+                    c = PyUnicode_READ(kind, chars, i)
+                    if Py_UNICODE_ISSPACE(c):
+                        break
+                    h = (h ^ <uint64_t> c) * _FNV_PRIME
+                    i += 1
+                at = h & (capacity - 1)
+                while table[at].word and not (
+                    table[at].hash == h and _same_chars(words[table[at].word - 1], kind, chars, start, i)
+                ):
+                    at = (at + 1) & (capacity - 1)
+                if table[at].word:
+                    word = words[table[at].word - 1]
+                else:
+                    word = PyUnicode_Substring(text, start, i)
+                    words.append(word)
+                    table[at].hash, table[at].word = h, len(words)
+                    count += 1
+                    if 2 * count > capacity:  # twice as many slots, each word's slot found again
+                        grown = <_WordSlot *> calloc(2 * capacity, sizeof(_WordSlot))
+                        if grown == NULL:
+                            raise MemoryError()
+                        for k in range(capacity):
+                            if table[k].word:
+                                at = table[k].hash & (2 * capacity - 1)
+                                while grown[at].word:
+                                    at = (at + 1) & (2 * capacity - 1)
+                                grown[at] = table[k]
+                        free(table)
+                        table, capacity = grown, 2 * capacity
+                PySet_Add(found, word)
+            out[text] = found
+        return out
+    finally:
+        free(table)
 
 
 cdef extern from "Python.h":

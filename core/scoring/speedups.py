@@ -36,6 +36,7 @@ cosine with one row  ``features.cosine_with``            ``_speedups.cosine_with
 weighted means       ``combine._mean_of``                ``_speedups.vote_sums``
 vote matrix          ``combine._matrix_of``              ``_speedups.vote_matrix_sums``
 control bytes        ``splitters.html.parse``'s removal  ``_speedups.control_free``
+the paths' words     ``facts.word_sets``                 ``_speedups.word_sets``
 ===================  ==================================  ===========================
 
 (the first three for the features, which the models pass the path to as their ``Kernels``
@@ -50,7 +51,8 @@ for the JSON Lines writer, which takes the path as an argument: ``render(...,
 path=runner.hot_path)``, as ``pageparts classify`` writes, and gives the same text, its scores'
 digits found another way: docs/architecture.md says how. Since round 9: the structure facts and
 the cosines for the features, the weighted means and the vote matrix for the combiner, and the
-control bytes for the HTML splitter's ``parse``, through ``SPLIT_PATH``.)
+control bytes for the HTML splitter's ``parse``, through ``SPLIT_PATH``. Since round 11: the
+paths' words for the features and the rule facts (``facts.path_word_sets``, whichever asks first).)
 
 A runner takes its ``HotPath`` from the settings (``hot_path(options.pure_python)``; the
 environment variable ``PAGEPARTS_PURE_PYTHON``, read by ``pageparts.settings``, sets it). Where
@@ -74,7 +76,7 @@ from weakref import WeakKeyDictionary
 import numpy as np
 
 from ..document import LABELS, MODEL, Block, Document, Vote
-from ..facts import HtmlFacts
+from ..facts import HtmlFacts, word_sets
 from ..labels.extraction_scores import f1_matcher
 from . import features
 from .combine import _LABEL_COLUMN, VoteFields, _matrix_of, _mean_of, sorted_votes
@@ -84,7 +86,7 @@ from .model_format import Logistic, Trees
 from .rules import word_counts
 from .text_index import Matcher, TextIndex, all_matches, use_matcher
 
-EXTENSION_VERSION = 26
+EXTENSION_VERSION = 27
 """The ``VERSION`` of core/scoring/_speedups.pyx that this module was written for."""
 
 
@@ -205,6 +207,11 @@ class HotPath:
             columns,
             float(np.float32(weight)),
         )
+
+    def word_sets(self, paths: list[str]) -> dict[str, frozenset[str]]:
+        """``facts.word_sets``: each distinct path and its words (``facts.path_word_sets`` takes
+        this method)."""
+        return _EXTENSION.word_sets(paths) if self.compiled else word_sets(paths)
 
     def probability(self, stage_b: Trees | Logistic, X: np.ndarray) -> np.ndarray:
         """``stage_b.probability(X)``; a forest's raw scores from the compiled walk when compiled."""
