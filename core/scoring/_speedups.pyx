@@ -301,6 +301,14 @@ cdef extern from "Python.h":
 cdef tuple _NO_ARGUMENTS = ()
 
 
+cdef inline object _bare(object cls):
+    """``cls.__new__(cls)``: by ``object``'s C constructor where the class ``cls`` keeps
+    ``object.__new__``."""
+    if isinstance(cls, type) and (<PyTypeObject *> cls).tp_new == PyBaseObject_Type.tp_new:
+        return PyBaseObject_Type.tp_new(<type> cls, <PyObject *> _NO_ARGUMENTS, NULL)
+    return cls.__new__(cls)
+
+
 cdef dict _REASONS = {}
 """``model_votes``' reasons by prefix: ``prefix`` and each of ``0.00``, ``0.01``, ... ``1.00``, made once
 and shared by every vote they fit (their hashes computed once, for the JSON Lines writer's cache)."""
@@ -316,12 +324,11 @@ cdef list _reasons(str prefix):
     return table
 
 
-def model_votes(type vote_class, str plugin, str label, str prefix, list probabilities, str source):
+def model_votes(object vote_class, str plugin, str label, str prefix, list probabilities, str source):
     """``vote_class(plugin, i, label, p, prefix + f"{p:.2f}", source)`` for each probability ``p``
     of ``probabilities`` (Python floats), block ``i`` in turn: the votes ``ModelStore.votes``
-    casts. Each vote is made as ``object.__new__`` makes it (by its C function, where the class
-    does not change it), and the frozen dataclass's fields are set as its own ``__init__`` sets
-    them (``object.__setattr__``), without running that ``__init__``'s Python code. The reason is
+    casts. The frozen dataclass's fields are set as its own ``__init__`` sets them
+    (``object.__setattr__``), without running that ``__init__``'s Python code. The reason is
     shared from a table of the 101 two-decimal texts where ``p`` is in [0, 1] and ``100 * p`` is
     more than 1e-6 from a half, so that the nearest integer to it is ``f"{p:.2f}"``'s rounding
     (the product is within 1e-13 of the exact one); else ``f"{p:.2f}"`` itself."""
@@ -330,8 +337,6 @@ def model_votes(type vote_class, str plugin, str label, str prefix, list probabi
     cdef list table = _reasons(prefix)
     cdef object vote, p, reason
     cdef double x, hundred
-    cdef bint plain = (<PyTypeObject *> vote_class).tp_new == PyBaseObject_Type.tp_new
-    new = vote_class.__new__
     for i in range(n):
         p = probabilities[i]
         reason = None
@@ -342,10 +347,7 @@ def model_votes(type vote_class, str plugin, str label, str prefix, list probabi
                 reason = table[<Py_ssize_t> floor(hundred + 0.5)]
         if reason is None:
             reason = f"{prefix}{p:.2f}"
-        if plain:
-            vote = PyBaseObject_Type.tp_new(vote_class, <PyObject *> _NO_ARGUMENTS, NULL)
-        else:
-            vote = new(vote_class)
+        vote = _bare(vote_class)
         PyObject_GenericSetAttr(vote, "plugin", plugin)
         PyObject_GenericSetAttr(vote, "block", i)
         PyObject_GenericSetAttr(vote, "label", label)
@@ -1612,13 +1614,11 @@ def html_blocks(object block_class, object facts_class, str label, list found):
     cdef list blocks = [None] * n
     cdef tuple item
     cdef object block, facts
-    new_block = block_class.__new__
-    new_facts = facts_class.__new__
     for i in range(n):
         item = <tuple>found[i]
-        facts = new_facts(facts_class)
+        facts = _bare(facts_class)
         PyObject_GenericSetAttr(facts, "__dict__", item[1])
-        block = new_block(block_class)
+        block = _bare(block_class)
         PyObject_GenericSetAttr(block, "index", i)
         PyObject_GenericSetAttr(block, "text", item[0])
         PyObject_GenericSetAttr(block, "features", facts)
