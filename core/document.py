@@ -45,15 +45,13 @@ class Vote:
         frozen dataclass's ``__init__`` sets each field with its own ``object.__setattr__`` call and
         takes about three times as long. For helpers that cast a vote per block (``rules.vote``)."""
         vote = object.__new__(cls)
-        fields = {
-            "plugin": plugin,
-            "block": block,
-            "label": label,
-            "score": score,
-            "reason": reason,
-            "source": source,
-        }
-        object.__setattr__(vote, "__dict__", fields)  # in field order, as ``__init__`` fills it
+        fields = vote.__dict__  # the new instance's own (empty) dictionary, filled in field order
+        fields["plugin"] = plugin
+        fields["block"] = block
+        fields["label"] = label
+        fields["score"] = score
+        fields["reason"] = reason
+        fields["source"] = source
         return vote
 
     def to_dict(self) -> dict[str, Any]:

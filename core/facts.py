@@ -11,7 +11,7 @@ which takes an ``HtmlFacts`` as it is and builds one from any other mapping.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, fields
 from typing import Any, Self
 
@@ -141,13 +141,19 @@ def html_facts(document: Document) -> list[HtmlFacts]:
     )
 
 
-def path_word_sets(document: Document) -> dict[str, frozenset[str]]:
+def path_word_sets(
+    document: Document, sets: Callable[[list[str]], dict[str, frozenset[str]]] | None = None
+) -> dict[str, frozenset[str]]:
     """The words of each distinct ``path_words`` of ``document``'s blocks, in the order the paths
     first occur: a path holds about 50 words and blocks share their container's, so each is split
-    once per document, for the features and the rules alike."""
+    once per document, for the features and the rules alike. ``sets`` makes them (by default
+    ``word_sets``, the reference; the compiled path's is ``HotPath.word_sets``)."""
+    sets = sets or word_sets
     return document.computed(
-        ("path word sets", len(document.blocks)),
-        lambda d: {
-            words: frozenset(words.split()) for words in dict.fromkeys(x.path_words for x in html_facts(d))
-        },
+        ("path word sets", len(document.blocks)), lambda d: sets([x.path_words for x in html_facts(d)])
     )
+
+
+def word_sets(paths: list[str]) -> dict[str, frozenset[str]]:
+    """Each distinct text of ``paths``, in the order they first occur, and its words as a set."""
+    return {words: frozenset(words.split()) for words in dict.fromkeys(paths)}

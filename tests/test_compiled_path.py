@@ -119,17 +119,66 @@ def test_forest_walk_refuses_nodes_it_did_not_pack():
 
     forest = random_forest(np.random.default_rng(2), 4)
     X = np.zeros((3, 4))
-    arrays = (forest.feature, forest.threshold, forest.children, forest.is_leaf.view(np.uint8))
-    nodes = _speedups.forest_nodes(*arrays, forest.missing_right.view(np.uint8), forest.value)
-    assert np.array_equal(
-        _speedups.forest_raw(X, forest.roots, nodes, float(forest.baseline[0])), forest.raw(X)
+    arrays = (forest.roots, forest.feature, forest.threshold, forest.children, forest.is_leaf.view(np.uint8))
+    roots, nodes, thresholds, values = _speedups.forest_nodes(
+        *arrays, forest.missing_right.view(np.uint8), forest.value
     )
+    baseline = float(forest.baseline[0])
+    assert np.array_equal(_speedups.forest_raw(X, roots, nodes, thresholds, values, baseline), forest.raw(X))
     with pytest.raises(ValueError, match="not a forest_nodes array"):
-        _speedups.forest_raw(X, forest.roots, nodes[:-1], 0.0)
+        _speedups.forest_raw(X, roots, nodes[:-1], thresholds, values, 0.0)
+    with pytest.raises(ValueError, match="not a forest_nodes array"):
+        _speedups.forest_raw(X, roots, nodes, thresholds[:-1], values, 0.0)
     with pytest.raises(ValueError, match="outside the"):
-        _speedups.forest_raw(X, forest.roots + len(forest.is_leaf), nodes, 0.0)
+        _speedups.forest_raw(X, roots + len(values), nodes, thresholds, values, 0.0)
     with pytest.raises(ValueError, match="differ in length"):
         _speedups.forest_nodes(*arrays, forest.missing_right.view(np.uint8)[:-1], forest.value)
+
+
+def one_split(threshold: float, n_features: int = 1, feature: int = 0) -> Trees:
+    """One tree of one split at ``threshold`` on ``feature``, its missing values going right."""
+    return Trees(
+        n_features,
+        roots=np.array([0], np.uint32),
+        feature=np.array([feature, 0, 0], np.int64),
+        threshold=np.array([threshold, 0.0, 0.0]),
+        left=np.array([1, 0, 0], np.uint32),
+        right=np.array([2, 0, 0], np.uint32),
+        missing_left=np.array([0, 1, 1], np.uint8),
+        is_leaf=np.array([0, 1, 1], np.uint8),
+        value=np.array([0.0, -1.0, 1.0]),
+        baseline=np.array([0.5]),
+    )
+
+
+@needs_extension
+def test_forest_float32_rows_meet_float64_thresholds_as_before():
+    """float32 rows are compared with float32 thresholds rounded down: the same sides as the
+    float64 comparison, at thresholds between two float32 values, on them, and past their range."""
+    for threshold in (0.1, 1 / 3, 1.0, -2.5, 1e-45, 3.5e38, 1e300, -1e300, np.inf, -np.inf, 0.0, -0.0):
+        forest = one_split(threshold)
+        f = np.float32(np.clip(threshold, -3.4e38, 3.4e38))
+        near = [np.nextafter(f, np.float32(-np.inf)), f, np.nextafter(f, np.float32(np.inf))]
+        X = np.array([*near, 0.0, np.inf, -np.inf, np.nan], np.float32).reshape(-1, 1)
+        assert np.array_equal(speedups.forest_raw(forest, X), forest.raw(X))
+        assert np.array_equal(
+            speedups.forest_raw(forest, X.astype(np.float64)), forest.raw(X.astype(np.float64))
+        )
+
+
+@needs_extension
+def test_forest_the_walk_cannot_pack_is_walked_by_the_reference():
+    from pageparts.scoring import _speedups
+
+    wide = one_split(0.25, n_features=20_000, feature=19_999)  # past the 16,383 features it packs
+    arrays = (wide.roots, wide.feature, wide.threshold, wide.children, wide.is_leaf.view(np.uint8))
+    assert _speedups.forest_nodes(*arrays, wide.missing_right.view(np.uint8), wide.value) is None
+    X = np.random.default_rng(5).normal(size=(10, 20_000)).astype(np.float32)
+    assert np.array_equal(speedups.forest_raw(wide, X), wide.raw(X))
+    forest = random_forest(np.random.default_rng(6), 4)
+    twice = np.concatenate([forest.roots, forest.roots[:1]])  # a tree twice: its nodes reached twice
+    arrays = (forest.feature, forest.threshold, forest.children, forest.is_leaf.view(np.uint8))
+    assert _speedups.forest_nodes(twice, *arrays, forest.missing_right.view(np.uint8), forest.value) is None
 
 
 def test_a_model_file_with_nodes_out_of_range_is_refused():
@@ -490,6 +539,24 @@ def test_model_votes_share_reasons_only_where_they_are_the_formatted_ones():
         assert all(list(vars(a)) == list(vars(b)) for a, b in zip(fast, pure, strict=True))
     again = COMPILED.model_votes("body", "body", "html", [0.25, 0.25])
     assert again[0].reason is again[1].reason  # shared, so its hash is computed once
+
+
+@needs_extension
+def test_model_votes_of_a_class_with_its_own_new_are_made_by_it():
+    from pageparts.scoring import _speedups
+
+    made = []
+
+    class Counted(Vote):
+        def __new__(cls, *args, **kwargs):
+            made.append(cls)
+            return super().__new__(cls)
+
+    votes = _speedups.model_votes(Counted, "body", "body", "html model: ", [0.25, 0.5], MODEL)
+    assert made == [Counted, Counted] and [type(v) for v in votes] == [Counted, Counted]
+    assert [vars(v) for v in votes] == [
+        vars(v) for v in COMPILED.model_votes("body", "body", "html", [0.25, 0.5])
+    ]
 
 
 # -- the switch and the warning -------------------------------------------------------------------
@@ -1122,6 +1189,42 @@ def test_structure_rows_are_the_same_on_other_facts():
     assert _same_rows(Document("empty.html", "html", [])) == 0
 
 
+def _same_word_sets(paths: list[str]) -> dict[str, frozenset[str]]:
+    """Assert both paths' ``word_sets`` of ``paths`` are equal, keys and each set in the same order."""
+    compiled, pure = COMPILED.word_sets(paths), PURE.word_sets(paths)
+    assert compiled == pure and list(compiled) == list(pure)
+    assert all(list(compiled[k]) == list(pure[k]) for k in pure)
+    return compiled
+
+
+@needs_extension
+def test_word_sets_are_the_same():
+    """Paths of shared and new words, every kind of ``str.split`` whitespace, one- to four-byte
+    characters, repeated paths, and more distinct words than the first table holds."""
+    rng = random.Random(11)
+    spaces = [" ", "  ", "\t", "\n", "\x1c", "\x85", "\xa0", "\u2003", "\u3000"]
+    words = ["nav", "menu", "a", "Ünïcode", "中文", "\U0001f600x", "post-body", "x\u200by", "_"]
+    words += [f"w{k}" for k in range(600)]
+    paths = [""]
+    for _ in range(400):
+        chosen = [rng.choice(words[: rng.choice([9, 40, len(words)])]) for _ in range(rng.randint(0, 60))]
+        paths.append(rng.choice(["", " "]) + "".join(w + rng.choice(spaces) for w in chosen))
+    paths += paths[::7]
+    compiled = _same_word_sets(paths)
+    made = {}
+    for found in compiled.values():  # each distinct word is one str
+        for word in found:
+            assert made.setdefault(word, word) is word
+    assert len(made) > 300
+    _same_word_sets([])
+    for page in range(20):
+        root = html_splitter.read_page(generated_markup(page))[0]
+        if root is not None:
+            _same_word_sets(
+                [x.path_words for x in html_facts(Document("p.html", "html", html_splitter._walk(root)))]
+            )
+
+
 @needs_extension
 def test_control_bytes_are_found_alike():
     """``_speedups.control_free`` against what the splitter's ``parse`` removes (``_CONTROL_BYTES``
@@ -1199,6 +1302,33 @@ def _odd_nodes(root, rng: random.Random) -> None:
             child.text, child.tail = "namespaced", "its tail"
         else:
             el.set(rng.choice(["{urn:x}class", "{urn:x}style", "{urn:x}hidden", "{urn:x}role"]), "x y")
+
+
+@needs_extension
+def test_both_block_makers_make_the_same_blocks():
+    """``_speedups.html_blocks`` against ``splitters.html._blocks``, on the walks of generated
+    pages: the same fields in the same order, of the same types, each block's facts holding its
+    values as they are and its own empty vote list."""
+    from pageparts.document import FALLBACK_LABEL
+    from pageparts.facts import HtmlFacts
+
+    made = 0
+    for i in range(60):
+        root = html_splitter.read_page(generated_page(i))[0]
+        if root is None:
+            continue
+        found = html_splitter._found(root, html_splitter._KINDS, True, {})
+        pure = html_splitter._blocks(found)
+        fast = speedups._EXTENSION.html_blocks(Block, HtmlFacts, FALLBACK_LABEL, found)
+        assert fast == pure
+        for a, b, (_, values, _) in zip(fast, pure, found, strict=True):
+            assert type(a) is Block and type(a.features) is HtmlFacts
+            assert list(vars(a)) == list(vars(b))
+            assert [type(v) for v in vars(a).values()] == [type(v) for v in vars(b).values()]
+            assert vars(a.features) is values and a.votes == [] and a.votes is not b.votes
+        assert len({id(block.votes) for block in fast}) == len(fast)
+        made += len(fast)
+    assert made > 500
 
 
 @needs_extension

@@ -10,8 +10,9 @@ loops here do not, except the HTML splitter's walk, which indexes Python lists w
 """
 
 cimport cython
-from cpython.object cimport PyObject_GenericSetAttr
+from cpython.object cimport PyObject_GenericSetAttr, PyTypeObject
 from cpython.ref cimport PyObject
+from cpython.set cimport PyFrozenSet_New, PySet_Add
 from cpython.unicode cimport (
     PyUnicode_1BYTE_KIND,
     PyUnicode_2BYTE_KIND,
@@ -24,6 +25,7 @@ from cpython.unicode cimport (
     PyUnicode_KIND,
     PyUnicode_New,
     PyUnicode_READ,
+    PyUnicode_Substring,
     PyUnicode_WRITE,
 )
 from cpython.pyport cimport PY_SSIZE_T_MAX
@@ -32,7 +34,7 @@ from libc.stdlib cimport calloc, free, malloc, qsort, realloc
 
 cimport lxml.includes.etreepublic as cetree
 from cpython.unicode cimport PyUnicode_DecodeUTF8
-from libc.math cimport fabs, floor, signbit
+from libc.math cimport INFINITY, fabs, floor, nextafterf, signbit
 from libc.string cimport memcpy, strcmp, strlen
 from lxml.includes.tree cimport (
     XML_CDATA_SECTION_NODE,
@@ -52,7 +54,7 @@ from json.encoder import encode_basestring
 
 cetree.import_lxml__etree()
 
-VERSION = 25
+VERSION = 27
 """Raised whenever a function here changes; ``pageparts.scoring.speedups`` refuses an extension built from
 another version of this file (a stale build) and runs the pure-Python path."""
 
@@ -62,19 +64,30 @@ ctypedef fused real:
 
 
 cdef struct Node:
-    double threshold
-    double value
-    int64_t child[2]
-    int64_t feature
-    uint8_t leaf
-    uint8_t missing_right
+    float threshold  # the largest float32 not above the split's threshold (for float32 rows)
+    uint16_t feature  # the split's feature, with the LEAF and MISSING_RIGHT bits
+    uint16_t left  # the left child, counted from the tree's first node; the right one follows it
 
 
 cdef enum:
     ROWS = 8  # rows walked down a tree side by side, so that their steps overlap in the processor
+    LEAF = 0x8000
+    MISSING_RIGHT = 0x4000
+    FEATURES = 0x3FFF  # the feature's bits (the most features a packed forest can split on, less one)
+    TREE_NODES = 0x10000  # the most nodes a packed tree can have
+
+
+cdef inline float _float_below(double threshold) noexcept nogil:
+    """The largest float32 not above ``threshold``: a float32 ``x`` is above it exactly where ``x``
+    (as float64) is above ``threshold``."""
+    cdef float below = <float> threshold
+    if <double> below > threshold:
+        below = nextafterf(below, -INFINITY)
+    return below
 
 
 def forest_nodes(
+    const int64_t[::1] roots,
     const int64_t[::1] feature,
     const double[::1] threshold,
     const int64_t[::1] children,
@@ -82,47 +95,91 @@ def forest_nodes(
     const uint8_t[::1] missing_right,
     const double[::1] value,
 ):
-    """A forest's nodes as one array of records (``Node``: a step of ``forest_raw`` reads one
-    record, not five arrays), made once per forest (``speedups.forest_raw`` keeps it): an 8-byte
-    aligned array of bytes."""
-    cdef Py_ssize_t nodes = is_leaf.shape[0], i
+    """A forest's nodes as ``forest_raw`` walks them, made once per forest (``speedups.forest_raw``
+    keeps them): each tree's nodes level by level from its root, so that a right child follows its
+    left one, as 8-byte records (``Node``), with their float64 thresholds and leaf values alongside
+    and the trees' new roots: ``(roots, nodes, thresholds, values)``. None where a tree has more
+    than 65,536 nodes, a split is on a feature past 16,383, or a node is reached twice."""
+    cdef Py_ssize_t nodes = is_leaf.shape[0], trees = roots.shape[0], t, i, head, tail = 0, old, new, child
     if not (
         feature.shape[0] == threshold.shape[0] == missing_right.shape[0] == value.shape[0] == nodes
         and children.shape[0] == 2 * nodes
     ):
         raise ValueError("the node arrays differ in length")
-    out = np.zeros(max(nodes, 1) * sizeof(Node) // sizeof(double), dtype=np.float64)
-    cdef double[::1] words = out
-    cdef Node *table = <Node *> &words[0]
-    for i in range(nodes):
-        table[i].threshold = threshold[i]
-        table[i].value = value[i]
-        table[i].child[0] = children[2 * i]
-        table[i].child[1] = children[2 * i + 1]
-        table[i].feature = feature[i]
-        table[i].leaf = is_leaf[i]
-        table[i].missing_right = missing_right[i]
-    return out[: nodes * sizeof(Node) // sizeof(double)].view(np.uint8)
+    for t in range(trees):
+        if not 0 <= roots[t] < nodes:
+            raise ValueError(f"a root {roots[t]} outside the {nodes} nodes")
+    order_out = np.empty(nodes, np.int64)  # the old node at each new place
+    new_of_out = np.full(nodes, -1, np.int64)
+    first_out = np.empty(nodes, np.int64)  # the new place of each new node's tree's root
+    roots_out = np.empty(trees, np.int64)
+    cdef int64_t[::1] order = order_out, new_of = new_of_out, first = first_out, new_roots = roots_out
+    for t in range(trees):
+        head = tail
+        if new_of[roots[t]] != -1:
+            return None
+        order[tail], new_of[roots[t]], new_roots[t] = roots[t], tail, tail
+        tail += 1
+        while head < tail:
+            old = order[head]
+            first[head] = new_roots[t]
+            head += 1
+            if is_leaf[old]:
+                continue
+            if not 0 <= feature[old] <= FEATURES or tail + 2 - new_roots[t] > TREE_NODES:
+                return None
+            for i in range(2):
+                child = children[2 * old + i]
+                if not 0 <= child < nodes or new_of[child] != -1:
+                    return None
+                order[tail], new_of[child] = child, tail
+                tail += 1
+    out = np.zeros(tail, dtype=np.uint64)
+    thresholds_out = np.empty(tail, np.float64)
+    values_out = np.empty(tail, np.float64)
+    cdef uint64_t[::1] words = out
+    cdef double[::1] thresholds = thresholds_out, values = values_out
+    cdef Node *table = <Node *> &words[0] if tail else NULL
+    for new in range(tail):
+        old = order[new]
+        values[new] = value[old]
+        if is_leaf[old]:
+            thresholds[new] = INFINITY
+            table[new].threshold, table[new].feature, table[new].left = INFINITY, LEAF, 0
+        else:
+            thresholds[new] = threshold[old]
+            table[new].threshold = _float_below(threshold[old])
+            table[new].feature = feature[old] | (MISSING_RIGHT if missing_right[old] else 0)
+            table[new].left = new_of[children[2 * old]] - first[new]
+    return roots_out, out.view(np.uint8), thresholds_out, values_out
 
 
 def forest_raw(
     const real[:, ::1] X,
     const int64_t[::1] roots,
     const uint8_t[::1] nodes,
+    const double[::1] thresholds,
+    const double[::1] values,
     double baseline,
 ):
     """The raw score of each row of ``X``: ``baseline`` plus each tree's leaf value, tree after
-    tree (``model_format.Trees.raw``), the trees' ``nodes`` made by ``forest_nodes``. A row goes
-    right where its value is greater than the node's threshold, and where it is missing (NaN) as
-    ``missing_right`` says."""
+    tree (``model_format.Trees.raw``), the trees as ``forest_nodes`` makes them. A row goes right
+    where its value is greater than the node's threshold, and where it is missing (NaN) as
+    ``missing_right`` says. Eight rows at a time go down every tree, their rows in the cache."""
     cdef Py_ssize_t n = X.shape[0], trees = roots.shape[0], count_nodes = nodes.shape[0] // sizeof(Node)
-    cdef Py_ssize_t i, t, k, first, count
+    cdef Py_ssize_t t, k, first, count, base
     cdef int64_t at[ROWS]
+    cdef double sums[ROWS]
     cdef const Node *step
     cdef const Node *table
     cdef bint moved
-    cdef double x
-    if nodes.shape[0] % sizeof(Node) or (count_nodes and (<size_t> &nodes[0]) % sizeof(double)):
+    cdef real x
+    cdef uint16_t split
+    if (
+        nodes.shape[0] % sizeof(Node)
+        or (count_nodes and (<size_t> &nodes[0]) % sizeof(uint64_t))
+        or not thresholds.shape[0] == values.shape[0] == count_nodes
+    ):
         raise ValueError("not a forest_nodes array")
     for t in range(trees):
         if not 0 <= roots[t] < count_nodes:
@@ -133,28 +190,36 @@ def forest_raw(
     table = <const Node *> &nodes[0]
     cdef double[::1] raw = out
     with nogil:
-        # tree after tree, so that each row's leaf values are added in the trees' order
-        for t in range(trees):
-            first = 0
-            while first < n:
-                count = min(ROWS, n - first)
+        first = 0
+        while first < n:
+            count = min(ROWS, n - first)
+            for k in range(count):
+                sums[k] = baseline
+            # tree after tree, so that each row's leaf values are added in the trees' order
+            for t in range(trees):
+                base = roots[t]
                 for k in range(count):
-                    at[k] = roots[t]
+                    at[k] = base
                 moved = True
                 while moved:
                     moved = False
                     for k in range(count):
                         step = &table[at[k]]
-                        if not step.leaf:
-                            x = X[first + k, step.feature]
+                        split = step.feature
+                        if not (split & LEAF):
+                            x = X[first + k, split & FEATURES]
                             if x != x:
-                                at[k] = step.child[step.missing_right]
+                                at[k] = base + step.left + ((split & MISSING_RIGHT) != 0)
+                            elif real is float:
+                                at[k] = base + step.left + (x > step.threshold)
                             else:
-                                at[k] = step.child[x > step.threshold]
+                                at[k] = base + step.left + (x > thresholds[at[k]])
                             moved = True
                 for k in range(count):
-                    raw[first + k] = raw[first + k] + table[at[k]].value
-                first += ROWS
+                    sums[k] = sums[k] + values[at[k]]
+            for k in range(count):
+                raw[first + k] = sums[k]
+            first += ROWS
     return out
 
 
@@ -229,6 +294,21 @@ def sparse_dot(
     return out
 
 
+cdef extern from "Python.h":
+    PyTypeObject PyBaseObject_Type
+
+
+cdef tuple _NO_ARGUMENTS = ()
+
+
+cdef inline object _bare(object cls):
+    """``cls.__new__(cls)``: by ``object``'s C constructor where the class ``cls`` keeps
+    ``object.__new__``."""
+    if isinstance(cls, type) and (<PyTypeObject *> cls).tp_new == PyBaseObject_Type.tp_new:
+        return PyBaseObject_Type.tp_new(<type> cls, <PyObject *> _NO_ARGUMENTS, NULL)
+    return cls.__new__(cls)
+
+
 cdef dict _REASONS = {}
 """``model_votes``' reasons by prefix: ``prefix`` and each of ``0.00``, ``0.01``, ... ``1.00``, made once
 and shared by every vote they fit (their hashes computed once, for the JSON Lines writer's cache)."""
@@ -257,7 +337,6 @@ def model_votes(object vote_class, str plugin, str label, str prefix, list proba
     cdef list table = _reasons(prefix)
     cdef object vote, p, reason
     cdef double x, hundred
-    new = vote_class.__new__
     for i in range(n):
         p = probabilities[i]
         reason = None
@@ -268,7 +347,7 @@ def model_votes(object vote_class, str plugin, str label, str prefix, list proba
                 reason = table[<Py_ssize_t> floor(hundred + 0.5)]
         if reason is None:
             reason = f"{prefix}{p:.2f}"
-        vote = new(vote_class)
+        vote = _bare(vote_class)
         PyObject_GenericSetAttr(vote, "plugin", plugin)
         PyObject_GenericSetAttr(vote, "block", i)
         PyObject_GenericSetAttr(vote, "label", label)
@@ -873,6 +952,97 @@ def word_counts(list texts):
     return out
 
 
+# -- the words of the blocks' paths ------------------------------------------------------------
+
+cdef uint64_t _FNV_BASIS = 14695981039346656037ULL
+cdef uint64_t _FNV_PRIME = 1099511628211ULL
+
+
+cdef struct _WordSlot:
+    uint64_t hash
+    Py_ssize_t word  # 1 + the word's place in the words made so far; 0: an empty slot
+
+
+cdef bint _same_chars(str word, int kind, const void *chars, Py_ssize_t start, Py_ssize_t end) noexcept:
+    """Whether ``word`` is the code points from ``start`` to ``end``."""
+    cdef int word_kind = PyUnicode_KIND(word)
+    cdef const void *word_chars = PyUnicode_DATA(word)
+    cdef Py_ssize_t i
+    if PyUnicode_GET_LENGTH(word) != end - start:
+        return False
+    for i in range(end - start):
+        if PyUnicode_READ(word_kind, word_chars, i) != PyUnicode_READ(kind, chars, start + i):
+            return False
+    return True
+
+
+def word_sets(list paths):
+    """``facts.word_sets`` (the reference): each distinct text of ``paths`` (str), in the order
+    they first occur, and its words (``str.split``) as a frozenset. A word met again, in that path
+    or a later one, is the str made the first time (its hash computed once), found in a table of
+    the words so far by its code points: the paths of a page share most of their words."""
+    cdef dict out = {}
+    cdef list words = []
+    cdef Py_ssize_t capacity = 256, count = 0, n, i, start, at, k
+    cdef uint64_t h
+    cdef Py_UCS4 c
+    cdef int kind
+    cdef const void *chars
+    cdef _WordSlot *table = <_WordSlot *> calloc(capacity, sizeof(_WordSlot))
+    cdef _WordSlot *grown
+    cdef str text, word
+    if table == NULL:
+        raise MemoryError()
+    try:
+        for text in paths:
+            if text in out:
+                continue
+            n, kind, chars = PyUnicode_GET_LENGTH(text), PyUnicode_KIND(text), PyUnicode_DATA(text)
+            found = PyFrozenSet_New(())
+            i = 0
+            while True:
+                while i < n and Py_UNICODE_ISSPACE(PyUnicode_READ(kind, chars, i)):
+                    i += 1
+                if i == n:
+                    break
+                start, h = i, _FNV_BASIS  # the word's FNV-1a hash, of its code points
+                while i < n:
+                    c = PyUnicode_READ(kind, chars, i)
+                    if Py_UNICODE_ISSPACE(c):
+                        break
+                    h = (h ^ <uint64_t> c) * _FNV_PRIME
+                    i += 1
+                at = h & (capacity - 1)
+                while table[at].word and not (
+                    table[at].hash == h and _same_chars(words[table[at].word - 1], kind, chars, start, i)
+                ):
+                    at = (at + 1) & (capacity - 1)
+                if table[at].word:
+                    word = words[table[at].word - 1]
+                else:
+                    word = PyUnicode_Substring(text, start, i)
+                    words.append(word)
+                    table[at].hash, table[at].word = h, len(words)
+                    count += 1
+                    if 2 * count > capacity:  # twice as many slots, each word's slot found again
+                        grown = <_WordSlot *> calloc(2 * capacity, sizeof(_WordSlot))
+                        if grown == NULL:
+                            raise MemoryError()
+                        for k in range(capacity):
+                            if table[k].word:
+                                at = table[k].hash & (2 * capacity - 1)
+                                while grown[at].word:
+                                    at = (at + 1) & (2 * capacity - 1)
+                                grown[at] = table[k]
+                        free(table)
+                        table, capacity = grown, 2 * capacity
+                PySet_Add(found, word)
+            out[text] = found
+        return out
+    finally:
+        free(table)
+
+
 cdef extern from "Python.h":
     object PyObject_GenericGetDict(object obj, void *context)
     PyObject *PyDict_GetItemWithError(object mapping, object key) except? NULL
@@ -1432,6 +1602,31 @@ def json_blocks(
         parts.append(_votes_json(pieces, vote_pieces, number, block.votes))
         parts.append("]}")
     return "".join(parts)
+
+
+def html_blocks(object block_class, object facts_class, str label, list found):
+    """``splitters.html._blocks`` (the reference): ``block_class(i, text,
+    facts_class._trusted(values))`` for each ``(text, values, _)`` of ``found``, block ``i`` in
+    turn. The dataclasses' fields are set as their own code sets them (``object.__setattr__``),
+    without running it: the facts' ``__dict__`` is ``values`` itself, and each block's label is
+    ``label`` (the field's default), its confidence 0.0 and its votes a new empty list."""
+    cdef Py_ssize_t i, n = len(found)
+    cdef list blocks = [None] * n
+    cdef tuple item
+    cdef object block, facts
+    for i in range(n):
+        item = <tuple>found[i]
+        facts = _bare(facts_class)
+        PyObject_GenericSetAttr(facts, "__dict__", item[1])
+        block = _bare(block_class)
+        PyObject_GenericSetAttr(block, "index", i)
+        PyObject_GenericSetAttr(block, "text", item[0])
+        PyObject_GenericSetAttr(block, "features", facts)
+        PyObject_GenericSetAttr(block, "label", label)
+        PyObject_GenericSetAttr(block, "confidence", 0.0)
+        PyObject_GenericSetAttr(block, "votes", [])
+        blocks[i] = block
+    return blocks
 
 
 # -- the HTML splitter's walk ------------------------------------------------------------------

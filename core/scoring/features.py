@@ -669,6 +669,10 @@ class Kernels(Protocol):
         """``cosine_with``."""
         ...
 
+    def word_sets(self, paths: list[str]) -> dict[str, frozenset[str]]:
+        """``facts.word_sets``."""
+        ...
+
 
 def document_features(
     document: Document, kind: str | None = None, path: Kernels | None = None
@@ -1065,7 +1069,7 @@ def structure_rows(facts: list[HtmlFacts], paths: dict[str, frozenset[str]]) -> 
 
 def _structure_facts(document: Document, prose: np.ndarray, path: Kernels) -> _StructureFacts:
     # one row per distinct path (blocks share their container's), then a row per block
-    rows = path.structure_rows(html_facts(document), path_word_sets(document))
+    rows = path.structure_rows(html_facts(document), path_word_sets(document, path.word_sets))
     stems = rows.path_stems[rows.which]
     outside = np.where(stems[:, _STEM_INDEX["comment"]] > 0, 0.0, prose)
     column = dict(zip(FACT_COLUMNS, rows.columns, strict=True))

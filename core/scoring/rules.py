@@ -134,7 +134,8 @@ def _compute(document: Document) -> Facts:
     index = text_index(document)
     from .speedups import document_path  # imported here: speedups imports this module
 
-    words = document_path(document).word_counts(texts)
+    path = document_path(document)
+    words = path.word_counts(texts)
     sentences = np.bincount(index.match_owners(_SENTENCE_END), minlength=n) if n else np.zeros(0, np.int64)
     return Facts(
         texts=texts,
@@ -147,7 +148,7 @@ def _compute(document: Document) -> Facts:
         path_words=[x.path_words for x in f],
         html=document.input_format == "html" and bool(n) and from_html_splitter(blocks[0].features),
         _index=index,
-        _path_sets=path_word_sets(document),
+        _path_sets=path_word_sets(document, path.word_sets),
     )
 
 

@@ -29,12 +29,14 @@ a pattern's matches  ``text_index.all_matches``          ``_speedups.lead_matche
 title match          ``extraction_scores.f1_matcher``    ``_speedups.word_f1``
 rule facts' words    ``rules.word_counts``               ``_speedups.word_counts``
 the HTML walk        ``splitters.html._found``           ``_speedups.html_walk``
+the HTML blocks      ``splitters.html._blocks``          ``_speedups.html_blocks``
 blocks in JSON Lines ``output.jsonl._blocks``            ``_speedups.json_blocks``
 structure facts      ``features.structure_rows``         ``_speedups.structure_rows``
 cosine with one row  ``features.cosine_with``            ``_speedups.cosine_with``
 weighted means       ``combine._mean_of``                ``_speedups.vote_sums``
 vote matrix          ``combine._matrix_of``              ``_speedups.vote_matrix_sums``
 control bytes        ``splitters.html.parse``'s removal  ``_speedups.control_free``
+the paths' words     ``facts.word_sets``                 ``_speedups.word_sets``
 ===================  ==================================  ===========================
 
 (the first three for the features, which the models pass the path to as their ``Kernels``
@@ -43,13 +45,14 @@ ninth for the combiner: the votes in order, each one's block, label, score, plug
 source; the tenth for the features and the rule facts, through ``TextIndex.matches``; the
 eleventh and twelfth for the headline plugin and the rule facts: the rule plugins' hook carries
 no path, so the runner gives each document its path (``use_path``: a ``OneScan`` from
-``HotPath.matcher()`` for ``text_index.use_matcher``, and ``document_path``); the HTML walk for
+``HotPath.matcher()`` for ``text_index.use_matcher``, and ``document_path``); the HTML walk and its blocks for
 the HTML splitter, through ``SPLIT_PATH``, which the runner sets around the split hook; the last
 for the JSON Lines writer, which takes the path as an argument: ``render(...,
 path=runner.hot_path)``, as ``pageparts classify`` writes, and gives the same text, its scores'
 digits found another way: docs/architecture.md says how. Since round 9: the structure facts and
 the cosines for the features, the weighted means and the vote matrix for the combiner, and the
-control bytes for the HTML splitter's ``parse``, through ``SPLIT_PATH``.)
+control bytes for the HTML splitter's ``parse``, through ``SPLIT_PATH``. Since round 11: the
+paths' words for the features and the rule facts (``facts.path_word_sets``, whichever asks first).)
 
 A runner takes its ``HotPath`` from the settings (``hot_path(options.pure_python)``; the
 environment variable ``PAGEPARTS_PURE_PYTHON``, read by ``pageparts.settings``, sets it). Where
@@ -73,7 +76,7 @@ from weakref import WeakKeyDictionary
 import numpy as np
 
 from ..document import LABELS, MODEL, Block, Document, Vote
-from ..facts import HtmlFacts
+from ..facts import HtmlFacts, word_sets
 from ..labels.extraction_scores import f1_matcher
 from . import features
 from .combine import _LABEL_COLUMN, VoteFields, _matrix_of, _mean_of, sorted_votes
@@ -83,7 +86,7 @@ from .model_format import Logistic, Trees
 from .rules import word_counts
 from .text_index import Matcher, TextIndex, all_matches, use_matcher
 
-EXTENSION_VERSION = 25
+EXTENSION_VERSION = 27
 """The ``VERSION`` of core/scoring/_speedups.pyx that this module was written for."""
 
 
@@ -204,6 +207,11 @@ class HotPath:
             columns,
             float(np.float32(weight)),
         )
+
+    def word_sets(self, paths: list[str]) -> dict[str, frozenset[str]]:
+        """``facts.word_sets``: each distinct path and its words (``facts.path_word_sets`` takes
+        this method)."""
+        return _EXTENSION.word_sets(paths) if self.compiled else word_sets(paths)
 
     def probability(self, stage_b: Trees | Logistic, X: np.ndarray) -> np.ndarray:
         """``stage_b.probability(X)``; a forest's raw scores from the compiled walk when compiled."""
@@ -388,6 +396,12 @@ def compiled_walk() -> Callable[..., list[tuple[str, dict[str, Any], int]]] | No
     return _EXTENSION.html_walk if SPLIT_PATH.get().compiled else None
 
 
+def compiled_blocks() -> Callable[..., list[Block]] | None:
+    """The compiled maker of the HTML splitter's blocks (``splitters.html._blocks``) when the split
+    in progress runs the compiled path (``SPLIT_PATH``), else None."""
+    return _EXTENSION.html_blocks if SPLIT_PATH.get().compiled else None
+
+
 def compiled_control_free() -> Callable[[bytes], bool] | None:
     """``_speedups.control_free`` (whether the HTML splitter's ``parse`` leaves a page's UTF-8
     bytes as they are) when the split in progress runs the compiled path, else None."""
@@ -414,27 +428,25 @@ def hot_path(pure_python: bool = False) -> HotPath:
     return HotPath(compiled=True)
 
 
-_NODES: WeakKeyDictionary[Trees, np.ndarray] = WeakKeyDictionary()
-"""Each forest's nodes as ``_speedups.forest_nodes`` packs them, made at its first walk."""
+_NODES: WeakKeyDictionary[Trees, tuple[np.ndarray, ...]] = WeakKeyDictionary()
+"""Each forest as ``_speedups.forest_nodes`` packs it (empty where it cannot), made at its first walk."""
 
 
 def forest_raw(trees: Trees, X: np.ndarray) -> np.ndarray:
-    """``trees.raw(X)`` by the compiled walk (the extension must be there)."""
+    """``trees.raw(X)`` by the compiled walk (the extension must be there), or by ``trees.raw``
+    itself for a forest the compiled walk cannot pack."""
     X = np.asarray(X)
     X = np.ascontiguousarray(X, dtype=np.float32 if X.dtype == np.float32 else np.float64)
     if X.ndim != 2 or X.shape[1] != trees.n_features:
         raise ValueError(f"X has shape {X.shape}, the trees expect {trees.n_features} features")
-    nodes = _NODES.get(trees)
-    if nodes is None:
-        nodes = _NODES[trees] = _EXTENSION.forest_nodes(
-            trees.feature,
-            trees.threshold,
-            trees.children,
-            trees.is_leaf.view(np.uint8),
-            trees.missing_right.view(np.uint8),
-            trees.value,
-        )
-    return _EXTENSION.forest_raw(X, trees.roots, nodes, float(trees.baseline[0]))
+    packed = _NODES.get(trees)
+    if packed is None:
+        arrays = (trees.roots, trees.feature, trees.threshold, trees.children)
+        flags = (trees.is_leaf.view(np.uint8), trees.missing_right.view(np.uint8))
+        packed = _NODES[trees] = _EXTENSION.forest_nodes(*arrays, *flags, trees.value) or ()
+    if not packed:
+        return trees.raw(X)
+    return _EXTENSION.forest_raw(X, *packed, float(trees.baseline[0]))
 
 
 def _group_matches(found: Group, text: str) -> list[list[re.Match[str]]]:
