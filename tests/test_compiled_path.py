@@ -396,7 +396,7 @@ def test_neighbours_shared_ngrams_are_the_same_bits():
 def test_character_counts_refuse_blocks_outside_the_text():
     from pageparts.scoring import _speedups
 
-    tables = [np.zeros(16, np.uint8)] * 5 + [np.zeros(128, np.uint8)]
+    tables = [np.zeros(16, np.uint8)] * 7 + [np.zeros(128, np.uint8)]
     for starts, lengths in (([0], [4]), ([-1], [1]), ([2], [-1])):
         with pytest.raises(ValueError):
             _speedups.char_counts("abc", None, "ABC", np.array(starts), np.array(lengths), *tables)

@@ -254,6 +254,17 @@ def test_character_counts_of_a_few_blocks():
     assert counts["separators"].tolist() == [0, 0, 1, 0]
 
 
+def test_japanese_and_chinese_count_a_word_per_character_and_end_sentences_without_spaces():
+    from pageparts.scoring.features import _char_counts
+    from pageparts.scoring.text_index import TextIndex
+
+    texts = ["今日は晴れです。明日も晴れるでしょう！", "我们明天见。", "「本当？」と聞いた", "ニュース 一覧"]
+    counts = _char_counts(TextIndex.of(texts), len(texts))
+    assert counts["words"].tolist() == [17, 5, 6, 6]  # punctuation and spaces are not words
+    assert counts["sentence_ends"].tolist() == [2, 1, 1, 0]  # 。！？ need no space after them
+    assert counts["punct"].tolist() == [2, 1, 3, 0]
+
+
 def test_spans_cover_the_items_in_order_about_the_limit_each():
     from pageparts.scoring.features import spans
 

@@ -1360,6 +1360,8 @@ def char_counts(
     const uint8_t[::1] end,
     const uint8_t[::1] closer,
     const uint8_t[::1] separator,
+    const uint8_t[::1] end_alone,
+    const uint8_t[::1] dense,
     const uint8_t[::1] non_word_ascii,
 ):
     """Each block's characters of each class (``features.CHAR_CLASSES``, in that order) as a
@@ -1367,7 +1369,7 @@ def char_counts(
     the blocks at ``starts``, ``lengths`` long; a character is upper (lower) case where it differs
     from its place in ``lowered`` (``raised``), the text lower- (upper-)cased, or, where they
     are None, if it is an ASCII capital (small) letter. The tables hold the features'
-    classes of the code points below their size (``punct`` ... ``separator``; a larger code point
+    classes of the code points below their size (``punct`` ... ``dense``; a larger code point
     is read as their last entry) and which ASCII characters are not alphanumeric."""
     cdef Py_ssize_t n = lengths.shape[0], size = punct.shape[0], total = PyUnicode_GET_LENGTH(joined)
     cdef Py_ssize_t j, i, stop, k
@@ -1382,6 +1384,8 @@ def char_counts(
     if starts.shape[0] < n or space.shape[0] != size or end.shape[0] != size:
         raise ValueError("the starts, lengths or tables differ in length")
     if closer.shape[0] != size or separator.shape[0] != size or non_word_ascii.shape[0] != 128 or size < 1:
+        raise ValueError("the tables differ in length")
+    if end_alone.shape[0] != size or dense.shape[0] != size:
         raise ValueError("the tables differ in length")
     if cased:
         if PyUnicode_GET_LENGTH(<str>lowered) != total or PyUnicode_GET_LENGTH(<str>raised) != total:
@@ -1414,11 +1418,13 @@ def char_counts(
             counted[2] += 48 <= c <= 57
             counted[3] += punct[capped]
             word = not space[capped] and not punct[capped] and not (c < 128 and non_word_ascii[c])
-            if word and not before:
+            if word and (not before or dense[capped]):
                 counted[4] += 1
                 counted[5] += upper
             before = word
-            if end[capped]:  # a sentence ends: a space (or the end) next, or a closer and a space
+            if end_alone[capped]:
+                counted[6] += 1
+            elif end[capped]:  # a sentence ends: a space (or the end) next, or a closer and a space
                 if i + 1 >= total:
                     counted[6] += 1
                 else:

@@ -43,7 +43,7 @@ from ..document import Document
 from ..facts import HtmlFacts, from_html_splitter, html_facts, path_word_sets
 from .text_index import SEP, TextIndex, text_index
 
-FEATURE_VERSION = 4
+FEATURE_VERSION = 5
 """Bumped whenever a feature changes meaning; models record the version they were trained on."""
 
 N_HASH = 2**16
@@ -737,10 +737,15 @@ def _code_table(codes: list[int]) -> np.ndarray:
     return table
 
 
-_TABLE_SIZE = 0x2200
-_PUNCT = _code_table([ord(c) for c in "!\"#%&'()*,-./:;?@[\\]_{}«»‘’“”…–—•·|"])
-_SPACE = _code_table([9, 10, 11, 12, 13, 32, 0, 0xA0])
+_TABLE_SIZE = 0x10000
+_PUNCT = _code_table([ord(c) for c in "!\"#%&'()*,-./:;?@[\\]_{}«»‘’“”…–—•·|、。「」『』【】（）！？：；，・"])
+_SPACE = _code_table([9, 10, 11, 12, 13, 32, 0, 0xA0, 0x3000])
 _END = _code_table([ord(c) for c in ".!?…"])
+_END_ALONE = _code_table([ord(c) for c in "。！？"])
+"""Full-width sentence ends: Chinese and Japanese put no space after them."""
+_DENSE = _code_table([*range(0x3040, 0x3100), *range(0x3400, 0x4DC0), *range(0x4E00, 0xA000)])
+"""Kana and Chinese characters: scripts written without spaces between words, where each character
+counts as a word (a Japanese or Chinese paragraph is otherwise one long "word")."""
 _CLOSER = _code_table([ord(c) for c in "\"')]”’"])
 _NON_WORD_ASCII = np.array([not chr(c).isalnum() for c in range(128)])
 
@@ -811,9 +816,10 @@ def _chunk_char_counts(
     is_word = ~is_space & ~is_punct & ~((codes < 128) & _NON_WORD_ASCII[ascii_codes])
     before = np.zeros(len(codes), bool)
     before[1:] = is_word[:-1]
-    word_start = is_word & ~before
+    word_start = is_word & (~before | _DENSE[capped])
     closer_next = _ahead(_CLOSER[capped], 1, False)
     sentence_end = _END[capped] & (_ahead(is_space, 1, True) | (closer_next & _ahead(is_space, 2, True)))
+    sentence_end |= _END_ALONE[capped]
     arrays = {
         "upper": is_upper,
         "lower": is_lower,
@@ -859,7 +865,7 @@ def _text_facts(
     words = count["words"]
     last = [t[-1] if t else "" for t in texts]
     first = [t[0] if t else "" for t in texts]
-    ends_terminal = np.fromiter((c in ".!?…\"'”’)" for c in last), dtype=bool, count=n)
+    ends_terminal = np.fromiter((c in ".!?…\"'”’)。！？」』" for c in last), dtype=bool, count=n)
 
     prose = np.where((count["sentence_ends"] >= 2) | ((words >= 20) & ends_terminal), words, 0.0)
     prose_total = max(prose.sum(), 1.0)

@@ -136,7 +136,15 @@ class HotPath:
         raised = joined.upper()
         if lowered is None or len(raised) != len(joined):  # case told by ASCII letters only
             lowered = raised = None
-        tables = (features._PUNCT, features._SPACE, features._END, features._CLOSER, features._SEPARATOR)
+        tables = (
+            features._PUNCT,
+            features._SPACE,
+            features._END,
+            features._CLOSER,
+            features._SEPARATOR,
+            features._END_ALONE,
+            features._DENSE,
+        )
         counts = _EXTENSION.char_counts(
             joined,
             lowered,
