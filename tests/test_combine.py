@@ -78,12 +78,14 @@ def test_an_empty_document_is_fine():
 
 def test_the_learned_combiner_lets_a_strong_rule_beat_a_model_vote_that_leans_the_other_way():
     # a block whose model leans body but whose rule sees a teaser list: the mean would say body
+    # (the models of features version 5 are trusted more: with a body model of 0.6 the fitted
+    # combiner of 2026-12-05 keeps body, at 0.59 against 0.37)
     d = doc(3)
     votes = []
     for i in range(3):
         votes += [
-            Vote("body", i, "body", 0.6, "text model: 0.6", MODEL),
-            Vote("related-links", i, "related-links", 0.02, "text model: 0.02", MODEL),
+            Vote("body", i, "body", 0.5, "text model: 0.5", MODEL),
+            Vote("related-links", i, "related-links", 0.05, "text model: 0.05", MODEL),
             Vote("related-links", i, "related-links", 0.9, "teaser in a list of 3"),
         ]
     combine(d, votes, CombineOptions(learned=False))
