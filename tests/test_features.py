@@ -261,7 +261,7 @@ def test_japanese_and_chinese_count_a_word_per_character_and_end_sentences_witho
     texts = ["今日は晴れです。明日も晴れるでしょう！", "我们明天见。", "「本当？」と聞いた", "ニュース 一覧"]
     counts = _char_counts(TextIndex.of(texts), len(texts))
     assert counts["words"].tolist() == [17, 5, 6, 6]  # punctuation and spaces are not words
-    assert counts["sentence_ends"].tolist() == [2, 1, 1, 0]  # 。！？ need no space after them
+    assert counts["sentence_ends"].tolist() == [2, 1, 1, 0]  # full-width stops need no space after
     assert counts["punct"].tolist() == [2, 1, 3, 0]
 
 

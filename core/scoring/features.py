@@ -738,7 +738,8 @@ def _code_table(codes: list[int]) -> np.ndarray:
 
 
 _TABLE_SIZE = 0x10000
-_PUNCT = _code_table([ord(c) for c in "!\"#%&'()*,-./:;?@[\\]_{}«»‘’“”…–—•·|、。「」『』【】（）！？：；，・"])
+_FULL_WIDTH_PUNCT = "、。「」『』【】（）！？：；，・"
+_PUNCT = _code_table([ord(c) for c in "!\"#%&'()*,-./:;?@[\\]_{}«»‘’“”…–—•·|" + _FULL_WIDTH_PUNCT])
 _SPACE = _code_table([9, 10, 11, 12, 13, 32, 0, 0xA0, 0x3000])
 _END = _code_table([ord(c) for c in ".!?…"])
 _END_ALONE = _code_table([ord(c) for c in "。！？"])
