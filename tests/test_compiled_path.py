@@ -1134,6 +1134,34 @@ def test_both_walks_split_generated_markup_alike():
 
 
 @needs_extension
+def test_both_walks_give_elements_the_same_context():
+    """The compiled walk's ``_context_of`` against the splitter's ``_context``: lists' sizes (items
+    of each kind, comments, text and other tags between them, prefixed names), headings, emphasis
+    in links, landmarks by tag and by role."""
+    rng = random.Random(20)
+    items = ["<li>a</li>", "<LI>b", "<dt>c</dt>", "<dd>d</dd>", "<!-- x -->", "t", "<p>e</p>",
+             "<svg:li>f</svg:li>", "<li class='x'><ul><li>g</li></ul></li>", "<?pi x?>"]  # fmt: skip
+    wrappers = ["ul", "ol", "menu", "dir", "dl", "table", "div"]
+    inner = ["h1", "h3", "h6", "a href='#'", "strong", "em", "nav", "aside", "form", "span"]
+    roles = ["", " role='navigation'", " role='NAVIGATION  Complementary'", " role='banner main'",
+             " role=''", " role='none contentinfo'", " role='Search'"]  # fmt: skip
+    sizes = set()
+    for _ in range(300):
+        body = ""
+        for _ in range(rng.randint(1, 5)):
+            outer, tag = rng.choice(wrappers), rng.choice(inner)
+            name = tag.split()[0]
+            inside = "".join(rng.choices(items, k=rng.randint(0, 6)))
+            opened = f"<{outer}{rng.choice(roles)}><{tag}{rng.choice(roles)}>"
+            body += f"{opened}x <b>y</b></{name}>{inside}</{outer}>"
+        page = f"<html><body>{body}</body></html>"
+        compiled = _walked(page, COMPILED, False)
+        assert compiled == _walked(page, PURE, False), page
+        sizes.update(facts["list_size"][1] for _, _, facts in compiled)
+    assert len(sizes) > 4
+
+
+@needs_extension
 def test_both_walks_split_generated_pages_alike():
     for i in range(100):
         page = generated_page(i)

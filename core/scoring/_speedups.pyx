@@ -1641,8 +1641,9 @@ def html_blocks(object block_class, object facts_class, str label, list found):
 # declares them; no libxml2 function is called), where the reference walks the tree with
 # ``etree.iterwalk`` and lxml's Python objects. The node types, text, tails, tags and attribute
 # values it reads are those lxml gives: see ``_is_item``, ``_text``, ``_name`` and ``_attribute``.
-# The splitter's rarer steps (whether an element with attributes is hidden, an element's context)
-# are the splitter's own functions, called with an lxml element made for the node.
+# An element's context is ``_context_of``, the splitter's ``_context`` compiled (reading the
+# splitter's tables); the rarer step, whether an element with attributes is hidden, is the
+# splitter's own function, called with an lxml element made for the node.
 
 # The bits of the splitter's tag kinds (``splitters.html._KINDS``): the same values as there.
 cdef enum:
@@ -1980,6 +1981,55 @@ cdef bint _only_child(xmlNode* parent) noexcept:
     return child is not NULL and _next_item(child.next) is NULL
 
 
+cdef extern from "Python.h":
+    const char* PyUnicode_AsUTF8(object text) except NULL
+
+
+cdef Py_ssize_t _children_named(xmlNode* parent, tuple names) except -1:
+    """How many of ``parent``'s child elements in no namespace have one of the tags ``names``
+    (lxml's ``el.iterchildren(*names)``)."""
+    cdef Py_ssize_t count = 0
+    cdef xmlNode* child = parent.children
+    while child is not NULL:
+        if child.type == XML_ELEMENT_NODE and (
+            child.ns is NULL or child.ns.href is NULL or child.ns.href[0] == 0
+        ):
+            for name in names:
+                if strcmp(<const char*>child.name, PyUnicode_AsUTF8(name)) == 0:
+                    count += 1
+                    break
+        child = child.next
+    return count
+
+
+cdef tuple _context_of(tuple parent, xmlNode* node, str tag, object role, Py_ssize_t link, tuple tables):
+    """``splitters.html._context`` (the reference) of the element ``node``, its tag ``tag``, its
+    role attribute ``role`` (or None) and ``link`` its id as a link; ``tables`` are the tag and role
+    tables that function reads: ``(_EMPHASIS, _HEADINGS, _LISTS, _LANDMARK_TAGS, _LANDMARK_ROLES)``."""
+    link_id, emphasis, heading, landmark, list_size, in_list, in_table, _ = parent
+    emphases, headings, lists, landmark_tags, landmark_roles = tables
+    if tag == "a":
+        link_id = link
+    elif tag in emphases:
+        emphasis = True
+    elif tag in headings:
+        heading = headings[tag]
+    elif tag in lists:
+        in_list = True
+        list_size = _children_named(node, lists[tag])
+    elif tag == "table":
+        in_table = True
+    if tag in landmark_tags:
+        landmark = tag
+    if role:
+        for token in role.lower().split():
+            if token in landmark_roles:
+                landmark = landmark_roles[token]
+                break
+    mark = (link_id, emphasis) if link_id or emphasis else None
+    return (link_id, emphasis, heading, landmark, list_size, in_list, in_table, mark)
+
+
 @cython.boundscheck(True)
 @cython.wraparound(True)
 def html_walk(
@@ -1989,7 +2039,7 @@ def html_walk(
     dict words_cache,
     object find_words,
     object is_hidden,
-    object context,
+    tuple context_tables,
     tuple root_context,
 ):
     """Each block's text, facts (a dict) and where the words inside its ``<main>`` begin, in page
@@ -2048,7 +2098,8 @@ def html_walk(
                 if kind & CONTEXT or _find(node, b"role") is not NULL:
                     if tag == "a":
                         links_seen += 1
-                    ctx = context(ctx, _element(root, node), tag, _attribute(root, node, b"role"), links_seen)
+                    role = _attribute(root, node, b"role")
+                    ctx = _context_of(ctx, node, tag, role, links_seen, context_tables)
                 if block is None:
                     block = _Block(tag, ctx, depth, 1)
                 elif kind & BLOCK:

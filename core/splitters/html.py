@@ -472,6 +472,10 @@ def _context(parent: _Context, el: Any, tag: str, role: str | None, link: int) -
     return (link_id, emphasis, heading, landmark, list_size, in_list, in_table, mark)
 
 
+_CONTEXT_TABLES = (_EMPHASIS, _HEADINGS, _LISTS, _LANDMARK_TAGS, _LANDMARK_ROLES)
+"""The tables ``_context`` reads, for its compiled copy in the compiled walk (``_speedups._context_of``)."""
+
+
 class _Block:
     """A block-level element being walked: the text collected since the last cut, and its facts."""
 
@@ -564,7 +568,7 @@ def _walk(root: Any, scriptless: bool = False) -> list[Block]:
     if walk is None:
         found = _found(root, kinds, not scriptless, words_cache)
     else:
-        helpers = (_WORD.findall, _is_hidden, _context, _ROOT_CONTEXT)
+        helpers = (_WORD.findall, _is_hidden, _CONTEXT_TABLES, _ROOT_CONTEXT)
         found = walk(root, kinds, not scriptless, words_cache, *helpers)
     shared = _shared_words([values["path_words"] for _, values, _ in found])
     for _, values, main_start in found:
