@@ -1254,6 +1254,33 @@ def test_word_sets_are_the_same():
 
 
 @needs_extension
+def test_early_end_tags_are_found_alike():
+    """``_speedups.early_end`` against the splitter's ``_without_early_end_tags`` on random texts of
+    end tags in any case, white space (Unicode's too) and near misses, in 1-, 2- and 4-byte
+    strings; and the cut the splitter makes on both paths."""
+    from pageparts.scoring import _speedups
+
+    rng = random.Random(12)
+    pieces = ["</body>", "</BoDy \n>", "</html\u3000>", "</HTML\x1c>", "</htm", "</body x>", "</ body>"]
+    pieces += ["<a", "< a", "<1", "<Z>", "<", "/", ">", "body", " ", "x", "é", "’", "🙂", "\u0130", "K"]
+    pieces += ["</bodyy>", "</b\u00f6dy>", "<\u00e9", "</html", "</body\u2028\u2029>"]
+    found = 0
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 9)))
+        first = html_splitter._END_TAGS.search(text)
+        following = first is not None and html_splitter._START_TAG.search(text, first.end()) is not None
+        assert _speedups.early_end(text) == (first.start() if following else -1), text
+        found += following
+        token = speedups.SPLIT_PATH.set(COMPILED)
+        try:
+            compiled = html_splitter._without_early_end_tags(text)
+        finally:
+            speedups.SPLIT_PATH.reset(token)
+        assert compiled == html_splitter._without_early_end_tags(text)
+    assert found > 1000
+
+
+@needs_extension
 def test_control_bytes_are_found_alike():
     """``_speedups.control_free`` against what the splitter's ``parse`` removes (``_CONTROL_BYTES``
     and the C1 sequences), on random bytes rich in controls, ``\\xc2`` and their neighbours, at

@@ -35,7 +35,7 @@ from libc.stdlib cimport calloc, free, malloc, qsort, realloc
 cimport lxml.includes.etreepublic as cetree
 from cpython.unicode cimport PyUnicode_DecodeUTF8
 from libc.math cimport INFINITY, fabs, floor, nextafterf, signbit
-from libc.string cimport memcpy, strcmp, strlen
+from libc.string cimport memchr, memcpy, strcmp, strlen
 from lxml.includes.tree cimport (
     XML_CDATA_SECTION_NODE,
     XML_COMMENT_NODE,
@@ -1495,6 +1495,70 @@ cdef bint _control_free(const uint8_t *data, Py_ssize_t n) noexcept nogil:
                 return False
             i += 1
     return True
+
+
+# -- the page's early end tags ------------------------------------------------------------------
+
+cdef inline Py_ssize_t _next_open(int kind, const void *data, Py_ssize_t start, Py_ssize_t n) noexcept:
+    """Where the first ``<`` at or after ``start`` is, or ``n``: in a 2-byte string, four
+    characters looked at at once."""
+    cdef const void *found
+    cdef const uint16_t *chars = <const uint16_t *> data
+    cdef uint64_t word, lanes = <uint64_t>0x0001000100010001
+    if kind == PyUnicode_1BYTE_KIND:
+        found = memchr(<const char *> data + start, 60, n - start)  # "<"
+        return n if found == NULL else <const char *> found - <const char *> data
+    if kind == PyUnicode_2BYTE_KIND:
+        while start + 4 <= n:
+            memcpy(&word, chars + start, 8)
+            word ^= lanes * 60
+            if (word - lanes) & ~word & (lanes * 0x8000):  # a lane of zero: a "<"
+                break
+            start += 4
+    while start < n and PyUnicode_READ(kind, data, start) != 60:
+        start += 1
+    return start
+
+
+cdef inline bint _is_ascii_letter(Py_UCS4 c) noexcept:
+    return 65 <= c <= 90 or 97 <= c <= 122
+
+
+def early_end(str text):
+    """Where the HTML splitter's ``_without_early_end_tags`` (the reference) cuts ``text``: the start
+    of its first ``</body>`` or ``</html>`` (either in any case, white space before the ``>``) when
+    an element starts after it (``<`` and an ASCII letter), else -1. Only ASCII letters match
+    those tags' letters ignoring case, as in ``re``."""
+    cdef int kind = PyUnicode_KIND(text)
+    cdef const void *data = PyUnicode_DATA(text)
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), at = 0, j, k, first = -1
+    cdef const char *name
+    while first < 0:
+        at = _next_open(kind, data, at, n)
+        if at + 7 > n:  # "</html>" and "</body>" are 7 characters long
+            return -1
+        if PyUnicode_READ(kind, data, at + 1) == 47:  # "/"
+            for name in (b"body", b"html"):
+                for k in range(4):
+                    if (<uint32_t> PyUnicode_READ(kind, data, at + 2 + k) | 0x20) != <uint8_t> name[k]:
+                        break
+                else:
+                    j = at + 6
+                    while j < n and Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, j)):
+                        j += 1
+                    if j < n and PyUnicode_READ(kind, data, j) == 62:  # ">"
+                        first = at
+                        at = j + 1
+                    break
+        if first < 0:
+            at += 1
+    while True:
+        at = _next_open(kind, data, at, n)
+        if at + 1 >= n:
+            return -1
+        if _is_ascii_letter(PyUnicode_READ(kind, data, at + 1)):
+            return first
+        at += 1
 
 
 # -- the JSON Lines record's votes -------------------------------------------------------------
