@@ -1162,6 +1162,33 @@ def test_both_walks_give_elements_the_same_context():
 
 
 @needs_extension
+def test_both_walks_hide_the_same_elements():
+    """The compiled walk's ``_is_hidden`` against the splitter's: each attribute that hides, in any
+    case and spacing, with character references in its value, on the tags it applies to."""
+    rng = random.Random(21)
+    hiding = ["hidden", "HIDDEN=''", "open", "aria-hidden='true'", "aria-hidden=' TRUE '",
+              "aria-hidden='&#116;rue'", "aria-hidden='false'", "aria-hidden", "style='display:none'",
+              "style='DISPLAY :  None'", "style='display&#58; none'", "style='visibility:hidden; color: red'",
+              "style='color: red'", "style", "type='hidden'", "type=' Hidden '", "type='hid&amp;den'", "type",
+              "class='x'"]  # fmt: skip
+    tags = ["div", "p", "span", "input", "dialog", "section", "li", "a", "button"]
+    elements = shown = 0
+    for _ in range(300):
+        body = ""
+        for _ in range(rng.randint(1, 6)):
+            tag = rng.choice(tags)
+            attributes = " ".join(rng.sample(hiding, rng.randint(0, 3)))
+            body += f"<{tag} {attributes}>shown {tag} {attributes}</{tag}><p>after</p>"
+        page = f"<html><body>{body}</body></html>"
+        for scriptless in (False, True):
+            compiled = _walked(page, COMPILED, scriptless)
+            assert compiled == _walked(page, PURE, scriptless), page
+        elements += body.count("<p>after</p>")
+        shown += sum("shown" in text for text, _, _ in compiled)
+    assert shown > 100 and elements - shown > 100  # many elements hidden, many not
+
+
+@needs_extension
 def test_both_walks_split_generated_pages_alike():
     for i in range(100):
         page = generated_page(i)

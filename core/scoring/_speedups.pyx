@@ -1706,8 +1706,8 @@ def html_blocks(object block_class, object facts_class, str label, list found):
 # ``etree.iterwalk`` and lxml's Python objects. The node types, text, tails, tags and attribute
 # values it reads are those lxml gives: see ``_is_item``, ``_text``, ``_name`` and ``_attribute``.
 # An element's context is ``_context_of``, the splitter's ``_context`` compiled (reading the
-# splitter's tables); the rarer step, whether an element with attributes is hidden, is the
-# splitter's own function, called with an lxml element made for the node.
+# splitter's tables), and whether an element is hidden ``_is_hidden``, the splitter's function of
+# that name compiled (its style pattern passed in); both read the attributes on the node.
 
 # The bits of the splitter's tag kinds (``splitters.html._KINDS``): the same values as there.
 cdef enum:
@@ -2045,6 +2045,20 @@ cdef bint _only_child(xmlNode* parent) noexcept:
     return child is not NULL and _next_item(child.next) is NULL
 
 
+cdef bint _is_hidden(cetree._Element root, xmlNode* node, str tag, bint styles, object hidden_style) except -1:
+    """``splitters.html._is_hidden`` (the reference) of the element ``node``, its tag ``tag``, its
+    attributes read on the node; ``hidden_style`` is that function's ``_HIDDEN_STYLE``."""
+    if _find(node, b"hidden") is not NULL or (tag == "dialog" and _find(node, b"open") is NULL):
+        return True
+    if _find(node, b"aria-hidden") is not NULL:
+        if _attribute(root, node, b"aria-hidden").strip().lower() == "true":
+            return True
+    if styles and _find(node, b"style") is not NULL:
+        if hidden_style.search(_attribute(root, node, b"style").lower()):
+            return True
+    return tag == "input" and (_attribute(root, node, b"type") or "").strip().lower() == "hidden"
+
+
 cdef extern from "Python.h":
     const char* PyUnicode_AsUTF8(object text) except NULL
 
@@ -2102,7 +2116,7 @@ def html_walk(
     bint styles,
     dict words_cache,
     object find_words,
-    object is_hidden,
+    object hidden_style,
     tuple context_tables,
     tuple root_context,
 ):
@@ -2150,8 +2164,7 @@ def html_walk(
                     or tag == "input"
                 )
                 if check:
-                    el = _element(root, node)
-                    entered = not is_hidden(el, tag, el.keys(), styles)
+                    entered = not _is_hidden(root, node, tag, styles, hidden_style)
             if entered:
                 if depth:
                     ctx = contexts[depth - 1]
