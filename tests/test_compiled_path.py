@@ -1134,6 +1134,61 @@ def test_both_walks_split_generated_markup_alike():
 
 
 @needs_extension
+def test_both_walks_give_elements_the_same_context():
+    """The compiled walk's ``_context_of`` against the splitter's ``_context``: lists' sizes (items
+    of each kind, comments, text and other tags between them, prefixed names), headings, emphasis
+    in links, landmarks by tag and by role."""
+    rng = random.Random(20)
+    items = ["<li>a</li>", "<LI>b", "<dt>c</dt>", "<dd>d</dd>", "<!-- x -->", "t", "<p>e</p>",
+             "<svg:li>f</svg:li>", "<li class='x'><ul><li>g</li></ul></li>", "<?pi x?>"]  # fmt: skip
+    wrappers = ["ul", "ol", "menu", "dir", "dl", "table", "div"]
+    inner = ["h1", "h3", "h6", "a href='#'", "strong", "em", "nav", "aside", "form", "span"]
+    roles = ["", " role='navigation'", " role='NAVIGATION  Complementary'", " role='banner main'",
+             " role=''", " role='none contentinfo'", " role='Search'"]  # fmt: skip
+    sizes = set()
+    for _ in range(300):
+        body = ""
+        for _ in range(rng.randint(1, 5)):
+            outer, tag = rng.choice(wrappers), rng.choice(inner)
+            name = tag.split()[0]
+            inside = "".join(rng.choices(items, k=rng.randint(0, 6)))
+            opened = f"<{outer}{rng.choice(roles)}><{tag}{rng.choice(roles)}>"
+            body += f"{opened}x <b>y</b></{name}>{inside}</{outer}>"
+        page = f"<html><body>{body}</body></html>"
+        compiled = _walked(page, COMPILED, False)
+        assert compiled == _walked(page, PURE, False), page
+        sizes.update(facts["list_size"][1] for _, _, facts in compiled)
+    assert len(sizes) > 4
+
+
+@needs_extension
+def test_both_walks_hide_the_same_elements():
+    """The compiled walk's ``_is_hidden`` against the splitter's: each attribute that hides, in any
+    case and spacing, with character references in its value, on the tags it applies to."""
+    rng = random.Random(21)
+    hiding = ["hidden", "HIDDEN=''", "open", "aria-hidden='true'", "aria-hidden=' TRUE '",
+              "aria-hidden='&#116;rue'", "aria-hidden='false'", "aria-hidden", "style='display:none'",
+              "style='DISPLAY :  None'", "style='display&#58; none'", "style='visibility:hidden; color: red'",
+              "style='color: red'", "style", "type='hidden'", "type=' Hidden '", "type='hid&amp;den'", "type",
+              "class='x'"]  # fmt: skip
+    tags = ["div", "p", "span", "input", "dialog", "section", "li", "a", "button"]
+    elements = shown = 0
+    for _ in range(300):
+        body = ""
+        for _ in range(rng.randint(1, 6)):
+            tag = rng.choice(tags)
+            attributes = " ".join(rng.sample(hiding, rng.randint(0, 3)))
+            body += f"<{tag} {attributes}>shown {tag} {attributes}</{tag}><p>after</p>"
+        page = f"<html><body>{body}</body></html>"
+        for scriptless in (False, True):
+            compiled = _walked(page, COMPILED, scriptless)
+            assert compiled == _walked(page, PURE, scriptless), page
+        elements += body.count("<p>after</p>")
+        shown += sum("shown" in text for text, _, _ in compiled)
+    assert shown > 100 and elements - shown > 100  # many elements hidden, many not
+
+
+@needs_extension
 def test_both_walks_split_generated_pages_alike():
     for i in range(100):
         page = generated_page(i)
@@ -1223,6 +1278,33 @@ def test_word_sets_are_the_same():
             _same_word_sets(
                 [x.path_words for x in html_facts(Document("p.html", "html", html_splitter._walk(root)))]
             )
+
+
+@needs_extension
+def test_early_end_tags_are_found_alike():
+    """``_speedups.early_end`` against the splitter's ``_without_early_end_tags`` on random texts of
+    end tags in any case, white space (Unicode's too) and near misses, in 1-, 2- and 4-byte
+    strings; and the cut the splitter makes on both paths."""
+    from pageparts.scoring import _speedups
+
+    rng = random.Random(12)
+    pieces = ["</body>", "</BoDy \n>", "</html\u3000>", "</HTML\x1c>", "</htm", "</body x>", "</ body>"]
+    pieces += ["<a", "< a", "<1", "<Z>", "<", "/", ">", "body", " ", "x", "é", "’", "🙂", "\u0130", "K"]
+    pieces += ["</bodyy>", "</b\u00f6dy>", "<\u00e9", "</html", "</body\u2028\u2029>"]
+    found = 0
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 9)))
+        first = html_splitter._END_TAGS.search(text)
+        following = first is not None and html_splitter._START_TAG.search(text, first.end()) is not None
+        assert _speedups.early_end(text) == (first.start() if following else -1), text
+        found += following
+        token = speedups.SPLIT_PATH.set(COMPILED)
+        try:
+            compiled = html_splitter._without_early_end_tags(text)
+        finally:
+            speedups.SPLIT_PATH.reset(token)
+        assert compiled == html_splitter._without_early_end_tags(text)
+    assert found > 1000
 
 
 @needs_extension

@@ -35,7 +35,7 @@ from libc.stdlib cimport calloc, free, malloc, qsort, realloc
 cimport lxml.includes.etreepublic as cetree
 from cpython.unicode cimport PyUnicode_DecodeUTF8
 from libc.math cimport INFINITY, fabs, floor, nextafterf, signbit
-from libc.string cimport memcpy, strcmp, strlen
+from libc.string cimport memchr, memcpy, strcmp, strlen
 from lxml.includes.tree cimport (
     XML_CDATA_SECTION_NODE,
     XML_COMMENT_NODE,
@@ -1497,6 +1497,70 @@ cdef bint _control_free(const uint8_t *data, Py_ssize_t n) noexcept nogil:
     return True
 
 
+# -- the page's early end tags ------------------------------------------------------------------
+
+cdef inline Py_ssize_t _next_open(int kind, const void *data, Py_ssize_t start, Py_ssize_t n) noexcept:
+    """Where the first ``<`` at or after ``start`` is, or ``n``: in a 2-byte string, four
+    characters looked at at once."""
+    cdef const void *found
+    cdef const uint16_t *chars = <const uint16_t *> data
+    cdef uint64_t word, lanes = <uint64_t>0x0001000100010001
+    if kind == PyUnicode_1BYTE_KIND:
+        found = memchr(<const char *> data + start, 60, n - start)  # "<"
+        return n if found == NULL else <const char *> found - <const char *> data
+    if kind == PyUnicode_2BYTE_KIND:
+        while start + 4 <= n:
+            memcpy(&word, chars + start, 8)
+            word ^= lanes * 60
+            if (word - lanes) & ~word & (lanes * 0x8000):  # a lane of zero: a "<"
+                break
+            start += 4
+    while start < n and PyUnicode_READ(kind, data, start) != 60:
+        start += 1
+    return start
+
+
+cdef inline bint _is_ascii_letter(Py_UCS4 c) noexcept:
+    return 65 <= c <= 90 or 97 <= c <= 122
+
+
+def early_end(str text):
+    """Where the HTML splitter's ``_without_early_end_tags`` (the reference) cuts ``text``: the start
+    of its first ``</body>`` or ``</html>`` (either in any case, white space before the ``>``) when
+    an element starts after it (``<`` and an ASCII letter), else -1. Only ASCII letters match
+    those tags' letters ignoring case, as in ``re``."""
+    cdef int kind = PyUnicode_KIND(text)
+    cdef const void *data = PyUnicode_DATA(text)
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), at = 0, j, k, first = -1
+    cdef const char *name
+    while first < 0:
+        at = _next_open(kind, data, at, n)
+        if at + 7 > n:  # "</html>" and "</body>" are 7 characters long
+            return -1
+        if PyUnicode_READ(kind, data, at + 1) == 47:  # "/"
+            for name in (b"body", b"html"):
+                for k in range(4):
+                    if (<uint32_t> PyUnicode_READ(kind, data, at + 2 + k) | 0x20) != <uint8_t> name[k]:
+                        break
+                else:
+                    j = at + 6
+                    while j < n and Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, j)):
+                        j += 1
+                    if j < n and PyUnicode_READ(kind, data, j) == 62:  # ">"
+                        first = at
+                        at = j + 1
+                    break
+        if first < 0:
+            at += 1
+    while True:
+        at = _next_open(kind, data, at, n)
+        if at + 1 >= n:
+            return -1
+        if _is_ascii_letter(PyUnicode_READ(kind, data, at + 1)):
+            return first
+        at += 1
+
+
 # -- the JSON Lines record's votes -------------------------------------------------------------
 
 cdef extern from "Python.h":
@@ -1641,8 +1705,9 @@ def html_blocks(object block_class, object facts_class, str label, list found):
 # declares them; no libxml2 function is called), where the reference walks the tree with
 # ``etree.iterwalk`` and lxml's Python objects. The node types, text, tails, tags and attribute
 # values it reads are those lxml gives: see ``_is_item``, ``_text``, ``_name`` and ``_attribute``.
-# The splitter's rarer steps (whether an element with attributes is hidden, an element's context)
-# are the splitter's own functions, called with an lxml element made for the node.
+# An element's context is ``_context_of``, the splitter's ``_context`` compiled (reading the
+# splitter's tables), and whether an element is hidden ``_is_hidden``, the splitter's function of
+# that name compiled (its style pattern passed in); both read the attributes on the node.
 
 # The bits of the splitter's tag kinds (``splitters.html._KINDS``): the same values as there.
 cdef enum:
@@ -1980,6 +2045,69 @@ cdef bint _only_child(xmlNode* parent) noexcept:
     return child is not NULL and _next_item(child.next) is NULL
 
 
+cdef bint _is_hidden(cetree._Element root, xmlNode* node, str tag, bint styles, object hidden_style) except -1:
+    """``splitters.html._is_hidden`` (the reference) of the element ``node``, its tag ``tag``, its
+    attributes read on the node; ``hidden_style`` is that function's ``_HIDDEN_STYLE``."""
+    if _find(node, b"hidden") is not NULL or (tag == "dialog" and _find(node, b"open") is NULL):
+        return True
+    if _find(node, b"aria-hidden") is not NULL:
+        if _attribute(root, node, b"aria-hidden").strip().lower() == "true":
+            return True
+    if styles and _find(node, b"style") is not NULL:
+        if hidden_style.search(_attribute(root, node, b"style").lower()):
+            return True
+    return tag == "input" and (_attribute(root, node, b"type") or "").strip().lower() == "hidden"
+
+
+cdef extern from "Python.h":
+    const char* PyUnicode_AsUTF8(object text) except NULL
+
+
+cdef Py_ssize_t _children_named(xmlNode* parent, tuple names) except -1:
+    """How many of ``parent``'s child elements in no namespace have one of the tags ``names``
+    (lxml's ``el.iterchildren(*names)``)."""
+    cdef Py_ssize_t count = 0
+    cdef xmlNode* child = parent.children
+    while child is not NULL:
+        if child.type == XML_ELEMENT_NODE and (
+            child.ns is NULL or child.ns.href is NULL or child.ns.href[0] == 0
+        ):
+            for name in names:
+                if strcmp(<const char*>child.name, PyUnicode_AsUTF8(name)) == 0:
+                    count += 1
+                    break
+        child = child.next
+    return count
+
+
+cdef tuple _context_of(tuple parent, xmlNode* node, str tag, object role, Py_ssize_t link, tuple tables):
+    """``splitters.html._context`` (the reference) of the element ``node``, its tag ``tag``, its
+    role attribute ``role`` (or None) and ``link`` its id as a link; ``tables`` are the tag and role
+    tables that function reads: ``(_EMPHASIS, _HEADINGS, _LISTS, _LANDMARK_TAGS, _LANDMARK_ROLES)``."""
+    link_id, emphasis, heading, landmark, list_size, in_list, in_table, _ = parent
+    emphases, headings, lists, landmark_tags, landmark_roles = tables
+    if tag == "a":
+        link_id = link
+    elif tag in emphases:
+        emphasis = True
+    elif tag in headings:
+        heading = headings[tag]
+    elif tag in lists:
+        in_list = True
+        list_size = _children_named(node, lists[tag])
+    elif tag == "table":
+        in_table = True
+    if tag in landmark_tags:
+        landmark = tag
+    if role:
+        for token in role.lower().split():
+            if token in landmark_roles:
+                landmark = landmark_roles[token]
+                break
+    mark = (link_id, emphasis) if link_id or emphasis else None
+    return (link_id, emphasis, heading, landmark, list_size, in_list, in_table, mark)
+
+
 @cython.boundscheck(True)
 @cython.wraparound(True)
 def html_walk(
@@ -1988,8 +2116,8 @@ def html_walk(
     bint styles,
     dict words_cache,
     object find_words,
-    object is_hidden,
-    object context,
+    object hidden_style,
+    tuple context_tables,
     tuple root_context,
 ):
     """Each block's text, facts (a dict) and where the words inside its ``<main>`` begin, in page
@@ -2036,8 +2164,7 @@ def html_walk(
                     or tag == "input"
                 )
                 if check:
-                    el = _element(root, node)
-                    entered = not is_hidden(el, tag, el.keys(), styles)
+                    entered = not _is_hidden(root, node, tag, styles, hidden_style)
             if entered:
                 if depth:
                     ctx = contexts[depth - 1]
@@ -2048,7 +2175,8 @@ def html_walk(
                 if kind & CONTEXT or _find(node, b"role") is not NULL:
                     if tag == "a":
                         links_seen += 1
-                    ctx = context(ctx, _element(root, node), tag, _attribute(root, node, b"role"), links_seen)
+                    role = _attribute(root, node, b"role")
+                    ctx = _context_of(ctx, node, tag, role, links_seen, context_tables)
                 if block is None:
                     block = _Block(tag, ctx, depth, 1)
                 elif kind & BLOCK:

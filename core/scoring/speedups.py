@@ -36,6 +36,7 @@ cosine with one row  ``features.cosine_with``            ``_speedups.cosine_with
 weighted means       ``combine._mean_of``                ``_speedups.vote_sums``
 vote matrix          ``combine._matrix_of``              ``_speedups.vote_matrix_sums``
 control bytes        ``splitters.html.parse``'s removal  ``_speedups.control_free``
+early end tags       ``html._without_early_end_tags``    ``_speedups.early_end``
 the paths' words     ``facts.word_sets``                 ``_speedups.word_sets``
 ===================  ==================================  ===========================
 
@@ -414,6 +415,12 @@ def compiled_control_free() -> Callable[[bytes], bool] | None:
     """``_speedups.control_free`` (whether the HTML splitter's ``parse`` leaves a page's UTF-8
     bytes as they are) when the split in progress runs the compiled path, else None."""
     return _EXTENSION.control_free if SPLIT_PATH.get().compiled else None
+
+
+def compiled_early_end() -> Callable[[str], int] | None:
+    """``_speedups.early_end`` (where the HTML splitter's ``_without_early_end_tags`` cuts a page)
+    when the split in progress runs the compiled path, else None."""
+    return _EXTENSION.early_end if SPLIT_PATH.get().compiled else None
 
 
 def hot_path(pure_python: bool = False) -> HotPath:

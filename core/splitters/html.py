@@ -48,7 +48,7 @@ from ..document import FALLBACK_LABEL, Block
 from ..facts import HtmlFacts
 from ..hookspecs import hookimpl
 from ..input.charsets import BOMS_UTF16, decode_html
-from ..scoring.speedups import compiled_blocks, compiled_control_free, compiled_walk
+from ..scoring.speedups import compiled_blocks, compiled_control_free, compiled_early_end, compiled_walk
 
 FORMAT = "html"
 
@@ -325,10 +325,17 @@ def _without_early_end_tags(text: str) -> str:
     it. Pages that close the document early (a template's footer include, content appended by a
     plugin) would otherwise lose everything after the end tag, the article included.
     """
-    first = _END_TAGS.search(text)
-    if first is None or _START_TAG.search(text, first.end()) is None:
-        return text
-    return text[: first.start()] + _END_TAGS.sub("", text[first.start() :])
+    early_end = compiled_early_end()  # on the compiled path: where the cut is, found in one scan
+    if early_end is None:
+        first = _END_TAGS.search(text)
+        if first is None or _START_TAG.search(text, first.end()) is None:
+            return text
+        start = first.start()
+    else:
+        start = early_end(text)
+        if start < 0:
+            return text
+    return text[:start] + _END_TAGS.sub("", text[start:])
 
 
 def _parse_flattening(text: str, warnings: list[str], utf8: bytes | None = None) -> Any:
@@ -472,6 +479,10 @@ def _context(parent: _Context, el: Any, tag: str, role: str | None, link: int) -
     return (link_id, emphasis, heading, landmark, list_size, in_list, in_table, mark)
 
 
+_CONTEXT_TABLES = (_EMPHASIS, _HEADINGS, _LISTS, _LANDMARK_TAGS, _LANDMARK_ROLES)
+"""The tables ``_context`` reads, for its compiled copy in the compiled walk (``_speedups._context_of``)."""
+
+
 class _Block:
     """A block-level element being walked: the text collected since the last cut, and its facts."""
 
@@ -564,7 +575,7 @@ def _walk(root: Any, scriptless: bool = False) -> list[Block]:
     if walk is None:
         found = _found(root, kinds, not scriptless, words_cache)
     else:
-        helpers = (_WORD.findall, _is_hidden, _context, _ROOT_CONTEXT)
+        helpers = (_WORD.findall, _HIDDEN_STYLE, _CONTEXT_TABLES, _ROOT_CONTEXT)
         found = walk(root, kinds, not scriptless, words_cache, *helpers)
     shared = _shared_words([values["path_words"] for _, values, _ in found])
     for _, values, main_start in found:
