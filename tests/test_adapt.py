@@ -17,6 +17,7 @@ import random
 import shutil
 import warnings
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -558,17 +559,25 @@ def test_the_memory_keeps_the_label_the_pages_gave_among_those_they_accept(tmp_p
     assert [b.label for b in after.blocks] == [b.label for b in page(4).blocks]  # not body, though accepted
 
 
-def test_an_adaptation_of_format_1_is_still_read(adapted, tmp_path):
-    copy = tmp_path / "shop"
-    shutil.copytree(adapted, copy)
-    stored = json.loads((copy / ADAPTATION_FILE).read_text())
-    stored["format"] = 1
+def _as_format(adapted: Path, out: Path, form: int, dropped: tuple[str, ...] = ()) -> Path:
+    """A copy of the adaptation directory ``adapted`` at ``out``, its file rewritten as format
+    ``form`` without the layers' fields ``dropped`` (as an older pageparts wrote it), its
+    manifest's checksum made to match."""
+    shutil.copytree(adapted, out)
+    stored = json.loads((out / ADAPTATION_FILE).read_text())
+    stored["format"] = form
     for layer in stored["kinds"].values():
-        layer.pop("memory", None)
-    (copy / ADAPTATION_FILE).write_text(json.dumps(stored))
-    manifest = json.loads((copy / MANIFEST).read_text())
-    manifest["adaptation"]["sha256"] = hashlib.sha256((copy / ADAPTATION_FILE).read_bytes()).hexdigest()
-    (copy / MANIFEST).write_text(json.dumps(manifest))
+        for name in dropped:
+            layer.pop(name, None)
+    (out / ADAPTATION_FILE).write_text(json.dumps(stored))
+    manifest = json.loads((out / MANIFEST).read_text())
+    manifest["adaptation"]["sha256"] = hashlib.sha256((out / ADAPTATION_FILE).read_bytes()).hexdigest()
+    (out / MANIFEST).write_text(json.dumps(manifest))
+    return out
+
+
+def test_an_adaptation_of_format_1_is_still_read(adapted, tmp_path):
+    copy = _as_format(adapted, tmp_path / "shop", 1, ("memory",))
     layer = ModelStore(copy).adaptation("html")
     assert layer is not None and layer.memory is None
     page = labelled_page(4)
@@ -577,14 +586,7 @@ def test_an_adaptation_of_format_1_is_still_read(adapted, tmp_path):
 
 
 def test_an_adaptation_of_format_2_makes_its_places_with_the_headings_ids(adapted, tmp_path):
-    copy = tmp_path / "shop"
-    shutil.copytree(adapted, copy)
-    stored = json.loads((copy / ADAPTATION_FILE).read_text())
-    stored["format"] = 2
-    (copy / ADAPTATION_FILE).write_text(json.dumps(stored))
-    manifest = json.loads((copy / MANIFEST).read_text())
-    manifest["adaptation"]["sha256"] = hashlib.sha256((copy / ADAPTATION_FILE).read_bytes()).hexdigest()
-    (copy / MANIFEST).write_text(json.dumps(manifest))
+    copy = _as_format(adapted, tmp_path / "shop", 2)
     assert ModelStore(copy).adaptation("html").form == 2
     page = labelled_page(4)
     runner = Runner(Options())
@@ -711,17 +713,7 @@ def test_the_site_wide_layer_moves_no_block_longer_than_the_pages_gave_its_label
 
 
 def test_an_adaptation_of_format_3_is_read_without_a_site_wide_layer(adapted, tmp_path):
-    copy = tmp_path / "shop"
-    shutil.copytree(adapted, copy)
-    stored = json.loads((copy / ADAPTATION_FILE).read_text())
-    stored["format"] = 3
-    for layer in stored["kinds"].values():
-        layer.pop("wide")
-        layer.pop("longest")
-    (copy / ADAPTATION_FILE).write_text(json.dumps(stored))
-    manifest = json.loads((copy / MANIFEST).read_text())
-    manifest["adaptation"]["sha256"] = hashlib.sha256((copy / ADAPTATION_FILE).read_bytes()).hexdigest()
-    (copy / MANIFEST).write_text(json.dumps(manifest))
+    copy = _as_format(adapted, tmp_path / "shop", 3, ("wide", "longest"))
     layer = ModelStore(copy).adaptation("html")
     assert layer.form == 3 and layer.wide is None
     page = labelled_page(4)
