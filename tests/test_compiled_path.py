@@ -40,6 +40,7 @@ needs_extension = pytest.mark.skipif(
     reason="the compiled extension is not built (pure-Python install)",
 )
 COMPILED = HotPath(compiled=True)
+DENSE = features._DENSE.view(np.uint8)
 
 
 def test_the_extension_is_there_when_required():
@@ -230,6 +231,7 @@ AWKWARD_TEXTS = [
     "Straße ÄÖÜ 12 12 STRASSE",
     "İstanbul İİ ΣΟΦΟΣ ΟΔΟΣ. σ ς",
     "漢字 テスト ok 한국어 العربية ٣٤٥ हिन्दी",
+    "日本語の文章です。abc漢字123・テスト ー、〆ゝ㐀䶿鿿ꀀ",
     "emoji 😀 between 👍🏽 words 🇫🇷 flag_and_under_score __ _",
     "e\u0301cole cafe\u0301 \u200b zero\u200bwidth \ufeffbom",
     "①② ³ ½ Ⅻ ｆｕｌｌｗｉｄｔｈ １２",
@@ -288,8 +290,8 @@ def test_gram_keys_of_long_blocks_are_sorted_alike():
         rows, columns = np.divmod(keys, N_HASH)
         for width in (2**8, 2**4):  # N_HASH's columns folded: |hash| % width
             folded = np.unique(rows * width + columns % width)
-            assert np.array_equal(_speedups.gram_keys(texts, 0, len(texts), width), folded)
-        wide = _speedups.gram_keys(texts, 0, len(texts), 2**20)
+            assert np.array_equal(_speedups.gram_keys(texts, 0, len(texts), width, DENSE), folded)
+        wide = _speedups.gram_keys(texts, 0, len(texts), 2**20, DENSE)
         assert np.array_equal(np.unique(wide), wide) and np.array_equal(
             np.unique(wide // 2**20), np.unique(rows)
         )
@@ -301,10 +303,10 @@ def test_gram_keys_refuse_a_range_beyond_the_texts_and_a_bad_width():
 
     for start, stop in ((0, 3), (-1, 1), (2, 1)):
         with pytest.raises(IndexError):
-            _speedups.gram_keys(["a", "b"], start, stop, N_HASH)
+            _speedups.gram_keys(["a", "b"], start, stop, N_HASH, DENSE)
     for n_hash in (0, -1, 2**31 + 1):
         with pytest.raises(ValueError):
-            _speedups.gram_keys(["a", "b"], 0, 2, n_hash)
+            _speedups.gram_keys(["a", "b"], 0, 2, n_hash, DENSE)
 
 
 @needs_extension
@@ -991,6 +993,9 @@ def test_rule_word_counts_alike():
         "a",
         "Bé",
         "漢字",
+        "日本語の文。",
+        "ゝ・ー",
+        "ok漢",
         "😀",
         "_",
         "-",

@@ -31,6 +31,22 @@ def test_facts_count_words_sentences_and_lexicon_hits_per_block():
     assert facts(d) is f  # cached per document
 
 
+JAPANESE_PROSE = (
+    "川の橋の工事について、市議会は木曜日に話し合いました。基礎は問題ないと技術者は言いましたが、"
+    "予算は最初の計画の二倍になりました。工事は来年の春に始まる予定です。"
+)
+
+
+def test_japanese_prose_counts_a_word_a_character_and_its_full_stops_as_sentence_ends():
+    """Japanese has no spaces: split at spaces, a paragraph would be one word with no sentence end,
+    a menu item's shape; the body rule must see it as prose."""
+    d = text_doc("ホーム ニュース", JAPANESE_PROSE)
+    f = facts(d)
+    assert f.words.tolist() == [3 + 4, len(JAPANESE_PROSE)]  # a mark between two characters is a word too
+    assert f.sentences.tolist() == [0, 3]
+    assert 1 in by_block(body.rule_votes(d), "body")
+
+
 def test_appeals_with_a_small_amount_are_fundraising_but_big_sums_in_news_are_not():
     d = text_doc(
         "Our newsroom is funded by readers. Give whatever you can, $5 or $15, and donate today.",

@@ -54,7 +54,7 @@ from json.encoder import encode_basestring
 
 cetree.import_lxml__etree()
 
-VERSION = 29
+VERSION = 30
 """Raised whenever a function here changes; ``pageparts.scoring.speedups`` refuses an extension built from
 another version of this file (a stale build) and runs the pure-Python path."""
 
@@ -639,11 +639,13 @@ cdef void *_grown(void *buffer, Py_ssize_t size) except NULL:
     return grown
 
 
-def gram_keys(list texts, Py_ssize_t start, Py_ssize_t stop, int64_t n_hash):
+def gram_keys(list texts, Py_ssize_t start, Py_ssize_t stop, int64_t n_hash, const uint8_t[::1] dense):
     """``row * n_hash + column`` of the hashed word 1-2 grams of ``texts[start:stop]``, sorted, each
-    once (``features._gram_keys``): the tokens are the runs of word characters (``re``'s ``\\w``:
-    alphanumeric or ``_``) of the lower-cased text, a pair is two adjacent tokens joined by a space,
-    and a gram's column is taken from MurmurHash3 (seed 0) of its UTF-8 bytes."""
+    once (``features._gram_keys``): the tokens of the lower-cased text are its word characters
+    (``re``'s ``\\w``: alphanumeric or ``_``) marked in ``dense`` (``features._DENSE``: kana and
+    Chinese characters; a code point past its end is read as its last entry), each alone, and the
+    runs of its other word characters; a pair is two adjacent tokens joined by a space, and a
+    gram's column is taken from MurmurHash3 (seed 0) of its UTF-8 bytes."""
     cdef Py_ssize_t row, i, j, length, tokens, used, count, total = 0, capacity = 0
     cdef Py_ssize_t text_bytes = 0, token_room = 0
     cdef uint8_t *data = NULL  # a text's tokens in UTF-8, one space between two
@@ -654,14 +656,17 @@ def gram_keys(list texts, Py_ssize_t start, Py_ssize_t stop, int64_t n_hash):
     cdef int kind
     cdef void *chars
     cdef uint32_t c
-    cdef bint inside
+    cdef bint inside, alone
     cdef int64_t column, base
     cdef str lowered
     cdef int64_t[::1] copied
+    cdef Py_ssize_t size = dense.shape[0]
     if not 0 <= start <= stop <= len(texts):
         raise IndexError(f"texts {start} to {stop} of {len(texts)}")
     if not 0 < n_hash <= 2147483648:
         raise ValueError(f"{n_hash} columns")
+    if size < 1:
+        raise ValueError("an empty table")
     try:
         seen = <uint8_t *> _grown(NULL, max(n_hash, 1))
         for i in range(n_hash):
@@ -669,11 +674,11 @@ def gram_keys(list texts, Py_ssize_t start, Py_ssize_t stop, int64_t n_hash):
         for row in range(start, stop):
             lowered = texts[row].lower()
             length = len(lowered)
-            if 4 * length + 1 > text_bytes:
-                text_bytes = 4 * length + 1
+            if 5 * length + 1 > text_bytes:  # up to 4 bytes a character and a space before each token
+                text_bytes = 5 * length + 1
                 data = <uint8_t *> _grown(data, text_bytes)
-            if length + 1 > token_room:  # at most (length + 1) // 2 tokens, two bounds each
-                token_room = length + 1
+            if 2 * length + 2 > token_room:  # at most one token a character, two bounds each
+                token_room = 2 * length + 2
                 bounds = <Py_ssize_t *> _grown(bounds, token_room * sizeof(Py_ssize_t))
             kind = PyUnicode_KIND(lowered)
             chars = PyUnicode_DATA(lowered)
@@ -682,6 +687,11 @@ def gram_keys(list texts, Py_ssize_t start, Py_ssize_t stop, int64_t n_hash):
             for i in range(length):
                 c = PyUnicode_READ(kind, chars, i)
                 if _is_word(c):
+                    alone = dense[c if c < <Py_UCS4>size else size - 1]
+                    if inside and alone:
+                        bounds[2 * tokens + 1] = used
+                        tokens += 1
+                        inside = False
                     if not inside:
                         if tokens:
                             data[used] = 32
@@ -689,6 +699,10 @@ def gram_keys(list texts, Py_ssize_t start, Py_ssize_t stop, int64_t n_hash):
                         bounds[2 * tokens] = used
                         inside = True
                     used += _utf8(c, data + used)
+                    if alone:
+                        bounds[2 * tokens + 1] = used
+                        tokens += 1
+                        inside = False
                 elif inside:
                     bounds[2 * tokens + 1] = used
                     tokens += 1
@@ -925,15 +939,19 @@ cdef list _lead_scan(
     return matches
 
 
-def word_counts(list texts):
-    """Each text's words: its runs of characters that are neither whitespace (``str.split``'s,
-    ``re``'s ``\\s``) nor NUL (``rules.word_counts``, the reference), as int64."""
-    cdef Py_ssize_t m = len(texts), i, j, n, words
+def word_counts(list texts, const uint8_t[::1] dense):
+    """Each text's words: the characters marked in ``dense`` (``features._DENSE``: kana and Chinese
+    characters; a code point past its end is read as its last entry), each alone, and the runs of
+    other characters that are neither whitespace (``str.split``'s, ``re``'s ``\\s``) nor NUL
+    (``rules.word_counts``, the reference), as int64."""
+    cdef Py_ssize_t m = len(texts), i, j, n, words, size = dense.shape[0]
     cdef int kind
     cdef void *chars
     cdef Py_UCS4 c
     cdef bint inside
     cdef str text
+    if size < 1:
+        raise ValueError("an empty table")
     out = np.empty(m, dtype=np.int64)
     cdef int64_t[::1] counts = out
     for i in range(m):
@@ -945,6 +963,9 @@ def word_counts(list texts):
             c = PyUnicode_READ(kind, chars, j)
             if c == 0 or Py_UNICODE_ISSPACE(c):
                 inside = False
+            elif dense[c if c < <Py_UCS4>size else size - 1]:
+                inside = False
+                words += 1
             elif not inside:
                 inside = True
                 words += 1

@@ -41,9 +41,10 @@ from numpy.typing import ArrayLike
 
 from ..document import Document
 from ..facts import HtmlFacts, from_html_splitter, html_facts, path_word_sets
+from .scripts import DENSE_CLASS, DENSE_RANGES, FULL_STOPS
 from .text_index import SEP, TextIndex, text_index
 
-FEATURE_VERSION = 5
+FEATURE_VERSION = 6
 """Bumped whenever a feature changes meaning; models record the version they were trained on."""
 
 N_HASH = 2**16
@@ -51,7 +52,10 @@ N_HASH = 2**16
 
 KINDS = ("html", "text")
 
-_TOKEN = re.compile(r"(?u)\b\w+\b")
+TOKEN_PATTERN = rf"(?=\w)[{DENSE_CLASS}]|[^\W{DENSE_CLASS}]+"
+"""A token: one kana or Chinese word character (scripts.DENSE_RANGES), or a run of other word
+characters (a Japanese or Chinese paragraph's runs would be whole clauses no other page shares)."""
+_TOKEN = re.compile(TOKEN_PATTERN)
 
 
 _COLUMNS: dict[str, int] = {}
@@ -196,9 +200,9 @@ def hashed_ngrams(texts: list[str], gram_keys: GramKeys | None = None) -> Ngrams
     """The l2-normalised binary word 1-2 grams of ``texts``, hashed into N_HASH float32 columns.
 
     The same matrix as scikit-learn's ``HashingVectorizer(n_features=N_HASH, ngram_range=(1, 2),
-    token_pattern=r"(?u)\\b\\w+\\b", alternate_sign=False, binary=True, norm="l2",
-    dtype=np.float32)`` gives (the shipped models were trained on it), without importing
-    scikit-learn: lower-cased ``\\w+`` tokens, single and adjacent pairs joined by a space,
+    token_pattern=TOKEN_PATTERN, alternate_sign=False, binary=True, norm="l2", dtype=np.float32)``
+    gives, without importing scikit-learn: lower-cased tokens (each kana or Chinese character
+    alone, else runs of ``\\w``), single and adjacent pairs joined by a space,
     MurmurHash3 (seed 0) of their UTF-8 bytes, absolute value modulo N_HASH. ``gram_keys`` computes
     the keys of some of the texts (by default ``_gram_keys``, the pure-Python reference).
     """
@@ -742,11 +746,9 @@ _FULL_WIDTH_PUNCT = "、。「」『』【】（）！？：；，・"
 _PUNCT = _code_table([ord(c) for c in "!\"#%&'()*,-./:;?@[\\]_{}«»‘’“”…–—•·|" + _FULL_WIDTH_PUNCT])
 _SPACE = _code_table([9, 10, 11, 12, 13, 32, 0, 0xA0, 0x3000])
 _END = _code_table([ord(c) for c in ".!?…"])
-_END_ALONE = _code_table([ord(c) for c in "。！？"])
-"""Full-width sentence ends: Chinese and Japanese put no space after them."""
-_DENSE = _code_table([*range(0x3040, 0x3100), *range(0x3400, 0x4DC0), *range(0x4E00, 0xA000)])
-"""Kana and Chinese characters: scripts written without spaces between words, where each character
-counts as a word (a Japanese or Chinese paragraph is otherwise one long "word")."""
+_END_ALONE = _code_table([ord(c) for c in FULL_STOPS])
+_DENSE = _code_table([code for start, stop in DENSE_RANGES for code in range(start, stop)])
+"""Kana and Chinese characters (scripts.DENSE_RANGES)."""
 _CLOSER = _code_table([ord(c) for c in "\"')]”’"])
 _NON_WORD_ASCII = np.array([not chr(c).isalnum() for c in range(128)])
 
