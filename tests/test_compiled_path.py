@@ -40,7 +40,6 @@ needs_extension = pytest.mark.skipif(
     reason="the compiled extension is not built (pure-Python install)",
 )
 COMPILED = HotPath(compiled=True)
-DENSE = features._DENSE.view(np.uint8)
 
 
 def test_the_extension_is_there_when_required():
@@ -290,8 +289,8 @@ def test_gram_keys_of_long_blocks_are_sorted_alike():
         rows, columns = np.divmod(keys, N_HASH)
         for width in (2**8, 2**4):  # N_HASH's columns folded: |hash| % width
             folded = np.unique(rows * width + columns % width)
-            assert np.array_equal(_speedups.gram_keys(texts, 0, len(texts), width, DENSE), folded)
-        wide = _speedups.gram_keys(texts, 0, len(texts), 2**20, DENSE)
+            assert np.array_equal(_speedups.gram_keys(texts, 0, len(texts), width), folded)
+        wide = _speedups.gram_keys(texts, 0, len(texts), 2**20)
         assert np.array_equal(np.unique(wide), wide) and np.array_equal(
             np.unique(wide // 2**20), np.unique(rows)
         )
@@ -303,10 +302,10 @@ def test_gram_keys_refuse_a_range_beyond_the_texts_and_a_bad_width():
 
     for start, stop in ((0, 3), (-1, 1), (2, 1)):
         with pytest.raises(IndexError):
-            _speedups.gram_keys(["a", "b"], start, stop, N_HASH, DENSE)
+            _speedups.gram_keys(["a", "b"], start, stop, N_HASH)
     for n_hash in (0, -1, 2**31 + 1):
         with pytest.raises(ValueError):
-            _speedups.gram_keys(["a", "b"], 0, 2, n_hash, DENSE)
+            _speedups.gram_keys(["a", "b"], 0, 2, n_hash)
 
 
 @needs_extension

@@ -639,13 +639,11 @@ cdef void *_grown(void *buffer, Py_ssize_t size) except NULL:
     return grown
 
 
-def gram_keys(list texts, Py_ssize_t start, Py_ssize_t stop, int64_t n_hash, const uint8_t[::1] dense):
+def gram_keys(list texts, Py_ssize_t start, Py_ssize_t stop, int64_t n_hash):
     """``row * n_hash + column`` of the hashed word 1-2 grams of ``texts[start:stop]``, sorted, each
-    once (``features._gram_keys``): the tokens of the lower-cased text are its word characters
-    (``re``'s ``\\w``: alphanumeric or ``_``) marked in ``dense`` (``features._DENSE``: kana and
-    Chinese characters; a code point past its end is read as its last entry), each alone, and the
-    runs of its other word characters; a pair is two adjacent tokens joined by a space, and a
-    gram's column is taken from MurmurHash3 (seed 0) of its UTF-8 bytes."""
+    once (``features._gram_keys``): the tokens are the runs of word characters (``re``'s ``\\w``:
+    alphanumeric or ``_``) of the lower-cased text, a pair is two adjacent tokens joined by a space,
+    and a gram's column is taken from MurmurHash3 (seed 0) of its UTF-8 bytes."""
     cdef Py_ssize_t row, i, j, length, tokens, used, count, total = 0, capacity = 0
     cdef Py_ssize_t text_bytes = 0, token_room = 0
     cdef uint8_t *data = NULL  # a text's tokens in UTF-8, one space between two
@@ -656,17 +654,14 @@ def gram_keys(list texts, Py_ssize_t start, Py_ssize_t stop, int64_t n_hash, con
     cdef int kind
     cdef void *chars
     cdef uint32_t c
-    cdef bint inside, alone
+    cdef bint inside
     cdef int64_t column, base
     cdef str lowered
     cdef int64_t[::1] copied
-    cdef Py_ssize_t size = dense.shape[0]
     if not 0 <= start <= stop <= len(texts):
         raise IndexError(f"texts {start} to {stop} of {len(texts)}")
     if not 0 < n_hash <= 2147483648:
         raise ValueError(f"{n_hash} columns")
-    if size < 1:
-        raise ValueError("an empty table")
     try:
         seen = <uint8_t *> _grown(NULL, max(n_hash, 1))
         for i in range(n_hash):
@@ -674,11 +669,11 @@ def gram_keys(list texts, Py_ssize_t start, Py_ssize_t stop, int64_t n_hash, con
         for row in range(start, stop):
             lowered = texts[row].lower()
             length = len(lowered)
-            if 5 * length + 1 > text_bytes:  # up to 4 bytes a character and a space before each token
-                text_bytes = 5 * length + 1
+            if 4 * length + 1 > text_bytes:
+                text_bytes = 4 * length + 1
                 data = <uint8_t *> _grown(data, text_bytes)
-            if 2 * length + 2 > token_room:  # at most one token a character, two bounds each
-                token_room = 2 * length + 2
+            if length + 1 > token_room:  # at most (length + 1) // 2 tokens, two bounds each
+                token_room = length + 1
                 bounds = <Py_ssize_t *> _grown(bounds, token_room * sizeof(Py_ssize_t))
             kind = PyUnicode_KIND(lowered)
             chars = PyUnicode_DATA(lowered)
@@ -687,11 +682,6 @@ def gram_keys(list texts, Py_ssize_t start, Py_ssize_t stop, int64_t n_hash, con
             for i in range(length):
                 c = PyUnicode_READ(kind, chars, i)
                 if _is_word(c):
-                    alone = dense[c if c < <Py_UCS4>size else size - 1]
-                    if inside and alone:
-                        bounds[2 * tokens + 1] = used
-                        tokens += 1
-                        inside = False
                     if not inside:
                         if tokens:
                             data[used] = 32
@@ -699,10 +689,6 @@ def gram_keys(list texts, Py_ssize_t start, Py_ssize_t stop, int64_t n_hash, con
                         bounds[2 * tokens] = used
                         inside = True
                     used += _utf8(c, data + used)
-                    if alone:
-                        bounds[2 * tokens + 1] = used
-                        tokens += 1
-                        inside = False
                 elif inside:
                     bounds[2 * tokens + 1] = used
                     tokens += 1

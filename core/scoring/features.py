@@ -41,10 +41,10 @@ from numpy.typing import ArrayLike
 
 from ..document import Document
 from ..facts import HtmlFacts, from_html_splitter, html_facts, path_word_sets
-from .scripts import DENSE_CLASS, DENSE_RANGES, FULL_STOPS
+from .scripts import DENSE_RANGES, FULL_STOPS
 from .text_index import SEP, TextIndex, text_index
 
-FEATURE_VERSION = 6
+FEATURE_VERSION = 5
 """Bumped whenever a feature changes meaning; models record the version they were trained on."""
 
 N_HASH = 2**16
@@ -52,10 +52,7 @@ N_HASH = 2**16
 
 KINDS = ("html", "text")
 
-TOKEN_PATTERN = rf"(?=\w)[{DENSE_CLASS}]|[^\W{DENSE_CLASS}]+"
-"""A token: one kana or Chinese word character (scripts.DENSE_RANGES), or a run of other word
-characters (a Japanese or Chinese paragraph's runs would be whole clauses no other page shares)."""
-_TOKEN = re.compile(TOKEN_PATTERN)
+_TOKEN = re.compile(r"(?u)\b\w+\b")
 
 
 _COLUMNS: dict[str, int] = {}
@@ -200,9 +197,9 @@ def hashed_ngrams(texts: list[str], gram_keys: GramKeys | None = None) -> Ngrams
     """The l2-normalised binary word 1-2 grams of ``texts``, hashed into N_HASH float32 columns.
 
     The same matrix as scikit-learn's ``HashingVectorizer(n_features=N_HASH, ngram_range=(1, 2),
-    token_pattern=TOKEN_PATTERN, alternate_sign=False, binary=True, norm="l2", dtype=np.float32)``
-    gives, without importing scikit-learn: lower-cased tokens (each kana or Chinese character
-    alone, else runs of ``\\w``), single and adjacent pairs joined by a space,
+    token_pattern=r"(?u)\\b\\w+\\b", alternate_sign=False, binary=True, norm="l2",
+    dtype=np.float32)`` gives (the shipped models were trained on it), without importing
+    scikit-learn: lower-cased ``\\w+`` tokens, single and adjacent pairs joined by a space,
     MurmurHash3 (seed 0) of their UTF-8 bytes, absolute value modulo N_HASH. ``gram_keys`` computes
     the keys of some of the texts (by default ``_gram_keys``, the pure-Python reference).
     """

@@ -1,5 +1,5 @@
 """Scripts written without spaces between words (kana and Chinese characters), where each
-character counts as a word, for the features and the rule facts alike."""
+character counts as a word, for the features' character counts and the rule facts alike."""
 
 from __future__ import annotations
 

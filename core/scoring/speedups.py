@@ -126,7 +126,7 @@ class HotPath:
         each once (``features._gram_keys``; ``features.hashed_ngrams`` takes this method)."""
         if not self.compiled:
             return _gram_keys(texts, start, stop)
-        return _EXTENSION.gram_keys(texts, start, stop, N_HASH, features._DENSE.view(np.uint8))
+        return _EXTENSION.gram_keys(texts, start, stop, N_HASH)
 
     def char_counts(self, index: TextIndex, n: int) -> dict[str, np.ndarray]:
         """Each block's characters of each class (``features._char_counts``; ``features.compute``
