@@ -89,6 +89,23 @@ def test_body_plugin_votes_other_for_captions_credits_licences_and_bylines():
     assert "byline" in other[2].reason and "licence" in other[5].reason
 
 
+def test_a_dateline_is_other_but_not_the_dates_of_a_teaser_list_nor_a_title_with_a_date():
+    article = text_doc(
+        "Harbour Bridge Reopens After Two Years of Repairs",
+        "Updated March 3, 2024 at 9:30 am",
+        PROSE,
+        "Council votes on the new budget on March 12, 2024",
+        PROSE,
+    )
+    other = by_block(body.rule_votes(article), "other")
+    assert set(other) == {1} and "date line" in other[1].reason
+    teasers = []
+    for n in range(3):
+        teasers += [f"Story number {n} about the harbour", f"March {n + 1}, 2024"]
+    listing = text_doc(PROSE, "Updated 2024-03-03 10:15", *teasers)
+    assert not by_block(body.rule_votes(listing), "other")  # four date lines: a list's, not a dateline
+
+
 def test_a_repeated_title_summary_author_pattern_is_a_teaser_list():
     teasers = []
     for n in range(4):
