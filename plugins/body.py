@@ -155,7 +155,8 @@ def other_rules(document: Document, f: Facts) -> list[Vote]:
                 fired.setdefault(j, []).append(
                     (0.75, f"describes the image of the caption below ({share:.0%} shared words)")
                 )
-    dated = [i for i in range(n) if w[i] <= 8 and not heading[i] and _is_date_line(f.texts[i])]
+    dates = f.hits(_DATE)  # one pass over the document's text; the blocks with a date are few
+    dated = [i for i in range(n) if dates[i] and w[i] <= 8 and not heading[i] and _is_date_line(f.texts[i])]
     if len(dated) <= MAX_DATE_LINES:
         for i in dated:
             fired.setdefault(i, []).append((0.8, "a date line: a date and a name at most, one of few"))
