@@ -1,6 +1,6 @@
 """Six-label word F1 on the validation split: hand-labelled pages of held-out sites, per source.
 
-    python bench/validation.py [DATA_DIR] [--models DIR] [--against DIR] [--resamples N]
+    python bench/validation.py [DATA_DIR] [--models DIR] [--against DIR|FILE] [--resamples N] [--save FILE]
 
 The validation pages are every hand-labelled page whose site ``is_held_out`` picks (20% of sites,
 by a hash of the name): the gold set's pages of such sites and the spec files of data/hand-labels/
@@ -17,13 +17,17 @@ per input format, where the words go: gold words by their label against the labe
 
 ``--against DIR`` scores a second model directory on the same pages and prints the difference
 of the macro F1, pooled and per page, each with a 95% interval from a paired bootstrap over pages
-(``--resamples``), so two builds can be told apart.
+(``--resamples``), so two builds can be told apart. ``--save FILE`` writes the per-page counts of
+``--models`` as JSON, and ``--against FILE`` reads such a file instead of scoring a directory: two
+builds of different features versions (which one checkout cannot both run) compared all the same.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -215,14 +219,50 @@ def run(pages: Sequence[Page], directory: Path | None) -> dict[str, list[WordSco
     return {input_format: score_pages(pages, input_format, store) for input_format in FORMATS}
 
 
+def save(path: Path, pages: Sequence[Page], scores: dict[str, list[WordScores]], models: str) -> None:
+    """Write the per-page counts and confusion of one build as JSON."""
+    as_json = {
+        input_format: [
+            {
+                "counts": {label: dict(counts) for label, counts in page.counts.items()},
+                "confusion": [[gold, given, words] for (gold, given), words in page.confusion.items()],
+            }
+            for page in per_page
+        ]
+        for input_format, per_page in scores.items()
+    }
+    sources = [p.document.source for p in pages]
+    path.write_text(json.dumps({"models": models, "pages": sources, "scores": as_json}) + "\n")
+
+
+def load(path: Path, pages: Sequence[Page]) -> dict[str, list[WordScores]]:
+    """The scores ``save`` wrote, for the same pages in the same order (else SystemExit)."""
+    saved = json.loads(path.read_text())
+    if saved["pages"] != [p.document.source for p in pages]:
+        raise SystemExit(f"{path} was saved on other validation pages: score both builds on these")
+    out = {}
+    for input_format, per_page in saved["scores"].items():
+        out[input_format] = []
+        for page in per_page:
+            scores = WordScores()
+            for label, counts in page["counts"].items():
+                scores.counts[label] = Counter(counts)
+            scores.confusion = Counter({(gold, given): words for gold, given, words in page["confusion"]})
+            out[input_format].append(scores)
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("data_dir", nargs="?", type=Path, default=hand_labels.REPO.parent / "shared" / "data")
     parser.add_argument("--models", type=Path, help="the model directory to score (default: the shipped one)")
-    parser.add_argument("--against", type=Path, help="a second model directory, compared on the same pages")
+    parser.add_argument(
+        "--against", type=Path, help="a second model directory, or a --save file, compared on the same pages"
+    )
     parser.add_argument("--resamples", type=int, default=2000, help="bootstrap resamples for --against")
+    parser.add_argument("--save", type=Path, help="write the per-page counts of --models to this JSON file")
     args = parser.parse_args(argv)
     pages = validation_pages(args.data_dir)
     with_fund = sum(any(b.label == "fundraising" for b in p.document.blocks) for p in pages)
@@ -232,10 +272,17 @@ def main(argv: list[str] | None = None) -> int:
     builds = [args.models] + ([args.against] if args.against else [])
     results = []
     for directory in builds:
-        print(f"\nmodels: {directory or 'shipped (trained/)'}")
-        results.append(run(pages, directory))
+        if directory is not None and directory.is_file():
+            print(f"\nsaved: {directory} (models {json.loads(directory.read_text())['models']})")
+            results.append(load(directory, pages))
+        else:
+            print(f"\nmodels: {directory or 'shipped (trained/)'}")
+            results.append(run(pages, directory))
         print(table(pages, results[-1]))
-        print(readability_body(pages, args.data_dir, directory))
+        if directory is None or directory.is_dir():
+            print(readability_body(pages, args.data_dir, directory))
+    if args.save:
+        save(args.save, pages, results[0], str(args.models or "shipped (trained/)"))
     if args.against:
         print(
             f"\n{args.against} minus {args.models or 'shipped'}: macro F1, all pages, 95% bootstrap interval"

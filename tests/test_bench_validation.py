@@ -64,3 +64,26 @@ def test_pooled_pages_add_up_their_counts_and_where_their_words_went():
     assert total.counts["body"]["predicted"] == 7
     table = validation.format_confusion(total)
     assert table.splitlines()[1].split()[:3] == ["navigation", "0", "0"]
+
+
+def test_saved_scores_read_back_equal_and_refuse_other_pages(tmp_path):
+    """--save and --against FILE: a build scored by another checkout compares as if scored here."""
+    import pytest
+    from pageparts.labels.labelled import LabelledDocument
+
+    validation = load_script(SCRIPT, "bench_validation")
+    pages = [
+        validation.Page(LabelledDocument([], source=f"news-pool/p{i}"), "news-pool", b"") for i in range(2)
+    ]
+    first = _scores([("give now please", "fundraising", "body"), ("words of a story", "body", "body")])
+    second = _scores([("one two", "fundraising", "fundraising"), ("home news sport", "navigation", "other")])
+    scores = {"html": [first, second], "text": [second, first]}
+    path = tmp_path / "build.json"
+    validation.save(path, pages, scores, "some/models")
+    loaded = validation.load(path, pages)
+    for input_format, per_page in scores.items():
+        for saved, read in zip(per_page, loaded[input_format], strict=True):
+            assert read.rows() == saved.rows() and read.confusion == saved.confusion
+            assert read.macro_f1() == saved.macro_f1()
+    with pytest.raises(SystemExit, match="other validation pages"):
+        validation.load(path, pages[::-1])

@@ -31,6 +31,22 @@ def test_facts_count_words_sentences_and_lexicon_hits_per_block():
     assert facts(d) is f  # cached per document
 
 
+JAPANESE_PROSE = (
+    "川の橋の工事について、市議会は木曜日に話し合いました。基礎は問題ないと技術者は言いましたが、"
+    "予算は最初の計画の二倍になりました。工事は来年の春に始まる予定です。"
+)
+
+
+def test_japanese_prose_counts_a_word_a_character_and_its_full_stops_as_sentence_ends():
+    """Japanese has no spaces: split at spaces, a paragraph would be one word with no sentence end,
+    a menu item's shape; the body rule must see it as prose."""
+    d = text_doc("ホーム ニュース", JAPANESE_PROSE)
+    f = facts(d)
+    assert f.words.tolist() == [3 + 4, len(JAPANESE_PROSE)]  # a mark between two characters is a word too
+    assert f.sentences.tolist() == [0, 3]
+    assert 1 in by_block(body.rule_votes(d), "body")
+
+
 def test_appeals_with_a_small_amount_are_fundraising_but_big_sums_in_news_are_not():
     d = text_doc(
         "Our newsroom is funded by readers. Give whatever you can, $5 or $15, and donate today.",
@@ -71,6 +87,23 @@ def test_body_plugin_votes_other_for_captions_credits_licences_and_bylines():
     assert set(other) == {0, 1, 2, 5}
     assert "caption" in other[1].reason and "image" in other[0].reason
     assert "byline" in other[2].reason and "licence" in other[5].reason
+
+
+def test_a_dateline_is_other_but_not_the_dates_of_a_teaser_list_nor_a_title_with_a_date():
+    article = text_doc(
+        "Harbour Bridge Reopens After Two Years of Repairs",
+        "Updated March 3, 2024 at 9:30 am",
+        PROSE,
+        "Council votes on the new budget on March 12, 2024",
+        PROSE,
+    )
+    other = by_block(body.rule_votes(article), "other")
+    assert set(other) == {1} and "date line" in other[1].reason
+    teasers = []
+    for n in range(3):
+        teasers += [f"Story number {n} about the harbour", f"March {n + 1}, 2024"]
+    listing = text_doc(PROSE, "Updated 2024-03-03 10:15", *teasers)
+    assert not by_block(body.rule_votes(listing), "other")  # four date lines: a list's, not a dateline
 
 
 def test_a_repeated_title_summary_author_pattern_is_a_teaser_list():

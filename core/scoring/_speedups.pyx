@@ -54,7 +54,7 @@ from json.encoder import encode_basestring
 
 cetree.import_lxml__etree()
 
-VERSION = 29
+VERSION = 30
 """Raised whenever a function here changes; ``pageparts.scoring.speedups`` refuses an extension built from
 another version of this file (a stale build) and runs the pure-Python path."""
 
@@ -925,15 +925,19 @@ cdef list _lead_scan(
     return matches
 
 
-def word_counts(list texts):
-    """Each text's words: its runs of characters that are neither whitespace (``str.split``'s,
-    ``re``'s ``\\s``) nor NUL (``rules.word_counts``, the reference), as int64."""
-    cdef Py_ssize_t m = len(texts), i, j, n, words
+def word_counts(list texts, const uint8_t[::1] dense):
+    """Each text's words: the characters marked in ``dense`` (``features._DENSE``: kana and Chinese
+    characters; a code point past its end is read as its last entry), each alone, and the runs of
+    other characters that are neither whitespace (``str.split``'s, ``re``'s ``\\s``) nor NUL
+    (``rules.word_counts``, the reference), as int64."""
+    cdef Py_ssize_t m = len(texts), i, j, n, words, size = dense.shape[0]
     cdef int kind
     cdef void *chars
     cdef Py_UCS4 c
     cdef bint inside
     cdef str text
+    if size < 1:
+        raise ValueError("an empty table")
     out = np.empty(m, dtype=np.int64)
     cdef int64_t[::1] counts = out
     for i in range(m):
@@ -945,6 +949,9 @@ def word_counts(list texts):
             c = PyUnicode_READ(kind, chars, j)
             if c == 0 or Py_UNICODE_ISSPACE(c):
                 inside = False
+            elif dense[c if c < <Py_UCS4>size else size - 1]:
+                inside = False
+                words += 1
             elif not inside:
                 inside = True
                 words += 1

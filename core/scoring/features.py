@@ -41,6 +41,7 @@ from numpy.typing import ArrayLike
 
 from ..document import Document
 from ..facts import HtmlFacts, from_html_splitter, html_facts, path_word_sets
+from .scripts import DENSE_RANGES, FULL_STOPS
 from .text_index import SEP, TextIndex, text_index
 
 FEATURE_VERSION = 5
@@ -742,11 +743,9 @@ _FULL_WIDTH_PUNCT = "、。「」『』【】（）！？：；，・"
 _PUNCT = _code_table([ord(c) for c in "!\"#%&'()*,-./:;?@[\\]_{}«»‘’“”…–—•·|" + _FULL_WIDTH_PUNCT])
 _SPACE = _code_table([9, 10, 11, 12, 13, 32, 0, 0xA0, 0x3000])
 _END = _code_table([ord(c) for c in ".!?…"])
-_END_ALONE = _code_table([ord(c) for c in "。！？"])
-"""Full-width sentence ends: Chinese and Japanese put no space after them."""
-_DENSE = _code_table([*range(0x3040, 0x3100), *range(0x3400, 0x4DC0), *range(0x4E00, 0xA000)])
-"""Kana and Chinese characters: scripts written without spaces between words, where each character
-counts as a word (a Japanese or Chinese paragraph is otherwise one long "word")."""
+_END_ALONE = _code_table([ord(c) for c in FULL_STOPS])
+_DENSE = _code_table([code for start, stop in DENSE_RANGES for code in range(start, stop)])
+"""Kana and Chinese characters (scripts.DENSE_RANGES)."""
 _CLOSER = _code_table([ord(c) for c in "\"')]”’"])
 _NON_WORD_ASCII = np.array([not chr(c).isalnum() for c in range(128)])
 

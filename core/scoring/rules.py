@@ -18,10 +18,13 @@ import numpy as np
 
 from ..document import Block, Document, Vote
 from ..facts import HtmlFacts, from_html_splitter, html_facts, path_word_sets
+from .scripts import DENSE_CLASS, FULL_STOPS
 from .text_index import TextIndex, text_index
 
-_WORD = re.compile(r"[^\s\x00]+")
-_SENTENCE_END = re.compile(r"[.!?…][\"'”’)]*(?=\s|$)")
+_WORD = re.compile(rf"[{DENSE_CLASS}]|[^\s\x00{DENSE_CLASS}]+")
+"""A word: a kana or Chinese character (scripts.DENSE_RANGES), or a run of other characters that
+are neither whitespace nor NUL."""
+_SENTENCE_END = re.compile(rf"[.!?…][\"'”’)]*(?=\s|$)|[{FULL_STOPS}]")
 
 
 def word_count(block: Block) -> int:
@@ -29,10 +32,12 @@ def word_count(block: Block) -> int:
 
 
 def word_counts(texts: list[str]) -> np.ndarray:
-    """Each text's words: its runs of characters that are neither whitespace nor NUL, as ``_WORD``
-    finds them in the document's joined text (``str.split``'s where there is no NUL), as int64."""
+    """Each text's words as ``_WORD`` finds them (``str.split``'s in ASCII text without NUL), as
+    int64."""
     return np.fromiter(
-        (len(t.split()) if "\x00" not in t else len(_WORD.findall(t)) for t in texts), np.int64, len(texts)
+        (len(t.split()) if t.isascii() and "\x00" not in t else len(_WORD.findall(t)) for t in texts),
+        np.int64,
+        len(texts),
     )
 
 

@@ -87,7 +87,7 @@ from .model_format import Logistic, Trees
 from .rules import word_counts
 from .text_index import Matcher, TextIndex, all_matches, use_matcher
 
-EXTENSION_VERSION = 29
+EXTENSION_VERSION = 30
 """The ``VERSION`` of core/scoring/_speedups.pyx that this module was written for."""
 
 
@@ -311,7 +311,7 @@ class HotPath:
         """Each text's words, as the rule facts count them (``rules.word_counts``)."""
         if not self.compiled:
             return word_counts(texts)
-        return _EXTENSION.word_counts(texts)
+        return _EXTENSION.word_counts(texts, features._DENSE.view(np.uint8))
 
     def word_f1(self, wanted: list[str], longest: int, texts: list[str]) -> list[float]:
         """Each text's word F1 against the words ``wanted`` (``extraction_scores.f1_matcher``): the
