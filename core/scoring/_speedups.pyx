@@ -54,7 +54,7 @@ from json.encoder import encode_basestring
 
 cetree.import_lxml__etree()
 
-VERSION = 29
+VERSION = 30
 """Raised whenever a function here changes; ``pageparts.scoring.speedups`` refuses an extension built from
 another version of this file (a stale build) and runs the pure-Python path."""
 
@@ -1805,6 +1805,34 @@ cdef object _element(cetree._Element root, xmlNode* node):
     return cetree.elementFactory(root._doc, node)
 
 
+cpdef str attribute_words(str text):
+    """``" ".join(splitters.html._WORD.findall(text))``: the runs of letters and digits (word
+    characters but ``_``) of at least two characters with a character other than a decimal digit
+    in them, each whole (where a run has one, the pattern's match at its start takes it all; where
+    it has none, no match starts in it), joined by spaces."""
+    cdef int kind = PyUnicode_KIND(text)
+    cdef const void *data = PyUnicode_DATA(text)
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), i = 0, start
+    cdef Py_UCS4 c
+    cdef bint lettered
+    cdef list found = []
+    while i < n:
+        c = PyUnicode_READ(kind, data, i)
+        if c == 95 or not _is_word(c):
+            i += 1
+            continue
+        start, lettered = i, False
+        while i < n:
+            c = PyUnicode_READ(kind, data, i)
+            if c == 95 or not _is_word(c):
+                break
+            lettered = lettered or not _is_decimal(c)
+            i += 1
+        if lettered and i - start >= 2:
+            found.append(PyUnicode_Substring(text, start, i))
+    return " ".join(found)
+
+
 cdef class _Block:
     """A block-level element being walked (``splitters.html._Block``)."""
 
@@ -1838,7 +1866,6 @@ cdef class _Walk:
     cdef Py_ssize_t capacity
     cdef dict words_cache
     cdef Py_ssize_t path_start
-    cdef object find_words
 
     def __dealloc__(self):
         free(self.nodes)
@@ -1882,7 +1909,7 @@ cdef class _Walk:
             if attributes:
                 own = self.words_cache.get(attributes)
                 if own is None:
-                    own = " ".join(self.find_words(attributes.lower()))
+                    own = attribute_words(attributes.lower())
                     self.words_cache[attributes] = own
                 if own:
                     text = f"{text} {own}" if text else own
@@ -2115,7 +2142,6 @@ def html_walk(
     dict kinds,
     bint styles,
     dict words_cache,
-    object find_words,
     object hidden_style,
     tuple context_tables,
     tuple root_context,
@@ -2145,7 +2171,6 @@ def html_walk(
     w.blocks = blocks
     w.contexts = contexts
     w.words_cache = words_cache
-    w.find_words = find_words
     w.path_start = 1 if root.tag == "html" else 0
     while True:
         # the node's "start": an element entered, or a node that only has a tail to show
