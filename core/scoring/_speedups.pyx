@@ -1611,14 +1611,14 @@ cdef str _formatted_score(double value):
         PyMem_Free(digits)
 
 
-cdef str _votes_json(dict pieces, object vote_pieces, object number, list votes):
-    """The votes of a block as the JSON Lines record writes them: ``output.jsonl._votes`` (the
-    reference), with its cache of each (plugin, label, reason)'s text before and after the score
-    (``pieces``), the function that makes one (``vote_pieces``) and the one that writes any score
-    but a float in [0, 1] (``number``)."""
-    cdef list parts = []
+cdef void _votes_json(list parts, dict pieces, object vote_pieces, object number, list votes) except *:
+    """The votes of a block as the JSON Lines record writes them, added to ``parts``:
+    ``output.jsonl._votes`` (the reference), with its cache of each (plugin, label, reason)'s text
+    before and after the score (``pieces``), the function that makes one (``vote_pieces``) and the
+    one that writes any score but a float in [0, 1] (``number``)."""
     cdef object score
     cdef tuple around
+    cdef bint first = True
     for vote in votes:
         key = (vote.plugin, vote.label, vote.reason)
         try:
@@ -1630,12 +1630,12 @@ cdef str _votes_json(dict pieces, object vote_pieces, object number, list votes)
             text = _score_text(<double>score)
         else:
             text = number(score)
-        if parts:
+        if not first:
             parts.append(", ")
+        first = False
         parts.append(around[0])
         parts.append(text)
         parts.append(around[1])
-    return "".join(parts)
 
 
 cdef object _json_text(object encode, object value):
@@ -1669,7 +1669,7 @@ def json_blocks(
         else:
             parts.append(number(confidence))
         parts.append(', "votes": [')
-        parts.append(_votes_json(pieces, vote_pieces, number, block.votes))
+        _votes_json(parts, pieces, vote_pieces, number, block.votes)
         parts.append("]}")
     return "".join(parts)
 
