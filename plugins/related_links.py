@@ -76,8 +76,8 @@ def teaser_list(f: Facts) -> dict[int, str]:
         for i, (text, count) in enumerate(zip(f.texts, words, strict=True))
         if count <= 8
         and "\n" not in text
+        and _SEPARATED.search(text) is not None  # first: it holds for far fewer lines
         and _META_LINE.match(text) is not None
-        and _SEPARATED.search(text) is not None
     ]
     found: dict[int, str] = {}
     start = 0

@@ -1312,6 +1312,28 @@ def test_early_end_tags_are_found_alike():
 
 
 @needs_extension
+def test_attribute_words_are_found_alike():
+    """``_speedups.attribute_words`` (the compiled walk's class, id and role words) against the
+    splitter's ``" ".join(_WORD.findall(text))`` on random texts of letters, decimal and other
+    digits, ``_``, marks, separators and case mappings of 1-, 2- and 4-byte strings, lower-cased
+    as the walk lowers them and not."""
+    from pageparts.scoring import _speedups
+
+    rng = random.Random(13)
+    pieces = ["a", "Z", "1", "0", "_", "-", " ", "\t", ".", "é", "ß", "\u0130", "²", "½", "٣", "\u0663"]
+    pieces += ["\u0307", "中", "文", "\u3000", "\U0001d7d8", "\U0001f600", "\U00010400", "\ud800", "x9"]
+    pieces += ["menu", "nav-bar", "post_2024", "12", "v2", "ⅷ", "\u200b", "\x00", "Ⅻ"]
+    found = 0
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        for each in (text, text.lower()):
+            expected = " ".join(html_splitter._WORD.findall(each))
+            assert _speedups.attribute_words(each) == expected, each
+            found += bool(expected)
+    assert found > 10_000
+
+
+@needs_extension
 def test_control_bytes_are_found_alike():
     """``_speedups.control_free`` against what the splitter's ``parse`` removes (``_CONTROL_BYTES``
     and the C1 sequences), on random bytes rich in controls, ``\\xc2`` and their neighbours, at

@@ -15,7 +15,8 @@ from .jsonl import jsonl_record
 def write_jsonl(result: Result, out: TextIO, path: HotPath = PURE, **_: object) -> None:
     """One JSON object per document per line (see docs/output.md for the schema); ``path`` (a
     runner's ``hot_path``) says which implementation writes it, the same text either way."""
-    out.write(jsonl_record(result, path) + "\n")
+    out.write(jsonl_record(result, path))
+    out.write("\n")  # a write of its own: the record with it would be a copy of the record
 
 
 def write_text(result: Result, out: TextIO, labels: tuple[str, ...] | None = None, **_: object) -> None:

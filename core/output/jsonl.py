@@ -46,7 +46,7 @@ def jsonl_record(result: Result, path: HotPath = PURE) -> str:
         blocks = path.json_blocks(_ENCODE, _leaf, _pieces, _vote_pieces, _number)(document.blocks)
     else:
         blocks = _blocks(document.blocks)
-    return head[:at] + blocks + head[at:]
+    return "".join((head[:at], blocks, head[at:]))  # one copy of the record, not two
 
 
 def _without_blocks(document: Document) -> Document:

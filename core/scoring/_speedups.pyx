@@ -1618,14 +1618,14 @@ cdef str _formatted_score(double value):
         PyMem_Free(digits)
 
 
-cdef str _votes_json(dict pieces, object vote_pieces, object number, list votes):
-    """The votes of a block as the JSON Lines record writes them: ``output.jsonl._votes`` (the
-    reference), with its cache of each (plugin, label, reason)'s text before and after the score
-    (``pieces``), the function that makes one (``vote_pieces``) and the one that writes any score
-    but a float in [0, 1] (``number``)."""
-    cdef list parts = []
+cdef void _votes_json(list parts, dict pieces, object vote_pieces, object number, list votes) except *:
+    """The votes of a block as the JSON Lines record writes them, added to ``parts``:
+    ``output.jsonl._votes`` (the reference), with its cache of each (plugin, label, reason)'s text
+    before and after the score (``pieces``), the function that makes one (``vote_pieces``) and the
+    one that writes any score but a float in [0, 1] (``number``)."""
     cdef object score
     cdef tuple around
+    cdef bint first = True
     for vote in votes:
         key = (vote.plugin, vote.label, vote.reason)
         try:
@@ -1637,12 +1637,12 @@ cdef str _votes_json(dict pieces, object vote_pieces, object number, list votes)
             text = _score_text(<double>score)
         else:
             text = number(score)
-        if parts:
+        if not first:
             parts.append(", ")
+        first = False
         parts.append(around[0])
         parts.append(text)
         parts.append(around[1])
-    return "".join(parts)
 
 
 cdef object _json_text(object encode, object value):
@@ -1676,7 +1676,7 @@ def json_blocks(
         else:
             parts.append(number(confidence))
         parts.append(', "votes": [')
-        parts.append(_votes_json(pieces, vote_pieces, number, block.votes))
+        _votes_json(parts, pieces, vote_pieces, number, block.votes)
         parts.append("]}")
     return "".join(parts)
 
@@ -1812,6 +1812,34 @@ cdef object _element(cetree._Element root, xmlNode* node):
     return cetree.elementFactory(root._doc, node)
 
 
+cpdef str attribute_words(str text):
+    """``" ".join(splitters.html._WORD.findall(text))``: the runs of letters and digits (word
+    characters but ``_``) of at least two characters with a character other than a decimal digit
+    in them, each whole (where a run has one, the pattern's match at its start takes it all; where
+    it has none, no match starts in it), joined by spaces."""
+    cdef int kind = PyUnicode_KIND(text)
+    cdef const void *data = PyUnicode_DATA(text)
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), i = 0, start
+    cdef Py_UCS4 c
+    cdef bint lettered
+    cdef list found = []
+    while i < n:
+        c = PyUnicode_READ(kind, data, i)
+        if c == 95 or not _is_word(c):
+            i += 1
+            continue
+        start, lettered = i, False
+        while i < n:
+            c = PyUnicode_READ(kind, data, i)
+            if c == 95 or not _is_word(c):
+                break
+            lettered = lettered or not _is_decimal(c)
+            i += 1
+        if lettered and i - start >= 2:
+            found.append(PyUnicode_Substring(text, start, i))
+    return " ".join(found)
+
+
 cdef class _Block:
     """A block-level element being walked (``splitters.html._Block``)."""
 
@@ -1845,7 +1873,6 @@ cdef class _Walk:
     cdef Py_ssize_t capacity
     cdef dict words_cache
     cdef Py_ssize_t path_start
-    cdef object find_words
 
     def __dealloc__(self):
         free(self.nodes)
@@ -1889,7 +1916,7 @@ cdef class _Walk:
             if attributes:
                 own = self.words_cache.get(attributes)
                 if own is None:
-                    own = " ".join(self.find_words(attributes.lower()))
+                    own = attribute_words(attributes.lower())
                     self.words_cache[attributes] = own
                 if own:
                     text = f"{text} {own}" if text else own
@@ -2122,7 +2149,6 @@ def html_walk(
     dict kinds,
     bint styles,
     dict words_cache,
-    object find_words,
     object hidden_style,
     tuple context_tables,
     tuple root_context,
@@ -2152,7 +2178,6 @@ def html_walk(
     w.blocks = blocks
     w.contexts = contexts
     w.words_cache = words_cache
-    w.find_words = find_words
     w.path_start = 1 if root.tag == "html" else 0
     while True:
         # the node's "start": an element entered, or a node that only has a tail to show

@@ -634,6 +634,7 @@ def _has_structure(document: Document) -> bool:
     return not document.blocks or from_html_splitter(document.blocks[0].features)
 
 
+@lru_cache(maxsize=8)
 def feature_names(kind: str) -> tuple[str, ...]:
     own = _TEXT_NAMES + (_STRUCT_NAMES if kind == "html" else ())
     windowed = _WINDOW_TEXT + (_WINDOW_HTML if kind == "html" else ())
@@ -702,11 +703,20 @@ def compute(document: Document, kind: str, path: Kernels | None = None) -> Docum
     own = np.column_stack([np.asarray(column(facts), dtype=np.float32) for _, column in _TEXT_FEATURES])
     if kind == "html":
         own = np.hstack([own, _structure_features(document, facts.prose, path)])
-    column = {name: i for i, name in enumerate(_TEXT_NAMES + (_STRUCT_NAMES if kind == "html" else ()))}
-    windowed = _WINDOW_TEXT + (_WINDOW_HTML if kind == "html" else ())
-    around = path.window(own[:, [column[name] for name in windowed]])
+    around = path.window(own[:, _windowed_columns(kind)])
     dense = np.hstack([own, around]).astype(np.float32)
     return DocumentFeatures(kind, names, dense, ngrams)
+
+
+@lru_cache(maxsize=8)
+def _windowed_columns(kind: str) -> np.ndarray:
+    """The columns of the own features of ``kind`` whose neighbours' values are features too
+    (read-only: shared by every document)."""
+    column = {name: i for i, name in enumerate(_TEXT_NAMES + (_STRUCT_NAMES if kind == "html" else ()))}
+    windowed = _WINDOW_TEXT + (_WINDOW_HTML if kind == "html" else ())
+    chosen = np.array([column[name] for name in windowed], np.intp)
+    chosen.flags.writeable = False
+    return chosen
 
 
 def _pattern_counts(lowered: str, index: TextIndex, n: int) -> dict[str, np.ndarray]:

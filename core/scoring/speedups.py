@@ -38,6 +38,7 @@ vote matrix          ``combine._matrix_of``              ``_speedups.vote_matrix
 control bytes        ``splitters.html.parse``'s removal  ``_speedups.control_free``
 early end tags       ``html._without_early_end_tags``    ``_speedups.early_end``
 the paths' words     ``facts.word_sets``                 ``_speedups.word_sets``
+attribute words      ``html._WORD.findall``, joined      ``_speedups.attribute_words``
 ===================  ==================================  ===========================
 
 (the first three for the features, which the models pass the path to as their ``Kernels``
@@ -53,7 +54,8 @@ path=runner.hot_path)``, as ``pageparts classify`` writes, and gives the same te
 digits found another way: docs/architecture.md says how. Since round 9: the structure facts and
 the cosines for the features, the weighted means and the vote matrix for the combiner, and the
 control bytes for the HTML splitter's ``parse``, through ``SPLIT_PATH``. Since round 11: the
-paths' words for the features and the rule facts (``facts.path_word_sets``, whichever asks first).)
+paths' words for the features and the rule facts (``facts.path_word_sets``, whichever asks first).
+Since round 13: the class, id and role words of an element, inside the compiled HTML walk.)
 
 A runner takes its ``HotPath`` from the settings (``hot_path(options.pure_python)``; the
 environment variable ``PAGEPARTS_PURE_PYTHON``, read by ``pageparts.settings``, sets it). Where

@@ -575,7 +575,7 @@ def _walk(root: Any, scriptless: bool = False) -> list[Block]:
     if walk is None:
         found = _found(root, kinds, not scriptless, words_cache)
     else:
-        helpers = (_WORD.findall, _HIDDEN_STYLE, _CONTEXT_TABLES, _ROOT_CONTEXT)
+        helpers = (_HIDDEN_STYLE, _CONTEXT_TABLES, _ROOT_CONTEXT)
         found = walk(root, kinds, not scriptless, words_cache, *helpers)
     shared = _shared_words([values["path_words"] for _, values, _ in found])
     for _, values, main_start in found:
