@@ -89,7 +89,7 @@ from .model_format import Logistic, Trees
 from .rules import word_counts
 from .text_index import Matcher, TextIndex, all_matches, use_matcher
 
-EXTENSION_VERSION = 30
+EXTENSION_VERSION = 31
 """The ``VERSION`` of core/scoring/_speedups.pyx that this module was written for."""
 
 
