@@ -31,6 +31,8 @@ kept among them (the layer's probabilities of the other labels are set to zero);
 disagreed (no label shared by ``PURITY`` of the key's words), the block is left as the layer has
 it. A logistic layer is kept near the base by its penalty, and a few pages rarely outweigh it; the
 memory says what the pages say outright, and only where two pages or more say it the same way.
+Below it, the keys found on one page only (``Memory.single``, format 5) say what that page says,
+for the blocks none of whose keys two pages share: a layout of which the pages hold one example.
 """
 
 from __future__ import annotations

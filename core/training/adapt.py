@@ -15,7 +15,8 @@ never one that makes a left-out page much worse than the base (``fit_kind``). Th
 of the blocks outside those places (``pageparts.scoring.adaptation.KindLayer.wide``) is fitted on
 every block over the keys of ``WIDE_KEYS`` and chosen the same way, on top of the chosen layer:
 a left-out page's blocks at places no other page has are what it moves, as on a page of another
-template.
+template. The memory of the keys found on one page (``Memory.single``) is checked the same way
+on top of those layers (``_single_helps``).
 """
 
 from __future__ import annotations
