@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from pageparts.cli import app
+from pageparts.cli.adapt import _memorised
 from pageparts.document import LABELS
 from pageparts.host.runner import Runner
 from pageparts.labels.labelled import LabelledBlock, LabelledDocument, write_labelled
@@ -470,7 +471,7 @@ def test_two_pages_that_agree_teach_the_template(tmp_path):
         after = runner.classify_bytes(page.content(), page.source)
         assert [b.label for b in after.blocks] == [b.label for b in page.blocks]
     stored = json.loads((out / ADAPTATION_FILE).read_text())
-    assert stored["format"] == FORMAT == 4 and stored["kinds"]["html"]["memory"]["keys"]
+    assert stored["format"] == FORMAT == 5 and stored["kinds"]["html"]["memory"]["keys"]
 
 
 def test_a_heading_whose_id_is_its_text_has_one_place_on_every_page():
@@ -721,3 +722,75 @@ def test_an_adaptation_of_format_3_is_read_without_a_site_wide_layer(adapted, tm
         Runner(Options(models=copy)).classify_bytes(page.content(), page.source).to_dict()
         == Runner(Options(models=adapted)).classify_bytes(page.content(), page.source).to_dict()
     )
+
+
+# -- the memory of one page: a layout the pages hold one example of ----------------------------
+
+
+def listing_page(number: int) -> LabelledDocument:
+    """Page ``number`` of a listing layout of the test site: the shop's menu, a title, the
+    listing's paragraphs (body) with a box of buyers' feedback between them, paragraphs too, which
+    the editor labels ``other`` and the base models (and the site's other pages, whose paragraphs
+    are body) take for body text."""
+    rng = random.Random(f"listing/{number}")
+    about = "".join(f"<p>{_sentence(rng, 13)} {_sentence(rng, 11)}</p>" for _ in range(2))
+    feedback = "".join(f"<p>{_sentence(rng, 14)} {_sentence(rng, 10)}</p>" for _ in range(3))
+    more = "".join(f"<p>{_sentence(rng, 12)} {_sentence(rng, 12)}</p>" for _ in range(2))
+    html = (
+        "<!doctype html><html><head><title>Listing</title></head><body>"
+        '<ul class="top-menu"><li><a href="/a">Tools</a></li><li><a href="/b">Paint</a></li>'
+        '<li><a href="/c">Garden</a></li></ul>'
+        f'<div class="listing-page"><h1>{_sentence(rng, 4)}</h1>'
+        f'<div class="listing-about">{about}</div>'
+        f'<div class="buyer-feedback">{feedback}</div>'
+        f'<div class="listing-more">{more}</div></div>'
+        '<div class="legal-foot">Shop Example, all rights kept.</div>'
+        "</body></html>"
+    )
+    document = Runner(Options(input_format="html"), models=None).split(html.encode(), "html")
+
+    def label(facts: dict) -> str:
+        words = facts["path_words"]
+        if "menu" in words:
+            return "navigation"
+        if facts["tag"] == "h1":
+            return "headline"
+        return "other" if "feedback" in words or "legal" in words else "body"
+
+    blocks = [LabelledBlock(b.text, label(b.features)) for b in document.blocks]
+    return LabelledDocument(blocks, f"https://{SITE}/listing/{number}", "html", html, domain=SITE)
+
+
+@pytest.mark.parametrize("one_page", [True, False])
+def test_a_layout_the_pages_hold_once_is_labelled_as_that_page_labels_it(tmp_path, monkeypatch, one_page):
+    if not one_page:  # the same adaptation without the memory of one page: the feedback stays body
+        monkeypatch.setattr("pageparts.training.adapt._single_helps", lambda *args: False)
+    documents = [labelled_page(n) for n in (1, 2, 3)] + [listing_page(1)]
+    out, fits = _adapt(tmp_path, documents)
+    assert (fits["html"].single > 0) == one_page
+    page = listing_page(2)
+    after, before = (
+        Runner(Options(models=models)).classify_bytes(page.content(), page.source)
+        for models in (out, shipped_dir())
+    )
+    feedback = [i for i, b in enumerate(page.blocks) if b.label == "other" and len(b.text.split()) > 20]
+    assert len(feedback) == 3 and all(before.blocks[i].label == "body" for i in feedback)
+    assert all((after.blocks[i].label == "other") == one_page for i in feedback)
+    if one_page:
+        assert [b.label for b in after.blocks] == [b.label for b in page.blocks]
+        stored = json.loads((out / ADAPTATION_FILE).read_text())["kinds"]["html"]["memory"]
+        assert stored["single_keys"] and len(stored["single_keys"]) == len(stored["single_masks"])
+        assert f"{fits['html'].single} more found on one page only" in _memorised(fits["html"])
+
+
+def test_the_memory_of_one_page_is_read_after_that_of_two_pages():
+    page = labelled_page(4)
+    document = Runner(Options(input_format="html"), models=None).split(page.content(), "html")
+    keys = hashed(block_keys(document, "html"))
+    row = keys[0]
+    body, other = 1 << LABELS.index("body"), 1 << LABELS.index("other")
+    both = Memory({row[0]: body}, {row[0]: other, memory_keys(row)[0]: other})
+    assert Memory({}, {row[0]: other}).allowed([row])[0].tolist() == [label == "other" for label in LABELS]
+    assert both.allowed([row])[0].tolist() == [label == "body" for label in LABELS]
+    assert Memory.from_json(both.to_json()) == both
+    assert "single_keys" not in Memory({row[0]: body}).to_json()

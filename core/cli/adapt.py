@@ -97,6 +97,12 @@ def adapt(
     typer.echo(_summary(fits, directory, pattern, len(documents), out, time.monotonic() - started))
 
 
+def _memorised(fit: KindFit) -> str:
+    counts = [f"{fit.memorised} places and places with their text"] if fit.memorised else []
+    counts += [f"{fit.single} more found on one page only"] if fit.single else []
+    return f"; memorised: {', '.join(counts)}" if counts else ""
+
+
 def _summary(fits: dict[str, KindFit], base: Path, site: str, pages: int, out: Path, seconds: float) -> str:
     lines = [f"adapted {base} to {site} on {counted(pages, 'page')} in {seconds:.1f} s"]
     for kind, fit in fits.items():
@@ -111,7 +117,7 @@ def _summary(fits: dict[str, KindFit], base: Path, site: str, pages: int, out: P
         lines.append(
             f"  {kind}: {counted(fit.blocks, 'block')}, {counted(fit.keys, 'template key')}, penalty {chosen}"
             + (f" (word accuracy on each page left out, by penalty: {scores})" if scores else "")
-            + (f"; memorised: {fit.memorised} places and places with their text" if fit.memorised else "")
+            + _memorised(fit)
             + (
                 f"; site-wide layer for the places the pages do not share, penalty {fit.wide_penalty:g}"
                 if math.isfinite(fit.wide_penalty)

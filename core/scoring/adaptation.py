@@ -31,6 +31,8 @@ kept among them (the layer's probabilities of the other labels are set to zero);
 disagreed (no label shared by ``PURITY`` of the key's words), the block is left as the layer has
 it. A logistic layer is kept near the base by its penalty, and a few pages rarely outweigh it; the
 memory says what the pages say outright, and only where two pages or more say it the same way.
+Below it, the keys found on one page only (``Memory.single``, format 5) say what that page says,
+for the blocks none of whose keys two pages share: a layout of which the pages hold one example.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ import json
 import re
 import zlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -50,12 +52,13 @@ from .combine import LOG_ODDS_FLOOR, learned_features
 from .features import model_kind
 
 ADAPTATION_FILE = "adaptation.json"
-FORMAT = 4
-"""The version of ``adaptation.json``'s layout: 4, an HTML layer may hold a site-wide layer
-(``KindLayer.wide``); 3, a block's place leaves out the class/id words its own text gives
-(``place``); 2, its place has them, with the HTML layer's memory; 1, without a memory. Formats 1
-to 3 are read too (without a site-wide layer), their places made as they were made then."""
-READ_FORMATS = (1, 2, 3, 4)
+FORMAT = 5
+"""The version of ``adaptation.json``'s layout: 5, the memory may hold keys found on one page
+(``Memory.single``); 4, an HTML layer may hold a site-wide layer (``KindLayer.wide``); 3, a
+block's place leaves out the class/id words its own text gives (``place``); 2, its place has them,
+with the HTML layer's memory; 1, without a memory. Formats 1 to 4 are read too (without a
+site-wide layer before 4), their places made as they were made then."""
+READ_FORMATS = (1, 2, 3, 4, 5)
 
 PATH_SUFFIXES = (1, 2, 3, 4)
 """How many of the last class/id words of a block's element path make a key."""
@@ -160,28 +163,39 @@ class Memory:
     (0: the pages disagreed, and the key leaves its blocks as they are)."""
 
     masks: dict[int, int]
+    single: dict[int, int] = field(default_factory=dict)
+    """The same for the keys found on one page only (format 5), read for a block none of whose
+    keys ``masks`` holds: a layout of which the pages hold one example (an ended listing among
+    live ones) is labelled there as that page labels it."""
 
     def allowed(self, keys: Sequence[Sequence[int]]) -> np.ndarray:
         """(blocks, 6) bool: the labels each block may take (every label where nothing is memorised)."""
         allowed = np.ones((len(keys), len(LABELS)), bool)
         bits = 1 << np.arange(len(LABELS))
         for i, row in enumerate(keys):
-            found = memory_keys(row)
-            for key in found or ():
-                if key in self.masks:
-                    if self.masks[key]:
-                        allowed[i] = (self.masks[key] & bits) > 0
-                    break
+            found = memory_keys(row) or ()
+            mask = next((self.masks[k] for k in found if k in self.masks), None)
+            if mask is None:
+                mask = next((self.single[k] for k in found if k in self.single), None)
+            if mask:
+                allowed[i] = (mask & bits) > 0
         return allowed
 
     def to_json(self) -> dict:
-        return {"keys": list(self.masks), "masks": list(self.masks.values())}
+        stored = {"keys": list(self.masks), "masks": list(self.masks.values())}
+        if self.single:
+            stored |= {"single_keys": list(self.single), "single_masks": list(self.single.values())}
+        return stored
 
     @classmethod
     def from_json(cls, stored: dict | None) -> Memory | None:
         if not stored:
             return None
-        return cls({int(k): int(m) for k, m in zip(stored["keys"], stored["masks"], strict=True)})
+        single = zip(stored.get("single_keys", ()), stored.get("single_masks", ()), strict=True)
+        return cls(
+            {int(k): int(m) for k, m in zip(stored["keys"], stored["masks"], strict=True)},
+            {int(k): int(m) for k, m in single},
+        )
 
 
 def moved(places: frozenset[int] | None, keys: Sequence[Sequence[int]]) -> np.ndarray:

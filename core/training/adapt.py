@@ -15,7 +15,8 @@ never one that makes a left-out page much worse than the base (``fit_kind``). Th
 of the blocks outside those places (``pageparts.scoring.adaptation.KindLayer.wide``) is fitted on
 every block over the keys of ``WIDE_KEYS`` and chosen the same way, on top of the chosen layer:
 a left-out page's blocks at places no other page has are what it moves, as on a page of another
-template.
+template. The memory of the keys found on one page (``Memory.single``) is checked the same way
+on top of those layers (``_single_helps``).
 """
 
 from __future__ import annotations
@@ -165,6 +166,9 @@ class KindFit:
     """The penalty of the site-wide layer of the blocks outside the layer's places (infinite: none)."""
     wide_left_out_accuracy: dict[float, float] = field(default_factory=dict)
     """The same as ``left_out_accuracy`` for the site-wide layer's penalties."""
+    single: int = 0
+    """Keys of one page in the layer's memory (``Memory.single``; 0: none, or leaving one page out
+    found them worse)."""
 
 
 def fit_kind(pages: Sequence[AdaptPage], placed: bool) -> KindFit:
@@ -176,9 +180,11 @@ def fit_kind(pages: Sequence[AdaptPage], placed: bool) -> KindFit:
     scores: dict[float, float] = {}
     wide = math.inf
     wide_scores: dict[float, float] = {}
+    left_out: list[KindLayer] = []
     if len(pages) >= 2:
         fits = {p: [_fit(_without(pages, out), p, placed) for out in range(len(pages))] for p in PENALTIES}
         penalty = _choose(pages, fits, scores)
+        left_out = fits[penalty]
         if placed:
             wides = {
                 p: [
@@ -188,18 +194,25 @@ def fit_kind(pages: Sequence[AdaptPage], placed: bool) -> KindFit:
                 for p in PENALTIES
             }
             wide = _choose(pages, wides, wide_scores)
+            left_out = wides[wide]
     else:
         penalty = max(p for p in PENALTIES if math.isfinite(p))
     layer = _fit(pages, penalty, placed) if math.isfinite(penalty) else None
     if math.isfinite(wide):
         layer = replace(layer or _fit(pages, math.inf, placed), wide=_fit_wide(pages, wide))
     keys = len(layer.keys) if layer is not None else 0
-    memory = _memory(pages) if placed and _memory_helps(pages) else None
-    if memory is not None and memory.masks:
-        layer = replace(layer if layer is not None else _fit(pages, math.inf, placed), memory=memory)
-    memorised = len(memory.masks) if memory is not None else 0
+    memorised = single = 0
+    if placed:
+        found = _memory(pages)
+        shared = found.masks if _memory_helps(pages) else {}
+        one_page = found.single if left_out and _single_helps(pages, left_out, bool(shared)) else {}
+        memorised, single = len(shared), len(one_page)
+        if shared or one_page:
+            layer = replace(
+                layer if layer is not None else _fit(pages, math.inf, placed), memory=Memory(shared, one_page)
+            )
     blocks = sum(len(p.weight) for p in pages)
-    return KindFit(layer, penalty, len(pages), blocks, keys, scores, memorised, wide, wide_scores)
+    return KindFit(layer, penalty, len(pages), blocks, keys, scores, memorised, wide, wide_scores, single)
 
 
 def _choose(
@@ -218,10 +231,11 @@ def _choose(
 
 
 def _memory(pages: Sequence[AdaptPage]) -> Memory:
-    """The memory of ``pages`` (``pageparts.scoring.adaptation.Memory``): per memorised key found on
-    two pages or more, the label given to PURITY of its words, else the labels accepted by PURITY
-    of them (none: the pages disagree). A label the pages gave wins over the others they accept: a
-    price labelled ``other`` that may pass as fundraising stays ``other``."""
+    """The memory of ``pages`` (``pageparts.scoring.adaptation.Memory``): per memorised key, the
+    label given to PURITY of its words, else the labels accepted by PURITY of them (none: the pages
+    disagree); the keys found on two pages or more in ``masks``, those of one page in ``single``. A
+    label the pages gave wins over the others they accept: a price labelled ``other`` that may pass
+    as fundraising stays ``other``."""
     totals: dict[int, float] = {}
     accepted: dict[int, np.ndarray] = {}
     gave: dict[int, np.ndarray] = {}
@@ -236,12 +250,13 @@ def _memory(pages: Sequence[AdaptPage]) -> Memory:
                 gave[key] = gave.get(key, 0.0) + weight * given
                 found.setdefault(key, set()).add(number)
     bits = 1 << np.arange(len(LABELS))
-    masks = {}
+    masks: dict[int, int] = {}
+    single: dict[int, int] = {}
     for key, total in totals.items():
-        if len(found[key]) >= 2:
-            agreed = gave[key] >= PURITY * total
-            masks[key] = int(bits[agreed if agreed.any() else accepted[key] >= PURITY * total].sum())
-    return Memory(masks)
+        agreed = gave[key] >= PURITY * total
+        mask = int(bits[agreed if agreed.any() else accepted[key] >= PURITY * total].sum())
+        (masks if len(found[key]) >= 2 else single)[key] = mask
+    return Memory(masks, single)
 
 
 def _memory_helps(pages: Sequence[AdaptPage]) -> bool:
@@ -251,11 +266,30 @@ def _memory_helps(pages: Sequence[AdaptPage]) -> bool:
     for out in range(len(pages) if len(pages) >= 3 else 0):
         others = _without(pages, out)
         plain = _fit(others, math.inf, True)
-        right, total = _accuracy(replace(plain, memory=_memory(others)), pages[out])
+        right, total = _accuracy(replace(plain, memory=Memory(_memory(others).masks)), pages[out])
         base, _ = _accuracy(plain, pages[out])
         if right < base - WORST_LOSS * total:
             return False
     return True
+
+
+def _single_helps(pages: Sequence[AdaptPage], left_out: Sequence[KindLayer], shared: bool) -> bool:
+    """Whether the keys of one page (``Memory.single``) help the pages left out: with the layers
+    fitted without each page (``left_out``) and the memory of two pages or more (if ``shared``),
+    adding the other pages' one-page keys makes no left-out page worse by more than WORST_LOSS of
+    its words, nor the left-out pages' words as a whole worse. A page left out shares with the
+    others what a page of the site not adapted on shares with all the pages: its keys found on one
+    of them are what this memory labels."""
+    gained = 0.0
+    for out, layer in enumerate(left_out):
+        found = _memory(_without(pages, out))
+        masks = found.masks if shared else {}
+        without, total = _accuracy(replace(layer, memory=Memory(masks)), pages[out])
+        right, _ = _accuracy(replace(layer, memory=Memory(masks, found.single)), pages[out])
+        if right < without - WORST_LOSS * total:
+            return False
+        gained += right - without
+    return gained >= 0
 
 
 WORST_LOSS = 0.02
@@ -394,6 +428,7 @@ def write_adapted_directory(
                     "blocks": fit.blocks,
                     "keys": fit.keys,
                     "memorised": fit.memorised,
+                    "memorised_one_page": fit.single,
                     "penalty": fit.penalty if math.isfinite(fit.penalty) else None,
                     "wide_penalty": fit.wide_penalty if math.isfinite(fit.wide_penalty) else None,
                     "wide_left_out_word_accuracy": {
