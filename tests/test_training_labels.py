@@ -121,3 +121,10 @@ def test_a_second_pass_never_bridges_what_the_first_aligned():
     # "c d e" ("a b f") is not one
     assert mapping.tolist() == [-1, -1, -1, 0, 1, 2, -1, -1]
     assert align_reordered(source, target, min_run=2).tolist() == [-1, 3, 4, 0, 1, 2, 6, 7]
+
+
+def test_each_kana_or_chinese_character_is_a_word():
+    # Japanese and Chinese put no spaces between words: a clause is many words, not one
+    assert words("雨が降った。Rain, in Tokyo") == ["雨", "が", "降", "っ", "た", "rain", "in", "tokyo"]
+    # the middle dot is no word; Korean puts spaces between its words
+    assert words("カ・タ 한국어") == ["カ", "タ", "한국어"]

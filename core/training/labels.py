@@ -1,7 +1,8 @@
 """Block labels for training: derived from WCXB ground truth, or carried over from labelled blocks.
 
-Both work on words in reading order (lower-cased ``\\w+``), never on bags of words: a menu item
-"Home" is not body just because "home" occurs somewhere in the article.
+Both work on words in reading order (lower-cased ``\\w+`` runs, each kana or Chinese character a
+word of its own), never on bags of words: a menu item "Home" is not body just because "home"
+occurs somewhere in the article.
 """
 
 from __future__ import annotations
@@ -15,10 +16,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..scoring.scripts import DENSE_CLASS
+
 if TYPE_CHECKING:
     from ..labels.labelled import LabelledBlock
 
-_WORD = re.compile(r"\w+")
+_WORD = re.compile(rf"(?=\w)[{DENSE_CLASS}]|[^\W{DENSE_CLASS}]+")
+"""A word: a kana or Chinese character (a word character of ``scoring.scripts.DENSE_RANGES``:
+Japanese and Chinese put no spaces between words, so a clause would be one "word"), or a run of
+other word characters."""
 MIN_RUN = 3
 """Matched runs shorter than this (in words) are treated as chance matches."""
 
