@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 from pageparts.document import Document, Vote
+from pageparts.facts import html_facts
 from pageparts.rule_plugin import rule_plugin
 from pageparts.scoring.rules import facts, lexicon, vote
 
@@ -64,6 +65,9 @@ _NAV_CLASS_WORDS = {
     "cookie",
 }
 _NAV_LANDMARKS = {"nav", "header", "footer"}
+_SECTIONING = {"article", "aside", "main", "section"}
+"""A ``<header>`` or ``<footer>`` inside one of these belongs to it (an article's header holds its
+title, byline and sub-headings; a comment's footer its date and reply link), not to the site's chrome."""
 
 
 def rule_votes(document: Document) -> list[Vote]:
@@ -74,6 +78,8 @@ def rule_votes(document: Document) -> list[Vote]:
     phrases = f.hits(_CHROME_PHRASES)
     named = f.named(_NAV_CLASS_WORDS) if f.html else [[] for _ in f.texts]
     in_landmark = np.fromiter((x in _NAV_LANDMARKS for x in f.landmark), bool, len(w))
+    if f.html:
+        in_landmark &= ~_scoped(document, in_landmark & (w <= 20))
     link_row = (w <= 12) & (links >= 0.8)
     chrome = np.fromiter((bool(p) for p in phrases), bool, len(w)) & (w <= 8)
     has_named = np.fromiter((bool(x) for x in named), bool, len(w)) & (w <= 20)
@@ -95,6 +101,19 @@ def rule_votes(document: Document) -> list[Vote]:
             fired.append((0.75, f"site-chrome wording: {', '.join(phrases[i][:3])}"))
         votes += vote(NAME, i, LABEL, fired)
     return votes
+
+
+def _scoped(document: Document, candidates: np.ndarray) -> np.ndarray:
+    """Which of the ``candidates`` (blocks in a landmark) are in a ``<header>`` or ``<footer>`` of
+    sectioning content (``_SECTIONING``): the nearest such tag on the block's path has one above it.
+    A landmark given by a ``role`` (no such tag on the path) is the page's."""
+    scoped = np.zeros(len(candidates), bool)
+    facts = html_facts(document)
+    for i in np.flatnonzero(candidates).tolist():
+        path = facts[i].path
+        at = next((j for j in range(len(path) - 1, -1, -1) if path[j] in ("header", "footer")), -1)
+        scoped[i] = at > 0 and not _SECTIONING.isdisjoint(path[:at])
+    return scoped
 
 
 pageparts_plugin_info, pageparts_classify, pageparts_trainable = rule_plugin(

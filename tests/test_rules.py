@@ -210,6 +210,24 @@ def test_newsletter_prompts_and_short_chrome_are_navigation():
     assert set(votes) == {0, 1}
 
 
+def test_the_site_header_and_footer_are_navigation_but_an_article_or_a_comment_keeps_its_own():
+    html = (
+        "<html><body><header><a href='/'>River Post</a><p>Local news since 1901</p></header>"
+        "<main><article><header><h1>The bridge opens at last</h1><p>After three years of delays</p></header>"
+        f"<p>{PROSE}</p><footer><p>Filed under Bridges</p></footer>"
+        "<section><h2>Comments</h2><article><p>About time too.</p><footer><p>Ann, 2 March</p></footer>"
+        "</article></section></article></main>"
+        "<footer><p>Copyright River Post</p><p>Made in Riverton</p></footer></body></html>"
+    )
+    from pageparts.splitters.html import split_html
+
+    blocks, meta = split_html(html.encode())
+    votes = by_block(navigation.rule_votes(Document("p", "html", blocks, meta)), "navigation")
+    texts = [block.text for block in blocks]
+    landmark = {texts[i] for i, v in votes.items() if v.reason.startswith("short text inside")}
+    assert landmark == {"River Post", "Local news since 1901", "Copyright River Post", "Made in Riverton"}
+
+
 def test_the_headline_is_the_heading_matching_the_title_not_the_site_name_inside_it():
     from pageparts.splitters.html import split_html
 
