@@ -13,7 +13,8 @@ neighbours'):
 The model scores both see must be out of sample: the models that scored a document never saw its
 site (see ``pageparts.training.run``), or the fit would trust them far too much. Regularisation,
 class balance, neighbour reach and (six-label fit) log-odds are chosen by cross-validation
-grouped by site. Scoring is per word, so each block counts by its words.
+grouped by site. Scoring is per word (as ``labels.words`` finds them: each kana or Chinese character is
+one), so each block counts by its words.
 """
 
 from __future__ import annotations

@@ -36,7 +36,7 @@ from ..settings import Options
 from .combiner import Page, fit_kind
 from .data import Example, Preparer, runners
 from .fitting import Figures, Target, TrainingError, fit_target, score, training_counts
-from .labels import is_held_out
+from .labels import is_held_out, words
 from .parallel import ordered_map
 from .two_stage import SEED
 
@@ -211,7 +211,7 @@ def _add_pages(
             Page(
                 np.hstack([_model_matrix(targets, models, kind, seen.features), seen.rules]),
                 [b.label for b in seen.blocks],
-                np.asarray([len(b.text.split()) for b in seen.blocks], float),
+                np.asarray([len(words(b.text)) for b in seen.blocks], float),
                 example.site,
                 example.sure,
                 np.asarray([b.weight > 0 for b in seen.blocks], bool),
