@@ -34,6 +34,9 @@ _APPEAL = re.compile(
     r"|(?:view all|subscription|membership) plans|give a gift subscription)\b",
     re.IGNORECASE,
 )
+_NAMES_ONLY = frozenset(("subscription", "membership", "donation", "donations", "donor", "donors", "donated"))
+"""Appeal wording that names a thing rather than asks for it: a review of subscription boxes or a
+report that someone donated uses these with prices as an appeal does, so alone they only mention."""
 _CONTRIBUTION = re.compile(
     r"\b(?:make a (?:one-time |monthly |recurring )?contribution|contribute (?:now|today))\b", re.IGNORECASE
 )
@@ -98,11 +101,12 @@ def rule_votes(document: Document) -> list[Vote]:
     for i in np.flatnonzero(fire).tolist():
         fired: list[tuple[float, str]] = []
         found, words = appeals[i], int(f.words[i])
-        if found and money[i]:
+        asks = not _NAMES_ONLY.issuperset(found)
+        if found and asks and money[i]:
             fired.append((0.9, f"appeal wording ({found[0]}) and a small money amount ({money[i][0]})"))
-        elif len(found) >= 2:
+        elif len(found) >= 2 and asks:
             fired.append((0.85, f"appeal wording: {', '.join(found[:3])}"))
-        elif found and words <= 6:
+        elif found and asks and words <= 6:
             fired.append((0.75, f"a short call to action: {found[0]}"))
         elif found:
             fired.append((0.55, f"mentions {found[0]}"))

@@ -59,6 +59,18 @@ def test_appeals_with_a_small_amount_are_fundraising_but_big_sums_in_news_are_no
     assert votes[2].score >= 0.7
 
 
+def test_a_subscription_or_a_donation_named_with_a_price_is_no_ask_but_a_pitch_is():
+    d = text_doc(
+        "The subscription costs $12.99 a month, and the membership tier adds a second profile.",
+        "The founder donated $500 to the campaign, records show.",
+        "Membership",
+        "Become a member for $5 a month and keep our reporting free for everyone.",
+    )
+    votes = by_block(fundraising.rule_votes(d), "fundraising")
+    assert [votes[i].score for i in range(3)] == [0.55, 0.55, 0.55]
+    assert votes[3].score == 0.9
+
+
 def test_a_named_appeal_box_votes_fundraising_but_a_paywall_wrapping_the_article_does_not():
     from pageparts.splitters.html import split_html
 
