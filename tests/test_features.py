@@ -16,6 +16,8 @@ from pageparts.scoring.features import (
     model_kind,
     window,
 )
+from pageparts.scoring.speedups import PURE, hot_path
+from pageparts.scoring.text_index import TextIndex
 from pageparts.splitters.html import split_html
 
 PAGE = b"""<!doctype html><html><head><title>Otters learn to juggle pebbles</title></head><body>
@@ -381,3 +383,8 @@ def test_comment_meta_runs_its_pattern_only_where_its_cue_is_and_finds_the_same(
     ]
     assert _comment_meta(texts, words).tolist() == expected
     assert sum(expected) > 50
+    # the cues found in one pass over the joined lower-cased texts, on both paths
+    for path in (PURE, hot_path()):
+        index = TextIndex.of(texts, path.matcher())
+        assert index.lowered is not None
+        assert _comment_meta(texts, words, index).tolist() == expected

@@ -912,7 +912,7 @@ def _text_facts(
         prose_before=prose_before,
         prose_after=1.0 - prose_before - prose / prose_total,
         after_comments=_after_comments_heading(lowered_texts, words, lengths, prose),
-        comment_meta=_comment_meta(lowered_texts, words),
+        comment_meta=_comment_meta(lowered_texts, words, index),
         found_in_prose=found_in_prose(ngrams, prose),
         duplicates=np.fromiter(map(repeats.__getitem__, lowered_texts), np.float64, n) - 1,
         in_title=in_title,
@@ -965,12 +965,24 @@ far faster (``re`` skips to the characters that can begin it), so the full patte
 blocks."""
 
 
-def _comment_meta(lowered_texts: list[str], words: np.ndarray) -> np.ndarray:
-    """1 for a short block (15 words or fewer) that reads like a commenter's name and time line."""
-    found = np.zeros(len(lowered_texts))
-    for i in np.flatnonzero(words <= 15).tolist():
-        text = lowered_texts[i]
-        if _COMMENT_META_CUE.search(text) is not None and _COMMENT_META.search(text) is not None:
+def _comment_meta(lowered_texts: list[str], words: np.ndarray, index: TextIndex | None = None) -> np.ndarray:
+    """1 for a short block (15 words or fewer) that reads like a commenter's name and time line.
+
+    With ``index`` (the blocks' text index) and its lower-cased text, the blocks with a cue are
+    those its one pass over that text finds (a cue never spans ``SEP``); else each short block is
+    searched for one."""
+    n = len(lowered_texts)
+    found = np.zeros(n)
+    short = words <= 15
+    if index is not None and index.lowered is not None:
+        starts = [m.start() for m in index.matches(_COMMENT_META_CUE, index.lowered)]
+        cued = np.zeros(n, bool)
+        cued[index.owners(np.array(starts, np.int64))] = True
+        chosen = np.flatnonzero(short & cued).tolist()
+    else:
+        chosen = [i for i in np.flatnonzero(short).tolist() if _COMMENT_META_CUE.search(lowered_texts[i])]
+    for i in chosen:
+        if _COMMENT_META.search(lowered_texts[i]) is not None:
             found[i] = 1.0
     return found
 
