@@ -61,6 +61,14 @@ _META_LINE = re.compile(
     r"|^(?:" + _MONTH + r")\.? \d{1,2},? \d{4}$|^\d{1,2} (?:" + _MONTH + r")\.? \d{4}$|^\d{4}-\d\d-\d\d$",
 )
 _SEPARATED = re.compile(r"[·|•–—]\s*[\w ,.:'’-]{0,40}$|^(?:by\s)|\d{4}$")
+_SEPARATOR = re.compile(r"[·|•–—]")
+
+
+def _may_be_separated(text: str) -> bool:
+    """Whether ``text`` (one line) can match ``_SEPARATED``: it holds a separator, starts with "by" or
+    ends with a decimal digit (``re``'s ``\\d``); far cheaper than the pattern, which it tests at
+    every position."""
+    return text.startswith("by") or text[-1:].isdecimal() or _SEPARATOR.search(text) is not None
 
 
 def teaser_list(f: Facts) -> dict[int, str]:
@@ -76,6 +84,7 @@ def teaser_list(f: Facts) -> dict[int, str]:
         for i, (text, count) in enumerate(zip(f.texts, words, strict=True))
         if count <= 8
         and "\n" not in text
+        and _may_be_separated(text)
         and _SEPARATED.search(text) is not None  # first: it holds for far fewer lines
         and _META_LINE.match(text) is not None
     ]

@@ -102,3 +102,38 @@ def test_at_word_start_moves_the_boundary_behind_a_plain_first_character():
     assert at_word_start("s?he") == r"\bs?he"  # a quantified first character: likewise
     pattern = re.compile(at_word_start("cat") + r"\b")
     assert [m.start() for m in pattern.finditer("cat scat cat_ cat. xcat 1cat -cat")] == [0, 14, 30]
+
+
+def test_a_separated_line_passes_the_cheap_test_first():
+    from pageparts.plugins import related_links
+
+    rng = random.Random(5)
+    pieces = [
+        "by",
+        "By",
+        " ",
+        "\u00a0",
+        "·",
+        "|",
+        "•",
+        "–",
+        "—",
+        "-",
+        "2024",
+        "7",
+        "٣",
+        "²",
+        "½",
+        "x",
+        "Jane",
+        ",",
+        ":",
+    ]
+    texts = ["", "by", "by ", "2024", "a ٣", "b ²", "x | y", "by\u00a0x", "bye 1999"]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 8))) for _ in range(20000)]
+    separated = 0
+    for text in texts:
+        if related_links._SEPARATED.search(text) is not None:
+            separated += 1
+            assert related_links._may_be_separated(text), text
+    assert separated > 5000

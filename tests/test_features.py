@@ -16,6 +16,8 @@ from pageparts.scoring.features import (
     model_kind,
     window,
 )
+from pageparts.scoring.speedups import PURE, hot_path
+from pageparts.scoring.text_index import TextIndex
 from pageparts.splitters.html import split_html
 
 PAGE = b"""<!doctype html><html><head><title>Otters learn to juggle pebbles</title></head><body>
@@ -381,3 +383,49 @@ def test_comment_meta_runs_its_pattern_only_where_its_cue_is_and_finds_the_same(
     ]
     assert _comment_meta(texts, words).tolist() == expected
     assert sum(expected) > 50
+    # the cues found in one pass over the joined lower-cased texts, on both paths
+    for path in (PURE, hot_path()):
+        index = TextIndex.of(texts, path.matcher())
+        assert index.lowered is not None
+        assert _comment_meta(texts, words, index).tolist() == expected
+
+
+def test_the_comments_heading_is_found_alike_through_its_cue():
+    from pageparts.scoring.features import _COMMENTS_HEADING, _COUNTED_THREAD_HEADING, _after_comments_heading
+
+    rng = random.Random(13)
+    pieces = ["comments", "comment", "responses", "replies", "reactions", "reader comments", "discussion"]
+    pieces += ["leave a reply", "join the conversation", "kommentare", "commentaires", "comentários"]
+    pieces += [
+        "komentáře",
+        "コメント",
+        "评论",
+        "thoughts",
+        " on ",
+        " to ",
+        "59",
+        "٣",
+        " ",
+        "—",
+        "“",
+        "x",
+        "\n",
+    ]
+    found = 0
+    for _ in range(400):
+        texts = [
+            "".join(rng.choice(pieces) for _ in range(rng.randint(0, 5))) for _ in range(rng.randint(1, 30))
+        ]
+        n = len(texts)
+        words = np.array([rng.choice([1, 10, 11, 25, 26]) for _ in texts], dtype=np.float64)
+        lengths = np.array([rng.randint(0, 200) for _ in texts], dtype=np.int64)
+        prose = np.array([rng.choice([0.0, 0.0, 40.0, 100.0]) for _ in texts])
+        expected = _after_comments_heading(texts, words, lengths, prose)
+        found += bool(expected.any())
+        for path in (PURE, hot_path()):
+            index = TextIndex.of(texts, path.matcher())
+            assert index.lowered is not None
+            assert _after_comments_heading(texts, words, lengths, prose, index).tolist() == expected.tolist()
+        assert n == len(expected)
+    assert found > 100
+    assert _COMMENTS_HEADING.match("komentáře") and _COUNTED_THREAD_HEADING.match("3 thoughts on x")

@@ -911,8 +911,8 @@ def _text_facts(
         prose=prose,
         prose_before=prose_before,
         prose_after=1.0 - prose_before - prose / prose_total,
-        after_comments=_after_comments_heading(lowered_texts, words, lengths, prose),
-        comment_meta=_comment_meta(lowered_texts, words),
+        after_comments=_after_comments_heading(lowered_texts, words, lengths, prose, index),
+        comment_meta=_comment_meta(lowered_texts, words, index),
         found_in_prose=found_in_prose(ngrams, prose),
         duplicates=np.fromiter(map(repeats.__getitem__, lowered_texts), np.float64, n) - 1,
         in_title=in_title,
@@ -939,18 +939,32 @@ _COMMENT_META = re.compile(
 "Reply" button alone."""
 
 
+_COMMENTS_CUE = re.compile(
+    "comment|coment|kommentar|komentáře|response|repl|reaction|discussion|join the|thoughts|コメント|评论"
+)
+"""What every match of ``_COMMENTS_HEADING`` and ``_COUNTED_THREAD_HEADING`` holds (one of their
+words, or its start)."""
+
+
 def _after_comments_heading(
-    lowered_texts: list[str], words: np.ndarray, lengths: np.ndarray, prose: np.ndarray
+    lowered_texts: list[str],
+    words: np.ndarray,
+    lengths: np.ndarray,
+    prose: np.ndarray,
+    index: TextIndex | None = None,
 ) -> np.ndarray:
     """1 for the blocks after the first short block that heads readers' comments and comes after
     the article: after the first 30% of the page's text, or after 150 words of prose (a
     "Comments" link in a menu or by the byline at the top does not count; a thread longer than
-    the article does)."""
+    the article does). With ``index`` and its lower-cased text, only the blocks where its one
+    pass over that text finds ``_COMMENTS_CUE`` are tried."""
     n = len(lowered_texts)
     after = np.zeros(n)
     ends = np.cumsum(lengths)
     late = ends > 0.3 * max(int(ends[-1]), 1) if n else ends
     late |= np.cumsum(prose) - prose >= 150
+    if index is not None and index.lowered is not None:
+        late &= _cued(index, _COMMENTS_CUE, n)
     for i in np.flatnonzero(late & (words <= 25)).tolist():
         text = lowered_texts[i]
         if _COUNTED_THREAD_HEADING.match(text) or (words[i] <= 10 and _COMMENTS_HEADING.match(text)):
@@ -965,14 +979,33 @@ far faster (``re`` skips to the characters that can begin it), so the full patte
 blocks."""
 
 
-def _comment_meta(lowered_texts: list[str], words: np.ndarray) -> np.ndarray:
-    """1 for a short block (15 words or fewer) that reads like a commenter's name and time line."""
-    found = np.zeros(len(lowered_texts))
-    for i in np.flatnonzero(words <= 15).tolist():
-        text = lowered_texts[i]
-        if _COMMENT_META_CUE.search(text) is not None and _COMMENT_META.search(text) is not None:
+def _comment_meta(lowered_texts: list[str], words: np.ndarray, index: TextIndex | None = None) -> np.ndarray:
+    """1 for a short block (15 words or fewer) that reads like a commenter's name and time line.
+
+    With ``index`` (the blocks' text index) and its lower-cased text, the blocks with a cue are
+    those its one pass over that text finds (a cue never spans ``SEP``); else each short block is
+    searched for one."""
+    n = len(lowered_texts)
+    found = np.zeros(n)
+    short = words <= 15
+    if index is not None and index.lowered is not None:
+        chosen = np.flatnonzero(short & _cued(index, _COMMENT_META_CUE, n)).tolist()
+    else:
+        chosen = [i for i in np.flatnonzero(short).tolist() if _COMMENT_META_CUE.search(lowered_texts[i])]
+    for i in chosen:
+        if _COMMENT_META.search(lowered_texts[i]) is not None:
             found[i] = 1.0
     return found
+
+
+def _cued(index: TextIndex, cue: re.Pattern[str], n: int) -> np.ndarray:
+    """Whether each of the ``n`` blocks of ``index`` holds a match of ``cue`` (a pattern that never
+    spans ``SEP``) in the index's lower-cased text, found in one pass over it."""
+    assert index.lowered is not None
+    starts = [m.start() for m in index.matches(cue, index.lowered)]
+    cued = np.zeros(n, bool)
+    cued[index.owners(np.array(starts, np.int64))] = True
+    return cued
 
 
 _word_stems: dict[str, tuple[int, ...]] = {}

@@ -12,7 +12,6 @@ import re
 import string
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import numpy as np
 
@@ -157,12 +156,24 @@ def _compute(document: Document) -> Facts:
     )
 
 
-@lru_cache(maxsize=256)
+_CASE_SENSITIVE: dict[int, tuple[re.Pattern[str], re.Pattern[str]]] = {}
+"""``_case_sensitive`` of each pattern asked, by its ``id`` (the pattern kept alive with it): hashing
+a pattern hashes its compiled code on every lookup. Emptied at 256 patterns."""
+
+
 def _case_sensitive(pattern: re.Pattern[str]) -> re.Pattern[str]:
     """``pattern`` without IGNORECASE, to run on lower-cased text (much faster in ``re``).
 
     Only for patterns written in lower case, as every lexicon here is."""
-    return re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE)
+    known = _CASE_SENSITIVE.get(id(pattern))
+    if known is None:
+        if len(_CASE_SENSITIVE) >= 256:
+            _CASE_SENSITIVE.clear()
+        known = _CASE_SENSITIVE[id(pattern)] = (
+            pattern,
+            re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE),
+        )
+    return known[1]
 
 
 def vote(plugin: str, block: int, label: str, candidates: list[tuple[float, str]]) -> list[Vote]:

@@ -339,11 +339,13 @@ class HotPath:
         return OneScan() if self.compiled else self.matches
 
 
-_COMPANIONS: dict[re.Pattern[str], tuple[re.Pattern[str], ...]] = {}
-"""For each pattern with leads, the patterns asked of the same text as it in the last document that
-asked it, in the order asked (``OneScan``); emptied when it holds ``MOST_COMPANIONS``."""
+_COMPANIONS: dict[int, tuple[re.Pattern[str], ...]] = {}
+"""For each pattern with leads, by its ``id``, the patterns asked of the same text as it in the last
+document that asked it, in the order asked (``OneScan``; the pattern among them, which keeps its
+``id`` its own); emptied when it holds ``MOST_COMPANIONS``. Patterns are told apart by ``id`` here:
+hashing one hashes its compiled code (about 5 µs for the features' lexicon)."""
 MOST_COMPANIONS = 1024
-_Waiting = dict[re.Pattern[str], list[re.Match[str]]]
+_Waiting = dict[int, list[re.Match[str]]]
 
 
 class OneScan:
@@ -363,17 +365,27 @@ class OneScan:
             return all_matches(pattern, text)
         seen = self._texts.get(id(text))
         if seen is None or seen[0] is not text:
-            together = tuple(dict.fromkeys((pattern, *_COMPANIONS.get(pattern, ()))))[:MOST_GROUP]
+            together = _distinct((pattern, *_COMPANIONS.get(id(pattern), ())))[:MOST_GROUP]
             found = group(together) or group((pattern,))
-            ready = dict(zip(found.patterns, _group_matches(found, text), strict=True)) if found else {}
+            ready = (
+                dict(zip(map(id, found.patterns), _group_matches(found, text), strict=True)) if found else {}
+            )
             seen = self._texts[id(text)] = (text, [], ready)
         _, asked, ready = seen
         asked.append(pattern)
         if len(_COMPANIONS) >= MOST_COMPANIONS:
             _COMPANIONS.clear()
-        _COMPANIONS.update(dict.fromkeys(asked, tuple(asked)))
-        matches = ready.pop(pattern, None)
+        companions = tuple(asked)
+        for each in asked:
+            _COMPANIONS[id(each)] = companions
+        matches = ready.pop(id(pattern), None)
         return HotPath(compiled=True).matches(pattern, text) if matches is None else matches
+
+
+def _distinct(patterns: tuple[re.Pattern[str], ...]) -> tuple[re.Pattern[str], ...]:
+    """``patterns`` each once (the first time), told apart by ``id``."""
+    ids: set[int] = set()
+    return tuple(p for p in patterns if not (id(p) in ids or ids.add(id(p))))
 
 
 PURE = HotPath(compiled=False)
