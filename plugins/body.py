@@ -75,8 +75,29 @@ _DATE = re.compile(
 )
 _DATE_LINE_WORDS = frozenset(
     (
-        "by", "on", "at", "updated", "published", "posted", "last", "modified", "am", "pm",
-        "et", "gmt", "utc", "edt", "est", "pst", "pdt", "|", "/", "·", "-", "–", "—",
+        "by",
+        "on",
+        "at",
+        "updated",
+        "published",
+        "posted",
+        "last",
+        "modified",
+        "am",
+        "pm",
+        "et",
+        "gmt",
+        "utc",
+        "edt",
+        "est",
+        "pst",
+        "pdt",
+        "|",
+        "/",
+        "·",
+        "-",
+        "–",
+        "—",
     )
 )
 """Words a date line holds besides the date, a time and a name (capitalised words)."""
