@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from pageparts.cli import app
-from pageparts.cli.adapt import _memorised
+from pageparts.cli.adapt import _memorised, _summary
 from pageparts.document import LABELS
 from pageparts.host.runner import Runner
 from pageparts.labels.labelled import LabelledBlock, LabelledDocument, write_labelled
@@ -49,6 +49,7 @@ from pageparts.scoring.sites import SitesError, site_stores, specificity, store_
 from pageparts.settings import Options, Overrides, SettingsError, resolve_options
 from pageparts.training.adapt import (
     AdaptPage,
+    KindFit,
     _accuracy,
     _memory,
     _sharpness,
@@ -881,3 +882,10 @@ def test_an_adaptation_of_format_5_is_read_with_a_sharpness_of_1(adapted, tmp_pa
     page = labelled_page(4)
     document = Runner(Options(models=copy)).classify_bytes(page.content(), page.source)
     assert document.combined.method == ADAPTED and not document.warnings
+
+
+def test_the_summary_names_a_sharpness_other_than_1(tmp_path):
+    fit = KindFit(None, math.inf, 3, 30, 0, {}, sharpness=4.0)
+    assert "sharpness 4 for the blocks it moves" in _summary({"html": fit}, tmp_path, SITE, 3, tmp_path, 1.0)
+    plain = _summary({"html": replace(fit, sharpness=1.0)}, tmp_path, SITE, 3, tmp_path, 1.0)
+    assert "sharpness" not in plain
