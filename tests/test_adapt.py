@@ -889,3 +889,49 @@ def test_the_summary_names_a_sharpness_other_than_1(tmp_path):
     assert "sharpness 4 for the blocks it moves" in _summary({"html": fit}, tmp_path, SITE, 3, tmp_path, 1.0)
     plain = _summary({"html": replace(fit, sharpness=1.0)}, tmp_path, SITE, 3, tmp_path, 1.0)
     assert "sharpness" not in plain
+
+
+def boxed_page(kind: str, number: int) -> LabelledDocument:
+    """Page ``number`` of a template ``kind`` of the test site: paragraphs (body) and, between
+    them (at a place that changes from page to page), paragraphs in a box whose class holds the
+    site's word for it, ``shop-aside``, among words of the template's own (``kind``), which the
+    editor labels ``other`` and the base models take for body text: only that class word tells
+    them apart."""
+    rng = random.Random(f"boxed/{kind}/{number}")
+    text = "".join(f"<p>{_sentence(rng, 13)} {_sentence(rng, 11)}</p>" for _ in range(rng.randint(1, 5)))
+    aside = "".join(f"<p>{_sentence(rng, 14)} {_sentence(rng, 10)}</p>" for _ in range(2))
+    more = "".join(f"<p>{_sentence(rng, 12)} {_sentence(rng, 12)}</p>" for _ in range(rng.randint(1, 5)))
+    html = (
+        f"<!doctype html><html><head><title>{kind}</title></head><body>"
+        f'<div class="page-{kind}"><h1>{_sentence(rng, 4)}</h1>'
+        f'<div class="text-{kind}">{text}</div><div class="box-{kind} shop-aside">{aside}</div>'
+        f'<div class="text-{kind}">{more}</div></div></body></html>'
+    )
+    document = Runner(Options(input_format="html"), models=None).split(html.encode(), "html")
+
+    def label(facts: dict) -> str:
+        if facts["tag"] == "h1":
+            return "headline"
+        return "other" if "aside" in facts["path_words"] else "body"
+
+    blocks = [LabelledBlock(b.text, label(b.features)) for b in document.blocks]
+    return LabelledDocument(blocks, f"https://{SITE}/{kind}/{number}", "html", html, domain=SITE)
+
+
+@pytest.mark.parametrize("words", [True, False])
+def test_the_site_wide_layer_learns_the_sites_class_words_across_templates(tmp_path, monkeypatch, words):
+    if not words:  # the site-wide keys of format 5: tag, landmark, heading level, position
+        monkeypatch.setattr("pageparts.training.adapt.WIDE_KEYS", ("t:", "lm:", "h:", "pos:", "end:"))
+    documents = [boxed_page(kind, n) for kind in ("guide", "review", "recipe") for n in (1, 2)]
+    out, fits = _adapt(tmp_path, documents)
+    page = boxed_page("manual", 1)  # a template none of the pages has: no place is known
+    after, before = (
+        Runner(Options(models=models)).classify_bytes(page.content(), page.source)
+        for models in (out, shipped_dir())
+    )
+    aside = [i for i, b in enumerate(page.blocks) if b.label == "other"]
+    assert len(aside) == 2 and all(before.blocks[i].label == "body" for i in aside)
+    assert all((after.blocks[i].label == "other") == words for i in aside)
+    if words:
+        assert math.isfinite(fits["html"].wide_penalty)
+        assert [b.label for b in after.blocks] == [b.label for b in page.blocks]

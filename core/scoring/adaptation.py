@@ -19,7 +19,8 @@ and tags of their element: ``PLACE``) was seen on the pages it learnt from; ever
 block keeps the base combiner's probabilities, unless the layer holds a *site-wide layer*
 (``KindLayer.wide``, format 4): a second logistic layer of the same form over the vote matrix and
 the keys that mean the same on every template of a site (``WIDE_KEYS``: tag, landmark, heading
-level, position), fitted on every block of the pages, which moves the blocks outside those places.
+level, position, and since format 6 the class/id words one by one), fitted on every block of the
+pages, which moves the blocks outside those places.
 It carries what a site's labels say beyond one template (apple.com's labeller takes everything in
 ``<main>`` as body, where the base models read product cards as related links), and it moves no
 block to a label whose blocks on the pages were all shorter (``longest``).
@@ -61,11 +62,12 @@ from .features import model_kind
 ADAPTATION_FILE = "adaptation.json"
 FORMAT = 6
 """The version of ``adaptation.json``'s layout: 6, a layer has a sharpness (``KindLayer.sharpness``;
-1 in older files); 5, the memory may hold keys found on one page
-(``Memory.single``); 4, an HTML layer may hold a site-wide layer (``KindLayer.wide``); 3, a
-block's place leaves out the class/id words its own text gives (``place``); 2, its place has them,
-with the HTML layer's memory; 1, without a memory. Formats 1 to 4 are read too (without a
-site-wide layer before 4), their places made as they were made then."""
+1 in older files) and a site-wide layer may weigh class/id words (``WIDE_KEYS``); 5, the memory
+may hold keys found on one page (``Memory.single``); 4, an HTML layer may hold a site-wide layer
+(``KindLayer.wide``); 3, a block's place leaves out the class/id words its own text gives
+(``place``); 2, its place has them, with the HTML layer's memory; 1, without a memory. Formats 1
+to 5 are read too (without a site-wide layer before 4), their places made as they were made
+then."""
 READ_FORMATS = (1, 2, 3, 4, 5, 6)
 
 PATH_SUFFIXES = (1, 2, 3, 4)
@@ -103,10 +105,12 @@ def block_keys(document: Document, kind: str, form: int = FORMAT) -> list[list[s
     return keys
 
 
-WIDE_KEYS = ("t:", "lm:", "h:", "pos:", "end:")
+WIDE_KEYS = ("t:", "lm:", "h:", "pos:", "end:", "w:")
 """The keys a site-wide layer (``KindLayer.wide``) reads: the block's tag, landmark, heading level
-and position, which mean the same on every template of a site; class/id words, tag paths and
-texts name one template's parts."""
+and position, which mean the same on every template of a site, and each class/id word of its
+element's path (``w:``, format 6): a site names its parts with one vocabulary across templates
+(``carousel``, ``card``, ``price``) where the words' order, the tag paths and the texts name one
+template's parts."""
 
 
 PLACE = "at:"
