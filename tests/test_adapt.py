@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from pageparts.cli import app
-from pageparts.cli.adapt import _memorised
+from pageparts.cli.adapt import _memorised, _summary
 from pageparts.document import LABELS
 from pageparts.host.runner import Runner
 from pageparts.labels.labelled import LabelledBlock, LabelledDocument, write_labelled
@@ -47,7 +47,16 @@ from pageparts.scoring.models import (
 )
 from pageparts.scoring.sites import SitesError, site_stores, specificity, store_for
 from pageparts.settings import Options, Overrides, SettingsError, resolve_options
-from pageparts.training.adapt import _memory, fit_adaptation, prepare, write_adapted_directory
+from pageparts.training.adapt import (
+    AdaptPage,
+    KindFit,
+    _accuracy,
+    _memory,
+    _sharpness,
+    fit_adaptation,
+    prepare,
+    write_adapted_directory,
+)
 from typer.testing import CliRunner
 
 WORDS = [
@@ -471,7 +480,8 @@ def test_two_pages_that_agree_teach_the_template(tmp_path):
         after = runner.classify_bytes(page.content(), page.source)
         assert [b.label for b in after.blocks] == [b.label for b in page.blocks]
     stored = json.loads((out / ADAPTATION_FILE).read_text())
-    assert stored["format"] == FORMAT == 5 and stored["kinds"]["html"]["memory"]["keys"]
+    assert stored["format"] == FORMAT == 6 and stored["kinds"]["html"]["memory"]["keys"]
+    assert stored["kinds"]["html"]["sharpness"] == fits["html"].sharpness
 
 
 def test_a_heading_whose_id_is_its_text_has_one_place_on_every_page():
@@ -794,3 +804,134 @@ def test_the_memory_of_one_page_is_read_after_that_of_two_pages():
     assert both.allowed([row])[0].tolist() == [label == "body" for label in LABELS]
     assert Memory.from_json(both.to_json()) == both
     assert "single_keys" not in Memory({row[0]: body}).to_json()
+
+
+# -- the sharpness: the layer's best label against the combiner's threshold --------------------
+
+
+def _unsure(n: int) -> np.ndarray:
+    """(n, 6) base probabilities whose best label, body (0.4), is under the threshold of 0.5."""
+    base = np.full((n, len(LABELS)), 0.01)
+    base[:, LABELS.index("body")] = 0.4
+    base[:, LABELS.index("related-links")] = 0.3
+    base[:, LABELS.index("other")] = 0.27
+    return base
+
+
+def _place_layer(places: frozenset[int], sharpness: float = 1.0) -> KindLayer:
+    """A layer that moves the blocks of ``places`` by nothing, with ``sharpness``."""
+    empty = (np.zeros((0, len(LABELS))), np.zeros((4 * len(LABELS), len(LABELS))), np.zeros(len(LABELS)))
+    return KindLayer({}, *empty, places, sharpness=sharpness)
+
+
+def test_the_sharpness_makes_the_moved_blocks_surer_and_leaves_the_others_as_the_base_has_them():
+    page = labelled_page(4)
+    document = Runner(Options(input_format="html"), models=None).split(page.content(), "html")
+    keys = hashed(block_keys(document, "html"))
+    n = len(keys)
+    base, matrix = _unsure(n), np.zeros((n, 2 * len(LABELS)))
+    layer = _place_layer(frozenset({keys[0][0]}))
+    inside = np.asarray([row[0] == keys[0][0] for row in keys])
+    assert inside.any() and not inside.all()
+    plain = layer.apply(document, base, matrix)
+    sharp = replace(layer, sharpness=4.0).apply(document, base, matrix)
+    assert plain == pytest.approx(base)  # a layer of zero weights: the base's probabilities
+    assert (sharp[~inside] == base[~inside]).all()  # not moved: the base's, exactly
+    assert (sharp[inside].argmax(axis=1) == LABELS.index("body")).all()
+    assert (sharp[inside].max(axis=1) >= 0.5).all() and (plain[inside].max(axis=1) < 0.5).all()
+    assert sharp[inside].sum(axis=1) == pytest.approx(1.0)
+    assert KindLayer.from_json(replace(layer, sharpness=4.0).to_json()).sharpness == 4.0
+
+
+def _unsure_page(accepted: str, source: str) -> AdaptPage:
+    """A page of four blocks at one place, the base unsure of body (``_unsure``), accepting only
+    ``accepted``."""
+    n = 4
+    accept = np.zeros((n, len(LABELS)), bool)
+    accept[:, LABELS.index(accepted)] = True
+    return AdaptPage(
+        source,
+        np.log(np.clip(_unsure(n), 1e-9, 1)),
+        np.zeros((n, 4 * len(LABELS))),
+        [[7, 8]] * n,
+        accept,
+        accept.copy(),
+        np.full(n, 5.0),
+        np.full(n, 5),
+        [[]] * n,
+    )
+
+
+@pytest.mark.parametrize(("accepted", "chosen"), [("body", 4.0), ("other", 1.0)])
+def test_the_sharpness_is_chosen_with_the_threshold_applied(accepted, chosen):
+    pages = [_unsure_page(accepted, f"page {i}") for i in range(3)]
+    layer = _place_layer(frozenset({7}))
+    # below the threshold the combiner says other: right where other is accepted, wrong where body is
+    assert _accuracy(layer, pages[0]) == ((20.0, 20.0) if accepted == "body" else (0.0, 20.0))
+    assert _accuracy(layer, pages[0], 0.5) == ((0.0, 20.0) if accepted == "body" else (20.0, 20.0))
+    scores: dict[float, float] = {}
+    assert _sharpness(pages, [layer] * 3, 0.5, scores) == chosen
+    assert scores[1.0] == (0.0 if accepted == "body" else 1.0)
+    assert scores[2.0] == scores[1.0]  # 0.4² against 0.3² and 0.27²: still under 0.5
+
+
+def test_an_adaptation_of_format_5_is_read_with_a_sharpness_of_1(adapted, tmp_path):
+    copy = _as_format(adapted, tmp_path / "shop", 5, ("sharpness",))
+    layer = ModelStore(copy).adaptation("html")
+    assert layer.form == 5 and layer.sharpness == 1.0
+    page = labelled_page(4)
+    document = Runner(Options(models=copy)).classify_bytes(page.content(), page.source)
+    assert document.combined.method == ADAPTED and not document.warnings
+
+
+def test_the_summary_names_a_sharpness_other_than_1(tmp_path):
+    fit = KindFit(None, math.inf, 3, 30, 0, {}, sharpness=4.0)
+    assert "sharpness 4 for the blocks it moves" in _summary({"html": fit}, tmp_path, SITE, 3, tmp_path, 1.0)
+    plain = _summary({"html": replace(fit, sharpness=1.0)}, tmp_path, SITE, 3, tmp_path, 1.0)
+    assert "sharpness" not in plain
+
+
+def boxed_page(kind: str, number: int) -> LabelledDocument:
+    """Page ``number`` of a template ``kind`` of the test site: paragraphs (body) and, between
+    them (at a place that changes from page to page), paragraphs in a box whose class holds the
+    site's word for it, ``shop-aside``, among words of the template's own (``kind``), which the
+    editor labels ``other`` and the base models take for body text: only that class word tells
+    them apart."""
+    rng = random.Random(f"boxed/{kind}/{number}")
+    text = "".join(f"<p>{_sentence(rng, 13)} {_sentence(rng, 11)}</p>" for _ in range(rng.randint(1, 5)))
+    aside = "".join(f"<p>{_sentence(rng, 14)} {_sentence(rng, 10)}</p>" for _ in range(2))
+    more = "".join(f"<p>{_sentence(rng, 12)} {_sentence(rng, 12)}</p>" for _ in range(rng.randint(1, 5)))
+    html = (
+        f"<!doctype html><html><head><title>{kind}</title></head><body>"
+        f'<div class="page-{kind}"><h1>{_sentence(rng, 4)}</h1>'
+        f'<div class="text-{kind}">{text}</div><div class="box-{kind} shop-aside">{aside}</div>'
+        f'<div class="text-{kind}">{more}</div></div></body></html>'
+    )
+    document = Runner(Options(input_format="html"), models=None).split(html.encode(), "html")
+
+    def label(facts: dict) -> str:
+        if facts["tag"] == "h1":
+            return "headline"
+        return "other" if "aside" in facts["path_words"] else "body"
+
+    blocks = [LabelledBlock(b.text, label(b.features)) for b in document.blocks]
+    return LabelledDocument(blocks, f"https://{SITE}/{kind}/{number}", "html", html, domain=SITE)
+
+
+@pytest.mark.parametrize("words", [True, False])
+def test_the_site_wide_layer_learns_the_sites_class_words_across_templates(tmp_path, monkeypatch, words):
+    if not words:  # the site-wide keys of format 5: tag, landmark, heading level, position
+        monkeypatch.setattr("pageparts.training.adapt.WIDE_KEYS", ("t:", "lm:", "h:", "pos:", "end:"))
+    documents = [boxed_page(kind, n) for kind in ("guide", "review", "recipe") for n in (1, 2)]
+    out, fits = _adapt(tmp_path, documents)
+    page = boxed_page("manual", 1)  # a template none of the pages has: no place is known
+    after, before = (
+        Runner(Options(models=models)).classify_bytes(page.content(), page.source)
+        for models in (out, shipped_dir())
+    )
+    aside = [i for i, b in enumerate(page.blocks) if b.label == "other"]
+    assert len(aside) == 2 and all(before.blocks[i].label == "body" for i in aside)
+    assert all((after.blocks[i].label == "other") == words for i in aside)
+    if words:
+        assert math.isfinite(fits["html"].wide_penalty)
+        assert [b.label for b in after.blocks] == [b.label for b in page.blocks]

@@ -123,6 +123,7 @@ def _summary(fits: dict[str, KindFit], base: Path, site: str, pages: int, out: P
                 if math.isfinite(fit.wide_penalty)
                 else ""
             )
+            + (f"; sharpness {fit.sharpness:g} for the blocks it moves" if fit.sharpness != 1 else "")
         )
     lines.append(
         f"wrote {out}; use it with: pageparts classify --models {out} ..., or in a --sites directory"

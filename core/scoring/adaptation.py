@@ -19,7 +19,8 @@ and tags of their element: ``PLACE``) was seen on the pages it learnt from; ever
 block keeps the base combiner's probabilities, unless the layer holds a *site-wide layer*
 (``KindLayer.wide``, format 4): a second logistic layer of the same form over the vote matrix and
 the keys that mean the same on every template of a site (``WIDE_KEYS``: tag, landmark, heading
-level, position), fitted on every block of the pages, which moves the blocks outside those places.
+level, position, and since format 6 the class/id words one by one), fitted on every block of the
+pages, which moves the blocks outside those places.
 It carries what a site's labels say beyond one template (apple.com's labeller takes everything in
 ``<main>`` as body, where the base models read product cards as related links), and it moves no
 block to a label whose blocks on the pages were all shorter (``longest``).
@@ -33,6 +34,13 @@ it. A logistic layer is kept near the base by its penalty, and a few pages rarel
 memory says what the pages say outright, and only where two pages or more say it the same way.
 Below it, the keys found on one page only (``Memory.single``, format 5) say what that page says,
 for the blocks none of whose keys two pages share: a layout of which the pages hold one example.
+
+Last, the logits of the blocks the layer moves (at a learnt place, by the site-wide layer or the
+memory) are multiplied by its *sharpness* (``KindLayer.sharpness``, format 6; 1 before): the
+combiner labels a block whose best probability is under its threshold (0.5) ``other``, and where
+the layer's best label is right but not sure enough (a card the site-wide layer moves from related
+links to body at 0.4), a sharpness above 1 lets it win. It is chosen on the pages, by leaving one
+out, with that threshold applied.
 """
 
 from __future__ import annotations
@@ -52,13 +60,15 @@ from .combine import LOG_ODDS_FLOOR, learned_features
 from .features import model_kind
 
 ADAPTATION_FILE = "adaptation.json"
-FORMAT = 5
-"""The version of ``adaptation.json``'s layout: 5, the memory may hold keys found on one page
-(``Memory.single``); 4, an HTML layer may hold a site-wide layer (``KindLayer.wide``); 3, a
-block's place leaves out the class/id words its own text gives (``place``); 2, its place has them,
-with the HTML layer's memory; 1, without a memory. Formats 1 to 4 are read too (without a
-site-wide layer before 4), their places made as they were made then."""
-READ_FORMATS = (1, 2, 3, 4, 5)
+FORMAT = 6
+"""The version of ``adaptation.json``'s layout: 6, a layer has a sharpness (``KindLayer.sharpness``;
+1 in older files) and a site-wide layer may weigh class/id words (``WIDE_KEYS``); 5, the memory
+may hold keys found on one page (``Memory.single``); 4, an HTML layer may hold a site-wide layer
+(``KindLayer.wide``); 3, a block's place leaves out the class/id words its own text gives
+(``place``); 2, its place has them, with the HTML layer's memory; 1, without a memory. Formats 1
+to 5 are read too (without a site-wide layer before 4), their places made as they were made
+then."""
+READ_FORMATS = (1, 2, 3, 4, 5, 6)
 
 PATH_SUFFIXES = (1, 2, 3, 4)
 """How many of the last class/id words of a block's element path make a key."""
@@ -95,10 +105,12 @@ def block_keys(document: Document, kind: str, form: int = FORMAT) -> list[list[s
     return keys
 
 
-WIDE_KEYS = ("t:", "lm:", "h:", "pos:", "end:")
+WIDE_KEYS = ("t:", "lm:", "h:", "pos:", "end:", "w:")
 """The keys a site-wide layer (``KindLayer.wide``) reads: the block's tag, landmark, heading level
-and position, which mean the same on every template of a site; class/id words, tag paths and
-texts name one template's parts."""
+and position, which mean the same on every template of a site, and each class/id word of its
+element's path (``w:``, format 6): a site names its parts with one vocabulary across templates
+(``carousel``, ``card``, ``price``) where the words' order, the tag paths and the texts name one
+template's parts."""
 
 
 PLACE = "at:"
@@ -225,6 +237,10 @@ class KindLayer:
     longest: np.ndarray | None = None
     """Of a site-wide layer: per label, the most words of a block given it on the pages it learnt
     from. It moves no block to a label whose blocks there were all shorter."""
+    sharpness: float = 1.0
+    """What the logits of the blocks the layer moves are multiplied by (format 6): above 1, such a
+    block's best label is surer, and less often under the combiner's threshold, where it falls back
+    to ``other``. The blocks it does not move keep the base's probabilities."""
 
     def moves(self, matrix: np.ndarray, keys: list[list[int]]) -> np.ndarray:
         """(blocks, 6) what the layer adds to every block's base log-probabilities."""
@@ -242,14 +258,18 @@ class KindLayer:
         the blocks' words."""
         inside = moved(self.places, keys)
         logits = log_base(base) + np.where(inside[:, None], self.moves(matrix, keys), 0.0)
+        touched = inside.copy()
         if self.wide is not None:
             wide = logits + self.wide.moves(matrix, keys)
             if self.wide.longest is not None:
                 inside |= words > self.wide.longest[wide.argmax(axis=1)]
             logits = np.where(inside[:, None], logits, wide)
+            touched |= ~inside
         if self.memory is not None:
-            logits = np.where(self.memory.allowed(keys), logits, -np.inf)
-        return logits
+            allowed = self.memory.allowed(keys)
+            logits = np.where(allowed, logits, -np.inf)
+            touched |= ~allowed.all(axis=1)
+        return np.where(touched[:, None], logits * self.sharpness, logits)
 
     def apply(self, document: Document, base: np.ndarray, matrix: np.ndarray) -> np.ndarray:
         """The adapted (blocks, 6) probabilities of ``document`` from the base combiner's; the
@@ -276,6 +296,7 @@ class KindLayer:
             "memory": None if self.memory is None else self.memory.to_json(),
             "wide": None if self.wide is None else self.wide.to_json(),
             "longest": None if self.longest is None else self.longest.tolist(),
+            "sharpness": self.sharpness,
         }
 
     @classmethod
@@ -291,6 +312,7 @@ class KindLayer:
             form,
             None if stored.get("wide") is None else cls.from_json(stored["wide"], form),
             None if stored.get("longest") is None else np.asarray(stored["longest"], int),
+            float(stored.get("sharpness", 1.0)),
         )
 
 

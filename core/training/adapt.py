@@ -16,7 +16,9 @@ of the blocks outside those places (``pageparts.scoring.adaptation.KindLayer.wid
 every block over the keys of ``WIDE_KEYS`` and chosen the same way, on top of the chosen layer:
 a left-out page's blocks at places no other page has are what it moves, as on a page of another
 template. The memory of the keys found on one page (``Memory.single``) is checked the same way
-on top of those layers (``_single_helps``).
+on top of those layers (``_single_helps``). Last, the layer's sharpness
+(``pageparts.scoring.adaptation.KindLayer.sharpness``) is chosen among SHARPNESS by leaving one page
+out, with the combiner's threshold applied (``_sharpness``).
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ import numpy as np
 from scipy import sparse
 from scipy.optimize import minimize
 
-from ..document import LABELS
+from ..document import FALLBACK_LABEL, LABELS
 from ..host.runner import Runner
 from ..labels.labelled import LabelledBlock, LabelledDocument
 from ..scoring.adaptation import (
@@ -60,6 +62,9 @@ from .labels import transfer
 
 PENALTIES = (0.3, 3.0, 30.0, math.inf)
 """The L2 strengths tried (on a data term of one unit per block, on average); infinite: no layer."""
+
+SHARPNESS = (1.0, 2.0, 4.0)
+"""The sharpnesses tried (``KindLayer.sharpness``); 1: the layer's probabilities as fitted."""
 
 
 class AdaptError(ValueError):
@@ -169,14 +174,18 @@ class KindFit:
     single: int = 0
     """Keys of one page in the layer's memory (``Memory.single``; 0: none, or leaving one page out
     found them worse)."""
+    sharpness: float = 1.0
+    sharp_left_out_accuracy: dict[float, float] = field(default_factory=dict)
+    """Sharpness -> word accuracy on each page left out, pooled, with the combiner's threshold."""
 
 
-def fit_kind(pages: Sequence[AdaptPage], placed: bool) -> KindFit:
+def fit_kind(pages: Sequence[AdaptPage], placed: bool, threshold: float = 0.5) -> KindFit:
     """The layer of one kind (``placed``: moving only blocks of learnt places). The penalty is
     chosen by leaving one page out (with two pages or more; else the strongest finite one): the
     best word accuracy over the left-out pages among the penalties that make no left-out page
     worse than the base by more than WORST_LOSS. In HTML the site-wide layer's penalty is chosen
-    next, the same way against the chosen layer alone."""
+    next, the same way against the chosen layer alone, then the memory; last the sharpness, with
+    the combiner's ``threshold``."""
     scores: dict[float, float] = {}
     wide = math.inf
     wide_scores: dict[float, float] = {}
@@ -211,8 +220,60 @@ def fit_kind(pages: Sequence[AdaptPage], placed: bool) -> KindFit:
             layer = replace(
                 layer if layer is not None else _fit(pages, math.inf, placed), memory=Memory(shared, one_page)
             )
+    sharp_scores: dict[float, float] = {}
+    sharpness = 1.0
+    if left_out:
+        held = [
+            replace(inner, memory=_held_memory(pages, out, bool(memorised), bool(single)))
+            for out, inner in enumerate(left_out)
+        ]
+        sharpness = _sharpness(pages, held, threshold, sharp_scores)
+    if sharpness != 1.0:
+        layer = replace(layer if layer is not None else _fit(pages, math.inf, placed), sharpness=sharpness)
     blocks = sum(len(p.weight) for p in pages)
-    return KindFit(layer, penalty, len(pages), blocks, keys, scores, memorised, wide, wide_scores, single)
+    return KindFit(
+        layer,
+        penalty,
+        len(pages),
+        blocks,
+        keys,
+        scores,
+        memorised,
+        wide,
+        wide_scores,
+        single,
+        sharpness,
+        sharp_scores,
+    )
+
+
+def _held_memory(pages: Sequence[AdaptPage], out: int, shared: bool, single: bool) -> Memory | None:
+    """The memory the pages but ``out`` make, with the parts the whole fit kept (None: neither)."""
+    if not (shared or single):
+        return None
+    found = _memory(_without(pages, out))
+    return Memory(found.masks if shared else {}, found.single if single else {})
+
+
+def _sharpness(
+    pages: Sequence[AdaptPage], held: Sequence[KindLayer], threshold: float, scores: dict[float, float]
+) -> float:
+    """The sharpness among SHARPNESS whose layers fitted without each page (``held``) label the
+    most words of the pages left out right, with ``threshold`` applied as the combiner applies it,
+    among those that make no left-out page worse than a sharpness of 1 by more than WORST_LOSS;
+    the smallest of equals. ``scores`` gets each sharpness's accuracy."""
+    per_page: dict[float, np.ndarray] = {}
+    for sharpness in SHARPNESS:
+        counts = np.asarray(
+            [
+                _accuracy(replace(layer, sharpness=sharpness), page, threshold)
+                for layer, page in zip(held, pages, strict=True)
+            ]
+        )
+        scores[sharpness] = counts[:, 0].sum() / max(counts[:, 1].sum(), 1e-9)
+        per_page[sharpness] = counts[:, 0] / np.maximum(counts[:, 1], 1e-9)
+    safe = [s for s in SHARPNESS if (per_page[s] >= per_page[1.0] - WORST_LOSS).all()]
+    return max(safe, key=lambda s: (round(scores[s], 6), -s))
 
 
 def _choose(
@@ -384,12 +445,18 @@ def _fit(pages: Sequence[AdaptPage], penalty: float, placed: bool) -> KindLayer:
     return KindLayer(column, k, d, b, places)
 
 
-def _accuracy(layer: KindLayer, page: AdaptPage) -> tuple[float, float]:
-    """Words of ``page`` whose best label under ``layer`` is accepted, and all its counted words."""
+def _accuracy(layer: KindLayer, page: AdaptPage, threshold: float | None = None) -> tuple[float, float]:
+    """Words of ``page`` whose best label under ``layer`` is accepted, and all its counted words;
+    with a ``threshold``, a block whose best probability is under it counts as ``other``, as the
+    combiner labels it."""
     probabilities = np.exp(page.offset)
     matrix = page.dense[:, : 2 * len(LABELS)]
     logits = layer.logits(probabilities, matrix, page.keys, page.words)
     best = logits.argmax(axis=1)
+    if threshold is not None:
+        odds = np.exp(logits - logits.max(axis=1, keepdims=True))
+        sure = odds.max(axis=1) / odds.sum(axis=1) >= threshold
+        best = np.where(sure, best, LABELS.index(FALLBACK_LABEL))
     right = page.accept[np.arange(len(best)), best]
     return float(page.weight @ right), float(page.weight.sum())
 
@@ -439,6 +506,10 @@ def write_adapted_directory(
                         f"{p:g}" if math.isfinite(p) else "none": round(a, 4)
                         for p, a in fit.left_out_accuracy.items()
                     },
+                    "sharpness": fit.sharpness,
+                    "sharpness_left_out_word_accuracy": {
+                        f"{s:g}": round(a, 4) for s, a in fit.sharp_left_out_accuracy.items()
+                    },
                 }
                 for kind, fit in fits.items()
             },
@@ -465,4 +536,6 @@ def fit_adaptation(
     pages, warnings = prepare(documents, store, options)
     if not pages:
         raise AdaptError(f"no labelled page could be scored by the learned combiner of {base}")
-    return {kind: fit_kind(kind_pages, kind == "html") for kind, kind_pages in pages.items()}, warnings
+    threshold = options.combine.threshold
+    fits = {kind: fit_kind(kind_pages, kind == "html", threshold) for kind, kind_pages in pages.items()}
+    return fits, warnings
