@@ -79,7 +79,8 @@ def rule_votes(document: Document) -> list[Vote]:
     named = f.named(_NAV_CLASS_WORDS) if f.html else [[] for _ in f.texts]
     in_landmark = np.fromiter((x in _NAV_LANDMARKS for x in f.landmark), bool, len(w))
     if f.html:
-        in_landmark &= ~_scoped(document, in_landmark & (w <= 20))
+        banner = np.fromiter((x in ("header", "footer") for x in f.landmark), bool, len(w))
+        in_landmark &= ~_scoped(document, banner & (w <= 20))
     link_row = (w <= 12) & (links >= 0.8)
     chrome = np.fromiter((bool(p) for p in phrases), bool, len(w)) & (w <= 8)
     has_named = np.fromiter((bool(x) for x in named), bool, len(w)) & (w <= 20)
@@ -104,9 +105,9 @@ def rule_votes(document: Document) -> list[Vote]:
 
 
 def _scoped(document: Document, candidates: np.ndarray) -> np.ndarray:
-    """Which of the ``candidates`` (blocks in a landmark) are in a ``<header>`` or ``<footer>`` of
-    sectioning content (``_SECTIONING``): the nearest such tag on the block's path has one above it.
-    A landmark given by a ``role`` (no such tag on the path) is the page's."""
+    """Which of the ``candidates`` (blocks in a header or footer landmark) are in a ``<header>`` or
+    ``<footer>`` of sectioning content (``_SECTIONING``): the nearest such tag on the block's path
+    has one above it. A landmark given by a ``role`` (no such tag on the path) is the page's."""
     scoped = np.zeros(len(candidates), bool)
     facts = html_facts(document)
     for i in np.flatnonzero(candidates).tolist():
