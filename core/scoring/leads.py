@@ -17,6 +17,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .identity_cache import by_identity
+
 TABLE_SIZE = 1 << 16
 """Entries of a pattern's lead table, indexed by a hash of one, two or three characters."""
 ENOUGH = 3
@@ -88,27 +90,10 @@ def hash_chars(chars: str) -> int:
     return h & (TABLE_SIZE - 1)
 
 
-_KNOWN_LEADS: dict[int, tuple[re.Pattern[str], Leads | None]] = {}
-"""``leads`` of each pattern asked, by the pattern's ``id`` (the pattern kept alive with them, so its
-``id`` stays its own): hashing a pattern hashes its compiled code, about 5 µs for the features'
-lexicon, on every lookup. Emptied at ``_MOST_KNOWN`` patterns."""
-_KNOWN_GROUPS: dict[tuple[int, ...], tuple[tuple[re.Pattern[str], ...], Group | None]] = {}
-"""``group`` of each tuple of patterns asked, by their ``id``s (the patterns kept alive with it)."""
-_MOST_KNOWN = 256
-
-
+@by_identity()
 def leads(pattern: re.Pattern[str]) -> Leads | None:
     """The leads of ``pattern``, or None when its matches could begin otherwise (or it cannot tell);
     worked out once per pattern."""
-    known = _KNOWN_LEADS.get(id(pattern))
-    if known is None:
-        if len(_KNOWN_LEADS) >= _MOST_KNOWN:
-            _KNOWN_LEADS.clear()
-        known = _KNOWN_LEADS[id(pattern)] = (pattern, _leads(pattern))
-    return known[1]
-
-
-def _leads(pattern: re.Pattern[str]) -> Leads | None:
     if not isinstance(pattern.pattern, str) or pattern.flags & _UNSUPPORTED_FLAGS:
         return None
     for optional in (_MOST_OPTIONAL, 0):  # read through optional elements, unless that makes too many
@@ -129,20 +114,11 @@ def _leads(pattern: re.Pattern[str]) -> Leads | None:
     return None
 
 
+@by_identity()
 def group(patterns: tuple[re.Pattern[str], ...]) -> Group | None:
     """The leads of ``patterns`` together, or None when one of them has none or they are too many
     (more than ``MOST_GROUP`` patterns or ``MOST_GROUP_HEADS`` leads with a head); worked out once
     per tuple of patterns."""
-    key = tuple(map(id, patterns))
-    known = _KNOWN_GROUPS.get(key)
-    if known is None:
-        if len(_KNOWN_GROUPS) >= _MOST_KNOWN:
-            _KNOWN_GROUPS.clear()
-        known = _KNOWN_GROUPS[key] = (patterns, _group(patterns))
-    return known[1]
-
-
-def _group(patterns: tuple[re.Pattern[str], ...]) -> Group | None:
     each = [found for found in map(leads, patterns) if found is not None]
     if not 0 < len(each) == len(patterns) <= MOST_GROUP:
         return None

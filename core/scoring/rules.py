@@ -17,6 +17,7 @@ import numpy as np
 
 from ..document import Block, Document, Vote
 from ..facts import HtmlFacts, from_html_splitter, html_facts, path_word_sets
+from .identity_cache import by_identity
 from .scripts import DENSE_CLASS, FULL_STOPS
 from .text_index import TextIndex, text_index
 
@@ -156,24 +157,12 @@ def _compute(document: Document) -> Facts:
     )
 
 
-_CASE_SENSITIVE: dict[int, tuple[re.Pattern[str], re.Pattern[str]]] = {}
-"""``_case_sensitive`` of each pattern asked, by its ``id`` (the pattern kept alive with it): hashing
-a pattern hashes its compiled code on every lookup. Emptied at 256 patterns."""
-
-
+@by_identity()
 def _case_sensitive(pattern: re.Pattern[str]) -> re.Pattern[str]:
     """``pattern`` without IGNORECASE, to run on lower-cased text (much faster in ``re``).
 
     Only for patterns written in lower case, as every lexicon here is."""
-    known = _CASE_SENSITIVE.get(id(pattern))
-    if known is None:
-        if len(_CASE_SENSITIVE) >= 256:
-            _CASE_SENSITIVE.clear()
-        known = _CASE_SENSITIVE[id(pattern)] = (
-            pattern,
-            re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE),
-        )
-    return known[1]
+    return re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE)
 
 
 def vote(plugin: str, block: int, label: str, candidates: list[tuple[float, str]]) -> list[Vote]:
