@@ -16,6 +16,7 @@ import math
 import random
 import shutil
 import warnings
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -138,11 +139,15 @@ def _label(facts: dict) -> str:
     return "other"
 
 
-def labelled_page(number: int) -> LabelledDocument:
-    html = site_page(number)
+def site_document(html: str, path: str, label: Callable[[dict], str]) -> LabelledDocument:
+    """``html`` as a page of the test site at ``path``, each block labelled by ``label`` of its facts."""
     document = Runner(Options(input_format="html"), models=None).split(html.encode(), "html")
-    blocks = [LabelledBlock(b.text, _label(b.features)) for b in document.blocks]
-    return LabelledDocument(blocks, f"https://{SITE}/item/{number}", "html", html, domain=SITE)
+    blocks = [LabelledBlock(b.text, label(b.features)) for b in document.blocks]
+    return LabelledDocument(blocks, f"https://{SITE}/{path}", "html", html, domain=SITE)
+
+
+def labelled_page(number: int) -> LabelledDocument:
+    return site_document(site_page(number), f"item/{number}", _label)
 
 
 def word_accuracy(document, labelled: LabelledDocument) -> float:
@@ -664,15 +669,13 @@ def other_template_page(kind: str, number: int) -> LabelledDocument:
         f'<div class="article-{kind}"><h1>{_sentence(rng, 4)}</h1>{text}</div>'
         f'<div class="aside-{kind}">{tips}</div></body></html>'
     )
-    document = Runner(Options(input_format="html"), models=None).split(html.encode(), "html")
 
     def label(facts: dict) -> str:
         if "links" in facts["path_words"]:
             return "navigation"
         return {"h1": "headline", "p": "body"}.get(facts["tag"], "other")
 
-    blocks = [LabelledBlock(b.text, label(b.features)) for b in document.blocks]
-    return LabelledDocument(blocks, f"https://{SITE}/{kind}/{number}", "html", html, domain=SITE)
+    return site_document(html, f"{kind}/{number}", label)
 
 
 def test_pages_of_two_templates_teach_a_third_the_sites_labels(tmp_path):
@@ -757,7 +760,6 @@ def listing_page(number: int) -> LabelledDocument:
         '<div class="legal-foot">Shop Example, all rights kept.</div>'
         "</body></html>"
     )
-    document = Runner(Options(input_format="html"), models=None).split(html.encode(), "html")
 
     def label(facts: dict) -> str:
         words = facts["path_words"]
@@ -767,8 +769,7 @@ def listing_page(number: int) -> LabelledDocument:
             return "headline"
         return "other" if "feedback" in words or "legal" in words else "body"
 
-    blocks = [LabelledBlock(b.text, label(b.features)) for b in document.blocks]
-    return LabelledDocument(blocks, f"https://{SITE}/listing/{number}", "html", html, domain=SITE)
+    return site_document(html, f"listing/{number}", label)
 
 
 @pytest.mark.parametrize("one_page", [True, False])
@@ -907,15 +908,13 @@ def boxed_page(kind: str, number: int) -> LabelledDocument:
         f'<div class="text-{kind}">{text}</div><div class="box-{kind} shop-aside">{aside}</div>'
         f'<div class="text-{kind}">{more}</div></div></body></html>'
     )
-    document = Runner(Options(input_format="html"), models=None).split(html.encode(), "html")
 
     def label(facts: dict) -> str:
         if facts["tag"] == "h1":
             return "headline"
         return "other" if "aside" in facts["path_words"] else "body"
 
-    blocks = [LabelledBlock(b.text, label(b.features)) for b in document.blocks]
-    return LabelledDocument(blocks, f"https://{SITE}/{kind}/{number}", "html", html, domain=SITE)
+    return site_document(html, f"{kind}/{number}", label)
 
 
 @pytest.mark.parametrize("words", [True, False])
