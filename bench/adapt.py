@@ -1,7 +1,7 @@
 """Site adaptation (``pageparts adapt``): how much a few labelled pages of a site help its other pages.
 
     python bench/adapt.py [DATA_DIR] [--pages 5 2] [--draws 5] [--sites SITE...] [--hand-only]
-        [--same-template] [--base DIR]
+        [--same-template] [--base DIR] [--errors]
 
 For every WCXB development site with six pages or more (``metadata.json`` gives the domain) the
 pages are labelled from WCXB's main content as ``scripts/build_models.py`` labels them
@@ -43,6 +43,14 @@ and every WCXB page of the seven sites, plus 100 pages of other sites, is classi
 by its URL: a page of another site must come out identical (JSON) to the base models' output, and
 a page of an adapted site must be classified by its site's adaptation (``Runner.models_for``).
 
+``--errors``: for the hand-labelled sites, after each draw's figures, every block of the held-back
+pages whose adapted label the labels do not accept, one line each (``error_lines``): the page and
+block, its words, the label it was given and those it accepts, the base's and the adaptation's
+label with their confidence, what in the adaptation moves it (``memory``: the memory holds labels
+for it; ``place``: a place learnt from two pages; ``site-wide``: the site-wide layer; ``-``:
+nothing, the base's scores as they are), its place and the start of its text: the block-by-block
+reading of what the layer cannot express.
+
 ``--base DIR``: adapt the models in DIR instead of the shipped ones (and score the base with
 them). The shipped models learnt from the hand-labelled pages of these sites; a base trained
 without the sites' pages (``pageparts train`` on labelled files without them) measures what
@@ -68,7 +76,7 @@ from pageparts.host.runner import Runner
 from pageparts.labels.evaluation import WordScores
 from pageparts.labels.extraction_scores import word_prf
 from pageparts.labels.labelled import LabelledBlock, LabelledDocument
-from pageparts.scoring.adaptation import block_keys
+from pageparts.scoring.adaptation import KindLayer, block_keys, hashed, moved
 from pageparts.scoring.combine import ADAPTED
 from pageparts.scoring.features import model_kind
 from pageparts.scoring.models import shipped_dir
@@ -235,6 +243,43 @@ def _macro(scores: WordScores) -> float:
     return sum(r["f1"] for r in rows) / max(len(rows), 1)
 
 
+def mover(layer: KindLayer | None, keys: list[list[int]]) -> list[str]:
+    """Per block (by its hashed HTML keys): what in ``layer`` moves it (``--errors``): ``memory``,
+    ``place``, ``site-wide`` or ``-`` (nothing: the base's scores)."""
+    if layer is None:
+        return ["-"] * len(keys)
+    placed = moved(layer.places, keys)
+    free = layer.memory.allowed(keys).all(axis=1) if layer.memory is not None else [True] * len(keys)
+    return [
+        "memory" if not f else "place" if p else "site-wide" if layer.wide is not None else "-"
+        for p, f in zip(placed, free, strict=True)
+    ]
+
+
+def error_lines(base: Runner, adapted: Runner, document: LabelledDocument) -> list[str]:
+    """The blocks of ``document`` whose label under ``adapted`` its labels do not accept, one line
+    each (``--errors``), when the page splits into its labelled blocks."""
+    before = base.classify_bytes(document.content(), document.source)
+    after = adapted.classify_bytes(document.content(), document.source)
+    if model_kind(after) != "html" or [b.text for b in after.blocks] != [b.text for b in document.blocks]:
+        return [f"  {document.source}: not split into its labelled blocks"]
+    keys = block_keys(after, "html")
+    store = adapted.models
+    movers = mover(store.adaptation("html") if store is not None else None, hashed(keys))
+    lines = []
+    for i, (gold, old, new) in enumerate(zip(document.blocks, before.blocks, after.blocks, strict=True)):
+        if new.label in gold.accept:
+            continue
+        accepts = "|".join(sorted(gold.accept - {gold.label}))
+        text = " ".join(gold.text.split())
+        lines.append(
+            f"  {document.source} #{i} {len(gold.text.split())} words: {gold.label}"
+            f"{f' ({accepts})' if accepts else ''}; base {old.label} {old.confidence:.2f}, adapted "
+            f"{new.label} {new.confidence:.2f} by {movers[i]}; {keys[i][0]}; {text[:50]!r}"
+        )
+    return lines
+
+
 def adapt(documents: list[LabelledDocument], base: Path, out: Path, site: str) -> tuple[float, bool]:
     """Adapt the models in ``base`` on ``documents`` into ``out``; the CPU seconds it took, and
     whether it has an HTML layer (else leaving a page out found the base models better)."""
@@ -260,6 +305,9 @@ def main(argv: list[str] | None = None) -> int:
         help="draw and score within each URL template of a site (template_path) with 3 pages or more",
     )
     parser.add_argument("--base", type=Path, help="the models to adapt (default: the shipped ones)")
+    parser.add_argument(
+        "--errors", action="store_true", help="list the held-back pages' wrong blocks (hand labels)"
+    )
     args = parser.parse_args(argv)
     data = Path(args.data_dir)
     models = args.base.resolve() if args.base else shipped_dir()
@@ -297,6 +345,7 @@ def main(argv: list[str] | None = None) -> int:
                     given: list[tuple[float, float]] = []
                     by_place = {} if is_hand else place_f1(base, rows, pool)
                     layers = 0
+                    errors: list[str] = []
                     for draw in range(args.draws):
                         seed = f"{site}/{template}/{n}/{draw}" if args.same_template else f"{site}/{n}/{draw}"
                         chosen = sorted(random.Random(seed).sample(pool, size))
@@ -312,6 +361,11 @@ def main(argv: list[str] | None = None) -> int:
                             (plain, base_given), (after, adapted_given) = (
                                 macro_f1(r, [documents[i] for i in rest]) for r in (base, runner)
                             )
+                            if args.errors:
+                                sources = " ".join(documents[i].source for i in chosen)
+                                errors.append(f"{name}, {size} pages, draw {draw} ({sources}): {after:.3f}")
+                                for i in rest:
+                                    errors += error_lines(base, runner, documents[i])
                             bases.append(plain)
                             adapted.append(after)
                             given.append((base_given, adapted_given))
@@ -337,6 +391,8 @@ def main(argv: list[str] | None = None) -> int:
                         f"{statistics.median(times):.1f}, {max(times):.1f}{as_given_f1}",
                         flush=True,
                     )
+                    if errors:
+                        print("\n".join(errors), flush=True)
     if wcxb:
         unchanged(data, wcxb, kept, work, models)
     return 0

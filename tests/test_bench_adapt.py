@@ -1,0 +1,54 @@
+"""bench/adapt.py's ``--errors`` listing, on the invented one-template site of tests/test_adapt.py."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from pageparts.host.runner import Runner
+from pageparts.labels.labelled import LabelledBlock
+from pageparts.scoring.adaptation import block_keys, hashed
+from pageparts.settings import Options
+
+from .script_module import load_script
+from .test_adapt import adapted, labelled_page  # noqa: F401 (adapted: the module's fixture)
+
+SCRIPT = Path(__file__).resolve().parent.parent / "bench" / "adapt.py"
+
+
+def _bench():
+    return load_script(SCRIPT, "bench_adapt")
+
+
+def test_a_page_labelled_as_the_adaptation_labels_it_lists_no_block(adapted):  # noqa: F811
+    page = labelled_page(4)
+    assert _bench().error_lines(Runner(Options()), Runner(Options(models=adapted)), page) == []
+
+
+def test_a_block_the_adaptation_labels_otherwise_is_listed_with_both_labels_and_its_mover(adapted):  # noqa: F811
+    page = labelled_page(4)
+    notes = [i for i, b in enumerate(page.blocks) if b.label == "other" and len(b.text.split()) > 20]
+    wrong = notes[0]
+    blocks = list(page.blocks)
+    blocks[wrong] = LabelledBlock(blocks[wrong].text, "body", frozenset({"body", "related-links"}))
+    relabelled = replace(page, blocks=blocks)
+    lines = _bench().error_lines(Runner(Options()), Runner(Options(models=adapted)), relabelled)
+    assert len(lines) == 1
+    words = len(blocks[wrong].text.split())
+    assert f"#{wrong} {words} words: body (related-links); base body " in lines[0]
+    assert ", adapted other " in lines[0]
+    assert " by memory; at:" in lines[0] or " by place; at:" in lines[0]
+
+
+def test_a_page_that_splits_into_other_blocks_is_named_not_listed(adapted):  # noqa: F811
+    page = labelled_page(4)
+    shorter = replace(page, blocks=page.blocks[:-1])
+    lines = _bench().error_lines(Runner(Options()), Runner(Options(models=adapted)), shorter)
+    assert lines == [f"  {page.source}: not split into its labelled blocks"]
+
+
+def test_without_an_adaptation_every_block_is_left_to_the_base():
+    page = labelled_page(4)
+    document = Runner(Options()).classify_bytes(page.content(), page.source)
+    keys = hashed(block_keys(document, "html"))
+    assert _bench().mover(None, keys) == ["-"] * len(keys)
