@@ -107,6 +107,31 @@ def test_forest_scores_are_the_same_bits(dtype):
 
 
 @needs_extension
+@pytest.mark.parametrize(
+    "dtypes", [(np.float32, np.float32), (np.float32, np.float64), (np.float64, np.float32)]
+)
+def test_forest_scores_of_rows_in_two_parts_are_the_same_bits(dtypes):
+    """The compiled walk of the features and the scores' columns where they are: the scores of the
+    rows joined, whatever the split, the dtypes and the number of rows (the walk goes eight at a time)."""
+    rng = np.random.default_rng(4)
+    for _ in range(40):
+        n_features = int(rng.integers(1, 9))
+        forest = random_forest(rng, n_features)
+        X = rng.normal(size=(int(rng.integers(0, 40)), n_features))
+        X[rng.random(X.shape) < 0.1] = np.nan
+        own = int(rng.integers(0, n_features + 1))
+        left, right = X[:, :own].astype(dtypes[0]), X[:, own:].astype(dtypes[1])
+        joined = np.hstack([left, right])
+        assert np.array_equal(speedups.forest_raw(forest, left, right), forest.raw(joined))
+        assert np.array_equal(
+            COMPILED.probability(forest, left, right), PURE.probability(forest, left, right)
+        )
+        assert np.array_equal(PURE.probability(forest, left, right), forest.probability(joined))
+    with pytest.raises(ValueError, match="not rows of the same length"):
+        speedups.forest_raw(forest, np.zeros((3, 1)), np.zeros((2, n_features - 1)))
+
+
+@needs_extension
 def test_forest_refuses_the_wrong_width():
     forest = random_forest(np.random.default_rng(0), 4)
     with pytest.raises(ValueError, match="expect 4 features"):
@@ -124,13 +149,18 @@ def test_forest_walk_refuses_nodes_it_did_not_pack():
         *arrays, forest.missing_right.view(np.uint8), forest.value
     )
     baseline = float(forest.baseline[0])
-    assert np.array_equal(_speedups.forest_raw(X, roots, nodes, thresholds, values, baseline), forest.raw(X))
+    none = np.zeros((3, 0))
+    assert np.array_equal(
+        _speedups.forest_raw(X, none, roots, nodes, thresholds, values, baseline), forest.raw(X)
+    )
     with pytest.raises(ValueError, match="not a forest_nodes array"):
-        _speedups.forest_raw(X, roots, nodes[:-1], thresholds, values, 0.0)
+        _speedups.forest_raw(X, none, roots, nodes[:-1], thresholds, values, 0.0)
     with pytest.raises(ValueError, match="not a forest_nodes array"):
-        _speedups.forest_raw(X, roots, nodes, thresholds[:-1], values, 0.0)
+        _speedups.forest_raw(X, none, roots, nodes, thresholds[:-1], values, 0.0)
     with pytest.raises(ValueError, match="outside the"):
-        _speedups.forest_raw(X, roots + len(values), nodes, thresholds, values, 0.0)
+        _speedups.forest_raw(X, none, roots + len(values), nodes, thresholds, values, 0.0)
+    with pytest.raises(ValueError, match="rows of extra columns"):
+        _speedups.forest_raw(X, np.zeros((2, 0)), roots, nodes, thresholds, values, 0.0)
     with pytest.raises(ValueError, match="differ in length"):
         _speedups.forest_nodes(*arrays, forest.missing_right.view(np.uint8)[:-1], forest.value)
 

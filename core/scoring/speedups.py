@@ -89,7 +89,7 @@ from .model_format import Logistic, Trees
 from .rules import word_counts
 from .text_index import Matcher, TextIndex, all_matches, use_matcher
 
-EXTENSION_VERSION = 31
+EXTENSION_VERSION = 32
 """The ``VERSION`` of core/scoring/_speedups.pyx that this module was written for."""
 
 
@@ -224,12 +224,15 @@ class HotPath:
         this method)."""
         return _EXTENSION.word_sets(paths) if self.compiled else word_sets(paths)
 
-    def probability(self, stage_b: Trees | Logistic, X: np.ndarray) -> np.ndarray:
-        """``stage_b.probability(X)``; a forest's raw scores from the compiled walk when compiled."""
+    def probability(
+        self, stage_b: Trees | Logistic, X: np.ndarray, extra: np.ndarray | None = None
+    ) -> np.ndarray:
+        """``stage_b.probability(X)``, or of ``np.hstack([X, extra])`` where ``extra`` is given; a
+        forest's raw scores from the compiled walk when compiled, which reads the two where they are."""
         if not self.compiled or not isinstance(stage_b, Trees):
-            return stage_b.probability(X)
+            return stage_b.probability(X if extra is None else np.hstack([X, extra]))
         with np.errstate(over="ignore"):  # exp overflows to inf for a very negative score: 0, rightly
-            return 1.0 / (1.0 + np.exp(-forest_raw(stage_b, X)))
+            return 1.0 / (1.0 + np.exp(-forest_raw(stage_b, X, extra)))
 
     def ngrams_dot(self, ngrams: Ngrams, vector: np.ndarray) -> np.ndarray:
         """``ngrams.dot(vector)``: each block's n-grams times stage A's n-gram weights (float32)."""
@@ -461,21 +464,28 @@ _NODES: WeakKeyDictionary[Trees, tuple[np.ndarray, ...]] = WeakKeyDictionary()
 """Each forest as ``_speedups.forest_nodes`` packs it (empty where it cannot), made at its first walk."""
 
 
-def forest_raw(trees: Trees, X: np.ndarray) -> np.ndarray:
-    """``trees.raw(X)`` by the compiled walk (the extension must be there), or by ``trees.raw``
-    itself for a forest the compiled walk cannot pack."""
+def forest_raw(trees: Trees, X: np.ndarray, extra: np.ndarray | None = None) -> np.ndarray:
+    """``trees.raw(X)``, or of ``np.hstack([X, extra])`` where ``extra`` is given, by the compiled
+    walk (the extension must be there), or by ``trees.raw`` itself for a forest the compiled walk
+    cannot pack. The rows are float32 where both parts are, else float64, as ``np.hstack`` makes
+    them (the two walks compare either alike)."""
     X = np.asarray(X)
-    X = np.ascontiguousarray(X, dtype=np.float32 if X.dtype == np.float32 else np.float64)
-    if X.ndim != 2 or X.shape[1] != trees.n_features:
-        raise ValueError(f"X has shape {X.shape}, the trees expect {trees.n_features} features")
+    extra = np.zeros((X.shape[0] if X.ndim else 0, 0), X.dtype) if extra is None else np.asarray(extra)
+    if X.ndim != 2 or extra.ndim != 2 or extra.shape[0] != X.shape[0]:
+        raise ValueError(f"X has shape {X.shape} and extra {extra.shape}: not rows of the same length")
+    if X.shape[1] + extra.shape[1] != trees.n_features:
+        width = X.shape[1] + extra.shape[1]
+        raise ValueError(f"X has shape {(X.shape[0], width)}, the trees expect {trees.n_features} features")
+    dtype = np.float32 if X.dtype == extra.dtype == np.float32 else np.float64
+    X, extra = np.ascontiguousarray(X, dtype), np.ascontiguousarray(extra, dtype)
     packed = _NODES.get(trees)
     if packed is None:
         arrays = (trees.roots, trees.feature, trees.threshold, trees.children)
         flags = (trees.is_leaf.view(np.uint8), trees.missing_right.view(np.uint8))
         packed = _NODES[trees] = _EXTENSION.forest_nodes(*arrays, *flags, trees.value) or ()
     if not packed:
-        return trees.raw(X)
-    return _EXTENSION.forest_raw(X, *packed, float(trees.baseline[0]))
+        return trees.raw(np.hstack([X, extra]))
+    return _EXTENSION.forest_raw(X, extra, *packed, float(trees.baseline[0]))
 
 
 def _group_matches(found: Group, text: str) -> list[list[re.Match[str]]]:
