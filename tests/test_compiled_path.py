@@ -383,6 +383,39 @@ def test_neighbours_values_are_the_same_bits():
 
 
 @needs_extension
+def test_standardized_features_are_the_same_bits():
+    """Stage A's own features standardised both ways: pages of 0 to 40 blocks, none to all of the
+    columns, values of every size, NaN, infinities, -0.0, subnormals, zero scales; float64 and
+    non-contiguous input (numpy's own arithmetic on both paths)."""
+    rng = np.random.default_rng(16)
+    odd = np.array([np.nan, np.inf, -np.inf, -0.0, 0.0, 1e38, -1e38, 1e-45, 3.0, 0.1], np.float32)
+    for n in [*range(0, 41), 300]:
+        width = int(rng.integers(0, 30))
+        own = int(rng.integers(0, width + 1))
+        dense = (rng.standard_normal((n, width)) * 10.0 ** rng.integers(-8, 9, (n, width))).astype(np.float32)
+        mean = (rng.standard_normal(own) * 10.0 ** rng.integers(-8, 9, own)).astype(np.float32)
+        scale = (rng.random(own) * 10.0 ** rng.integers(-8, 9, own)).astype(np.float32)
+        if n and width and rng.random() < 0.5:
+            dense[rng.random((n, width)) < 0.2] = rng.choice(odd)
+        if own and rng.random() < 0.3:
+            mean[rng.integers(own)], scale[rng.integers(own)] = (
+                rng.choice(odd),
+                rng.choice([0.0, -0.0, np.inf]),
+            )
+        for given in (dense, np.asfortranarray(dense), dense.astype(np.float64)):
+            with np.errstate(all="ignore"):
+                fast, pure = (
+                    COMPILED.standardized(given, own, mean, scale),
+                    PURE.standardized(given, own, mean, scale),
+                )
+                numpy = (given[:, :own] - mean) / scale
+            for got in (fast, pure):  # the same array as numpy's: dtype, shape, memory order and bits
+                assert got.dtype == numpy.dtype and got.shape == numpy.shape == (n, own)
+                assert got.strides == numpy.strides, (n, own)
+                assert got.tobytes("A") == numpy.tobytes("A"), (n, own)
+
+
+@needs_extension
 def test_cosines_with_one_row_are_the_same_bits():
     """``features.cosine_with`` both ways: random texts' n-grams against one of their rows, a made-up
     row (none, some or all of its columns shared, odd weights) and unsorted columns."""

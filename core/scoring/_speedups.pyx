@@ -54,7 +54,7 @@ from json.encoder import encode_basestring
 
 cetree.import_lxml__etree()
 
-VERSION = 32
+VERSION = 33
 """Raised whenever a function here changes; ``pageparts.scoring.speedups`` refuses an extension built from
 another version of this file (a stale build) and runs the pure-Python path."""
 
@@ -237,6 +237,22 @@ def forest_raw(
                 raw[first + k] = sums[k]
             first += ROWS
     free(rows)
+    return out
+
+
+def standardized(const float[:, ::1] dense, Py_ssize_t own, const float[::1] mean, const float[::1] scale):
+    """``(dense[:, :own] - mean) / scale`` (``models.stage_a``'s own features, float32), in one pass:
+    each value rounded to float32 after the subtraction and after the division, as numpy's two
+    passes round it."""
+    cdef Py_ssize_t n = dense.shape[0], i, j
+    if not 0 <= own <= dense.shape[1] or mean.shape[0] != own or scale.shape[0] != own:
+        raise ValueError(f"{own} own features of {dense.shape[1]}, {mean.shape[0]} means, {scale.shape[0]} scales")
+    out = np.empty((n, own), np.float32)
+    cdef float[:, ::1] standard = out
+    with nogil:
+        for i in range(n):
+            for j in range(own):
+                standard[i, j] = (dense[i, j] - mean[j]) / scale[j]
     return out
 
 

@@ -431,7 +431,7 @@ def stage_a(model: Model, features: DocumentFeatures, path: HotPath = PURE) -> n
     linear = model.stage_a
     coef = linear.coef
     n_hash = features.hashed.shape[1]
-    own = (features.dense[:, : model.n_own] - linear.mean) / linear.scale
+    own = path.standardized(features.dense, model.n_own, linear.mean, linear.scale)
     return path.ngrams_dot(features.hashed, coef[:n_hash]) + own @ coef[n_hash:] + linear.intercept[0]
 
 
