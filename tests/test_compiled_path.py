@@ -107,6 +107,31 @@ def test_forest_scores_are_the_same_bits(dtype):
 
 
 @needs_extension
+@pytest.mark.parametrize(
+    "dtypes", [(np.float32, np.float32), (np.float32, np.float64), (np.float64, np.float32)]
+)
+def test_forest_scores_of_rows_in_two_parts_are_the_same_bits(dtypes):
+    """The compiled walk of the features and the scores' columns where they are: the scores of the
+    rows joined, whatever the split, the dtypes and the number of rows (the walk goes eight at a time)."""
+    rng = np.random.default_rng(4)
+    for _ in range(40):
+        n_features = int(rng.integers(1, 9))
+        forest = random_forest(rng, n_features)
+        X = rng.normal(size=(int(rng.integers(0, 40)), n_features))
+        X[rng.random(X.shape) < 0.1] = np.nan
+        own = int(rng.integers(0, n_features + 1))
+        left, right = X[:, :own].astype(dtypes[0]), X[:, own:].astype(dtypes[1])
+        joined = np.hstack([left, right])
+        assert np.array_equal(speedups.forest_raw(forest, left, right), forest.raw(joined))
+        assert np.array_equal(
+            COMPILED.probability(forest, left, right), PURE.probability(forest, left, right)
+        )
+        assert np.array_equal(PURE.probability(forest, left, right), forest.probability(joined))
+    with pytest.raises(ValueError, match="not rows of the same length"):
+        speedups.forest_raw(forest, np.zeros((3, 1)), np.zeros((2, n_features - 1)))
+
+
+@needs_extension
 def test_forest_refuses_the_wrong_width():
     forest = random_forest(np.random.default_rng(0), 4)
     with pytest.raises(ValueError, match="expect 4 features"):
@@ -124,13 +149,18 @@ def test_forest_walk_refuses_nodes_it_did_not_pack():
         *arrays, forest.missing_right.view(np.uint8), forest.value
     )
     baseline = float(forest.baseline[0])
-    assert np.array_equal(_speedups.forest_raw(X, roots, nodes, thresholds, values, baseline), forest.raw(X))
+    none = np.zeros((3, 0))
+    assert np.array_equal(
+        _speedups.forest_raw(X, none, roots, nodes, thresholds, values, baseline), forest.raw(X)
+    )
     with pytest.raises(ValueError, match="not a forest_nodes array"):
-        _speedups.forest_raw(X, roots, nodes[:-1], thresholds, values, 0.0)
+        _speedups.forest_raw(X, none, roots, nodes[:-1], thresholds, values, 0.0)
     with pytest.raises(ValueError, match="not a forest_nodes array"):
-        _speedups.forest_raw(X, roots, nodes, thresholds[:-1], values, 0.0)
+        _speedups.forest_raw(X, none, roots, nodes, thresholds[:-1], values, 0.0)
     with pytest.raises(ValueError, match="outside the"):
-        _speedups.forest_raw(X, roots + len(values), nodes, thresholds, values, 0.0)
+        _speedups.forest_raw(X, none, roots + len(values), nodes, thresholds, values, 0.0)
+    with pytest.raises(ValueError, match="rows of extra columns"):
+        _speedups.forest_raw(X, np.zeros((2, 0)), roots, nodes, thresholds, values, 0.0)
     with pytest.raises(ValueError, match="differ in length"):
         _speedups.forest_nodes(*arrays, forest.missing_right.view(np.uint8)[:-1], forest.value)
 
@@ -350,6 +380,39 @@ def test_neighbours_values_are_the_same_bits():
                     fast, pure = COMPILED.window(given), PURE.window(given)
                 assert fast.dtype == pure.dtype == np.float32 and fast.shape == pure.shape
                 assert np.array_equal(fast.view(np.uint32), pure.view(np.uint32)), (n, k)
+
+
+@needs_extension
+def test_standardized_features_are_the_same_bits():
+    """Stage A's own features standardised both ways: pages of 0 to 40 blocks, none to all of the
+    columns, values of every size, NaN, infinities, -0.0, subnormals, zero scales; float64 and
+    non-contiguous input (numpy's own arithmetic on both paths)."""
+    rng = np.random.default_rng(16)
+    odd = np.array([np.nan, np.inf, -np.inf, -0.0, 0.0, 1e38, -1e38, 1e-45, 3.0, 0.1], np.float32)
+    for n in [*range(0, 41), 300]:
+        width = int(rng.integers(0, 30))
+        own = int(rng.integers(0, width + 1))
+        dense = (rng.standard_normal((n, width)) * 10.0 ** rng.integers(-8, 9, (n, width))).astype(np.float32)
+        mean = (rng.standard_normal(own) * 10.0 ** rng.integers(-8, 9, own)).astype(np.float32)
+        scale = (rng.random(own) * 10.0 ** rng.integers(-8, 9, own)).astype(np.float32)
+        if n and width and rng.random() < 0.5:
+            dense[rng.random((n, width)) < 0.2] = rng.choice(odd)
+        if own and rng.random() < 0.3:
+            mean[rng.integers(own)], scale[rng.integers(own)] = (
+                rng.choice(odd),
+                rng.choice([0.0, -0.0, np.inf]),
+            )
+        for given in (dense, np.asfortranarray(dense), dense.astype(np.float64)):
+            with np.errstate(all="ignore"):
+                fast, pure = (
+                    COMPILED.standardized(given, own, mean, scale),
+                    PURE.standardized(given, own, mean, scale),
+                )
+                numpy = (given[:, :own] - mean) / scale
+            for got in (fast, pure):  # the same array as numpy's: dtype, shape, memory order and bits
+                assert got.dtype == numpy.dtype and got.shape == numpy.shape == (n, own)
+                assert got.strides == numpy.strides, (n, own)
+                assert got.tobytes("A") == numpy.tobytes("A"), (n, own)
 
 
 @needs_extension

@@ -54,7 +54,7 @@ from json.encoder import encode_basestring
 
 cetree.import_lxml__etree()
 
-VERSION = 31
+VERSION = 33
 """Raised whenever a function here changes; ``pageparts.scoring.speedups`` refuses an extension built from
 another version of this file (a stale build) and runs the pure-Python path."""
 
@@ -156,22 +156,28 @@ def forest_nodes(
 
 def forest_raw(
     const real[:, ::1] X,
+    const real[:, ::1] extra,
     const int64_t[::1] roots,
     const uint8_t[::1] nodes,
     const double[::1] thresholds,
     const double[::1] values,
     double baseline,
 ):
-    """The raw score of each row of ``X``: ``baseline`` plus each tree's leaf value, tree after
-    tree (``model_format.Trees.raw``), the trees as ``forest_nodes`` makes them. A row goes right
-    where its value is greater than the node's threshold, and where it is missing (NaN) as
-    ``missing_right`` says. Eight rows at a time go down every tree, their rows in the cache."""
+    """The raw score of each row of ``X`` with the columns of ``extra`` after its own (a row of
+    ``np.hstack([X, extra])``): ``baseline`` plus each tree's leaf value, tree after tree
+    (``model_format.Trees.raw``), the trees as ``forest_nodes`` makes them. A row goes right where
+    its value is greater than the node's threshold, and where it is missing (NaN) as
+    ``missing_right`` says. Eight rows at a time go down every tree, copied side by side into a
+    buffer that stays in the cache (the last eight made up by repeating the last row, so that the
+    loops always run over eight), which spares making the joined rows."""
     cdef Py_ssize_t n = X.shape[0], trees = roots.shape[0], count_nodes = nodes.shape[0] // sizeof(Node)
-    cdef Py_ssize_t t, k, first, count, base
+    cdef Py_ssize_t own = X.shape[1], more = extra.shape[1], width = own + more
+    cdef Py_ssize_t t, k, first, count, base, row
     cdef int64_t at[ROWS]
     cdef double sums[ROWS]
     cdef const Node *step
     cdef const Node *table
+    cdef real *rows
     cdef bint moved
     cdef real x
     cdef uint16_t split
@@ -181,33 +187,43 @@ def forest_raw(
         or not thresholds.shape[0] == values.shape[0] == count_nodes
     ):
         raise ValueError("not a forest_nodes array")
+    if extra.shape[0] != n:
+        raise ValueError(f"{extra.shape[0]} rows of extra columns for {n} rows")
     for t in range(trees):
         if not 0 <= roots[t] < count_nodes:
             raise ValueError(f"a root {roots[t]} outside the {count_nodes} nodes")
     out = np.full(n, baseline, dtype=np.float64)
-    if not trees:
+    if not trees or not n or not width:
         return out
     table = <const Node *> &nodes[0]
     cdef double[::1] raw = out
+    rows = <real *> malloc(ROWS * width * sizeof(real))
+    if rows is NULL:
+        raise MemoryError()
     with nogil:
         first = 0
         while first < n:
             count = min(ROWS, n - first)
-            for k in range(count):
+            for k in range(ROWS):
                 sums[k] = baseline
+                row = first + min(k, count - 1)
+                if own:
+                    memcpy(rows + k * width, &X[row, 0], own * sizeof(real))
+                if more:
+                    memcpy(rows + k * width + own, &extra[row, 0], more * sizeof(real))
             # tree after tree, so that each row's leaf values are added in the trees' order
             for t in range(trees):
                 base = roots[t]
-                for k in range(count):
+                for k in range(ROWS):
                     at[k] = base
                 moved = True
                 while moved:
                     moved = False
-                    for k in range(count):
+                    for k in range(ROWS):
                         step = &table[at[k]]
                         split = step.feature
                         if not (split & LEAF):
-                            x = X[first + k, split & FEATURES]
+                            x = rows[k * width + (split & FEATURES)]
                             if x != x:
                                 at[k] = base + step.left + ((split & MISSING_RIGHT) != 0)
                             elif real is float:
@@ -215,11 +231,28 @@ def forest_raw(
                             else:
                                 at[k] = base + step.left + (x > thresholds[at[k]])
                             moved = True
-                for k in range(count):
+                for k in range(ROWS):
                     sums[k] = sums[k] + values[at[k]]
             for k in range(count):
                 raw[first + k] = sums[k]
             first += ROWS
+    free(rows)
+    return out
+
+
+def standardized(const float[:, ::1] dense, Py_ssize_t own, const float[::1] mean, const float[::1] scale):
+    """``(dense[:, :own] - mean) / scale`` (``models.stage_a``'s own features, float32), in one pass:
+    each value rounded to float32 after the subtraction and after the division, as numpy's two
+    passes round it."""
+    cdef Py_ssize_t n = dense.shape[0], i, j
+    if not 0 <= own <= dense.shape[1] or mean.shape[0] != own or scale.shape[0] != own:
+        raise ValueError(f"{own} own features of {dense.shape[1]}, {mean.shape[0]} means, {scale.shape[0]} scales")
+    out = np.empty((n, own), np.float32)
+    cdef float[:, ::1] standard = out
+    with nogil:
+        for i in range(n):
+            for j in range(own):
+                standard[i, j] = (dense[i, j] - mean[j]) / scale[j]
     return out
 
 

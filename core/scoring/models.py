@@ -409,13 +409,14 @@ def predict(model: Model, features: DocumentFeatures, path: HotPath = PURE) -> n
     if model.kind != features.kind or model.n_dense != features.dense.shape[1]:
         raise ModelError(f"{model.file} expects {model.kind} features of another shape")
     column = stage_a(model, features, path).reshape(-1, 1).astype(np.float32)
-    around = path.window(column)
+    scores = np.hstack([column, path.window(column)])  # the stage-B input's columns after the features
     second = model.stage_b
-    # the stage-B input copies the features: made PREDICT_ROWS rows at a time, a long page's
-    # copy does not double the memory it takes
+    # the stage-B input is the features with the scores' columns after them, which the pure path
+    # copies into one array: made PREDICT_ROWS rows at a time, a long page's copy does not double
+    # the memory it takes (the compiled walk reads both where they are)
     return np.concatenate(
         [
-            path.probability(second, np.hstack([features.dense[a:b], column[a:b], around[a:b]]))
+            path.probability(second, features.dense[a:b], scores[a:b])
             for a, b in itertools.pairwise([*range(0, n, PREDICT_ROWS), n])
         ]
     )
@@ -430,7 +431,7 @@ def stage_a(model: Model, features: DocumentFeatures, path: HotPath = PURE) -> n
     linear = model.stage_a
     coef = linear.coef
     n_hash = features.hashed.shape[1]
-    own = (features.dense[:, : model.n_own] - linear.mean) / linear.scale
+    own = path.standardized(features.dense, model.n_own, linear.mean, linear.scale)
     return path.ngrams_dot(features.hashed, coef[:n_hash]) + own @ coef[n_hash:] + linear.intercept[0]
 
 

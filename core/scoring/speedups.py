@@ -21,6 +21,7 @@ character classes    ``features._char_counts``           ``_speedups.char_counts
 neighbours' n-grams  ``features._shared_in``             ``_speedups.shared_in``
 neighbours' values   ``features.window``                 ``_speedups.window``
 trees' raw scores    ``model_format.Trees.raw``          ``_speedups.forest_raw``
+stage A's own part   ``(x[:, :k] - mean) / scale``       ``_speedups.standardized``
 stage A's n-grams    ``features.Ngrams.dot``             ``_speedups.sparse_dot``
 model votes          ``Vote(...)`` per block              ``_speedups.model_votes``
 votes by block       ``combine.sorted_votes``            ``_speedups.sorted_votes``
@@ -89,7 +90,7 @@ from .model_format import Logistic, Trees
 from .rules import word_counts
 from .text_index import Matcher, TextIndex, all_matches, use_matcher
 
-EXTENSION_VERSION = 31
+EXTENSION_VERSION = 33
 """The ``VERSION`` of core/scoring/_speedups.pyx that this module was written for."""
 
 
@@ -224,12 +225,32 @@ class HotPath:
         this method)."""
         return _EXTENSION.word_sets(paths) if self.compiled else word_sets(paths)
 
-    def probability(self, stage_b: Trees | Logistic, X: np.ndarray) -> np.ndarray:
-        """``stage_b.probability(X)``; a forest's raw scores from the compiled walk when compiled."""
+    def probability(
+        self, stage_b: Trees | Logistic, X: np.ndarray, extra: np.ndarray | None = None
+    ) -> np.ndarray:
+        """``stage_b.probability(X)``, or of ``np.hstack([X, extra])`` where ``extra`` is given; a
+        forest's raw scores from the compiled walk when compiled, which reads the two where they are."""
         if not self.compiled or not isinstance(stage_b, Trees):
-            return stage_b.probability(X)
+            return stage_b.probability(X if extra is None else np.hstack([X, extra]))
         with np.errstate(over="ignore"):  # exp overflows to inf for a very negative score: 0, rightly
-            return 1.0 / (1.0 + np.exp(-forest_raw(stage_b, X)))
+            return 1.0 / (1.0 + np.exp(-forest_raw(stage_b, X, extra)))
+
+    def standardized(self, dense: np.ndarray, own: int, mean: np.ndarray, scale: np.ndarray) -> np.ndarray:
+        """``(dense[:, :own] - mean) / scale``: stage A's own features, standardised (``models.stage_a``
+        takes this method); compiled where all three are float32 and ``dense`` is C-contiguous (as
+        numpy's result then is: the same array for the product that follows), in one pass without
+        numpy's temporary."""
+        if (
+            self.compiled
+            and all(isinstance(a, np.ndarray) and a.dtype == np.float32 for a in (dense, mean, scale))
+            and dense.ndim == 2
+            and dense.flags.c_contiguous
+            and mean.shape == scale.shape == (own,)
+            and 0 <= own <= dense.shape[1]
+        ):
+            mean, scale = np.ascontiguousarray(mean), np.ascontiguousarray(scale)
+            return _EXTENSION.standardized(dense, own, mean, scale)
+        return (dense[:, :own] - mean) / scale
 
     def ngrams_dot(self, ngrams: Ngrams, vector: np.ndarray) -> np.ndarray:
         """``ngrams.dot(vector)``: each block's n-grams times stage A's n-gram weights (float32)."""
@@ -461,21 +482,28 @@ _NODES: WeakKeyDictionary[Trees, tuple[np.ndarray, ...]] = WeakKeyDictionary()
 """Each forest as ``_speedups.forest_nodes`` packs it (empty where it cannot), made at its first walk."""
 
 
-def forest_raw(trees: Trees, X: np.ndarray) -> np.ndarray:
-    """``trees.raw(X)`` by the compiled walk (the extension must be there), or by ``trees.raw``
-    itself for a forest the compiled walk cannot pack."""
+def forest_raw(trees: Trees, X: np.ndarray, extra: np.ndarray | None = None) -> np.ndarray:
+    """``trees.raw(X)``, or of ``np.hstack([X, extra])`` where ``extra`` is given, by the compiled
+    walk (the extension must be there), or by ``trees.raw`` itself for a forest the compiled walk
+    cannot pack. The rows are float32 where both parts are, else float64, as ``np.hstack`` makes
+    them (the two walks compare either alike)."""
     X = np.asarray(X)
-    X = np.ascontiguousarray(X, dtype=np.float32 if X.dtype == np.float32 else np.float64)
-    if X.ndim != 2 or X.shape[1] != trees.n_features:
-        raise ValueError(f"X has shape {X.shape}, the trees expect {trees.n_features} features")
+    extra = np.zeros((X.shape[0] if X.ndim else 0, 0), X.dtype) if extra is None else np.asarray(extra)
+    if X.ndim != 2 or extra.ndim != 2 or extra.shape[0] != X.shape[0]:
+        raise ValueError(f"X has shape {X.shape} and extra {extra.shape}: not rows of the same length")
+    if X.shape[1] + extra.shape[1] != trees.n_features:
+        width = X.shape[1] + extra.shape[1]
+        raise ValueError(f"X has shape {(X.shape[0], width)}, the trees expect {trees.n_features} features")
+    dtype = np.float32 if X.dtype == extra.dtype == np.float32 else np.float64
+    X, extra = np.ascontiguousarray(X, dtype), np.ascontiguousarray(extra, dtype)
     packed = _NODES.get(trees)
     if packed is None:
         arrays = (trees.roots, trees.feature, trees.threshold, trees.children)
         flags = (trees.is_leaf.view(np.uint8), trees.missing_right.view(np.uint8))
         packed = _NODES[trees] = _EXTENSION.forest_nodes(*arrays, *flags, trees.value) or ()
     if not packed:
-        return trees.raw(X)
-    return _EXTENSION.forest_raw(X, *packed, float(trees.baseline[0]))
+        return trees.raw(np.hstack([X, extra]))
+    return _EXTENSION.forest_raw(X, extra, *packed, float(trees.baseline[0]))
 
 
 def _group_matches(found: Group, text: str) -> list[list[re.Match[str]]]:
