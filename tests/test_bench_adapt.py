@@ -52,3 +52,13 @@ def test_without_an_adaptation_every_block_is_left_to_the_base():
     document = Runner(Options()).classify_bytes(page.content(), page.source)
     keys = hashed(block_keys(document, "html"))
     assert _bench().mover(None, keys) == ["-"] * len(keys)
+
+
+def test_body_f1_is_one_where_every_block_is_accepted_and_falls_where_a_body_block_is_missed(adapted):  # noqa: F811
+    page = labelled_page(4)
+    runner = Runner(Options(models=adapted))
+    assert _bench().macro_f1(runner, [page])[2] == 1.0
+    blocks = list(page.blocks)
+    body = next(i for i, b in enumerate(blocks) if b.label == "body")
+    blocks[body] = LabelledBlock(blocks[body].text, "navigation", frozenset({"navigation"}))
+    assert _bench().macro_f1(runner, [replace(page, blocks=blocks)])[2] < 1.0
