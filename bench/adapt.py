@@ -50,7 +50,9 @@ block, its words, the label it was given and those it accepts, the base's and th
 label with their confidence, what in the adaptation moves it (``memory``: the memory holds labels
 for it; ``place``: a place learnt from two pages; ``site-wide``: the site-wide layer; ``-``:
 nothing, the base's scores as they are), its place and the start of its text: the block-by-block
-reading of what the layer cannot express.
+reading of what the layer cannot express. Each draw's list starts with a tally (``tally_line``):
+its wrong words, how many of them the base's label had right (``lost`` to the adaptation; the
+others the base gets wrong too), and both per mover.
 
 ``--base DIR``: adapt the models in DIR instead of the shipped ones (and score the base with
 them). The shipped models learnt from the hand-labelled pages of these sites; a base trained
@@ -68,7 +70,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import replace
 from pathlib import Path
 
@@ -259,9 +261,12 @@ def mover(layer: KindLayer | None, keys: list[list[int]]) -> list[str]:
     ]
 
 
-def error_lines(base: Runner, adapted: Runner, document: LabelledDocument) -> list[str]:
+def error_lines(
+    base: Runner, adapted: Runner, document: LabelledDocument, tally: Counter | None = None
+) -> list[str]:
     """The blocks of ``document`` whose label under ``adapted`` its labels do not accept, one line
-    each (``--errors``), when the page splits into its labelled blocks."""
+    each (``--errors``), when the page splits into its labelled blocks. ``tally`` (if given) gets
+    their words per (``lost`` where the base's label was accepted, else ``both``; mover)."""
     before = base.classify_bytes(document.content(), document.source)
     after = adapted.classify_bytes(document.content(), document.source)
     if model_kind(after) != "html" or [b.text for b in after.blocks] != [b.text for b in document.blocks]:
@@ -275,12 +280,28 @@ def error_lines(base: Runner, adapted: Runner, document: LabelledDocument) -> li
             continue
         accepts = "|".join(sorted(gold.accept - {gold.label}))
         text = " ".join(gold.text.split())
+        if tally is not None:
+            tally["lost" if old.label in gold.accept else "both", movers[i]] += len(gold.text.split())
         lines.append(
             f"  {document.source} #{i} {len(gold.text.split())} words: {gold.label}"
             f"{f' ({accepts})' if accepts else ''}; base {old.label} {old.confidence:.2f}, adapted "
             f"{new.label} {new.confidence:.2f} by {movers[i]}; {keys[i][0]}; {text[:50]!r}"
         )
     return lines
+
+
+def tally_line(tally: Counter) -> str:
+    """One line of ``--errors``' tally: the held-back pages' wrong words, those the base's label had
+    right (``lost`` to the adaptation), and both per mover."""
+    total = sum(tally.values())
+    lost = sum(n for (kind, _), n in tally.items() if kind == "lost")
+    movers = ", ".join(
+        f"{mover} {sum(n for (_, m), n in tally.items() if m == mover)}"
+        f" ({sum(n for (k, m), n in tally.items() if m == mover and k == 'lost')} lost)"
+        for mover in ("memory", "place", "site-wide", "-")
+        if any(m == mover for _, m in tally)
+    )
+    return f"  wrong words {total}, {lost} of them right by the base; by {movers or 'nothing'}"
 
 
 def adapt(documents: list[LabelledDocument], base: Path, out: Path, site: str) -> tuple[float, bool]:
@@ -370,8 +391,13 @@ def main(argv: list[str] | None = None) -> int:
                             if args.errors:
                                 sources = " ".join(documents[i].source for i in chosen)
                                 errors.append(f"{name}, {size} pages, draw {draw} ({sources}): {after:.3f}")
-                                for i in rest:
-                                    errors += error_lines(base, runner, documents[i])
+                                tally: Counter = Counter()
+                                lines = [
+                                    line
+                                    for i in rest
+                                    for line in error_lines(base, runner, documents[i], tally)
+                                ]
+                                errors += [tally_line(tally), *lines]
                             bases.append(plain)
                             adapted.append(after)
                             given.append((base_given, adapted_given))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
@@ -62,3 +63,26 @@ def test_body_f1_is_one_where_every_block_is_accepted_and_falls_where_a_body_blo
     body = next(i for i, b in enumerate(blocks) if b.label == "body")
     blocks[body] = LabelledBlock(blocks[body].text, "navigation", frozenset({"navigation"}))
     assert _bench().macro_f1(runner, [replace(page, blocks=blocks)])[2] < 1.0
+
+
+def test_the_tally_counts_the_wrong_words_the_base_had_right_apart_per_mover(adapted):  # noqa: F811
+    page = labelled_page(4)
+    notes = [i for i, b in enumerate(page.blocks) if b.label == "other" and len(b.text.split()) > 20]
+    blocks = list(page.blocks)
+    blocks[notes[0]] = LabelledBlock(blocks[notes[0]].text, "body", frozenset({"body"}))
+    relabelled = replace(page, blocks=blocks)
+    bench = _bench()
+    tally = Counter()
+    lines = bench.error_lines(Runner(Options()), Runner(Options(models=adapted)), relabelled, tally)
+    words = len(blocks[notes[0]].text.split())
+    assert len(lines) == 1 and sum(tally.values()) == words
+    ((kind, mover),) = tally  # the base labels the note body, as the labels now say; the memory not
+    assert kind == "lost" and mover in ("memory", "place")
+    assert (
+        bench.tally_line(tally)
+        == f"  wrong words {words}, {words} of them right by the base; by {mover} {words} ({words} lost)"
+    )
+
+
+def test_a_tally_of_nothing_says_so():
+    assert _bench().tally_line(Counter()) == "  wrong words 0, 0 of them right by the base; by nothing"
