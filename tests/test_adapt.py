@@ -934,3 +934,40 @@ def test_the_site_wide_layer_learns_the_sites_class_words_across_templates(tmp_p
     if words:
         assert math.isfinite(fits["html"].wide_penalty)
         assert [b.label for b in after.blocks] == [b.label for b in page.blocks]
+
+
+# -- the site-wide layer needs left-out words to be chosen by -----------------------------------
+
+BADGES = ("alpha", "bravo", "delta", "gamma", "kilo")
+
+
+def badged_page(number: int) -> LabelledDocument:
+    """Page ``number`` of the test site with, after the item's story, a two-word members' badge
+    (navigation) in a box whose class holds the site's word for it, ``shop-badge``, and a word of
+    the page's own: the badge's place is on no other page, and its words are one in a hundred of
+    the page's."""
+    html = site_page(number).replace(
+        '<div class="shop-notes">',
+        f'<div class="badge-{BADGES[number]} shop-badge">Members sign</div><div class="shop-notes">',
+    )
+
+    def label(facts: dict) -> str:
+        return "navigation" if "badge" in facts["path_words"] else _label(facts)
+
+    return site_document(html, f"item/{number}", label)
+
+
+@pytest.mark.parametrize("evidence", [0.02, 0.0])
+def test_pages_whose_left_out_words_are_all_at_shared_places_get_no_site_wide_layer(
+    tmp_path, monkeypatch, evidence
+):
+    if not evidence:  # as before round 10: the left-out badges alone choose its penalty
+        monkeypatch.setattr("pageparts.training.adapt.WIDE_EVIDENCE", 0.0)
+    documents = [badged_page(n) for n in (1, 2, 3)]
+    out, fits = _adapt(tmp_path, documents)
+    html = fits["html"]
+    assert 0 < html.wide_evidence < 0.02  # the badges, and nothing else, at a place of one page
+    assert math.isfinite(html.wide_penalty) == (not evidence)
+    kind = json.loads((out / MANIFEST).read_text())["adaptation"]["kinds"]["html"]
+    assert kind["wide_evidence"] == round(html.wide_evidence, 4)
+    assert (kind["wide_penalty"] is None) == bool(evidence)

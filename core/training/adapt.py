@@ -15,8 +15,9 @@ never one that makes a left-out page much worse than the base (``fit_kind``). Th
 of the blocks outside those places (``pageparts.scoring.adaptation.KindLayer.wide``) is fitted on
 every block over the keys of ``WIDE_KEYS`` and chosen the same way, on top of the chosen layer:
 a left-out page's blocks at places no other page has are what it moves, as on a page of another
-template. The memory of the keys found on one page (``Memory.single``) is checked the same way
-on top of those layers (``_single_helps``). Last, the layer's sharpness
+template (and where those hold under WIDE_EVIDENCE of the left-out pages' words, there is nothing
+to choose by: no site-wide layer). The memory of the keys found on one page (``Memory.single``) is
+checked the same way on top of those layers (``_single_helps``). Last, the layer's sharpness
 (``pageparts.scoring.adaptation.KindLayer.sharpness``) is chosen among SHARPNESS by leaving one page
 out, with the combiner's threshold applied (``_sharpness``).
 """
@@ -177,6 +178,10 @@ class KindFit:
     sharpness: float = 1.0
     sharp_left_out_accuracy: dict[float, float] = field(default_factory=dict)
     """Sharpness -> word accuracy on each page left out, pooled, with the combiner's threshold."""
+    wide_evidence: float = math.nan
+    """The share of the left-out pages' words at places the other pages do not share, which the
+    site-wide layer moves when a page is left out (``_unshared``; NaN: not measured); under
+    WIDE_EVIDENCE, no site-wide layer."""
 
 
 def fit_kind(pages: Sequence[AdaptPage], placed: bool, threshold: float = 0.5) -> KindFit:
@@ -184,17 +189,20 @@ def fit_kind(pages: Sequence[AdaptPage], placed: bool, threshold: float = 0.5) -
     chosen by leaving one page out (with two pages or more; else the strongest finite one): the
     best word accuracy over the left-out pages among the penalties that make no left-out page
     worse than the base by more than WORST_LOSS. In HTML the site-wide layer's penalty is chosen
-    next, the same way against the chosen layer alone, then the memory; last the sharpness, with
-    the combiner's ``threshold``."""
+    next, the same way against the chosen layer alone (none where the left-out pages' words it
+    would move are under WIDE_EVIDENCE of them), then the memory; last the sharpness, with the
+    combiner's ``threshold``."""
     scores: dict[float, float] = {}
     wide = math.inf
     wide_scores: dict[float, float] = {}
+    evidence = math.nan
     left_out: list[KindLayer] = []
     if len(pages) >= 2:
         fits = {p: [_fit(_without(pages, out), p, placed) for out in range(len(pages))] for p in PENALTIES}
         penalty = _choose(pages, fits, scores)
         left_out = fits[penalty]
-        if placed:
+        evidence = _unshared(pages, fits[penalty]) if placed else math.nan
+        if evidence >= WIDE_EVIDENCE:
             wides = {
                 p: [
                     replace(inner, wide=_fit_wide(_without(pages, out), p))
@@ -244,6 +252,7 @@ def fit_kind(pages: Sequence[AdaptPage], placed: bool, threshold: float = 0.5) -
         single,
         sharpness,
         sharp_scores,
+        evidence,
     )
 
 
@@ -355,6 +364,22 @@ def _single_helps(pages: Sequence[AdaptPage], left_out: Sequence[KindLayer], sha
 
 WORST_LOSS = 0.02
 """How much word accuracy a layer may lose against the base on one page left out."""
+
+WIDE_EVIDENCE = 0.02
+"""The least share of the left-out pages' words the site-wide layer must move (``_unshared``) for
+its penalty to be chosen by them; below it, the kind gets no site-wide layer. Pages of one
+template leave out pages whose places the others all share (rei.com's five category pages: 0.1 to
+0.5 % of their words elsewhere): the penalties' left-out accuracies then differ by a few words,
+and the weakest penalty, won by them, moved a held-back page of another template the most."""
+
+
+def _unshared(pages: Sequence[AdaptPage], left_out: Sequence[KindLayer]) -> float:
+    """The share of the pages' words (by weight) at places that the layer fitted without each
+    (``left_out``) does not hold: what a site-wide layer moves when that page is left out."""
+    free = sum(
+        float(p.weight @ ~moved(layer.places, p.keys)) for p, layer in zip(pages, left_out, strict=True)
+    )
+    return free / max(sum(float(p.weight.sum()) for p in pages), 1e-9)
 
 
 def _without(pages: Sequence[AdaptPage], out: int) -> list[AdaptPage]:
@@ -498,6 +523,7 @@ def write_adapted_directory(
                     "memorised_one_page": fit.single,
                     "penalty": fit.penalty if math.isfinite(fit.penalty) else None,
                     "wide_penalty": fit.wide_penalty if math.isfinite(fit.wide_penalty) else None,
+                    "wide_evidence": None if math.isnan(fit.wide_evidence) else round(fit.wide_evidence, 4),
                     "wide_left_out_word_accuracy": {
                         f"{p:g}" if math.isfinite(p) else "none": round(a, 4)
                         for p, a in fit.wide_left_out_accuracy.items()
