@@ -140,7 +140,7 @@ def leads(pattern: re.Pattern[str]) -> Leads | None:
         except _TooMany:
             continue
         heads = sorted(lead for lead in found if lead.steps[0] < 0)
-        for cut in (MOST_STEPS, 8, 4, 2, 1):  # a lead cut short holds where the whole one does
+        for cut in (8, 4, 2, 1):  # a lead cut short holds where the whole one does
             if len(heads) <= MOST_HEADS:
                 break
             heads = sorted({_cut(lead, cut) for lead in heads})
