@@ -25,7 +25,18 @@ from pageparts.labels.extraction_scores import words
 from pageparts.plugins import body, fundraising, headline, navigation, related_links
 from pageparts.scoring import features, rules, speedups
 from pageparts.scoring.features import N_HASH, compute, hashed_ngrams
-from pageparts.scoring.leads import MOST_GROUP_HEADS, group, hash_chars, leads
+from pageparts.scoring.leads import (
+    BOUNDARY,
+    MOST_GROUP_HEADS,
+    MOST_HEADS,
+    MOST_STEPS,
+    RUN,
+    WIDTH,
+    Lead,
+    group,
+    hash_chars,
+    leads,
+)
 from pageparts.scoring.model_format import FormatError, Trees
 from pageparts.scoring.speedups import PURE, HotPath, hot_path
 from pageparts.scoring.text_index import SEP, text_index, use_matcher
@@ -894,19 +905,64 @@ def test_leads_are_not_guessed(source):
     assert leads(re.compile("abc", re.IGNORECASE)) is None
 
 
+def _steps(text: str) -> tuple[int, ...]:
+    """A lead's steps written short: ``D``, ``W``, ``S`` a class, ``+`` a run of the class before
+    after it, ``*`` instead of it, ``|`` a word boundary, any other character itself."""
+    codes = {"D": -1, "W": -2, "S": -3, "|": BOUNDARY}
+    steps: list[int] = []
+    for c in text:
+        if c == "*":
+            steps[-1] = RUN + steps[-1]
+        else:
+            steps.append(RUN + steps[-1] if c == "+" else codes.get(c, ord(c)))
+    return tuple(steps)
+
+
 def test_leads_of_plain_patterns():
     found = leads(re.compile(r"\b(?:sign\s+in|us|x)\b|\d\d?/|\b\d+ ago|[$€]\d|\w@"))
     assert found is not None
-    digits = [((1,), "/", False), ((1,), "", True), ((1, 1), "/", False)]
-    assert sorted(found.heads) == sorted([*digits, ((2,), "@", False)])
-    for literal in ("sig", "us", "x"):  # after \b: not where a word character comes before
-        assert found.table[hash_chars(literal)] & (1 << (len(literal) + 2))
-    for literal in ("$", "€"):
-        assert found.table[hash_chars(literal)] & 1
+    heads = [("D/", False), ("DD/", False), ("D+ ago", True), ("W@", False)]
+    assert sorted(found.heads) == sorted(Lead(_steps(text), boundary) for text, boundary in heads)
+    literal = [("signS+in|", True), ("us|", True), ("x|", True), ("$D", False), ("€D", False)]
+    assert sorted(found.literal) == sorted(Lead(_steps(text), boundary) for text, boundary in literal)
+    for chars in ("sig", "us", "x"):  # after \b: not where a word character comes before
+        assert found.table[hash_chars(chars)] & (1 << (len(chars) + 2))
+    for chars in ("$", "€"):
+        assert found.table[hash_chars(chars)] & 1
     optional = leads(re.compile(r"a?bc|\d\d?/"))
     assert optional is not None
-    assert sorted(optional.heads) == [((1,), "/", False), ((1, 1), "/", False)]
+    assert [lead.steps for lead in optional.heads] == [_steps("DD/"), _steps("D/")]
     assert optional.table[hash_chars("abc")] & 4 and optional.table[hash_chars("bc")] & 2
+
+
+@pytest.mark.parametrize(
+    ("source", "steps"),
+    [
+        (r"\d+x", "D+x"),  # a run, then a character outside its class
+        (r"\d+1", "D"),  # ... not one inside it: the lead ends before the run
+        (r"\d{1,4}\s?(?:usd|eur)", "D+Susd D+Seur D+usd D+eur"),
+        (r"\w+\s+\d", "W+S+D"),  # classes apart from each other
+        (r"\w+\d", "W"),
+        (r"a\s*b", "aS*b"),  # none or more
+        (r"ab\b", "ab|"),
+        (r"ab(?=c)d", "abd"),  # a lookahead is left to the pattern
+        (r"\d+\b", "D"),
+        (r"a[bc]+d", "ab ac"),
+    ],
+)
+def test_leads_read_runs_and_boundaries(source, steps):
+    found = leads(re.compile(source))
+    assert found is not None
+    assert sorted(lead.steps for lead in found.literal + found.heads) == sorted(map(_steps, steps.split()))
+
+
+def test_leads_are_cut_when_too_many():
+    # 13 months each after one or two digits: too many heads, cut shorter (and the same, once)
+    months = "jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|sept"
+    found = leads(re.compile(rf"\b\d\d? (?:{months})\b"))
+    assert found is not None and 0 < len(found.heads) <= MOST_HEADS
+    assert len(set(found.heads)) == len(found.heads)
+    assert leads(re.compile("[abcdefgh]" * 5)) is not None  # 8 ** 5 leads: read again, cut at 3
 
 
 @needs_extension
@@ -915,22 +971,45 @@ def test_lead_matches_refuses_bad_tables():
 
     a = re.compile("a")
     table, rows = np.zeros(1 << 16, np.uint8), np.zeros(1 << 16, np.uint16)
-    masks = np.zeros((1, 6), np.uint64)
+    starts, checks, heads = (
+        np.zeros(1, np.uint32),
+        np.zeros((0, WIDTH), np.int32),
+        np.zeros((0, WIDTH), np.int32),
+    )
+
+    def head(*row: int) -> np.ndarray:
+        packed = np.full((1, WIDTH), -1, np.int32)
+        packed[0, : len(row)] = row
+        return packed
+
     with pytest.raises(ValueError):
-        _speedups.lead_matches([a], "a", np.zeros(10, np.uint8), rows, masks, [])
+        _speedups.lead_matches([a], "a", np.zeros(10, np.uint8), rows, starts, checks, heads)
     with pytest.raises(ValueError):
-        _speedups.lead_matches([a], "a", table, rows, np.zeros((1, 5), np.uint64), [])
+        _speedups.lead_matches([a], "a", table, rows, starts, np.zeros((0, 5), np.int32), heads)
     with pytest.raises(ValueError):
-        _speedups.lead_matches([], "a", table, rows, masks, [])
+        _speedups.lead_matches([], "a", table, rows, starts, checks, heads)
     with pytest.raises(ValueError):
-        _speedups.lead_matches([a] * 65, "a", table, rows, masks, [])
+        _speedups.lead_matches([a] * 65, "a", table, rows, starts, checks, heads)
+    with pytest.raises(ValueError):  # starts that do not cover the leads
+        _speedups.lead_matches(
+            [a], "a", table, rows, np.array([0, 2], np.uint32), head(0, 1, 0, 1, 97), heads
+        )
+    for bad in (
+        head(0, 0, 0, MOST_STEPS + 1, -1),  # too many steps
+        head(1, 0, 0, 1, -1),  # another pattern's
+        head(0, 0, 0, 1, -3),  # a head beginning with \s
+        head(0, 1, 0, 1, 97),  # a head with hashed characters
+        head(0, 0, 0, 2, -1, -8),  # no such step
+    ):
+        with pytest.raises(ValueError):
+            _speedups.lead_matches([a], "a", table, rows, starts, checks, bad)
+    with pytest.raises(ValueError):  # a head beginning with \w after one beginning with \d
+        _speedups.lead_matches(
+            [a], "a", table, rows, starts, checks, np.vstack([head(0, 0, 0, 1, -1), head(0, 0, 0, 1, -2)])
+        )
+    table[hash_chars("a")] = 1  # a hash without its row
     with pytest.raises(ValueError):
-        _speedups.lead_matches([a], "a", table, rows, masks, [((1,) * 5, "", False, 0)])
-    with pytest.raises(ValueError):
-        _speedups.lead_matches([a], "a", table, rows, masks, [((1,), "", False, 1)])
-    table[hash_chars("a")] = 1  # a hash without its row of masks
-    with pytest.raises(ValueError):
-        _speedups.lead_matches([a], "a", table, rows, masks, [])
+        _speedups.lead_matches([a], "a", table, rows, starts, checks, heads)
 
 
 def _group_matches_agree(patterns: list[re.Pattern[str]], text: str) -> None:

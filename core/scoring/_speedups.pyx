@@ -54,7 +54,7 @@ from json.encoder import encode_basestring
 
 cetree.import_lxml__etree()
 
-VERSION = 33
+VERSION = 34
 """Raised whenever a function here changes; ``pageparts.scoring.speedups`` refuses an extension built from
 another version of this file (a stale build) and runs the pure-Python path."""
 
@@ -770,19 +770,17 @@ def gram_keys(list texts, Py_ssize_t start, Py_ssize_t stop, int64_t n_hash):
 cdef enum:
     MOST_PATTERNS = 64  # leads.MOST_GROUP: a pattern's bit in a uint64 mask
     MOST_HEADS = 64  # leads.MOST_GROUP_HEADS
-    MOST_HEAD = 4  # leads.MOST_HEAD
-    MOST_AFTER = 3  # leads.ENOUGH
+    MOST_STEPS = 16  # leads.MOST_STEPS
+    WIDTH = 20  # leads.WIDTH: a packed lead's pattern, hashed characters, \b first, steps' count, steps
     TABLE_MASK = 0xFFFF  # leads.TABLE_SIZE - 1
-    BITS = 6  # the bits of a lead table's entry
-
-
-cdef struct Head:
-    int classes[MOST_HEAD]
-    Py_UCS4 literal[MOST_AFTER]
-    int n_classes
-    int n_literal
-    bint boundary
-    uint64_t pattern  # the bit of the pattern it is a lead of
+    # a step (leads): a code point, or one of these
+    STEP_DIGIT = -1
+    STEP_WORD = -2
+    STEP_SPACE = -3
+    STEP_BOUNDARY = -4
+    STEP_DIGITS = -5  # any number more of the class: leads.RUN - class
+    STEP_WORDS = -6
+    STEP_SPACES = -7
 
 
 cdef uint8_t _ASCII_WORD[128]
@@ -816,63 +814,128 @@ def lead_matches(
     str text,
     const uint8_t[::1] table,
     const uint16_t[::1] rows,
-    const uint64_t[:, ::1] masks,
-    list heads,
+    const uint32_t[::1] starts,
+    const int32_t[:, ::1] checks,
+    const int32_t[:, ::1] heads,
 ):
     """``list(pattern.finditer(text))`` of each of ``patterns`` (a ``leads.Group``), in one scan of
-    ``text``, each pattern tried only where one of its leads (``leads.leads``) occurs: where
+    ``text``, each pattern tried only where one of its leads (``leads.leads``) occurs: a lead of
+    ``checks`` (the leads that begin with a literal, packed as ``leads.WIDTH`` int32: the pattern's
+    index, the characters hashed, whether ``\\b`` comes first, the steps' count, the steps) where
     ``table`` (the patterns' lead tables or-ed) has bit ``k - 1`` set at the hash of the next ``k``
-    characters (``leads.hash_chars``), or bit ``k + 2`` and no word character comes before, for the
-    patterns whose bits are set in that column of the row of ``masks`` that ``rows`` gives for
-    that hash (``rows[h] - 1``); or where one of ``heads`` (classes: 1 a decimal digit, 2 a word
-    character; then a literal; whether a word boundary comes first; the pattern's index) begins.
-    A pattern's match ends where its next may begin, as in ``finditer``."""
-    cdef Py_ssize_t count = len(heads), n_patterns = len(patterns)
-    cdef Head found[MOST_HEADS]
-    cdef Py_ssize_t i, j
+    characters (``leads.hash_chars``), or bit ``k + 2`` and no word character comes before, among
+    the leads of ``k`` characters in the row that ``rows`` gives for that hash (``rows[h] - 1``:
+    ``checks[starts[row]:starts[row + 1]]``); or a lead of ``heads`` (those that begin with a class,
+    those with ``\\w`` before those with ``\\d``) where a word character is. A pattern's match
+    ends where its next may begin, as in ``finditer``."""
+    cdef Py_ssize_t count = heads.shape[0], n_patterns = len(patterns), n_rows = starts.shape[0] - 1
+    cdef Py_ssize_t i, j, words = 0
     if table.shape[0] != TABLE_MASK + 1 or rows.shape[0] != TABLE_MASK + 1:
         raise ValueError(f"lead tables of {table.shape[0]} and {rows.shape[0]} entries")
-    if masks.shape[1] != BITS:
-        raise ValueError(f"masks of {masks.shape[1]} columns")
+    if checks.shape[1] != WIDTH or heads.shape[1] != WIDTH:
+        raise ValueError(f"leads of {checks.shape[1]} and {heads.shape[1]} columns")
     if not 0 < n_patterns <= MOST_PATTERNS:
         raise ValueError(f"{n_patterns} patterns")
     if count > MOST_HEADS:
         raise ValueError(f"{count} leads with a head")
+    if n_rows < 0 or starts[0] != 0 or starts[n_rows] != checks.shape[0]:
+        raise ValueError("rows' starts that do not cover the leads")
+    for i in range(n_rows):
+        if starts[i] > starts[i + 1]:
+            raise ValueError("rows' starts out of order")
+    for i in range(checks.shape[0]):
+        _check_lead(&checks[i, 0], n_patterns, False)
     for i in range(count):
-        classes, literal, boundary, owner = heads[i]
-        if not 0 < len(classes) <= MOST_HEAD or len(literal) > MOST_AFTER or not 0 <= owner < n_patterns:
-            raise ValueError(f"a lead of {len(classes)} classes and {len(literal)} characters of pattern {owner}")
-        found[i].n_classes = len(classes)
-        for j in range(len(classes)):
-            found[i].classes[j] = classes[j]
-        found[i].n_literal = len(literal)
-        for j in range(len(literal)):
-            found[i].literal[j] = literal[j]
-        found[i].boundary = boundary
-        found[i].pattern = (<uint64_t> 1) << owner
+        _check_lead(&heads[i, 0], n_patterns, True)
+        if heads[i, 4] == STEP_WORD:
+            if words < i:
+                raise ValueError("a lead beginning with \\w after one beginning with \\d")
+            words += 1
     matchers = [pattern.match for pattern in patterns]
     cdef int kind = PyUnicode_KIND(text)
     cdef void *chars = PyUnicode_DATA(text)
     cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text)
     # the scan compiled for each width of the text's characters (1, 2 or 4 bytes)
     if kind == PyUnicode_1BYTE_KIND:
-        return _lead_scan(<const uint8_t *> chars, n, matchers, text, table, rows, masks, found, count)
+        return _lead_scan(<const uint8_t *> chars, n, matchers, text, table, rows, starts, checks, heads, words)
     if kind == PyUnicode_2BYTE_KIND:
-        return _lead_scan(<const uint16_t *> chars, n, matchers, text, table, rows, masks, found, count)
-    return _lead_scan(<const uint32_t *> chars, n, matchers, text, table, rows, masks, found, count)
+        return _lead_scan(<const uint16_t *> chars, n, matchers, text, table, rows, starts, checks, heads, words)
+    return _lead_scan(<const uint32_t *> chars, n, matchers, text, table, rows, starts, checks, heads, words)
 
 
-cdef inline uint64_t _hashed(
-    const uint16_t[::1] rows, const uint64_t[:, ::1] masks, uint32_t h, int k, bint after_word
+cdef int _check_lead(const int32_t *lead, Py_ssize_t n_patterns, bint head) except -1:
+    """Refuse a packed lead the scan cannot read."""
+    cdef int j, step
+    if not (0 <= lead[0] < n_patterns and 1 <= lead[3] <= MOST_STEPS):
+        raise ValueError(f"a lead of pattern {lead[0]} with {lead[3]} steps")
+    if head != (lead[1] == 0) or not 0 <= lead[1] <= 3:
+        raise ValueError(f"a lead hashed on {lead[1]} characters")
+    if head and lead[4] != STEP_DIGIT and lead[4] != STEP_WORD:
+        raise ValueError(f"a head beginning with {lead[4]}")
+    for j in range(lead[3]):
+        step = lead[4 + j]
+        if step < STEP_SPACES or (j < lead[1] and step < 0):
+            raise ValueError(f"a lead's step {step}")
+    return 0
+
+
+cdef inline bint _fits(const char_t *chars, Py_ssize_t n, Py_ssize_t p, const int32_t *lead) noexcept:
+    """Whether the packed ``lead`` occurs at ``p`` of the ``n`` characters ``chars``."""
+    cdef Py_ssize_t q = p
+    cdef int j, step
+    cdef Py_UCS4 c
+    if lead[2] and (p > 0 and _is_word(chars[p - 1])) == (p < n and _is_word(chars[p])):
+        return False
+    for j in range(lead[3]):
+        step = lead[4 + j]
+        if step == STEP_BOUNDARY:
+            if (q > 0 and _is_word(chars[q - 1])) == (q < n and _is_word(chars[q])):
+                return False
+            continue
+        if step < STEP_BOUNDARY:  # a run: greedy, as the next step is a character outside its class
+            while q < n and (
+                _is_decimal(chars[q]) if step == STEP_DIGITS
+                else _is_word(chars[q]) if step == STEP_WORDS
+                else Py_UNICODE_ISSPACE(chars[q])
+            ):
+                q += 1
+            continue
+        if q >= n:
+            return False
+        c = chars[q]
+        if step >= 0:
+            if c != <Py_UCS4> step:
+                return False
+        elif not (
+            _is_decimal(c) if step == STEP_DIGIT else _is_word(c) if step == STEP_WORD else Py_UNICODE_ISSPACE(c)
+        ):
+            return False
+        q += 1
+    return True
+
+
+cdef inline uint64_t _checked(
+    const char_t *chars,
+    Py_ssize_t n,
+    Py_ssize_t p,
+    const uint16_t[::1] rows,
+    const uint32_t[::1] starts,
+    const int32_t[:, ::1] checks,
+    uint32_t h,
+    int k,
+    uint64_t candidates,
 ) except? 0:
-    """The patterns with a lead of ``k`` characters hashed to ``h`` (those after ``\\b`` only if
-    not ``after_word``)."""
-    cdef uint32_t row = rows[h & TABLE_MASK]
-    if row == 0 or row > masks.shape[0]:
-        raise ValueError("a lead table's hash without its row of masks")
-    if after_word:
-        return masks[row - 1, k - 1]
-    return masks[row - 1, k - 1] | masks[row - 1, k + 2]
+    """``candidates`` and the patterns whose leads of ``k`` hashed characters, in the row of ``h``,
+    occur at ``p``."""
+    cdef uint32_t row = rows[h & TABLE_MASK], e
+    cdef uint64_t bit
+    if row == 0 or row >= <uint32_t> starts.shape[0]:
+        raise ValueError("a lead table's hash without its row")
+    for e in range(starts[row - 1], starts[row]):
+        bit = (<uint64_t> 1) << checks[e, 0]
+        if checks[e, 1] == k and not candidates & bit and _fits(chars, n, p, &checks[e, 0]):
+            candidates |= bit
+    return candidates
 
 
 cdef list _lead_scan(
@@ -882,21 +945,22 @@ cdef list _lead_scan(
     str text,
     const uint8_t[::1] table,
     const uint16_t[::1] rows,
-    const uint64_t[:, ::1] masks,
-    Head *found,
-    Py_ssize_t count,
+    const uint32_t[::1] starts,
+    const int32_t[:, ::1] checks,
+    const int32_t[:, ::1] heads,
+    Py_ssize_t words,
 ):
-    """``lead_matches``' scan of ``text``, whose ``n`` characters are ``chars``."""
-    cdef Py_ssize_t n_patterns = len(matchers)
-    cdef Py_ssize_t p, q
+    """``lead_matches``' scan of ``text``, whose ``n`` characters are ``chars``; ``heads``' first
+    ``words`` begin with ``\\w``, the rest with ``\\d``."""
+    cdef Py_ssize_t n_patterns = len(matchers), count = heads.shape[0]
+    cdef Py_ssize_t p, last
     cdef Py_ssize_t ends[MOST_PATTERNS]
-    cdef Head *h
-    cdef Py_UCS4 c0, c1, c2, c
+    cdef Py_UCS4 c0, c1, c2
     cdef uint32_t h1, h2, h3
-    cdef bint fits, digit, after_word
+    cdef bint after_word
     cdef uint8_t b1, b2, b3
-    cdef uint64_t candidates, waiting
-    cdef int i, j
+    cdef uint64_t candidates, waiting, bit
+    cdef int i
     cdef list matches = [[] for _ in range(n_patterns)]
     for i in range(n_patterns):
         ends[i] = 0
@@ -916,34 +980,20 @@ cdef list _lead_scan(
         candidates = 0
         if b1 or b2 or b3:
             # bits 3-5: a lead that follows a \b and begins with a word character, so not after one
-            after_word = p > 0 and _is_word(chars[p - 1])
+            if p > 0 and _is_word(chars[p - 1]):
+                b1, b2, b3 = b1 & 0x01, b2 & 0x02, b3 & 0x04
             if b1:
-                candidates |= _hashed(rows, masks, h1, 1, after_word)
+                candidates = _checked(chars, n, p, rows, starts, checks, h1, 1, candidates)
             if b2:
-                candidates |= _hashed(rows, masks, h2, 2, after_word)
+                candidates = _checked(chars, n, p, rows, starts, checks, h2, 2, candidates)
             if b3:
-                candidates |= _hashed(rows, masks, h3, 3, after_word)
+                candidates = _checked(chars, n, p, rows, starts, checks, h3, 3, candidates)
         if count and _is_word(c0):  # every head begins with a word character
-            digit = _is_decimal(c0)
-            for i in range(count):
-                h = &found[i]
-                if candidates & h.pattern or (h.classes[0] == 1 and not digit):
-                    continue
-                if p + h.n_classes + h.n_literal > n or (h.boundary and p > 0 and _is_word(chars[p - 1])):
-                    continue
-                fits = True
-                for j in range(1, h.n_classes):
-                    c = chars[p + j]
-                    if not (_is_decimal(c) if h.classes[j] == 1 else _is_word(c)):
-                        fits = False
-                        break
-                q = p + h.n_classes
-                for j in range(h.n_literal):
-                    if not fits:
-                        break
-                    fits = chars[q + j] == h.literal[j]
-                if fits:
-                    candidates |= h.pattern
+            last = count if _is_decimal(c0) else words
+            for i in range(last):
+                bit = (<uint64_t> 1) << heads[i, 0]
+                if not candidates & bit and _fits(chars, n, p, &heads[i, 0]):
+                    candidates |= bit
         # each candidate pattern, in order, unless its last match has not ended yet
         waiting = candidates
         i = 0

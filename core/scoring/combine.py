@@ -43,6 +43,8 @@ import numpy as np
 from ..document import FALLBACK_LABEL, LABELS, MODEL, Block, CombinedScores, Document, Vote
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from .adaptation import KindLayer
     from .speedups import HotPath
 
@@ -296,34 +298,51 @@ def learned_features(
     """The block's own vote matrix, its neighbours' means within each reach (±1, ±3 blocks), and
     with ``log_odds`` the log-odds of its own scores (so that a fit can multiply odds: a 0.99
     then weighs much more than a 0.9)."""
+    return _joined(matrix, _neighbour_means(matrix, reaches), reaches, log_odds)
+
+
+def _neighbour_means(matrix: np.ndarray, reaches: Iterable[int]) -> dict[int, np.ndarray]:
+    """For each of ``reaches``, each block's neighbours' mean vote matrix within it."""
     n = len(matrix)
+    cumulative = np.vstack([np.zeros((1, matrix.shape[1])), np.cumsum(matrix, axis=0)])
+    index = np.arange(n)
+    means = {}
+    for reach in reaches:
+        lo, hi = np.maximum(index - reach, 0), np.minimum(index + reach + 1, n)
+        total = cumulative[hi] - cumulative[lo] - matrix
+        means[reach] = total / np.maximum(hi - lo - 1, 1)[:, None]
+    return means
+
+
+def _joined(
+    matrix: np.ndarray, means: dict[int, np.ndarray], reaches: Iterable[int], log_odds: bool = False
+) -> np.ndarray:
+    """``learned_features`` from the neighbours' means already worked out."""
     parts = [matrix]
     if log_odds:
         clipped = np.clip(matrix, LOG_ODDS_FLOOR, 1.0 - LOG_ODDS_FLOOR)
         parts.append(np.log(clipped / (1.0 - clipped)))
-    cumulative = np.vstack([np.zeros((1, matrix.shape[1])), np.cumsum(matrix, axis=0)])
-    index = np.arange(n)
-    for reach in reaches:
-        lo, hi = np.maximum(index - reach, 0), np.minimum(index + reach + 1, n)
-        total = cumulative[hi] - cumulative[lo] - matrix
-        parts.append(total / np.maximum(hi - lo - 1, 1)[:, None])
+    parts += [means[reach] for reach in reaches]
     return np.hstack(parts)
 
 
 def predict_learned(fitted: dict, matrix: np.ndarray) -> np.ndarray:
     """(blocks, 6) probabilities of ``LABELS`` from the vote matrix: the six-label fit's, with the
-    body fit's probability of body (when there is one) and the other five rescaled to the rest."""
+    body fit's probability of body (when there is one) and the other five rescaled to the rest.
+    The neighbours' means are worked out once for both fits (the same values as apart)."""
+    body = fitted.get("body")
+    reaches = fitted["reaches"]
+    means = _neighbour_means(matrix, dict.fromkeys([*reaches, *(body["reaches"] if body else ())]))
     logits = (
-        learned_features(matrix, fitted["reaches"], fitted.get("log_odds", False)) @ fitted["coef"].T
+        _joined(matrix, means, reaches, fitted.get("log_odds", False)) @ fitted["coef"].T
         + fitted["intercept"]
     )
     logits -= logits.max(axis=1, keepdims=True)
     odds = np.exp(logits)
     probabilities = odds / odds.sum(axis=1, keepdims=True)
-    body = fitted.get("body")
     if body is None:
         return probabilities
-    logit = learned_features(matrix, body["reaches"]) @ body["coef"] + body["intercept"]
+    logit = _joined(matrix, means, body["reaches"]) @ body["coef"] + body["intercept"]
     is_body = 1.0 / (1.0 + np.exp(-logit))
     rest = 1.0 - probabilities[:, _BODY]
     probabilities *= ((1.0 - is_body) / np.maximum(rest, 1e-12))[:, None]

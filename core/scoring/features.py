@@ -704,7 +704,7 @@ def compute(document: Document, kind: str, path: Kernels | None = None) -> Docum
     if kind == "html":
         own = np.hstack([own, _structure_features(document, facts.prose, path)])
     around = path.window(own[:, _windowed_columns(kind)])
-    dense = np.hstack([own, around]).astype(np.float32)
+    dense = np.hstack([own, around]).astype(np.float32, copy=False)  # float32 already: no second copy
     return DocumentFeatures(kind, names, dense, ngrams)
 
 

@@ -90,7 +90,7 @@ from .model_format import Logistic, Trees
 from .rules import word_counts
 from .text_index import Matcher, TextIndex, all_matches, use_matcher
 
-EXTENSION_VERSION = 33
+EXTENSION_VERSION = 34
 """The ``VERSION`` of core/scoring/_speedups.pyx that this module was written for."""
 
 
@@ -509,7 +509,9 @@ def forest_raw(trees: Trees, X: np.ndarray, extra: np.ndarray | None = None) -> 
 def _group_matches(found: Group, text: str) -> list[list[re.Match[str]]]:
     """Each of ``found``'s patterns' matches in ``text``, by one compiled scan."""
     patterns = list(found.patterns)
-    return _EXTENSION.lead_matches(patterns, text, found.table, found.rows, found.masks, found.heads)
+    return _EXTENSION.lead_matches(
+        patterns, text, found.table, found.rows, found.starts, found.checks, found.heads
+    )
 
 
 def _int64(array: np.ndarray) -> np.ndarray:
