@@ -39,6 +39,8 @@ or wholly new (labelled as the block before them) get a ``# migrated: ..., check
 what it did per spec; specs whose split did not change are left byte for byte as they were.
 ``build`` writes the labelled-block format (docs/labelled-blocks.md) that ``pageparts
 label-from-truth --gold`` takes; scripts/build_models.py does this when data/hand-labels exists.
+Built for training, a ``body`` block that accepts ``headline`` (a dek set apart from the title run)
+is written as ``headline`` accepting body: the models learn from the best label only.
 """
 
 from __future__ import annotations
@@ -52,7 +54,7 @@ import re
 import sys
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
@@ -187,6 +189,17 @@ def apply(spec: Spec, texts: Sequence[str], name: str) -> list[LabelledBlock]:
     return [
         LabelledBlock(text, label, accept) for text, (label, accept) in zip(texts, spec.labels, strict=True)
     ]
+
+
+def taught(document: LabelledDocument) -> LabelledDocument:
+    """The document as the models learn from it: a ``body`` block that accepts ``headline`` (a dek
+    set apart from the title run, a copy of the title in the content) teaches headline. Training
+    reads the best label only; the specs keep one title run for scoring (docs/training.md)."""
+    blocks = [
+        replace(block, label="headline") if block.label == "body" and "headline" in block.accept else block
+        for block in document.blocks
+    ]
+    return replace(document, blocks=blocks)
 
 
 def draft(source: str, texts: Sequence[str], predicted: Sequence[str]) -> str:
@@ -557,7 +570,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         documents = _labelled(runner, args.data, args.targets)
         if args.command == "build":
-            wanted = [d for d in documents if is_held_out(d.site) == (args.split == "validation")]
+            validation = args.split == "validation"
+            wanted = [d if validation else taught(d) for d in documents if is_held_out(d.site) == validation]
             written = write_labelled(wanted, args.out)
             left = len(documents) - written
             print(f"wrote {written} hand-labelled {args.split} pages to {args.out} ({left} left out)")
