@@ -23,7 +23,7 @@ from pageparts.scoring.models import ModelStore
 from pageparts.settings import resolve_options
 from pageparts.trainable import Trainable
 from pageparts.training.export import export
-from pageparts.training.two_stage import fit_two_stage, sampled_rows
+from pageparts.training.two_stage import fit_two_stage, stage_b_weights
 
 from .conftest import registry_with
 
@@ -314,24 +314,26 @@ def test_a_broken_manifest_refuses_the_models_without_stopping_the_run(model_dir
     assert "votes from rules only" in document.warnings[0]
 
 
-def test_stage_b_keeps_every_positive_of_a_rare_label_and_shifts_its_odds_back():
+def test_stage_b_weighs_a_rare_labels_negatives_down_and_shifts_its_odds_back():
     rng = np.random.default_rng(0)
     y = (rng.random(50_000) < 0.01).astype(np.int64)
-    rows = np.arange(len(y))
-    kept, shift = sampled_rows(rows, y, 10_000, rng)
-    assert len(kept) == 10_000 and np.all(np.diff(kept) > 0)
-    assert y[kept].sum() == y.sum()  # every positive; drawn uniformly, about four fifths would be lost
-    negatives = len(y) - y.sum()
-    assert shift == pytest.approx(np.log((10_000 - y.sum()) / negatives))
-    # a rate of positives in the sample, moved back by the shift, is the rate among all blocks
-    odds = y[kept].mean() / (1 - y[kept].mean())
-    assert odds * np.exp(shift) == pytest.approx(y.mean() / (1 - y.mean()))
+    given = rng.choice([0.5, 1.0], len(y))
+    weights, shift = stage_b_weights(y, given.copy(), 10_000)
+    positive = y == 1
+    assert np.array_equal(weights[positive], given[positive])  # every positive at its own weight
+    assert weights.sum() == pytest.approx(10_000)
+    rate = (10_000 - given[positive].sum()) / given[~positive].sum()
+    assert np.allclose(weights[~positive], given[~positive] * rate) and shift == pytest.approx(np.log(rate))
+    # the weighted odds of a positive, moved back by the shift, are the odds among the blocks given
+    odds = weights[positive].sum() / weights[~positive].sum()
+    assert odds * np.exp(shift) == pytest.approx(given[positive].sum() / given[~positive].sum())
 
 
-def test_stage_b_draws_a_common_label_uniformly_and_a_small_set_whole():
+def test_stage_b_keeps_the_weights_of_a_common_label_and_of_a_small_set():
     rng = np.random.default_rng(0)
     y = (rng.random(50_000) < 0.4).astype(np.int64)
-    kept, shift = sampled_rows(np.arange(len(y)), y, 10_000, rng)
-    assert len(kept) == 10_000 and shift == 0.0 and 0.35 < y[kept].mean() < 0.45
-    few = np.arange(5_000)
-    assert sampled_rows(few, y, 10_000, rng)[0] is few
+    given = rng.random(len(y))
+    weights, shift = stage_b_weights(y, given, 10_000)
+    assert shift == 0.0 and np.array_equal(weights, given)
+    rare = (rng.random(5_000) < 0.01).astype(np.int64)
+    assert stage_b_weights(rare, np.ones(5_000), 10_000)[1] == 0.0

@@ -70,8 +70,8 @@ def export(fitted: dict[str, Any]) -> Model:
 
 def second_stage(estimator: Any, prior_shift: float = 0.0) -> Trees | Logistic:
     """The second stage of a model from a fitted estimator, its log-odds moved by ``prior_shift``
-    (the estimator saw only some of the negatives: ``two_stage.sampled_rows``); ExportError for
-    an estimator it cannot hold."""
+    (the estimator saw a rare label's negatives weighed down: ``two_stage.stage_b_weights``);
+    ExportError for an estimator it cannot hold."""
     name = _class_name(estimator).rsplit(".", 1)[-1]
     if name == "HistGradientBoostingClassifier":
         return trees(estimator, prior_shift)
