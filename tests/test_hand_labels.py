@@ -135,12 +135,15 @@ def test_build_writes_one_side_of_the_split_with_each_page_site(data_dir, tmp_pa
     assert "| all |  | 3 | 0 | 0 | 3 | 3 |" in table
 
 
-def test_training_copies_teach_a_separated_dek_as_headline(data_dir, tmp_path, monkeypatch):
+def test_training_copies_teach_a_separated_dek_as_headline_and_a_plan_offer_as_body(
+    data_dir, tmp_path, monkeypatch
+):
     hl = _load()
     from pageparts.labels.labelled import load_labelled
 
     spec = _write_spec(hl, data_dir, tmp_path / "specs", "news-pool/np001")
-    spec.write_text(spec.read_text() + "0 body head   # a dek under the byline\n1 body other\n")
+    lines = "0 body head   # a dek under the byline\n1 body other\n2 fund body   # plan cards\n3 fund nav\n"
+    spec.write_text(spec.read_text() + lines)
     labels = {}
     for split in ("training", "validation"):
         monkeypatch.setattr(hl, "is_held_out", lambda site, split=split: split == "validation")
@@ -148,9 +151,16 @@ def test_training_copies_teach_a_separated_dek_as_headline(data_dir, tmp_path, m
         build = ["build", str(spec), "--data", str(data_dir), "--out", str(out), "--split", split]
         assert hl.main(build) == 0
         (document,), _ = load_labelled([out])
-        labels[split] = [(b.label, b.accept) for b in document.blocks[:2]]
-    assert labels["validation"] == [("body", {"body", "headline"}), ("body", {"body", "other"})]
-    assert labels["training"] == [("headline", {"body", "headline"}), ("body", {"body", "other"})]
+        labels[split] = [(b.label, b.accept) for b in document.blocks[:4]]
+    given = [("body", {"body", "headline"}), ("body", {"body", "other"})]
+    offers = [("fundraising", {"fundraising", "body"}), ("fundraising", {"fundraising", "navigation"})]
+    assert labels["validation"] == given + offers
+    assert labels["training"] == [
+        ("headline", {"body", "headline"}),
+        ("body", {"body", "other"}),
+        ("body", {"fundraising", "body"}),
+        ("fundraising", {"fundraising", "navigation"}),
+    ]
 
 
 def test_two_sets_of_specs_of_the_same_pages_agree_per_word(data_dir, tmp_path, capsys):
