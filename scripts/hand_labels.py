@@ -39,8 +39,8 @@ or wholly new (labelled as the block before them) get a ``# migrated: ..., check
 what it did per spec; specs whose split did not change are left byte for byte as they were.
 ``build`` writes the labelled-block format (docs/labelled-blocks.md) that ``pageparts
 label-from-truth --gold`` takes; scripts/build_models.py does this when data/hand-labels exists.
-Built for training, a ``body`` block that accepts ``headline`` (a dek set apart from the title run)
-is written as ``headline`` accepting body: the models learn from the best label only.
+Built for training, some blocks are written with an accepted label as their best (``TAUGHT``): a
+separated dek teaches headline, a site's own plan offer on a product or service page body.
 """
 
 from __future__ import annotations
