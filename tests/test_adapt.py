@@ -943,16 +943,18 @@ BADGES = ("alpha", "bravo", "delta", "gamma", "kilo")
 
 def badged_page(number: int) -> LabelledDocument:
     """Page ``number`` of the test site with, after the item's story, a two-word members' badge
-    (navigation) in a box whose class holds the site's word for it, ``shop-badge``, and a word of
-    the page's own: the badge's place is on no other page, and its words are one in a hundred of
-    the page's."""
+    (fundraising: a membership pitch; the base models call it other, so only a layer can teach it)
+    in a box whose class holds the site's word for it, ``shop-badge``, and a word of the page's
+    own: the badge's place is on no other page, and its words are one in a hundred of the page's.
+    (It was navigation until the models of 2026-12-06, whose other against navigation on it is
+    too sure for any site-wide penalty to move.)"""
     html = site_page(number).replace(
         '<div class="shop-notes">',
         f'<div class="badge-{BADGES[number]} shop-badge">Members sign</div><div class="shop-notes">',
     )
 
     def label(facts: dict) -> str:
-        return "navigation" if "badge" in facts["path_words"] else _label(facts)
+        return "fundraising" if "badge" in facts["path_words"] else _label(facts)
 
     return site_document(html, f"item/{number}", label)
 

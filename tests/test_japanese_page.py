@@ -33,17 +33,7 @@ HTML = (
 TEXT = "\n\n".join([*MENU, TITLE, *PARAGRAPHS, *RELATED, "© 2024 河北日報"]) + "\n"
 
 
-TEXT_MISSES = pytest.mark.xfail(
-    strict=True,
-    reason="known weakness (2026-12-05): the body rule votes 0.8 for every paragraph (its words and "
-    "sentences counted per character and 。), but the text body model, which learnt from few Japanese "
-    "pages, gives them 0.3-0.55, and three of the four come out other (docs/training.md)",
-)
-
-
-@pytest.mark.parametrize(
-    ("content", "input_format"), [(HTML, "html"), pytest.param(TEXT, "text", marks=TEXT_MISSES)]
-)
+@pytest.mark.parametrize(("content", "input_format"), [(HTML, "html"), (TEXT, "text")])
 def test_the_paragraphs_of_a_japanese_article_are_body_and_its_menu_is_not(content, input_format):
     document = pageparts.classify(content.encode(), input_format=input_format)
     label = {block.text: block.label for block in document.blocks}

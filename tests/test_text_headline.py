@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pageparts
-import pytest
 
 PAGE = """Sign up for our newsletter.
 
@@ -26,13 +25,6 @@ keeper had just stepped out to check the weather, with a kettle on the stove."
 """
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known regression of the models of 2026-12-05 (features version 3): the learned combiner "
-    "labels the dek headline on its own (0.65), so the headline rule no longer decides, and the title line "
-    "comes out other; letting the rule's title decide whenever it is not headline was measured and is worse "
-    "on the 162 validation pages as text (headline 0.590 to 0.572), so those models shipped with it",
-)
 def test_a_plain_text_title_the_text_model_misses_comes_out_headline():
     document = pageparts.classify(PAGE.encode(), input_format="text")
     labels = [block.label for block in document.blocks]
