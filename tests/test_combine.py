@@ -78,9 +78,9 @@ def test_an_empty_document_is_fine():
 
 def test_the_learned_combiner_lets_a_strong_rule_beat_a_model_vote_that_leans_the_other_way():
     # a block whose model leans body but whose rule sees a teaser list: the mean would say body.
-    # The shipped HTML combiner; the plain-text one of 2026-12-06 trusts the models more, and a
-    # teaser rule at 0.9 no longer outweighs a body model of 0.5 there (each build's fit moves
-    # where a rule's vote tips the balance: 0.6 against 0.37 on 2026-12-05, docs/training.md)
+    # The shipped HTML combiner (where a rule's vote tips the balance moves with each build's fit;
+    # the plain-text one of 2026-12-06 trusts the models more, and no teaser rule of 0.8-0.95
+    # outweighs a body model between 0.3 and 0.8 there)
     d = doc(3)
     votes = []
     for i in range(3):
