@@ -201,9 +201,7 @@ def taught(document: LabelledDocument) -> LabelledDocument:
     """The document as the models learn from it (``TAUGHT``): training reads the best label only,
     and the specs keep the labels scoring wants."""
     blocks = [
-        replace(block, label=TAUGHT[block.label])
-        if block.label in TAUGHT and TAUGHT[block.label] in block.accept
-        else block
+        replace(block, label=TAUGHT[block.label]) if TAUGHT.get(block.label) in block.accept else block
         for block in document.blocks
     ]
     return replace(document, blocks=blocks)
