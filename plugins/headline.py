@@ -10,7 +10,7 @@ from pageparts.document import Block, Document, Vote
 from pageparts.facts import html_facts
 from pageparts.labels.extraction_scores import f1_matcher, words
 from pageparts.rule_plugin import rule_plugin
-from pageparts.scoring.rules import facts, path_words, word_count
+from pageparts.scoring.rules import BYLINE, facts, is_furniture, path_words, word_count
 from pageparts.scoring.speedups import document_path
 
 NAME = "headline"
@@ -76,23 +76,7 @@ def headline_index(document: Document) -> int | None:
 _NAME = re.compile(r"^(?:by\s*)?[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]*){1,3}\s*[·|]?$")
 """A person's name alone (a byline without "By"), or a short title in title case: the line above
 tells which."""
-_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*"
-_BYLINE = r"^(?:by\b|by(?-i:[A-Z])|author\b|written by|words by|text by|posted\b|published\b|updated\b)"
-_DATE = rf"\b{_MONTH}\.? \d{{1,2}}(?:st|nd|rd|th)?\b|\b\d{{1,2}}(?:st|nd|rd|th)? {_MONTH}\b"
-_FURNITURE = re.compile(
-    _BYLINE
-    + "|"
-    + _DATE
-    + r"|\b\d{4}-\d\d-\d\d\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b\d{1,2}:\d\d\b|\bago\b|\bmin(?:ute)?s? read\b"
-    r"|\b(?:photo|image|picture|illustration)s?\s*(?:by\b|:)|\bcredit\b|©|\bgetty\b|\breuters\b"  # a credit
-    r"|\bassociated press\b|\bshutterstock\b|/redux\b"
-    r"|^(?:share|print|email|e-mail|comments?|listen|save|follow)\b",  # a row of buttons
-    re.IGNORECASE,
-)
-"""What sits between a headline and its text: bylines, dates, photo credits and captions, buttons."""
-_STARTS_BYLINE = re.compile(_BYLINE, re.IGNORECASE)
-FURNITURE_WORDS = 40
-"""A line of furniture is at most this long (a photo caption with its credit can be long)."""
+_STARTS_BYLINE = re.compile(BYLINE, re.IGNORECASE)
 MAX_FURNITURE = 8
 """Lines of furniture skipped above the text before giving up."""
 _DEK_END = re.compile(r"[.!][\"'”’)]*$")
@@ -154,7 +138,7 @@ def _above_furniture(texts: list[str], w: np.ndarray, s: np.ndarray, i: int) -> 
 
 
 def _is_furniture(text: str, words: int) -> bool:
-    return words <= FURNITURE_WORDS and _FURNITURE.search(text) is not None
+    return is_furniture(text, words)
 
 
 def _heads(text: str, words: int, sentences: int) -> bool:

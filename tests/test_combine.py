@@ -308,3 +308,25 @@ def test_one_title_leaves_a_single_run_alone():
     d = doc(3)
     combine(d, [Vote("h", 1, "headline", 0.7), Vote("h", 2, "headline", 0.9)], CombineOptions(threshold=0.5))
     assert [b.label for b in d.blocks] == ["other", "headline", "headline"] and not d.combined.notes
+
+
+def _title_scores(headline: list[float]) -> np.ndarray:
+    """Six-label scores (LABELS order): the given headline column, the rest other."""
+    from pageparts.document import LABELS
+
+    s = np.zeros((len(headline), len(LABELS)))
+    s[:, LABELS.index("headline")] = headline
+    s[:, LABELS.index("other")] = 1 - s.sum(axis=1)
+    return s
+
+
+def test_a_byline_or_date_line_leaves_the_title_run():
+    from pageparts.document import LABELS
+
+    texts = ["Menu", "A title of some words", "By A. Writer", "March 3, 2025", "The first paragraph."]
+    s = _title_scores([0.0, 0.9, 0.7, 0.6, 0.1])
+    out, notes = combining._furniture_not_title(
+        s, LABELS.index("headline"), 0.5, texts, np.array([1, 5, 3, 3, 3])
+    )
+    assert set(notes) == {2, 3} and out[[2, 3], LABELS.index("headline")].tolist() == [0.0, 0.0]
+    assert np.array_equal(out[[0, 1, 4]], s[[0, 1, 4]])

@@ -25,6 +25,8 @@ scaled to share the rest (the strongest such label's). Then ``context`` blends e
 its neighbours'; under the learned combiner, in a plain-text document where no block would come out
 headline, strong headline rule votes decide (``_title_from_rules``); a document has one title, so
 only the run of headline blocks with the strongest headline score stays headline (``_one_title``);
+in plain text under the learned combiner, a byline, date or button line loses its place in that
+run (``_furniture_not_title``);
 and the best label wins if it reaches ``threshold``, else the block is ``other`` with confidence
 1 - best score.
 """
@@ -124,6 +126,13 @@ def combine(
     if HEADLINE in labels:
         scores, one_title = _one_title(scores, labels.index(HEADLINE), options.threshold)
         notes.update(one_title)
+    if method in ("learned", ADAPTED) and document.input_format == "text":
+        from .rules import facts  # imported here: rules imports speedups, which imports this module
+
+        found = facts(document)
+        column = labels.index(HEADLINE)
+        scores, furniture = _furniture_not_title(scores, column, options.threshold, found.texts, found.words)
+        notes.update(furniture)
     document.combined = CombinedScores(method, tuple(labels), scores, options.threshold, notes)
     if not labels:
         for block in blocks:
@@ -211,6 +220,38 @@ def _one_title(scores: np.ndarray, column: int, threshold: float) -> tuple[np.nd
     notes = {int(i): note.format(title, scores[title, column], scores[i, column]) for i in dropped}
     scores[dropped, column] = 0.0
     return scores, notes
+
+
+FURNITURE_MOST_WORDS = 15
+"""In plain text, the longest line of the headline run that ``_furniture_not_title`` takes out."""
+
+
+def _furniture_not_title(
+    scores: np.ndarray, column: int, threshold: float, texts: list[str], words: np.ndarray
+) -> tuple[np.ndarray, dict[int, str]]:
+    """``scores`` where the blocks of the headline run after its first that read as a byline, a
+    date, a credit or a row of buttons (``rules.is_furniture``, at most FURNITURE_MOST_WORDS words)
+    lose their headline score (their next best label wins, or ``other``); and a note for each.
+
+    In plain text the line under a title is often its byline or date, which the neighbours' scores
+    pull into the title's run; docs/labels.md makes them ``other``.
+    """
+    from .rules import is_furniture  # imported here: rules imports speedups, which imports this module
+
+    best = scores.argmax(axis=1)
+    heads = np.flatnonzero((best == column) & (scores[:, column] >= threshold))
+    dropped = [
+        int(i)
+        for i in heads[1:]
+        if words[i] <= FURNITURE_MOST_WORDS and is_furniture(texts[i], int(words[i]))
+    ]
+    if not dropped:
+        return scores, {}
+    scores = scores.copy()
+    scores[dropped, column] = 0.0
+    return scores, {
+        i: "a byline, date, credit or button line under the title, not the title" for i in dropped
+    }
 
 
 @dataclass(frozen=True)

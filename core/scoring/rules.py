@@ -27,6 +27,31 @@ are neither whitespace nor NUL."""
 _SENTENCE_END = re.compile(rf"[.!?…][\"'”’)]*(?=\s|$)|[{FULL_STOPS}]")
 
 
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*"
+BYLINE = r"^(?:by\b|by(?-i:[A-Z])|author\b|written by|words by|text by|posted\b|published\b|updated\b)"
+"""The start of a byline line (a pattern to compile with re.IGNORECASE)."""
+_DATE = rf"\b{_MONTH}\.? \d{{1,2}}(?:st|nd|rd|th)?\b|\b\d{{1,2}}(?:st|nd|rd|th)? {_MONTH}\b"
+FURNITURE = re.compile(
+    BYLINE
+    + "|"
+    + _DATE
+    + r"|\b\d{4}-\d\d-\d\d\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b\d{1,2}:\d\d\b|\bago\b|\bmin(?:ute)?s? read\b"
+    r"|\b(?:photo|image|picture|illustration)s?\s*(?:by\b|:)|\bcredit\b|©|\bgetty\b|\breuters\b"  # a credit
+    r"|\bassociated press\b|\bshutterstock\b|/redux\b"
+    r"|^(?:share|print|email|e-mail|comments?|listen|save|follow)\b",  # a row of buttons
+    re.IGNORECASE,
+)
+"""What sits between a headline and its text: bylines, dates, photo credits and captions, buttons
+(the headline rule's, and the combiner's in plain text)."""
+FURNITURE_WORDS = 40
+"""A line of furniture is at most this long (a photo caption with its credit can be long)."""
+
+
+def is_furniture(text: str, words: int) -> bool:
+    """Whether a line of ``words`` words reads as ``FURNITURE``."""
+    return words <= FURNITURE_WORDS and FURNITURE.search(text) is not None
+
+
 def word_count(block: Block) -> int:
     return len(block.text.split())
 
