@@ -1,6 +1,6 @@
 import numpy as np
 import pytest
-from pageparts.document import MODEL, Block, Document, Vote
+from pageparts.document import LABELS, MODEL, Block, Document, Vote
 from pageparts.scoring import combine as combining
 from pageparts.scoring.combine import CombineOptions
 from pageparts.scoring.features import model_kind
@@ -98,7 +98,6 @@ def test_the_learned_combiner_lets_a_strong_rule_beat_a_model_vote_that_leans_th
 
 
 def test_the_body_fit_sets_the_body_probability_and_the_rest_share_what_is_left():
-    from pageparts.document import LABELS
     from pageparts.scoring.combine import predict_learned
 
     rng = np.random.default_rng(0)
@@ -116,7 +115,6 @@ def test_the_body_fit_sets_the_body_probability_and_the_rest_share_what_is_left(
 
 
 def test_the_body_fit_learns_from_pages_that_are_not_sure():
-    from pageparts.document import LABELS
     from pageparts.scoring.combine import predict_learned, read_fit
     from pageparts.training.combiner import Page, fit_kind
 
@@ -146,7 +144,6 @@ def test_the_body_fit_learns_from_pages_that_are_not_sure():
 
 
 def test_a_fit_that_reads_log_odds_tells_a_sure_score_from_a_likely_one():
-    from pageparts.document import LABELS
     from pageparts.scoring.combine import predict_learned, read_fit
 
     nav, width = LABELS.index("navigation"), 2 * len(LABELS)
@@ -161,7 +158,6 @@ def test_a_fit_that_reads_log_odds_tells_a_sure_score_from_a_likely_one():
 
 
 def test_a_stored_fit_without_log_odds_reads_the_scores_and_neighbours_only():
-    from pageparts.document import LABELS
     from pageparts.scoring.combine import predict_learned, read_fit
 
     width = 2 * len(LABELS)
@@ -204,7 +200,6 @@ def title_votes(score: float = 0.8) -> list[Vote]:
 def models_alone_fit() -> dict:
     """A learned combiner that reads each label's model score only (the rules count for nothing),
     so these tests do not depend on what the shipped fit makes of a rule vote."""
-    from pageparts.document import LABELS
     from pageparts.scoring.combine import read_fit
 
     coef = np.hstack([10 * np.eye(len(LABELS)), np.zeros((len(LABELS), len(LABELS)))])
@@ -250,7 +245,6 @@ def test_the_headline_rule_does_not_decide_otherwise(change):
 
 def test_the_learned_combiner_reads_the_vote_source_not_the_reason():
     """A model vote is one whose source says so, whatever its reason reads."""
-    from pageparts.document import LABELS
     from pageparts.scoring.combine import vote_matrix
 
     votes = [
@@ -312,8 +306,6 @@ def test_one_title_leaves_a_single_run_alone():
 
 def _title_scores(headline: list[float]) -> np.ndarray:
     """Six-label scores (LABELS order): the given headline column, the rest other."""
-    from pageparts.document import LABELS
-
     s = np.zeros((len(headline), len(LABELS)))
     s[:, LABELS.index("headline")] = headline
     s[:, LABELS.index("other")] = 1 - s.sum(axis=1)
@@ -321,8 +313,6 @@ def _title_scores(headline: list[float]) -> np.ndarray:
 
 
 def test_a_byline_or_date_line_leaves_the_title_run():
-    from pageparts.document import LABELS
-
     texts = ["Menu", "A title of some words", "By A. Writer", "March 3, 2025", "The first paragraph."]
     s = _title_scores([0.0, 0.9, 0.7, 0.6, 0.1])
     out, notes = combining._furniture_not_title(
