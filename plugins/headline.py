@@ -95,7 +95,7 @@ def text_headline(document: Document) -> list[Vote]:
     if start is None:
         return []
     i = _above_furniture(texts, w, s, start - 1)
-    if i < 0 or sum(not _is_furniture(texts[j], w[j]) for j in np.flatnonzero(prose[:i])) > 1:
+    if i < 0 or sum(not is_furniture(texts[j], w[j]) for j in np.flatnonzero(prose[:i])) > 1:
         return []
     if _is_dek(texts[i], w[i], s[i]) and i >= 1 and 3 <= w[i - 1] <= 25 and _title_like(texts[i - 1]):
         return [
@@ -127,18 +127,14 @@ def _above_furniture(texts: list[str], w: np.ndarray, s: np.ndarray, i: int) -> 
     for _ in range(MAX_FURNITURE):
         if i < 0:
             return -1
-        if not _is_furniture(texts[i], w[i]) and not (
+        if not is_furniture(texts[i], w[i]) and not (
             i >= 1
             and _NAME.match(texts[i])
-            and (_is_furniture(texts[i - 1], w[i - 1]) or _heads(texts[i - 1], w[i - 1], s[i - 1]))
+            and (is_furniture(texts[i - 1], w[i - 1]) or _heads(texts[i - 1], w[i - 1], s[i - 1]))
         ):
             return i
         i -= 1
     return -1
-
-
-def _is_furniture(text: str, words: int) -> bool:
-    return is_furniture(text, words)
 
 
 def _heads(text: str, words: int, sentences: int) -> bool:
