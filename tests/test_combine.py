@@ -315,8 +315,7 @@ def _title_scores(headline: list[float]) -> np.ndarray:
 def test_a_byline_or_date_line_leaves_the_title_run():
     texts = ["Menu", "A title of some words", "By A. Writer", "March 3, 2025", "The first paragraph."]
     s = _title_scores([0.0, 0.9, 0.7, 0.6, 0.1])
-    out, notes = combining._furniture_not_title(
-        s, LABELS.index("headline"), 0.5, texts, np.array([1, 5, 3, 3, 3])
-    )
+    page = Document("t", "text", [Block(i, t) for i, t in enumerate(texts)])
+    out, notes = combining._furniture_not_title(s, LABELS.index("headline"), 0.5, page)
     assert set(notes) == {2, 3} and out[[2, 3], LABELS.index("headline")].tolist() == [0.0, 0.0]
     assert np.array_equal(out[[0, 1, 4]], s[[0, 1, 4]])

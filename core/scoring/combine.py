@@ -127,11 +127,7 @@ def combine(
         scores, one_title = _one_title(scores, labels.index(HEADLINE), options.threshold)
         notes.update(one_title)
     if method in ("learned", ADAPTED) and document.input_format == "text":
-        from .rules import facts  # imported here: rules imports speedups, which imports this module
-
-        found = facts(document)
-        column = labels.index(HEADLINE)
-        scores, furniture = _furniture_not_title(scores, column, options.threshold, found.texts, found.words)
+        scores, furniture = _furniture_not_title(scores, labels.index(HEADLINE), options.threshold, document)
         notes.update(furniture)
     document.combined = CombinedScores(method, tuple(labels), scores, options.threshold, notes)
     if not labels:
@@ -227,19 +223,24 @@ FURNITURE_MOST_WORDS = 15
 
 
 def _furniture_not_title(
-    scores: np.ndarray, column: int, threshold: float, texts: list[str], words: np.ndarray
+    scores: np.ndarray, column: int, threshold: float, document: Document
 ) -> tuple[np.ndarray, dict[int, str]]:
-    """``scores`` where the blocks of the headline run after its first that read as a byline, a
-    date, a credit or a row of buttons (``rules.is_furniture``, at most FURNITURE_MOST_WORDS words)
-    lose their headline score (their next best label wins, or ``other``); and a note for each.
+    """``scores`` where the blocks of ``document``'s headline run after its first that read as a
+    byline, a date, a credit or a row of buttons (``rules.is_furniture``, at most
+    FURNITURE_MOST_WORDS words) lose their headline score (their next best label wins, or
+    ``other``); and a note for each.
 
     In plain text the line under a title is often its byline or date, which the neighbours' scores
     pull into the title's run; docs/labels.md makes them ``other``.
     """
-    from .rules import is_furniture  # imported here: rules imports speedups, which imports this module
-
     best = scores.argmax(axis=1)
     heads = np.flatnonzero((best == column) & (scores[:, column] >= threshold))
+    if len(heads) < 2:
+        return scores, {}
+    from .rules import facts, is_furniture  # imported here: rules imports speedups, which imports this module
+
+    found = facts(document)
+    texts, words = found.texts, found.words
     dropped = [
         int(i)
         for i in heads[1:]
