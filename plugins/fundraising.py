@@ -72,6 +72,10 @@ _SUPPORT_NAME = re.compile(
 MAX_WIDGET_SHARE = 0.25
 """A named element holding more of the page's words than this wraps the page (a metered-paywall
 wrapper around the article), it is not an appeal box."""
+MAX_WIDGET_BLOCKS = 12
+"""Nor is one holding more blocks than this: a section of short blocks (a rail of teasers, the
+lower half of a page under a paywall script's wrapper). On the training side's hand-labelled
+pages, named elements over 12 blocks held no fundraising words at all."""
 _CLASS_WORDS = {
     "donate",
     "donation",
@@ -149,13 +153,17 @@ def _plan_rows(f: Facts, appeals: list[list[str]]) -> list[str]:
 
 
 def _widgets(f: Facts, names: set[str]) -> list[list[str]]:
-    """Per block, its class/id words from ``names`` that name a small part of the page."""
+    """Per block, its class/id words from ``names`` that name a small part of the page (by its
+    share of the page's words and its number of blocks)."""
     named = f.named(names)
     share: Counter[str] = Counter()
+    blocks: Counter[str] = Counter()
     for hit, words in zip(named, f.words.tolist(), strict=True):
         for name in hit:
             share[name] += words
-    wrappers = {name for name, words in share.items() if words > MAX_WIDGET_SHARE * max(f.words.sum(), 1)}
+            blocks[name] += 1
+    most_words = MAX_WIDGET_SHARE * max(f.words.sum(), 1)
+    wrappers = {name for name in share if share[name] > most_words or blocks[name] > MAX_WIDGET_BLOCKS}
     return [[name for name in hit if name not in wrappers] for hit in named] if wrappers else named
 
 

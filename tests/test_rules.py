@@ -86,6 +86,23 @@ def test_a_named_appeal_box_votes_fundraising_but_a_paywall_wrapping_the_article
     assert set(votes) == {box}
 
 
+def test_a_paywall_named_section_of_many_short_teasers_is_no_appeal_box():
+    from pageparts.splitters.html import split_html
+
+    story = "".join(f"<p>{PROSE}</p>" for _ in range(12))
+    teasers = "".join(f"<li><a href='/s/{i}'>Council story number {i}</a></li>" for i in range(14))
+    page = (
+        f"<html><body><h1>Bridge plans</h1>{story}<div class='paywall-rail'><ul>{teasers}</ul></div>"
+        "<div class='donate-box'><p>Every reader counts</p></div></body></html>"
+    )
+    blocks, meta = split_html(page.encode())
+    votes = by_block(fundraising.rule_votes(Document("p", "html", blocks, meta)), "fundraising")
+    teaser_blocks = [b.index for b in blocks if b.text.startswith("Council story")]
+    assert len(teaser_blocks) > fundraising.MAX_WIDGET_BLOCKS  # under the words share, over the blocks
+    box = next(b.index for b in blocks if b.text == "Every reader counts")
+    assert set(votes) == {box}
+
+
 def test_body_plugin_votes_other_for_captions_credits_licences_and_bylines():
     d = text_doc(
         "A heron standing in the shallow water at dawn",
