@@ -71,32 +71,32 @@ def test_a_subscription_or_a_donation_named_with_a_price_is_no_ask_but_a_pitch_i
     assert votes[3].score == 0.9
 
 
-def test_a_named_appeal_box_votes_fundraising_but_a_paywall_wrapping_the_article_does_not():
+def html_fundraising_votes(page: str) -> tuple[list[Block], dict]:
+    """The blocks of an HTML page and the fundraising rule's votes on them, by block."""
     from pageparts.splitters.html import split_html
 
+    blocks, meta = split_html(page.encode())
+    return blocks, by_block(fundraising.rule_votes(Document("p", "html", blocks, meta)), "fundraising")
+
+
+def test_a_named_appeal_box_votes_fundraising_but_a_paywall_wrapping_the_article_does_not():
     story = "".join(f"<p>{PROSE}</p>" for _ in range(4))
-    page = (
+    blocks, votes = html_fundraising_votes(
         f"<html><body><div class='paywall'><h1>Bridge plans</h1><p>By Ann Lee</p>{story}</div>"
         "<div class='donate-box'><p>Every reader counts</p></div></body></html>"
     )
-    blocks, meta = split_html(page.encode())
-    votes = by_block(fundraising.rule_votes(Document("p", "html", blocks, meta)), "fundraising")
     box = next(b.index for b in blocks if b.text == "Every reader counts")
     assert "donate" in votes[box].reason
     assert set(votes) == {box}
 
 
 def test_a_paywall_named_section_of_many_short_teasers_is_no_appeal_box():
-    from pageparts.splitters.html import split_html
-
     story = "".join(f"<p>{PROSE}</p>" for _ in range(12))
     teasers = "".join(f"<li><a href='/s/{i}'>Council story number {i}</a></li>" for i in range(14))
-    page = (
+    blocks, votes = html_fundraising_votes(
         f"<html><body><h1>Bridge plans</h1>{story}<div class='paywall-rail'><ul>{teasers}</ul></div>"
         "<div class='donate-box'><p>Every reader counts</p></div></body></html>"
     )
-    blocks, meta = split_html(page.encode())
-    votes = by_block(fundraising.rule_votes(Document("p", "html", blocks, meta)), "fundraising")
     teaser_blocks = [b.index for b in blocks if b.text.startswith("Council story")]
     assert len(teaser_blocks) > fundraising.MAX_WIDGET_BLOCKS  # under the words share, over the blocks
     box = next(b.index for b in blocks if b.text == "Every reader counts")
