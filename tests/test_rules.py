@@ -2,7 +2,7 @@
 
 import time
 
-from pageparts.document import Block, Document
+from pageparts.document import Block, Document, Vote
 from pageparts.plugins import body, fundraising, headline, navigation, related_links
 from pageparts.scoring.rules import facts, lexicon
 
@@ -71,7 +71,7 @@ def test_a_subscription_or_a_donation_named_with_a_price_is_no_ask_but_a_pitch_i
     assert votes[3].score == 0.9
 
 
-def html_fundraising_votes(page: str) -> tuple[list[Block], dict]:
+def html_fundraising_votes(page: str) -> tuple[list[Block], dict[int, Vote]]:
     """The blocks of an HTML page and the fundraising rule's votes on them, by block."""
     from pageparts.splitters.html import split_html
 
