@@ -29,7 +29,7 @@ def train(
         int, typer.Option(min=0, help="Cross-validate on K folds grouped by site instead of training.")
     ] = 0,
     seed: Annotated[
-        int, typer.Option(help="Seed of every random choice (same data and seed: same models).")
+        int, typer.Option(help="Seed of every random choice (same data, seed and processor: same models).")
     ] = 0,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes.")] = 2,
     credit: Annotated[
